@@ -1,0 +1,97 @@
+//! Epoch AI's training-cost method ("The rising costs of training frontier AI models",
+//! Cottier et al., arXiv 2405.21015), as implemented in `epoch-research/training-cost-trends`.
+//!
+//! Method A, amortized hardware capex + energy (EPOCH_METHOD.md section 1), per chip-hour:
+//!
+//! ```text
+//! value at start = purchase price x 10^(-g x years from acquisition to training start)
+//! hardware       = value at start x (g ln 10) / 8766 x chip-hours
+//! interconnect   = hardware x f / (1 - f)
+//! energy         = TDP x chip-to-server power x average power fraction x PUE x chip-hours x $/kWh
+//! ```
+//!
+//! The cost stack's `final-run-ownership` layer evaluates these formulas once per Monte Carlo
+//! sample; the constants below are Epoch's central values.
+
+use std::f64::consts::LN_10;
+
+use crate::units::{GpuHours, HOURS_PER_YEAR, KilowattHours, Watts, Years};
+
+/// ML GPU price-performance trend, orders of magnitude per year (`parameters.py:1-8`): used to
+/// depreciate value from acquisition to training start and as the amortization rate.
+pub const PRICE_PERFORMANCE_OOMS_PER_YEAR: f64 = 0.14;
+/// Share of total cluster cost that is interconnect (`CLUSTER_INTERCONNECT_COST_FRACTION`).
+pub const INTERCONNECT_COST_FRACTION: f64 = 0.19;
+/// Median model FLOP utilization of 33 known values, used when none is reported.
+pub const MEDIAN_UTILIZATION: f64 = 0.375;
+/// Average power draw as a fraction of TDP, GPUs (`energy.py:25-63`).
+pub const GPU_AVERAGE_POWER_FRACTION: f64 = 0.75;
+/// Average power draw as a fraction of TDP, TPUs.
+pub const TPU_AVERAGE_POWER_FRACTION: f64 = 0.43;
+/// Power usage effectiveness of hyperscalers (Google, DeepMind, Microsoft, Amazon, Meta).
+pub const PUE_HYPERSCALER: f64 = 1.1;
+/// Power usage effectiveness of everyone else.
+pub const PUE_OTHER: f64 = 1.25;
+
+/// Amortization (depreciation) rate per year: `g x ln 10` (0.3223619 for g = 0.14).
+pub fn depreciation_rate(g_ooms_per_year: f64) -> f64 {
+    g_ooms_per_year * LN_10
+}
+
+/// Value of hardware bought for `purchase_price` after `years` of price-performance progress.
+pub fn value_at_training_start(purchase_price: f64, g_ooms_per_year: f64, years: Years) -> f64 {
+    purchase_price * 10f64.powf(-g_ooms_per_year * years.0)
+}
+
+/// Amortized hardware cost of `chip_hours` on hardware worth `value_at_start` per chip.
+pub fn amortized_hardware_cost(
+    value_at_start: f64,
+    g_ooms_per_year: f64,
+    chip_hours: GpuHours,
+) -> f64 {
+    value_at_start * depreciation_rate(g_ooms_per_year) / HOURS_PER_YEAR * chip_hours.0
+}
+
+/// Interconnect cost, given the amortized server cost and the interconnect share `f` of cluster cost.
+pub fn interconnect_cost(server_cost: f64, interconnect_fraction: f64) -> f64 {
+    server_cost * interconnect_fraction / (1.0 - interconnect_fraction)
+}
+
+/// Energy drawn by `chip_hours` of chips with thermal design power `tdp`.
+pub fn energy(
+    tdp: Watts,
+    chip_to_server_power: f64,
+    average_power_fraction: f64,
+    pue: f64,
+    chip_hours: GpuHours,
+) -> KilowattHours {
+    KilowattHours(
+        tdp.0 / 1000.0 * chip_to_server_power * average_power_fraction * pue * chip_hours.0,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// EPOCH_METHOD.md section 7: GPT-4, v1.
+    #[test]
+    fn gpt4_worked_example_nominal() {
+        let years = Years::from_days(638.0);
+        let v = value_at_training_start(24_875.0, PRICE_PERFORMANCE_OOMS_PER_YEAR, years);
+        assert!((v - 14_165.05).abs() < 0.01, "{v}");
+        let chip_hours = GpuHours(5.7e7);
+        let server = amortized_hardware_cost(v, PRICE_PERFORMANCE_OOMS_PER_YEAR, chip_hours);
+        assert!((server - 29_691_721.0).abs() < 1.0, "{server}");
+        let ic = interconnect_cost(server, INTERCONNECT_COST_FRACTION);
+        assert!((ic - 6_964_725.0).abs() < 1.0, "{ic}");
+        let kwh = energy(
+            Watts(400.0),
+            2.03125,
+            GPU_AVERAGE_POWER_FRACTION,
+            PUE_OTHER,
+            chip_hours,
+        );
+        assert!((kwh.0 - 43_417_969.0).abs() < 1.0, "{}", kwh.0);
+    }
+}

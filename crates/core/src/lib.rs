@@ -1,0 +1,4 @@
+//! stub
+pub mod epoch;
+pub mod money;
+pub mod units;
