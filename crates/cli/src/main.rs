@@ -1,1 +1,80 @@
-fn main() {}
+//! `traincost`: what did it really cost to train this AI model, and what does the headline
+//! figure leave out?
+
+mod claims_cmd;
+mod diagnostic;
+mod epoch_cmd;
+mod output;
+mod plugins_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// What did it really cost to train this AI model, and what does the headline leave out?
+///
+/// traincost rebuilds a headline training-cost figure from its inputs, then stacks the layers
+/// the headline leaves out (development compute, staff, the owner's fleet), each with its
+/// method, its sources and a 90% interval.
+#[derive(Debug, Parser)]
+#[command(
+    name = "traincost",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    /// More logging on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Browse and audit the sourced claims behind every number.
+    Claims(claims_cmd::ClaimsArgs),
+    /// Epoch AI's published cost method, row by row.
+    Epoch(epoch_cmd::EpochArgs),
+    /// List, inspect and check pricing and salary plugins.
+    Plugins(plugins_cmd::PluginsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose, cli.quiet);
+    let result = match cli.command {
+        Command::Claims(args) => claims_cmd::run(args),
+        Command::Epoch(args) => epoch_cmd::run(args),
+        Command::Plugins(args) => plugins_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            diagnostic::report(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,128 @@
+//! Errors for people: where the problem is (file, line, column, field), what is wrong, how to fix it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A located, actionable error about user input.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Diagnostic {
+    /// The file the problem is in, if any.
+    pub(crate) path: Option<PathBuf>,
+    /// 1-based line, if known.
+    pub(crate) line: Option<usize>,
+    /// 1-based column, if known.
+    pub(crate) column: Option<usize>,
+    /// The field (dotted path or claim id + field) at fault, if any.
+    pub(crate) field: Option<String>,
+    /// What is wrong.
+    pub(crate) message: String,
+    /// How to fix it.
+    pub(crate) hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with only a message.
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the file.
+    pub(crate) fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Sets line and column from a byte offset into `source`.
+    pub(crate) fn at_offset(mut self, source: &str, offset: usize) -> Self {
+        let (line, column) = line_col(source, offset);
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Sets the field.
+    pub(crate) fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Sets the hint.
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(path) = &self.path {
+            write!(f, "{}", path.display())?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = self.column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, "field `{field}`: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..source.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Prints an error and its causes to stderr.
+pub(crate) fn report(err: &anyhow::Error) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("error: {err}");
+        for cause in err.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let src = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 6), (2, 1));
+        assert_eq!(line_col(src, 9), (2, 4));
+    }
+
+    #[test]
+    fn display_names_file_line_field_and_hint() {
+        let d = Diagnostic::new("must not be negative")
+            .in_file("s.toml")
+            .at_offset("x = 1\ny = -2\n", 10)
+            .field("rental.price")
+            .hint("prices are non-negative");
+        assert_eq!(
+            d.to_string(),
+            "s.toml:2:5: field `rental.price`: must not be negative\n  hint: prices are non-negative"
+        );
+    }
+}

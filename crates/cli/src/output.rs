@@ -1,0 +1,56 @@
+//! Writing output: stdout, or a file replaced atomically so that an interrupted or failed run
+//! never leaves a half-written file behind.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, fsynced, then
+/// renamed over the target. On any error the target is untouched.
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: directory {} does not exist (create it first, or choose another --output)",
+            path.display(),
+            dir.display()
+        );
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".traincost-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| {
+            format!(
+                "cannot write {}: no permission to create files in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+    tmp.write_all(contents)
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes to `path` atomically if given, else to stdout.
+pub(crate) fn emit(path: Option<&Path>, contents: &str) -> anyhow::Result<()> {
+    match path {
+        Some(path) => write_atomically(path, contents.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(contents.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
