@@ -1,0 +1,90 @@
+//! Calling a checked plugin: request in, validated response (or a typed failure) out. Shared by
+//! hosts and by [`crate::testing`], so plugin authors see exactly what the host will see.
+
+use crate::ffi::{Plugin, TC_ERROR, TC_OK, TC_PANIC};
+use crate::payload::{ErrorPayload, Manifest, Query, Request, Response};
+use crate::validate::{self, Problem};
+
+/// Why a call did not produce a valid answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallError {
+    /// The plugin returned code 1 with an error payload.
+    Failed(ErrorPayload),
+    /// The plugin panicked (code 2); the SDK caught it. The message is the panic's.
+    Panicked(String),
+    /// The plugin returned a code outside the ABI.
+    BadCode {
+        /// The code.
+        code: i32,
+        /// What it wrote, lossily decoded.
+        output: String,
+    },
+    /// The output is not valid: malformed JSON, wrong schema, NaN, negative, unknown unit,
+    /// unknown GPU or role...
+    Invalid(Vec<Problem>),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Failed(e) => write!(f, "returned an error: {e}"),
+            CallError::Panicked(m) => write!(f, "panicked: {m}"),
+            CallError::BadCode { code, output } => write!(
+                f,
+                "returned code {code}, which ABI v1 does not define (0 ok, 1 error, 2 panic); \
+                 it wrote {output:?}"
+            ),
+            CallError::Invalid(problems) => {
+                write!(f, "returned an invalid payload: ")?;
+                for (i, p) in problems.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallError {}
+
+fn failure(code: i32, bytes: &[u8]) -> CallError {
+    let parsed: Option<ErrorPayload> = serde_json::from_slice(bytes).ok();
+    let text = || String::from_utf8_lossy(bytes).chars().take(500).collect::<String>();
+    match code {
+        TC_PANIC => CallError::Panicked(parsed.map(|e| e.message).unwrap_or_else(text)),
+        TC_ERROR => CallError::Failed(parsed.unwrap_or_else(|| ErrorPayload {
+            code: "unknown".to_owned(),
+            message: text(),
+            details: None,
+        })),
+        _ => CallError::BadCode {
+            code,
+            output: text(),
+        },
+    }
+}
+
+impl Plugin {
+    /// Calls `describe` and validates the manifest.
+    pub fn manifest(&self) -> Result<Manifest, CallError> {
+        let (code, bytes) = self.describe_raw();
+        if code != TC_OK {
+            return Err(failure(code, &bytes));
+        }
+        validate::parse_manifest(&bytes, self.name, self.kind).map_err(CallError::Invalid)
+    }
+
+    /// Calls `evaluate` with `query` and validates the response.
+    pub fn call(&self, query: &Query) -> Result<Response, CallError> {
+        let request = Request::new(query.clone());
+        let bytes = serde_json::to_vec(&request).expect("requests always encode");
+        let (code, out) = self.evaluate_raw(&bytes);
+        if code != TC_OK {
+            return Err(failure(code, &out));
+        }
+        validate::parse_response(&out, query).map_err(CallError::Invalid)
+    }
+}

@@ -1,0 +1,635 @@
+//! Validation of plugin output: the checks a host runs on every manifest and response before
+//! anything reaches the cost model. Plugin authors get the same checks in
+//! [`crate::testing`].
+
+use serde_json::Value;
+
+use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_role, is_known_unit};
+use crate::payload::{
+    DIST_KEYS, Dist, DollarYear, Kind, MANIFEST_SCHEMA, MIN_SCHEMA_VERSION, Manifest, Quantity,
+    Query, QueryKind, QueryResult, RESPONSE_SCHEMA, Response, SCHEMA_VERSION, Source,
+};
+
+/// One problem in a plugin's output, located by a JSON path such as
+/// `result.quotes[2].price.uniform[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where in the payload (empty for the whole payload).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Parses JSON bytes, explaining the usual ways plugins get JSON wrong.
+fn parse_json(bytes: &[u8]) -> Result<Value, Problem> {
+    serde_json::from_slice::<Value>(bytes).map_err(|e| {
+        let text = String::from_utf8_lossy(bytes);
+        let lower = text.to_ascii_lowercase();
+        let hint = if lower.contains("nan") || lower.contains("inf") {
+            " (NaN and infinity have no JSON form: return finite numbers)"
+        } else if bytes.is_empty() {
+            " (the plugin wrote nothing to the sink)"
+        } else {
+            ""
+        };
+        Problem::new(
+            "",
+            format!("malformed JSON: {e}{hint}; the payload starts {:?}", {
+                let mut s: String = text.chars().take(60).collect();
+                if text.chars().count() > 60 {
+                    s.push('…');
+                }
+                s
+            }),
+        )
+    })
+}
+
+/// Nulls where a distribution needs numbers: what serde_json makes of NaN and infinity.
+fn find_nulls(v: &Value, path: &str, out: &mut Vec<Problem>) {
+    match v {
+        Value::Object(map) => {
+            let is_quantity = map.contains_key("unit");
+            for (k, child) in map {
+                let p = join(path, k);
+                if is_quantity && DIST_KEYS.contains(&k.as_str()) {
+                    let nulls: Vec<String> = match child {
+                        Value::Null => vec![p.clone()],
+                        Value::Array(items) => items
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, x)| x.is_null())
+                            .map(|(i, _)| format!("{p}[{i}]"))
+                            .collect(),
+                        _ => vec![],
+                    };
+                    for n in nulls {
+                        out.push(Problem::new(
+                            n,
+                            "null where a finite number is required: NaN or infinity? \
+                             (serde_json writes NaN and infinity as null)",
+                        ));
+                    }
+                } else {
+                    find_nulls(child, &p, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                find_nulls(child, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn check_envelope(v: &Value, expected_schema: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    match v.get("schema").and_then(Value::as_str) {
+        Some(s) if s == expected_schema => {}
+        Some(s) => out.push(Problem::new(
+            "schema",
+            format!("is {s:?}, expected {expected_schema:?}"),
+        )),
+        None => out.push(Problem::new(
+            "schema",
+            format!("missing: expected {expected_schema:?}"),
+        )),
+    }
+    match v.get("schema_version").and_then(Value::as_u64) {
+        Some(n) if (MIN_SCHEMA_VERSION as u64..=SCHEMA_VERSION as u64).contains(&n) => {}
+        Some(n) => out.push(Problem::new(
+            "schema_version",
+            format!(
+                "the plugin speaks payload schema {n}; this traincost understands \
+                 {MIN_SCHEMA_VERSION}..={SCHEMA_VERSION} (upgrade traincost, or use a plugin \
+                 built for schema {SCHEMA_VERSION})"
+            ),
+        )),
+        None => out.push(Problem::new("schema_version", "missing or not an integer")),
+    }
+    out
+}
+
+/// Parses and validates a manifest written by `describe`.
+pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, Vec<Problem>> {
+    let value = parse_json(bytes).map_err(|p| vec![p])?;
+    let mut problems = check_envelope(&value, MANIFEST_SCHEMA);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let manifest: Manifest = serde_json::from_value(value)
+        .map_err(|e| vec![Problem::new("", format!("not a v1 manifest: {e}"))])?;
+    if manifest.name != name {
+        problems.push(Problem::new(
+            "name",
+            format!(
+                "is {:?} but the descriptor says {name:?}",
+                manifest.name
+            ),
+        ));
+    }
+    if manifest.kind != kind {
+        problems.push(Problem::new(
+            "kind",
+            format!("is {} but the descriptor says {kind}", manifest.kind),
+        ));
+    }
+    for (i, q) in manifest.queries.iter().enumerate() {
+        if q.plugin_kind() != kind {
+            problems.push(Problem::new(
+                format!("queries[{i}]"),
+                format!("a {kind} plugin cannot answer {q}"),
+            ));
+        }
+    }
+    for (i, g) in manifest.gpus.iter().enumerate() {
+        if canonical_gpu(g) != Some(g.as_str()) {
+            problems.push(unknown_gpu(&format!("gpus[{i}]"), g));
+        }
+    }
+    for (i, r) in manifest.roles.iter().enumerate() {
+        if canonical_role(r) != Some(r.as_str()) {
+            problems.push(unknown_role(&format!("roles[{i}]"), r));
+        }
+    }
+    if let Some([a, b]) = manifest.years {
+        if a > b {
+            problems.push(Problem::new("years", format!("[{a}, {b}] is not a range")));
+        }
+    }
+    if problems.is_empty() {
+        Ok(manifest)
+    } else {
+        Err(problems)
+    }
+}
+
+fn unknown_gpu(path: &str, gpu: &str) -> Problem {
+    let hint = match canonical_gpu(gpu) {
+        Some(id) => format!("write the canonical id {id:?}"),
+        None => format!(
+            "known GPUs: {}",
+            GPUS.iter().map(|g| g.id).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Problem::new(path, format!("unknown GPU {gpu:?}; {hint}"))
+}
+
+fn unknown_role(path: &str, role: &str) -> Problem {
+    let hint = match canonical_role(role) {
+        Some(id) => format!("write the canonical id {id:?}"),
+        None => format!(
+            "known roles: {}",
+            ROLES.iter().map(|r| r.0).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Problem::new(path, format!("unknown role {role:?}; {hint}"))
+}
+
+/// Parses and validates the response to `query`.
+pub fn parse_response(bytes: &[u8], query: &Query) -> Result<Response, Vec<Problem>> {
+    let value = parse_json(bytes).map_err(|p| vec![p])?;
+    let mut problems = check_envelope(&value, RESPONSE_SCHEMA);
+    find_nulls(&value, "", &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let response: Response = serde_json::from_value(value)
+        .map_err(|e| vec![Problem::new("", format!("not a v1 response: {e}"))])?;
+    let problems = validate_response(query, &response);
+    if problems.is_empty() {
+        Ok(response)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Every quantity of a result with its JSON path.
+pub fn quantities(result: &QueryResult) -> Vec<(String, &Quantity)> {
+    let mut out = Vec::new();
+    match result {
+        QueryResult::GpuSpec(s) => {
+            out.push(("result.peak_bf16_flops".to_owned(), &s.peak_bf16_flops));
+            out.push(("result.tdp".to_owned(), &s.tdp));
+        }
+        QueryResult::PurchasePrice(p) => {
+            for (i, q) in p.quotes.iter().enumerate() {
+                out.push((format!("result.quotes[{i}].price"), &q.price));
+            }
+        }
+        QueryResult::RentalPrice(p) => {
+            for (i, q) in p.quotes.iter().enumerate() {
+                out.push((format!("result.quotes[{i}].price"), &q.price));
+            }
+        }
+        QueryResult::Compensation(c) => {
+            out.push(("result.annual_pay".to_owned(), &c.annual_pay));
+            out.push(("result.loaded_usd".to_owned(), &c.loaded_usd));
+            for (i, n) in c.components.iter().enumerate() {
+                out.push((format!("result.components[{i}].quantity"), &n.quantity));
+            }
+        }
+    }
+    out
+}
+
+/// Semantic checks of a response to `query`: kind, GPU or role, units, numbers, provenance.
+pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if response.result.kind() != query.kind() {
+        out.push(Problem::new(
+            "result.kind",
+            format!(
+                "answers {} but the query was {}",
+                response.result.kind(),
+                query.kind()
+            ),
+        ));
+        return out;
+    }
+    let expected_gpu = match query {
+        Query::GpuSpec { gpu } | Query::PurchasePrice { gpu } | Query::RentalPrice { gpu, .. } => {
+            canonical_gpu(gpu)
+        }
+        Query::Compensation { .. } => None,
+    };
+    let check_gpu = |gpu: &str, out: &mut Vec<Problem>| {
+        if canonical_gpu(gpu) != Some(gpu) {
+            out.push(unknown_gpu("result.gpu", gpu));
+        } else if expected_gpu.is_some_and(|e| e != gpu) {
+            out.push(Problem::new(
+                "result.gpu",
+                format!(
+                    "is {gpu:?} but the query asked for {:?}",
+                    expected_gpu.unwrap_or_default()
+                ),
+            ));
+        }
+    };
+    match &response.result {
+        QueryResult::GpuSpec(s) => {
+            check_gpu(&s.gpu, &mut out);
+            if let Some(d) = &s.release_date {
+                check_date("result.release_date", d, &mut out);
+            }
+            check_quantity("result.peak_bf16_flops", &s.peak_bf16_flops, &["FLOP/s"], &mut out);
+            check_quantity("result.tdp", &s.tdp, &["W"], &mut out);
+        }
+        QueryResult::PurchasePrice(p) => {
+            check_gpu(&p.gpu, &mut out);
+            if p.quotes.is_empty() {
+                out.push(Problem::new(
+                    "result.quotes",
+                    "is empty (return an error with code `no_data` instead)",
+                ));
+            }
+            for (i, q) in p.quotes.iter().enumerate() {
+                check_date(&format!("result.quotes[{i}].date"), &q.date, &mut out);
+                check_quantity(
+                    &format!("result.quotes[{i}].price"),
+                    &q.price,
+                    &["USD/GPU"],
+                    &mut out,
+                );
+            }
+        }
+        QueryResult::RentalPrice(p) => {
+            check_gpu(&p.gpu, &mut out);
+            if p.quotes.is_empty() {
+                out.push(Problem::new(
+                    "result.quotes",
+                    "is empty (return an error with code `no_data` instead)",
+                ));
+            }
+            let (want_provider, want_commitment) = match query {
+                Query::RentalPrice {
+                    provider,
+                    commitment,
+                    ..
+                } => (provider.as_deref(), *commitment),
+                _ => (None, None),
+            };
+            for (i, q) in p.quotes.iter().enumerate() {
+                let path = format!("result.quotes[{i}]");
+                if q.provider.trim().is_empty() {
+                    out.push(Problem::new(format!("{path}.provider"), "is empty"));
+                }
+                if let Some(w) = want_provider {
+                    if !q.provider.eq_ignore_ascii_case(w) {
+                        out.push(Problem::new(
+                            format!("{path}.provider"),
+                            format!("is {:?} but the query asked for {w:?}", q.provider),
+                        ));
+                    }
+                }
+                if let Some(c) = want_commitment {
+                    if q.commitment != c {
+                        out.push(Problem::new(
+                            format!("{path}.commitment"),
+                            format!(
+                                "is {} but the query asked for {}",
+                                q.commitment.as_str(),
+                                c.as_str()
+                            ),
+                        ));
+                    }
+                }
+                check_date(&format!("{path}.date"), &q.date, &mut out);
+                check_quantity(
+                    &format!("{path}.price"),
+                    &q.price,
+                    &["USD/GPU-hour"],
+                    &mut out,
+                );
+            }
+        }
+        QueryResult::Compensation(c) => {
+            match canonical_role(&c.role) {
+                Some(id) if id == c.role => {
+                    if let Query::Compensation { role, year } = query {
+                        if canonical_role(role) != Some(id) {
+                            out.push(Problem::new(
+                                "result.role",
+                                format!("is {:?} but the query asked for {role:?}", c.role),
+                            ));
+                        }
+                        if *year != c.year {
+                            out.push(Problem::new(
+                                "result.year",
+                                format!("is {} but the query asked for {year}", c.year),
+                            ));
+                        }
+                    }
+                }
+                _ => out.push(unknown_role("result.role", &c.role)),
+            }
+            check_quantity(
+                "result.annual_pay",
+                &c.annual_pay,
+                &["USD/year", "CNY/year"],
+                &mut out,
+            );
+            check_quantity("result.loaded_usd", &c.loaded_usd, &["USD/year"], &mut out);
+            for (i, n) in c.components.iter().enumerate() {
+                check_quantity(
+                    &format!("result.components[{i}].quantity"),
+                    &n.quantity,
+                    &[],
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+fn check_date(path: &str, date: &str, out: &mut Vec<Problem>) {
+    let parts: Vec<&str> = date.split('-').collect();
+    let ok = !parts.is_empty()
+        && parts.len() <= 3
+        && parts[0].len() == 4
+        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.get(1).is_none_or(|m| ("01"..="12").contains(m))
+        && parts.get(2).is_none_or(|d| ("01"..="31").contains(d));
+    if !ok {
+        out.push(Problem::new(
+            path,
+            format!("date {date:?} is not YYYY, YYYY-MM or YYYY-MM-DD"),
+        ));
+    }
+}
+
+/// Checks one quantity: known unit (one of `expected`, if not empty), finite non-negative
+/// numbers, a well-formed distribution, a dollar year on money, and provenance.
+pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec<Problem>) {
+    if !is_known_unit(&q.unit) {
+        out.push(Problem::new(
+            format!("{path}.unit"),
+            format!(
+                "unknown unit {:?}; known units: {}",
+                q.unit,
+                crate::catalog::UNITS.join(", ")
+            ),
+        ));
+    } else if !expected.is_empty() && !expected.contains(&q.unit.as_str()) {
+        out.push(Problem::new(
+            format!("{path}.unit"),
+            format!("is {:?} where {} is expected", q.unit, expected.join(" or ")),
+        ));
+    }
+    let key = q.dist.key();
+    let nums = q.dist.numbers();
+    let mut numbers_ok = true;
+    for (i, x) in nums.iter().enumerate() {
+        let p = if matches!(q.dist, Dist::Point(_)) {
+            format!("{path}.{key}")
+        } else {
+            format!("{path}.{key}[{i}]")
+        };
+        if !x.is_finite() {
+            out.push(Problem::new(p, format!("{x} is not a finite number")));
+            numbers_ok = false;
+        } else if *x < 0.0 {
+            out.push(Problem::new(
+                p,
+                format!("{x} is negative; prices, specs and pay are never negative"),
+            ));
+            numbers_ok = false;
+        }
+    }
+    if numbers_ok {
+        let shape = match &q.dist {
+            Dist::Uniform { lo, hi } if lo > hi => Some("needs lo <= hi"),
+            Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max }
+                if !(min <= mode && mode <= max) =>
+            {
+                Some("needs min <= mode <= max")
+            }
+            Dist::Pert { min, max, .. } if min == max => Some("needs min < max"),
+            Dist::Lognormal { p5, p95 } if !(*p5 > 0.0 && p5 <= p95) => {
+                Some("needs 0 < p5 <= p95")
+            }
+            Dist::Samples(s) if s.is_empty() => Some("needs at least one sample"),
+            _ => None,
+        };
+        if let Some(msg) = shape {
+            out.push(Problem::new(format!("{path}.{key}"), msg));
+        }
+    }
+    let is_money = (q.unit.starts_with("USD") || q.unit.starts_with("CNY")) && q.unit != "CNY/USD";
+    match &q.dollar_year {
+        None if is_money => out.push(Problem::new(
+            format!("{path}.dollar_year"),
+            "money needs a dollar year (e.g. 2024 or \"2023-12\")",
+        )),
+        Some(DollarYear::Year(y)) if !(1900..=2100).contains(y) => out.push(Problem::new(
+            format!("{path}.dollar_year"),
+            format!("{y} is not a plausible year"),
+        )),
+        Some(DollarYear::Month(m)) => {
+            let mut inner = Vec::new();
+            check_date("", m, &mut inner);
+            if !inner.is_empty() || m.len() != 7 {
+                out.push(Problem::new(
+                    format!("{path}.dollar_year"),
+                    format!("{m:?} is not YYYY-MM"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    match &q.source {
+        Source::Claim(id) => {
+            let ok = !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !ok {
+                out.push(Problem::new(
+                    format!("{path}.claim"),
+                    format!("{id:?} is not a kebab-case claim id"),
+                ));
+            }
+        }
+        Source::Assumption(a) => {
+            if a.trim().is_empty() || a.contains('\n') {
+                out.push(Problem::new(
+                    format!("{path}.assumption"),
+                    "must be a one-line, non-empty reason",
+                ));
+            }
+        }
+    }
+}
+
+/// The queries a manifest invites: every query for every GPU (with every provider) or role
+/// (in the last year it covers). What `traincost plugins check` exercises.
+pub fn exercise_queries(manifest: &Manifest) -> Vec<Query> {
+    let mut out = Vec::new();
+    for q in &manifest.queries {
+        match q {
+            QueryKind::GpuSpec => out.extend(
+                manifest
+                    .gpus
+                    .iter()
+                    .map(|g| Query::GpuSpec { gpu: g.clone() }),
+            ),
+            QueryKind::PurchasePrice => out.extend(
+                manifest
+                    .gpus
+                    .iter()
+                    .map(|g| Query::PurchasePrice { gpu: g.clone() }),
+            ),
+            QueryKind::RentalPrice => out.extend(manifest.gpus.iter().map(|g| Query::RentalPrice {
+                gpu: g.clone(),
+                provider: None,
+                commitment: None,
+            })),
+            QueryKind::Compensation => {
+                let years = match manifest.years {
+                    Some([a, b]) => vec![a, b],
+                    None => vec![2024],
+                };
+                for r in &manifest.roles {
+                    for y in &years {
+                        out.push(Query::Compensation {
+                            role: r.clone(),
+                            year: *y,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_query() -> Query {
+        Query::GpuSpec { gpu: "H100".into() }
+    }
+
+    fn spec_json(flops: &str, unit: &str, gpu: &str) -> String {
+        format!(
+            r#"{{"schema":"traincost.response","schema_version":1,"result":{{"kind":"gpu_spec",
+            "gpu":"{gpu}","peak_bf16_flops":{{"value":{flops},"unit":"{unit}","assumption":"datasheet"}},
+            "tdp":{{"value":700,"unit":"W","assumption":"datasheet"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn accepts_a_good_response() {
+        let r = parse_response(spec_json("9.894e14", "FLOP/s", "H100").as_bytes(), &spec_query());
+        assert!(r.is_ok(), "{r:?}");
+    }
+
+    #[test]
+    fn rejects_null_negative_unknown_unit_unknown_gpu() {
+        let e = parse_response(spec_json("null", "FLOP/s", "H100").as_bytes(), &spec_query())
+            .unwrap_err();
+        assert_eq!(e[0].path, "result.peak_bf16_flops.value");
+        assert!(e[0].message.contains("NaN or infinity"));
+        let e = parse_response(spec_json("-1", "FLOP/s", "H100").as_bytes(), &spec_query())
+            .unwrap_err();
+        assert!(e[0].message.contains("negative"), "{e:?}");
+        let e = parse_response(spec_json("1", "FLOPS", "H100").as_bytes(), &spec_query())
+            .unwrap_err();
+        assert!(e[0].message.contains("unknown unit \"FLOPS\""), "{e:?}");
+        let e = parse_response(spec_json("1", "FLOP/s", "Z999").as_bytes(), &spec_query())
+            .unwrap_err();
+        assert!(e[0].message.contains("unknown GPU \"Z999\""), "{e:?}");
+        let e = parse_response(spec_json("1", "FLOP/s", "H800").as_bytes(), &spec_query())
+            .unwrap_err();
+        assert!(e[0].message.contains("asked for \"H100\""), "{e:?}");
+        let e = parse_response(b"{\"value\": nan}", &spec_query()).unwrap_err();
+        assert!(e[0].message.contains("malformed JSON"), "{e:?}");
+        assert!(e[0].message.contains("NaN and infinity"), "{e:?}");
+    }
+
+    #[test]
+    fn dates() {
+        let mut out = Vec::new();
+        for ok in ["2024", "2024-03", "2024-03-31"] {
+            check_date("d", ok, &mut out);
+        }
+        assert!(out.is_empty());
+        for bad in ["24", "2024-3", "2024-13", "March 2024", ""] {
+            check_date("d", bad, &mut out);
+        }
+        assert_eq!(out.len(), 5);
+    }
+}

@@ -1,0 +1,1 @@
+//! cloud-rental (work in progress).

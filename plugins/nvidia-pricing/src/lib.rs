@@ -1,0 +1,1 @@
+//! nvidia-pricing (work in progress).

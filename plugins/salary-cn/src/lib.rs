@@ -1,0 +1,1 @@
+//! salary-cn (work in progress).

@@ -1,0 +1,1 @@
+//! salary-us (work in progress).
