@@ -1,7 +1,37 @@
-//! stub
+//! The traincost cost model: what did it really cost to train this AI model, and what does the
+//! headline figure leave out?
+//!
+//! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...).
+//! - [`money`]: constant dollars with a sourced price index (CPI-U, Epoch AI's PPI).
+//! - [`dist`]: distributions for uncertain inputs; [`provenance`]: where each number comes from.
+//! - [`montecarlo`]: a seeded, parallel, constant-memory Monte Carlo engine ([`sketch`] for percentiles).
+//! - [`stack`]: the cost stack, from the final run at rental prices to the owner's fleet.
+//! - [`epoch`]: Epoch AI's training-cost method.
+//! - [`scenario`]: the TOML scenario format and the built-in scenarios.
+//! - [`estimate`]: the assembled, serializable result.
+//!
+//! This crate does no I/O: it parses strings and returns values.
+//!
+//! ```
+//! use traincost_core::{scenario::Scenario, stack::CostModel};
+//!
+//! let scenario = Scenario::builtin("deepseek-v3").unwrap();
+//! let (spec, _claims) = scenario.to_spec(None).unwrap();
+//! let model = CostModel::new(&spec).unwrap();
+//! let central = model.central();
+//! let rental = model.outputs().iter().position(|o| o.id == "final-run-rental").unwrap();
+//! assert!((central[rental] - 5_576_000.0).abs() < 1e-6);
+//! ```
+#![deny(missing_docs)]
+
 pub mod dist;
 pub mod epoch;
+pub mod estimate;
+pub mod hardware;
 pub mod money;
 pub mod montecarlo;
+pub mod provenance;
+pub mod scenario;
 pub mod sketch;
+pub mod stack;
 pub mod units;

@@ -11,11 +11,72 @@
 //! ```
 //!
 //! The cost stack's `final-run-ownership` layer evaluates these formulas once per Monte Carlo
-//! sample; the constants below are Epoch's central values.
+//! sample; the constants below are Epoch's central values and [`uncertainty`] holds Epoch's 90%
+//! intervals around them.
+//!
+//! Modules:
+//! - [`version`]: what differs between Epoch's code versions ([`Settings`]);
+//! - [`chip_hours`], [`hardware`], [`chips`], [`prices`], [`energy`]: the rules that turn a
+//!   model's raw fields into the formulas' inputs;
+//! - [`cloud`] (Method B), [`acquisition`] (Method C), [`inflation`] (section 4);
+//! - [`estimate`]: all three methods for one run, with the missing input when one is blocked;
+//! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with.
+//!
+//! # Example: GPT-4 (EPOCH_METHOD.md section 7)
+//!
+//! ```
+//! use traincost_core::epoch::{self, estimate::{Method, RunInputs}, CodeVersion, Settings};
+//! use traincost_core::units::{Count, GpuHours, Watts};
+//!
+//! let gpt4 = RunInputs {
+//!     model: "GPT-4".into(),
+//!     hardware: "NVIDIA A100 SXM4 40 GB".into(),
+//!     organization: "OpenAI".into(),
+//!     publication_date: "2023-03-15".parse().ok(),
+//!     chip_hours: Some(GpuHours(5.7e7)),
+//!     hardware_quantity: Some(Count(25_000.0)),
+//!     // DGX A100 $199k / 8, quoted 2020-05-21; acquired at release + 90 days.
+//!     price_per_chip: Some(24_875.0),
+//!     acquisition_date: "2020-08-12".parse().ok(),
+//!     // 2022-08-15 minus 2,280 hours of training.
+//!     training_start: "2022-05-12".parse().ok(),
+//!     tdp: Some(Watts(400.0)),
+//!     cloud_price_per_chip_hour: Some(1.36),
+//!     base_model: None,
+//!     inflation_factor: None, // computed from the PPI
+//! };
+//! let e = epoch::estimate::estimate(&gpt4, &Settings::for_version(CodeVersion::PaperV1));
+//! let c = e.components().unwrap();
+//! assert_eq!(format!("{:.2}", c.ai_chips + c.other_server), "29691720.99");
+//! assert_eq!(format!("{:.2}", c.interconnect), "6964724.68");
+//! assert_eq!(format!("{:.2}", c.energy), "3499488.28");
+//! // In December-2023 dollars (PPI PCU518210518210, 2023-03 -> 2023-12):
+//! let real = e.real(Method::CapexEnergy).unwrap();
+//! assert_eq!(format!("{real:.2}"), "40586592.58");
+//! ```
 
 use std::f64::consts::LN_10;
 
 use crate::units::{GpuHours, HOURS_PER_YEAR, KilowattHours, Watts, Years};
+
+pub mod acquisition;
+pub mod chip_hours;
+pub mod chips;
+pub mod cloud;
+mod csv;
+pub mod date;
+pub mod energy;
+pub mod estimate;
+pub mod hardware;
+pub mod inflation;
+pub mod prices;
+pub mod table;
+pub mod uncertainty;
+pub mod version;
+
+pub use csv::CsvError;
+pub use date::Date;
+pub use version::{CodeVersion, FineTuneHandling, Settings};
 
 /// ML GPU price-performance trend, orders of magnitude per year (`parameters.py:1-8`): used to
 /// depreciate value from acquisition to training start and as the amortization rate.
@@ -32,6 +93,12 @@ pub const TPU_AVERAGE_POWER_FRACTION: f64 = 0.43;
 pub const PUE_HYPERSCALER: f64 = 1.1;
 /// Power usage effectiveness of everyone else.
 pub const PUE_OTHER: f64 = 1.25;
+/// Training time assumed when none is reported: 793.5 hours = 33.06 days
+/// (`MEDIAN_TRAINING_TIME_DAYS`).
+pub const MEDIAN_TRAINING_TIME_HOURS: f64 = 793.5;
+/// Days between the end of training and publication, and so between purchase and training
+/// start in the price lookup (`prices.py:93-143`).
+pub const PURCHASE_TO_TRAINING_BUFFER_DAYS: i64 = 60;
 
 /// Amortization (depreciation) rate per year: `g x ln 10` (0.3223619 for g = 0.14).
 pub fn depreciation_rate(g_ooms_per_year: f64) -> f64 {

@@ -1,0 +1,202 @@
+//! Calendar dates (proleptic Gregorian, no time zone), enough for Epoch's date rules:
+//! "publication date minus training time minus 60 days", "release date plus 90 days",
+//! "years between acquisition and training start" (days / 365.25).
+
+use std::fmt;
+
+use crate::units::{DAYS_PER_YEAR, Hours, Years};
+
+/// A calendar date, stored as days since 1970-01-01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    days: i64,
+}
+
+/// Why a date did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a date: write it as YYYY-MM-DD, e.g. 2023-03-15")]
+pub struct DateError(pub String);
+
+impl Date {
+    /// The date `year-month-day`, or `None` if it does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date {
+            days: days_from_civil(i64::from(year), i64::from(month), i64::from(day)),
+        })
+    }
+
+    /// Days since 1970-01-01 (negative before).
+    pub const fn days_since_epoch(self) -> i64 {
+        self.days
+    }
+
+    /// The date `days` days since 1970-01-01.
+    pub const fn from_days_since_epoch(days: i64) -> Date {
+        Date { days }
+    }
+
+    /// Year, month (1-12) and day (1-31).
+    pub fn ymd(self) -> (i32, u32, u32) {
+        let (y, m, d) = civil_from_days(self.days);
+        (y as i32, m as u32, d as u32)
+    }
+
+    /// The calendar year.
+    pub fn year(self) -> i32 {
+        self.ymd().0
+    }
+
+    /// The calendar month, 1-12.
+    pub fn month(self) -> u32 {
+        self.ymd().1
+    }
+
+    /// This date plus `days` (negative to go back).
+    pub const fn add_days(self, days: i64) -> Date {
+        Date {
+            days: self.days + days,
+        }
+    }
+
+    /// Whole days from `earlier` to `self` (negative if `earlier` is later).
+    pub const fn days_since(self, earlier: Date) -> i64 {
+        self.days - earlier.days
+    }
+
+    /// Julian years (365.25 days) from `earlier` to `self`, as Epoch counts them.
+    pub fn years_since(self, earlier: Date) -> Years {
+        Years(self.days_since(earlier) as f64 / DAYS_PER_YEAR)
+    }
+
+    /// The date of the instant `hours` before midnight at the start of this date.
+    ///
+    /// A subtraction that lands inside a day gives that day (the instant is truncated to its
+    /// date, as pandas' `Timestamp.date()` does); non-finite or absurd durations give `None`.
+    pub fn minus_hours(self, hours: Hours) -> Option<Date> {
+        if !hours.0.is_finite() || hours.0.abs() > 1e8 {
+            return None;
+        }
+        let days = (hours.0 / 24.0).ceil() as i64;
+        Some(self.add_days(-days))
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = DateError;
+
+    /// Parses `YYYY-MM-DD`; a trailing time (`2023-03-15 00:00:00`, `2023-03-15T...`) is ignored.
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        let err = || DateError(s.to_owned());
+        let t = s.trim();
+        let head = t.get(..10).ok_or_else(err)?;
+        if t.len() > 10 && !matches!(t.as_bytes()[10], b' ' | b'T') {
+            return Err(err());
+        }
+        let mut parts = head.split('-');
+        let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(err());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(err());
+        }
+        let y: i32 = y.parse().map_err(|_| err())?;
+        let m: u32 = m.parse().map_err(|_| err())?;
+        let d: u32 = d.parse().map_err(|_| err())?;
+        Date::from_ymd(y, m, d).ok_or_else(err)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's civil-date algorithms.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_prints_and_counts_days() {
+        let a: Date = "2020-05-14".parse().unwrap();
+        assert_eq!(a.to_string(), "2020-05-14");
+        assert_eq!(a.add_days(90).to_string(), "2020-08-12");
+        let s: Date = "2022-05-12".parse().unwrap();
+        assert_eq!(s.days_since(a.add_days(90)), 638);
+        assert_eq!(Date::from_ymd(1970, 1, 1).unwrap().days_since_epoch(), 0);
+        assert!("2023-02-29".parse::<Date>().is_err());
+        assert!("2024-02-29".parse::<Date>().is_ok());
+        assert!("2023-3-15".parse::<Date>().is_err());
+        assert!("".parse::<Date>().is_err());
+        assert_eq!(
+            "2023-03-15 00:00:00".parse::<Date>().unwrap().to_string(),
+            "2023-03-15"
+        );
+    }
+
+    #[test]
+    fn hours_before_a_date_truncate_to_the_day() {
+        let d: Date = "2023-11-15".parse().unwrap();
+        assert_eq!(
+            d.minus_hours(Hours(456.0)).unwrap().to_string(),
+            "2023-10-27"
+        );
+        assert_eq!(d.minus_hours(Hours(1.0)).unwrap().to_string(), "2023-11-14");
+        assert_eq!(d.minus_hours(Hours(0.0)).unwrap(), d);
+        assert!(d.minus_hours(Hours(f64::NAN)).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn civil_round_trips(days in -600_000i64..2_900_000) {
+            let d = Date::from_days_since_epoch(days);
+            let (y, m, dd) = d.ymd();
+            prop_assert_eq!(Date::from_ymd(y, m, dd), Some(d));
+            prop_assert_eq!(d.to_string().parse::<Date>().ok(), Some(d));
+        }
+    }
+}

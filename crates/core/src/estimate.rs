@@ -1,0 +1,173 @@
+//! An estimate: the cost stack's central values and Monte Carlo summaries, with every input and
+//! its provenance. This is the stable, serializable result that reports are made from.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::Distribution;
+use crate::montecarlo::{self, RunConfig, RunStats, Summary};
+use crate::stack::{CostModel, OutputInfo, OutputKind};
+use crate::units::DollarDate;
+
+/// One output of the stack: a layer, a component, a total or a metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Stable id (`final-run-rental`).
+    pub id: String,
+    /// Label for people.
+    pub label: String,
+    /// `USD`, `USD/year` or `GPU-hours`.
+    pub unit: String,
+    /// Every input at its median, computed exactly.
+    pub central: f64,
+    /// Mean over samples.
+    pub mean: f64,
+    /// Standard deviation over samples.
+    pub sd: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Requested extra percentiles, `(percent, value)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub percentiles: Vec<(f64, f64)>,
+    /// What it counts.
+    pub includes: String,
+    /// What it leaves out.
+    pub excludes: String,
+    /// Parts that sum to it (layers only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Figure>,
+}
+
+/// One input as reported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputReport {
+    /// Dotted name.
+    pub name: String,
+    /// Value or distribution, in `unit` (money in the estimate's dollars).
+    pub distribution: Distribution,
+    /// Short human description of the distribution.
+    pub description: String,
+    /// Median (the value the central estimate uses).
+    pub median: f64,
+    /// Unit.
+    pub unit: String,
+    /// First claim id cited, if any.
+    pub claim: Option<String>,
+    /// Every claim id cited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
+    /// The assumption and its reason, if the value is assumed.
+    pub assumption: Option<String>,
+    /// How the value was converted from what was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A full estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    /// Scenario name.
+    pub scenario: String,
+    /// Dollars every money figure is in.
+    pub dollar_year: DollarDate,
+    /// Price index used for dollar conversions.
+    pub price_index: String,
+    /// Monte Carlo samples.
+    pub samples: u64,
+    /// Random seed.
+    pub seed: u64,
+    /// Layers of the stack, in order, with their components.
+    pub layers: Vec<Figure>,
+    /// Sums of layers of one scope.
+    pub totals: Vec<Figure>,
+    /// Non-money figures (GPU-hours).
+    pub metrics: Vec<Figure>,
+    /// Every input with its provenance.
+    pub inputs: Vec<InputReport>,
+    /// How the run went.
+    pub run: RunStats,
+}
+
+impl Estimate {
+    /// The layer, component, total or metric with this id.
+    pub fn figure(&self, id: &str) -> Option<&Figure> {
+        self.layers
+            .iter()
+            .chain(self.layers.iter().flat_map(|l| &l.components))
+            .chain(&self.totals)
+            .chain(&self.metrics)
+            .find(|f| f.id == id)
+    }
+}
+
+/// Runs the Monte Carlo simulation and assembles the estimate.
+pub fn estimate(
+    scenario: &str,
+    model: &CostModel,
+    dollars: DollarDate,
+    price_index: &str,
+    config: &RunConfig,
+    progress: &mut dyn FnMut(u64),
+) -> Estimate {
+    let central = model.central();
+    let (summaries, run) = montecarlo::run(model, config, progress);
+    let figure = |i: usize, info: &OutputInfo, s: &Summary| Figure {
+        id: info.id.clone(),
+        label: info.label.clone(),
+        unit: info.unit.clone(),
+        central: central[i],
+        mean: s.mean,
+        sd: s.sd,
+        p5: s.p5,
+        p50: s.p50,
+        p95: s.p95,
+        percentiles: s.percentiles.clone(),
+        includes: info.includes.clone(),
+        excludes: info.excludes.clone(),
+        components: Vec::new(),
+    };
+    let (mut layers, mut totals, mut metrics) = (Vec::<Figure>::new(), Vec::new(), Vec::new());
+    for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
+        let f = figure(i, info, s);
+        match &info.kind {
+            OutputKind::Layer => layers.push(f),
+            OutputKind::Component(of) => {
+                if let Some(l) = layers.iter_mut().find(|l| &l.id == of) {
+                    l.components.push(f);
+                }
+            }
+            OutputKind::Total => totals.push(f),
+            OutputKind::Metric => metrics.push(f),
+        }
+    }
+    let inputs = model
+        .model_inputs()
+        .iter()
+        .map(|i| InputReport {
+            name: i.name.clone(),
+            description: i.quantity.distribution.describe(),
+            median: i.quantity.distribution.median(),
+            distribution: i.quantity.distribution.clone(),
+            unit: i.unit.to_owned(),
+            claim: i.quantity.provenance.claims.first().cloned(),
+            claims: i.quantity.provenance.claims.clone(),
+            assumption: i.quantity.provenance.assumption.clone(),
+            note: i.quantity.note.clone(),
+        })
+        .collect();
+    Estimate {
+        scenario: scenario.to_owned(),
+        dollar_year: dollars,
+        price_index: price_index.to_owned(),
+        samples: config.samples,
+        seed: config.seed,
+        layers,
+        totals,
+        metrics,
+        inputs,
+        run,
+    }
+}

@@ -1,0 +1,59 @@
+//! Where a number comes from: a sourced claim, or an assumption with its reason.
+
+use serde::{Deserialize, Serialize};
+
+/// Where an input's value comes from. At least one of the two is always present: a number with
+/// neither a claim nor an explicit assumption is a defect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Ids of the claims (in the claims crate) the value is taken from or based on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
+    /// Why the value was assumed, in one line, when it is not simply a claim's number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+impl Provenance {
+    /// The value is the number a claim states.
+    pub fn claim(id: impl Into<String>) -> Self {
+        Provenance {
+            claims: vec![id.into()],
+            assumption: None,
+        }
+    }
+
+    /// The value is an assumption, for this reason.
+    pub fn assumption(reason: impl Into<String>) -> Self {
+        Provenance {
+            claims: Vec::new(),
+            assumption: Some(reason.into()),
+        }
+    }
+
+    /// An assumption informed by claims.
+    pub fn assumption_citing(reason: impl Into<String>, claims: Vec<String>) -> Self {
+        Provenance {
+            claims,
+            assumption: Some(reason.into()),
+        }
+    }
+
+    /// True if neither a claim nor an assumption is given.
+    pub fn is_missing(&self) -> bool {
+        self.claims.is_empty()
+            && self
+                .assumption
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+    }
+
+    /// One line for people: `claim deepseek-v3-total-gpu-hours` or `assumption: ...`.
+    pub fn describe(&self) -> String {
+        match (&self.assumption, self.claims.as_slice()) {
+            (None, ids) => format!("claim {}", ids.join(", ")),
+            (Some(a), []) => format!("assumption: {a}"),
+            (Some(a), ids) => format!("assumption: {a} (see {})", ids.join(", ")),
+        }
+    }
+}

@@ -1,0 +1,1413 @@
+//! The scenario file: one TOML file, one model. See `docs/SCENARIOS.md` for the format and
+//! `scenario.schema.json` for its JSON schema (generated from these types).
+//!
+//! Parsing takes a string (core does no I/O). Every error carries the byte span of the value at
+//! fault and its dotted field name, so the caller can print file, line, column and field.
+
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use crate::dist::Distribution;
+use crate::epoch;
+use crate::hardware::{self, GpuSpec};
+use crate::money::{IndexId, MissingIndexValue};
+use crate::provenance::Provenance;
+use crate::stack::{
+    Basis, DevelopmentAmount, DevelopmentSpec, FleetSpec, FlopSpec, ModelError, OwnershipSpec,
+    Quantity, StackSpec, StaffGroup, StaffSpec, StageSpec,
+};
+use crate::units::{DollarDate, HOURS_PER_YEAR};
+
+/// A scenario file, as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "traincost scenario",
+    description = "One model's training cost: its inputs, each with a claim or an assumption."
+)]
+pub struct ScenarioFile {
+    /// Short kebab-case name (`deepseek-v3`).
+    pub name: String,
+    /// Title for reports (`DeepSeek-V3`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Who trained the model (`DeepSeek`); decides Epoch AI's PUE default.
+    #[serde(default)]
+    pub developer: Option<String>,
+    /// Publication date of the model, `YYYY-MM-DD` or `YYYY-MM`; decides Epoch AI's electricity price default.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// What this scenario shows, in a few lines.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Dollars that money inputs are given in unless they say otherwise: `2024` or `2023-03`.
+    #[schemars(with = "String")]
+    pub dollars: Spanned<String>,
+    /// Dollars to report in, unless the command line says otherwise (default: `dollars`).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub report_dollars: Option<Spanned<String>>,
+    /// Price index for dollar conversions: `cpi-u` (default) or `ppi-data-processing` (Epoch AI's).
+    #[serde(default)]
+    pub index: Option<IndexId>,
+    /// Accelerator used for the final run (`H800`): sets default peak FLOP/s and TDP.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub gpu: Option<Spanned<String>>,
+    /// A built-in scenario whose final-run stages this model builds on (`deepseek-v3` for R1).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub base: Option<Spanned<String>>,
+    /// The published figure this scenario rebuilds.
+    #[serde(default)]
+    pub headline: Option<HeadlineFile>,
+    /// Default rental price for every stage, USD per GPU-hour.
+    #[serde(default)]
+    pub rental_price: Option<QuantityField>,
+    /// Final-run stages, in order.
+    #[serde(default)]
+    pub stages: Vec<StageFile>,
+    /// Epoch AI's amortized-ownership method; omitted fields take Epoch's defaults.
+    #[serde(default)]
+    pub ownership: Option<OwnershipFile>,
+    /// Experiments, ablations, failed runs, synthetic data.
+    #[serde(default)]
+    pub development: Option<DevelopmentFile>,
+    /// The people.
+    #[serde(default)]
+    pub staff: Option<StaffFile>,
+    /// The owner's whole fleet.
+    #[serde(default)]
+    pub fleet: Option<FleetFile>,
+}
+
+/// The published figure a scenario rebuilds.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeadlineFile {
+    /// Claim id of the figure.
+    #[schemars(with = "String")]
+    pub claim: Spanned<String>,
+    /// Stages whose rental cost make up the figure (default: every stage of this scenario, not of its base).
+    #[serde(default)]
+    pub stages: Option<Vec<String>>,
+}
+
+/// One stage of the final run (or of development compute).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageFile {
+    /// Stage name (`pre-training`).
+    pub name: String,
+    /// GPU-hours.
+    #[serde(default)]
+    pub gpu_hours: Option<QuantityField>,
+    /// GPUs used (with `hours`).
+    #[serde(default)]
+    pub gpus: Option<QuantityField>,
+    /// Wall-clock duration (with `gpus`).
+    #[serde(default)]
+    pub hours: Option<QuantityField>,
+    /// Training compute, FLOP.
+    #[serde(default)]
+    pub flop: Option<QuantityField>,
+    /// Parameters active per token (with `tokens`: FLOP = 6 N D).
+    #[serde(default)]
+    pub active_parameters: Option<QuantityField>,
+    /// Training tokens.
+    #[serde(default)]
+    pub tokens: Option<QuantityField>,
+    /// Peak FLOP/s per GPU (default: the scenario GPU's dense BF16 peak).
+    #[serde(default)]
+    pub peak_flops: Option<QuantityField>,
+    /// Model FLOP utilization, a fraction.
+    #[serde(default)]
+    pub mfu: Option<QuantityField>,
+    /// Rental price for this stage, USD per GPU-hour (default: the scenario's `rental_price`).
+    #[serde(default)]
+    pub rental_price: Option<QuantityField>,
+}
+
+/// Inputs of Epoch AI's method. Every field is optional: omitted ones take Epoch's values.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnershipFile {
+    /// `epoch` (default): Epoch's defaults carry Epoch's 90% ranges. `none`: Epoch's point values.
+    #[serde(default)]
+    pub uncertainty: Option<UncertaintyMode>,
+    /// Purchase price per GPU including its server share, USD per GPU. Required.
+    #[serde(default)]
+    pub purchase_price: Option<QuantityField>,
+    /// Hardware acquisition date `YYYY-MM-DD` (with `training_start`).
+    #[serde(default)]
+    pub acquired: Option<String>,
+    /// Training start date `YYYY-MM-DD` (with `acquired`).
+    #[serde(default)]
+    pub training_start: Option<String>,
+    /// Years from acquisition to training start (instead of the two dates).
+    #[serde(default)]
+    pub years_to_training_start: Option<QuantityField>,
+    /// Price-performance trend, orders of magnitude per year (Epoch: 0.14).
+    #[serde(default)]
+    pub depreciation_ooms_per_year: Option<QuantityField>,
+    /// Cluster over server cost (Epoch: 1 / (1 - 0.19)).
+    #[serde(default)]
+    pub interconnect_multiplier: Option<QuantityField>,
+    /// Chip TDP, W (default: the scenario GPU's).
+    #[serde(default)]
+    pub tdp: Option<QuantityField>,
+    /// Server power per chip over chip TDP (Epoch's rule by GPU).
+    #[serde(default)]
+    pub server_power_ratio: Option<QuantityField>,
+    /// Average power over TDP (Epoch: 0.75 for GPUs).
+    #[serde(default)]
+    pub power_fraction: Option<QuantityField>,
+    /// Power usage effectiveness (Epoch: 1.1 for hyperscalers, else 1.25).
+    #[serde(default)]
+    pub pue: Option<QuantityField>,
+    /// Electricity price, USD per kWh (Epoch: US industrial average of the publication year).
+    #[serde(default)]
+    pub electricity_price: Option<QuantityField>,
+}
+
+/// Whether Epoch AI's defaults are uncertain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum UncertaintyMode {
+    /// Epoch's 90% ranges (EPOCH_METHOD.md section 6), centred on Epoch's point values.
+    Epoch,
+    /// Epoch's point values.
+    None,
+}
+
+/// Development compute: a multiplier or explicit stages.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentFile {
+    /// `ownership` (default when [ownership] is given) or `rental`.
+    #[serde(default)]
+    pub basis: Option<Basis>,
+    /// Development compute as a multiple of the final run, excluding the run itself.
+    #[serde(default)]
+    pub multiplier: Option<QuantityField>,
+    /// Or explicit stages.
+    #[serde(default)]
+    pub stages: Vec<StageFile>,
+}
+
+/// Staff.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffFile {
+    /// Project duration (unit `years`, `months`, ...).
+    pub duration: QuantityField,
+    /// Role groups.
+    pub groups: Vec<StaffGroupFile>,
+}
+
+/// One role group.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffGroupFile {
+    /// Role name.
+    pub role: String,
+    /// People.
+    pub headcount: QuantityField,
+    /// Annual compensation per person, USD per year.
+    pub compensation: QuantityField,
+    /// Loading on compensation (benefits, payroll, equity), a multiplier (default 1: compensation is already loaded).
+    #[serde(default)]
+    pub overhead: Option<QuantityField>,
+    /// Share of their time on this model, a fraction.
+    pub fte: QuantityField,
+}
+
+/// The owner's fleet.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetFile {
+    /// GPUs owned.
+    pub gpus: QuantityField,
+    /// Price per GPU (chip alone), USD per GPU.
+    pub price_per_gpu: QuantityField,
+    /// Installed cost over GPU cost (servers, network, storage).
+    pub overhead: QuantityField,
+    /// Hardware lifetime.
+    pub lifetime: QuantityField,
+    /// Average power per GPU with its server share, W (default: GPU TDP x Epoch's server ratio x 0.75).
+    #[serde(default)]
+    pub power_per_gpu: Option<QuantityField>,
+    /// PUE (default: Epoch's rule for the developer).
+    #[serde(default)]
+    pub pue: Option<QuantityField>,
+    /// Electricity price, USD per kWh (default: Epoch's for the publication year).
+    #[serde(default)]
+    pub electricity_price: Option<QuantityField>,
+    /// Other yearly operating cost as a fraction of capex.
+    pub other_opex: QuantityField,
+}
+
+/// A quantity with the span of its table in the file.
+#[derive(Debug, Clone)]
+pub struct QuantityField(pub Spanned<QuantityTable>);
+
+impl QuantityField {
+    /// Byte range of the quantity in the source.
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+
+    /// The quantity as written.
+    pub fn get_ref(&self) -> &QuantityTable {
+        self.0.get_ref()
+    }
+}
+
+impl<'de> Deserialize<'de> for QuantityField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Spanned::<QuantityTable>::deserialize(d).map(QuantityField)
+    }
+}
+
+impl JsonSchema for QuantityField {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        QuantityTable::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        QuantityTable::json_schema(generator)
+    }
+}
+
+/// An input: exactly one of the value keys, an optional unit and dollars, and provenance.
+///
+/// ```toml
+/// price = { value = 2.0, unit = "USD/GPU-hour", claim = "deepseek-v3-assumed-h800-rental-price" }
+/// multiplier = { lognormal = [1.2, 4.0], assumption = "Epoch AI's experiment factor" }
+/// ```
+#[derive(Debug, Clone, Default, JsonSchema)]
+#[schemars(rename = "Quantity", deny_unknown_fields)]
+pub struct QuantityTable {
+    /// A known value.
+    pub value: Option<f64>,
+    /// `[low, high]`.
+    pub uniform: Option<[f64; 2]>,
+    /// `[min, mode, max]`.
+    pub triangular: Option<[f64; 3]>,
+    /// `[min, mode, max]`.
+    pub pert: Option<[f64; 3]>,
+    /// `[mean, sd]`.
+    pub normal: Option<[f64; 2]>,
+    /// `[p5, p95]`: a 90% interval.
+    pub lognormal: Option<[f64; 2]>,
+    /// Empirical samples.
+    pub samples: Option<Vec<f64>>,
+    /// Unit of the numbers (default: the field's own unit).
+    pub unit: Option<String>,
+    /// Dollars of a money value (`2024`, `2023-03`); default: the scenario's `dollars`.
+    pub dollars: Option<String>,
+    /// Claim id the value comes from.
+    pub claim: Option<String>,
+    /// Several claim ids the value is based on.
+    pub claims: Option<Vec<String>>,
+    /// Why this value is assumed (one line).
+    pub assumption: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for QuantityTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize_quantity_table(d)
+    }
+}
+
+/// Accepts a table, and explains what to write instead of a bare number.
+fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<QuantityTable, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = QuantityTable;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a quantity table such as { value = 2.0, claim = \"...\" }")
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<QuantityTable, E> {
+            Err(E::custom(format!(
+                "a bare number ({v}) has no source: write {{ value = {v}, claim = \"claim-id\" }} or {{ value = {v}, assumption = \"why\" }}"
+            )))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<QuantityTable, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<QuantityTable, E> {
+            self.visit_f64(v as f64)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<QuantityTable, A::Error> {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct Inner {
+                #[serde(default)]
+                value: Option<f64>,
+                #[serde(default)]
+                uniform: Option<[f64; 2]>,
+                #[serde(default)]
+                triangular: Option<[f64; 3]>,
+                #[serde(default)]
+                pert: Option<[f64; 3]>,
+                #[serde(default)]
+                normal: Option<[f64; 2]>,
+                #[serde(default)]
+                lognormal: Option<[f64; 2]>,
+                #[serde(default)]
+                samples: Option<Vec<f64>>,
+                #[serde(default)]
+                unit: Option<String>,
+                #[serde(default)]
+                dollars: Option<String>,
+                #[serde(default)]
+                claim: Option<String>,
+                #[serde(default)]
+                claims: Option<Vec<String>>,
+                #[serde(default)]
+                assumption: Option<String>,
+            }
+            let i = Inner::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            Ok(QuantityTable {
+                value: i.value,
+                uniform: i.uniform,
+                triangular: i.triangular,
+                pert: i.pert,
+                normal: i.normal,
+                lognormal: i.lognormal,
+                samples: i.samples,
+                unit: i.unit,
+                dollars: i.dollars,
+                claim: i.claim,
+                claims: i.claims,
+                assumption: i.assumption,
+            })
+        }
+    }
+    d.deserialize_any(V)
+}
+
+/// A problem in a scenario, located in its source.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ScenarioError {
+    /// Byte range in the source, if known.
+    pub span: Option<Range<usize>>,
+    /// Dotted field name, if known (`stages.pre-training.gpu_hours`).
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl ScenarioError {
+    fn new(
+        span: Option<Range<usize>>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ScenarioError {
+            span,
+            field: Some(field.into()),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A claim id cited by a scenario, with where it is cited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRef {
+    /// The id.
+    pub id: String,
+    /// Dotted field that cites it.
+    pub field: String,
+    /// Byte range of the citing value.
+    pub span: Range<usize>,
+}
+
+/// A parsed scenario: the file's contents and its source text.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The parsed file.
+    pub file: ScenarioFile,
+    /// The TOML source.
+    pub source: String,
+}
+
+/// The built-in scenarios: (name, TOML source).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("deepseek-v3", include_str!("../scenarios/deepseek-v3.toml")),
+    ("deepseek-r1", include_str!("../scenarios/deepseek-r1.toml")),
+    (
+        "llama-3.1-405b",
+        include_str!("../scenarios/llama-3.1-405b.toml"),
+    ),
+    ("gpt-4", include_str!("../scenarios/gpt-4.toml")),
+    (
+        "claude-3.5-sonnet",
+        include_str!("../scenarios/claude-3.5-sonnet.toml"),
+    ),
+];
+
+/// The TOML source of a built-in scenario.
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+}
+
+/// Names of the built-in scenarios.
+pub fn builtin_names() -> Vec<&'static str> {
+    BUILTIN.iter().map(|(n, _)| *n).collect()
+}
+
+/// What a field's numbers measure, and the units accepted for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    GpuHours,
+    Count,
+    Hours,
+    Years,
+    Flop,
+    FlopRate,
+    Fraction,
+    Multiplier,
+    OomsPerYear,
+    Watts,
+    UsdPerGpuHour,
+    UsdPerGpu,
+    UsdPerYear,
+    UsdPerKwh,
+}
+
+impl Dim {
+    /// The model unit, and accepted spellings with their factor to it.
+    fn units(self) -> (&'static str, &'static [(&'static str, f64)]) {
+        const DURATION_H: &[(&str, f64)] = &[
+            ("hours", 1.0),
+            ("hour", 1.0),
+            ("h", 1.0),
+            ("days", 24.0),
+            ("weeks", 168.0),
+            ("months", HOURS_PER_YEAR / 12.0),
+            ("years", HOURS_PER_YEAR),
+        ];
+        const DURATION_Y: &[(&str, f64)] = &[
+            ("years", 1.0),
+            ("year", 1.0),
+            ("months", 1.0 / 12.0),
+            ("weeks", 168.0 / HOURS_PER_YEAR),
+            ("days", 24.0 / HOURS_PER_YEAR),
+            ("hours", 1.0 / HOURS_PER_YEAR),
+        ];
+        match self {
+            Dim::GpuHours => (
+                "GPU-hours",
+                &[
+                    ("GPU-hours", 1.0),
+                    ("GPU-hour", 1.0),
+                    ("K GPU-hours", 1e3),
+                    ("M GPU-hours", 1e6),
+                    ("GPU-days", 24.0),
+                ],
+            ),
+            Dim::Count => (
+                "count",
+                &[
+                    ("count", 1.0),
+                    ("GPUs", 1.0),
+                    ("GPU", 1.0),
+                    ("people", 1.0),
+                    ("parameters", 1.0),
+                    ("tokens", 1.0),
+                    ("B parameters", 1e9),
+                    ("T tokens", 1e12),
+                    ("B tokens", 1e9),
+                ],
+            ),
+            Dim::Hours => ("hours", DURATION_H),
+            Dim::Years => ("years", DURATION_Y),
+            Dim::Flop => ("FLOP", &[("FLOP", 1.0)]),
+            Dim::FlopRate => (
+                "FLOP/s",
+                &[("FLOP/s", 1.0), ("TFLOP/s", 1e12), ("PFLOP/s", 1e15)],
+            ),
+            Dim::Fraction => (
+                "fraction",
+                &[("fraction", 1.0), ("%", 0.01), ("percent", 0.01)],
+            ),
+            Dim::Multiplier => ("x", &[("x", 1.0)]),
+            Dim::OomsPerYear => ("OOMs/year", &[("OOMs/year", 1.0)]),
+            Dim::Watts => ("W", &[("W", 1.0), ("kW", 1e3)]),
+            Dim::UsdPerGpuHour => ("USD/GPU-hour", &[("USD/GPU-hour", 1.0)]),
+            Dim::UsdPerGpu => ("USD/GPU", &[("USD/GPU", 1.0)]),
+            Dim::UsdPerYear => ("USD/year", &[("USD/year", 1.0), ("USD/month", 12.0)]),
+            Dim::UsdPerKwh => ("USD/kWh", &[("USD/kWh", 1.0), ("USD/MWh", 1e-3)]),
+        }
+    }
+
+    fn is_money(self) -> bool {
+        matches!(
+            self,
+            Dim::UsdPerGpuHour | Dim::UsdPerGpu | Dim::UsdPerYear | Dim::UsdPerKwh
+        )
+    }
+}
+
+/// Context for turning file values into model quantities.
+struct Ctx<'a> {
+    dollars: DollarDate,
+    report: DollarDate,
+    index: IndexId,
+    claims: &'a mut Vec<ClaimRef>,
+}
+
+impl Ctx<'_> {
+    fn quantity(
+        &mut self,
+        field: &str,
+        q: &QuantityField,
+        dim: Dim,
+    ) -> Result<Quantity, ScenarioError> {
+        let span = q.span();
+        let t = q.get_ref();
+        let err = |msg: String| ScenarioError::new(Some(span.clone()), field, msg);
+        let given: Vec<&str> = [
+            ("value", t.value.is_some()),
+            ("uniform", t.uniform.is_some()),
+            ("triangular", t.triangular.is_some()),
+            ("pert", t.pert.is_some()),
+            ("normal", t.normal.is_some()),
+            ("lognormal", t.lognormal.is_some()),
+            ("samples", t.samples.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, on)| on.then_some(k))
+        .collect();
+        let dist = match given.as_slice() {
+            [] => {
+                return Err(err("no value: give one of value, uniform, triangular, pert, normal, lognormal or samples".into())
+                    .hint("e.g. { value = 2.0, claim = \"...\" } or { lognormal = [1.2, 4.0], assumption = \"...\" }"));
+            }
+            [_] => {
+                if let Some(v) = t.value {
+                    Distribution::Point(v)
+                } else if let Some([low, high]) = t.uniform {
+                    Distribution::Uniform { low, high }
+                } else if let Some([min, mode, max]) = t.triangular {
+                    Distribution::Triangular { min, mode, max }
+                } else if let Some([min, mode, max]) = t.pert {
+                    Distribution::Pert { min, mode, max }
+                } else if let Some([mean, sd]) = t.normal {
+                    Distribution::Normal { mean, sd }
+                } else if let Some([p5, p95]) = t.lognormal {
+                    Distribution::Lognormal { p5, p95 }
+                } else {
+                    Distribution::samples(t.samples.clone().unwrap_or_default())
+                }
+            }
+            many => {
+                return Err(err(format!(
+                    "give one value key, not {}",
+                    many.join(" and ")
+                )));
+            }
+        };
+        // Validate before scaling so messages quote the numbers as written.
+        dist.validate(false).map_err(|e| err(e.to_string()))?;
+
+        let (model_unit, accepted) = dim.units();
+        let mut factor = 1.0;
+        let mut notes = Vec::new();
+        if let Some(unit) = &t.unit {
+            match accepted.iter().find(|(u, _)| u == unit) {
+                Some((_, f)) => {
+                    factor *= f;
+                    if *f != 1.0 {
+                        notes.push(format!("given in {unit}"));
+                    }
+                }
+                None => {
+                    let list: Vec<&str> = accepted.iter().map(|(u, _)| *u).collect();
+                    return Err(err(format!(
+                        "unknown unit `{unit}` for this field, which takes {model_unit}"
+                    ))
+                    .hint(format!("use one of: {}", list.join(", "))));
+                }
+            }
+        }
+        if dim.is_money() {
+            let from = match &t.dollars {
+                None => self.dollars,
+                Some(d) => d
+                    .parse()
+                    .map_err(|e: crate::units::DollarDateError| err(e.to_string()))?,
+            };
+            let k = self
+                .index
+                .index()
+                .factor(from, self.report)
+                .map_err(|e| money_err(Some(span.clone()), field, e))?;
+            if from != self.report {
+                notes.push(format!(
+                    "{from} USD x {k:.6} ({}) = {} USD",
+                    self.index.name(),
+                    self.report
+                ));
+            }
+            factor *= k;
+        } else if t.dollars.is_some() {
+            return Err(err("`dollars` only applies to money".into()));
+        }
+
+        let mut ids: Vec<String> = t.claim.iter().cloned().collect();
+        ids.extend(t.claims.iter().flatten().cloned());
+        for id in &ids {
+            self.claims.push(ClaimRef {
+                id: id.clone(),
+                field: field.to_owned(),
+                span: span.clone(),
+            });
+        }
+        let provenance = Provenance {
+            claims: ids,
+            assumption: t.assumption.clone(),
+        };
+        if provenance.is_missing() {
+            return Err(err(
+                "no source: cite a `claim` id, or give an `assumption` with a one-line reason"
+                    .into(),
+            ));
+        }
+        Ok(Quantity {
+            distribution: if factor == 1.0 {
+                dist
+            } else {
+                dist.scaled(factor)
+            },
+            provenance,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        })
+    }
+
+    fn opt(
+        &mut self,
+        field: &str,
+        q: &Option<QuantityField>,
+        dim: Dim,
+    ) -> Result<Option<Quantity>, ScenarioError> {
+        q.as_ref().map(|q| self.quantity(field, q, dim)).transpose()
+    }
+
+    /// A default in the scenario's dollars, converted to report dollars.
+    fn money_default(
+        &self,
+        field: &str,
+        dist: Distribution,
+        provenance: Provenance,
+    ) -> Result<Quantity, ScenarioError> {
+        let k = self
+            .index
+            .index()
+            .factor(self.dollars, self.report)
+            .map_err(|e| money_err(None, field, e))?;
+        let note = (self.dollars != self.report).then(|| {
+            format!(
+                "{} USD x {k:.6} ({}) = {} USD",
+                self.dollars,
+                self.index.name(),
+                self.report
+            )
+        });
+        Ok(Quantity {
+            distribution: dist.scaled(k),
+            provenance,
+            note,
+        })
+    }
+}
+
+fn money_err(span: Option<Range<usize>>, field: &str, e: MissingIndexValue) -> ScenarioError {
+    ScenarioError::new(span, field, e.to_string())
+        .hint("pass --dollar-year within the index's range, or set `index = \"ppi-data-processing\"` (monthly, to mid-2025)")
+}
+
+fn epoch_assumption(what: &str) -> Provenance {
+    Provenance::assumption(format!("Epoch AI method default: {what}"))
+}
+
+/// Lognormal centred on Epoch's point value with the width of Epoch's 90% interval.
+fn epoch_range(point: f64, lo: f64, hi: f64, mode: UncertaintyMode) -> Distribution {
+    match mode {
+        UncertaintyMode::None => Distribution::Point(point),
+        UncertaintyMode::Epoch => {
+            Distribution::lognormal_from_median(point, (hi / lo).ln() / (2.0 * crate::dist::Z_95))
+        }
+    }
+}
+
+/// Epoch AI's chip-to-server power ratio by GPU name (`energy.py:66-126`).
+fn epoch_server_power_ratio(gpu: &str) -> f64 {
+    if gpu.contains("H100") {
+        (10.2 / 8.0) / 0.7
+    } else if gpu.contains("A100") {
+        (6.5 / 8.0) / 0.4
+    } else if gpu.contains("V100") {
+        ((10.0 / 16.0) / 0.3 + (1.5 / 4.0) / 0.3) / 2.0
+    } else {
+        1.8
+    }
+}
+
+/// Epoch AI's PUE: 1.1 for hyperscalers, else 1.25 (`energy.py:4-22`).
+fn epoch_pue(developer: &str) -> (f64, f64, f64) {
+    let d = developer.to_lowercase();
+    if [
+        "google",
+        "deepmind",
+        "microsoft",
+        "amazon",
+        "meta",
+        "facebook",
+    ]
+    .iter()
+    .any(|h| d.contains(h))
+    {
+        (epoch::PUE_HYPERSCALER, 1.05, 1.16)
+    } else {
+        (epoch::PUE_OTHER, 1.12, 1.40)
+    }
+}
+
+/// Epoch AI's US industrial electricity price by publication year, USD/kWh (2025 version).
+fn epoch_electricity(year: i32) -> f64 {
+    const TABLE: [(i32, f64); 16] = [
+        (2010, 0.0677),
+        (2011, 0.0682),
+        (2012, 0.0667),
+        (2013, 0.0689),
+        (2014, 0.0710),
+        (2015, 0.0691),
+        (2016, 0.0676),
+        (2017, 0.0688),
+        (2018, 0.0692),
+        (2019, 0.0681),
+        (2020, 0.0667),
+        (2021, 0.0718),
+        (2022, 0.0832),
+        (2023, 0.0806),
+        (2024, 0.0771),
+        (2025, 0.0826),
+    ];
+    let y = year.clamp(2010, 2025);
+    TABLE
+        .iter()
+        .find(|(ty, _)| *ty == y)
+        .map(|(_, p)| *p)
+        .expect("clamped into the table")
+}
+
+fn parse_date(field: &str, s: &str) -> Result<i64, ScenarioError> {
+    let bad = || {
+        ScenarioError::new(None, field, format!("`{s}` is not a date"))
+            .hint("write dates as YYYY-MM-DD, e.g. 2022-05-12")
+    };
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, i64, i64) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok(era * 146_097 + doe - 719_468)
+}
+
+impl Scenario {
+    /// Parses a scenario from TOML.
+    pub fn parse(source: &str) -> Result<Scenario, ScenarioError> {
+        let file: ScenarioFile = toml::from_str(source).map_err(|e| {
+            let (message, hint) = toml_message(e.message());
+            ScenarioError {
+                span: e.span(),
+                field: None,
+                message,
+                hint,
+            }
+        })?;
+        Ok(Scenario {
+            file,
+            source: source.to_owned(),
+        })
+    }
+
+    /// A built-in scenario by name.
+    pub fn builtin(name: &str) -> Option<Scenario> {
+        builtin_source(name).map(|s| Scenario::parse(s).expect("built-in scenarios parse (tested)"))
+    }
+
+    /// The dollars reports use by default.
+    pub fn default_report_dollars(&self) -> Result<DollarDate, ScenarioError> {
+        let f = self
+            .file
+            .report_dollars
+            .as_ref()
+            .unwrap_or(&self.file.dollars);
+        f.get_ref()
+            .parse()
+            .map_err(|e: crate::units::DollarDateError| {
+                ScenarioError::new(Some(f.span()), "report_dollars", e.to_string())
+            })
+    }
+
+    /// The price index for dollar conversions.
+    pub fn index(&self) -> IndexId {
+        self.file.index.unwrap_or(IndexId::CpiU)
+    }
+
+    /// Builds the model inputs in `report` dollars (default: [`Scenario::default_report_dollars`]),
+    /// with every cited claim id and where it is cited.
+    pub fn to_spec(
+        &self,
+        report: Option<DollarDate>,
+    ) -> Result<(StackSpec, Vec<ClaimRef>), ScenarioError> {
+        let f = &self.file;
+        let dollars: DollarDate =
+            f.dollars
+                .get_ref()
+                .parse()
+                .map_err(|e: crate::units::DollarDateError| {
+                    ScenarioError::new(Some(f.dollars.span()), "dollars", e.to_string())
+                })?;
+        let report = match report {
+            Some(r) => r,
+            None => self.default_report_dollars()?,
+        };
+        let mut claims = Vec::new();
+        let mut cx = Ctx {
+            dollars,
+            report,
+            index: self.index(),
+            claims: &mut claims,
+        };
+
+        let gpu: Option<&'static GpuSpec> = match &f.gpu {
+            None => None,
+            Some(g) => Some(hardware::gpu(g.get_ref()).ok_or_else(|| {
+                ScenarioError::new(
+                    Some(g.span()),
+                    "gpu",
+                    format!("unknown GPU `{}`", g.get_ref()),
+                )
+                .hint(format!("known GPUs: {}", hardware::gpu_names().join(", ")))
+            })?),
+        };
+        let published_year = f
+            .published
+            .as_deref()
+            .and_then(|p| p.get(0..4)?.parse::<i32>().ok());
+
+        let default_price = cx.opt("rental_price", &f.rental_price, Dim::UsdPerGpuHour)?;
+        let mut stages = Vec::new();
+        if let Some(b) = &f.base {
+            let base = Scenario::builtin(b.get_ref()).ok_or_else(|| {
+                ScenarioError::new(
+                    Some(b.span()),
+                    "base",
+                    format!("no built-in scenario named `{}`", b.get_ref()),
+                )
+                .hint(format!(
+                    "built-in scenarios: {}",
+                    builtin_names().join(", ")
+                ))
+            })?;
+            let (base_spec, base_claims) = base.to_spec(Some(report)).map_err(|mut e| {
+                e.message = format!("in base scenario `{}`: {}", b.get_ref(), e.message);
+                e.span = Some(b.span());
+                e
+            })?;
+            // Claims cited by the base are checked where the base is named.
+            cx.claims.extend(base_claims.into_iter().map(|c| ClaimRef {
+                span: b.span(),
+                ..c
+            }));
+            for mut s in base_spec.stages {
+                s.name = format!("{} {}", b.get_ref(), s.name);
+                stages.push(s);
+            }
+        }
+        for s in &f.stages {
+            stages.push(self.stage(&mut cx, "stages", s, gpu, default_price.as_ref(), true)?);
+        }
+
+        let ownership = match &f.ownership {
+            None => None,
+            Some(o) => Some(self.ownership(&mut cx, o, gpu, published_year)?),
+        };
+
+        let development = match &f.development {
+            None => None,
+            Some(d) => {
+                let basis = d.basis.unwrap_or(if ownership.is_some() {
+                    Basis::Ownership
+                } else {
+                    Basis::Rental
+                });
+                let amount = match (&d.multiplier, d.stages.is_empty()) {
+                    (Some(m), true) => DevelopmentAmount::Multiplier(cx.quantity(
+                        "development.multiplier",
+                        m,
+                        Dim::Multiplier,
+                    )?),
+                    (None, false) => DevelopmentAmount::Stages(
+                        d.stages
+                            .iter()
+                            .map(|s| self.stage(&mut cx, "development.stages", s, gpu, None, false))
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    _ => {
+                        return Err(ScenarioError::new(
+                            None,
+                            "development",
+                            "give either `multiplier` or [[development.stages]], exactly one",
+                        ));
+                    }
+                };
+                Some(DevelopmentSpec { basis, amount })
+            }
+        };
+
+        let staff = match &f.staff {
+            None => None,
+            Some(s) => {
+                let duration_years = cx.quantity("staff.duration", &s.duration, Dim::Years)?;
+                let mut groups = Vec::new();
+                for g in &s.groups {
+                    let n = |x: &str| format!("staff.groups.{}.{x}", g.role);
+                    groups.push(StaffGroup {
+                        role: g.role.clone(),
+                        headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::Count)?,
+                        compensation: cx.quantity(
+                            &n("compensation"),
+                            &g.compensation,
+                            Dim::UsdPerYear,
+                        )?,
+                        overhead: match &g.overhead {
+                            Some(q) => cx.quantity(&n("overhead"), q, Dim::Multiplier)?,
+                            None => Quantity::new(
+                                Distribution::Point(1.0),
+                                Provenance::assumption(
+                                    "no overhead given: compensation is taken as fully loaded",
+                                ),
+                            ),
+                        },
+                        fte: cx.quantity(&n("fte"), &g.fte, Dim::Fraction)?,
+                    });
+                }
+                Some(StaffSpec {
+                    duration_years,
+                    groups,
+                })
+            }
+        };
+
+        let fleet = match &f.fleet {
+            None => None,
+            Some(fl) => {
+                let (pue_point, pue_lo, pue_hi) = epoch_pue(f.developer.as_deref().unwrap_or(""));
+                let power_per_gpu_watts = match (&fl.power_per_gpu, gpu) {
+                    (Some(q), _) => cx.quantity("fleet.power_per_gpu", q, Dim::Watts)?,
+                    (None, Some(g)) => Quantity::new(
+                        Distribution::Point(
+                            g.tdp.0
+                                * epoch_server_power_ratio(g.name)
+                                * epoch::GPU_AVERAGE_POWER_FRACTION,
+                        ),
+                        Provenance::assumption(format!(
+                            "{} TDP {} W (Epoch AI chip dataset) x Epoch's server power ratio x average power fraction 0.75",
+                            g.name, g.tdp.0
+                        )),
+                    ),
+                    (None, None) => {
+                        return Err(ScenarioError::new(None, "fleet.power_per_gpu", "no power per GPU and no scenario `gpu` to take it from")
+                            .hint("add `power_per_gpu = { value = 1000, unit = \"W\", assumption = \"...\" }` or set `gpu`"));
+                    }
+                };
+                Some(FleetSpec {
+                    gpus: cx.quantity("fleet.gpus", &fl.gpus, Dim::Count)?,
+                    price_per_gpu: cx.quantity(
+                        "fleet.price_per_gpu",
+                        &fl.price_per_gpu,
+                        Dim::UsdPerGpu,
+                    )?,
+                    overhead: cx.quantity("fleet.overhead", &fl.overhead, Dim::Multiplier)?,
+                    lifetime_years: cx.quantity("fleet.lifetime", &fl.lifetime, Dim::Years)?,
+                    power_per_gpu_watts,
+                    pue: match &fl.pue {
+                        Some(q) => cx.quantity("fleet.pue", q, Dim::Multiplier)?,
+                        None => Quantity::new(
+                            epoch_range(pue_point, pue_lo, pue_hi, UncertaintyMode::Epoch),
+                            epoch_assumption(
+                                "PUE by developer (energy.py:4-22), 90% range of section 6",
+                            ),
+                        ),
+                    },
+                    electricity_price: match &fl.electricity_price {
+                        Some(q) => cx.quantity("fleet.electricity_price", q, Dim::UsdPerKwh)?,
+                        None => cx.money_default(
+                            "fleet.electricity_price",
+                            epoch_range(
+                                epoch_electricity(published_year.unwrap_or(dollars.year)),
+                                0.6,
+                                1.7,
+                                UncertaintyMode::Epoch,
+                            ),
+                            epoch_assumption(
+                                "US industrial electricity price of the publication year, 0.6-1.7x",
+                            ),
+                        )?,
+                    },
+                    other_opex_fraction: cx.quantity(
+                        "fleet.other_opex",
+                        &fl.other_opex,
+                        Dim::Fraction,
+                    )?,
+                })
+            }
+        };
+
+        let spec = StackSpec {
+            stages,
+            ownership,
+            development,
+            staff,
+            fleet,
+        };
+        crate::stack::CostModel::new(&spec).map_err(|e| self.locate_model_error(e))?;
+        Ok((spec, claims))
+    }
+
+    fn stage(
+        &self,
+        cx: &mut Ctx<'_>,
+        list: &str,
+        s: &StageFile,
+        gpu: Option<&'static GpuSpec>,
+        default_price: Option<&Quantity>,
+        needs_price: bool,
+    ) -> Result<StageSpec, ScenarioError> {
+        let n = |x: &str| format!("{list}.{}.{x}", s.name);
+        let flop = match (&s.flop, &s.active_parameters, &s.tokens) {
+            (Some(q), None, None) => {
+                Some(FlopSpec::Given(cx.quantity(&n("flop"), q, Dim::Flop)?))
+            }
+            (None, Some(p), Some(t)) => Some(FlopSpec::SixND {
+                active_parameters: cx.quantity(&n("active_parameters"), p, Dim::Count)?,
+                tokens: cx.quantity(&n("tokens"), t, Dim::Count)?,
+            }),
+            (None, None, None) => None,
+            (Some(q), _, _) => {
+                return Err(ScenarioError::new(
+                    Some(q.span()),
+                    n("flop"),
+                    "give `flop` or `active_parameters` and `tokens`, not both",
+                ));
+            }
+            (None, _, _) => {
+                return Err(ScenarioError::new(
+                    None,
+                    n("active_parameters"),
+                    "`active_parameters` and `tokens` go together",
+                ));
+            }
+        };
+        let peak_flops = match (&s.peak_flops, gpu, &flop) {
+            (Some(q), _, _) => Some(cx.quantity(&n("peak_flops"), q, Dim::FlopRate)?),
+            (None, Some(g), Some(_)) => Some(Quantity::new(
+                Distribution::Point(g.peak_bf16.0),
+                Provenance::assumption(format!(
+                    "dense BF16 peak of the {} ({}, Epoch AI chip dataset)",
+                    g.name, g.dataset_name
+                )),
+            )),
+            _ => None,
+        };
+        let rental_price = match (
+            cx.opt(&n("rental_price"), &s.rental_price, Dim::UsdPerGpuHour)?,
+            default_price,
+        ) {
+            (Some(q), _) => q,
+            (None, Some(d)) => d.clone(),
+            (None, None) if !needs_price => {
+                Quantity::new(Distribution::Point(0.0), Provenance::assumption("not used"))
+            }
+            (None, None) => {
+                return Err(ScenarioError::new(
+                    None,
+                    n("rental_price"),
+                    format!("stage `{}` has no rental price", s.name),
+                )
+                .hint("set `rental_price` at the top of the scenario or in the stage"));
+            }
+        };
+        Ok(StageSpec {
+            name: s.name.clone(),
+            gpu_hours: cx.opt(&n("gpu_hours"), &s.gpu_hours, Dim::GpuHours)?,
+            gpus: cx.opt(&n("gpus"), &s.gpus, Dim::Count)?,
+            hours: cx.opt(&n("hours"), &s.hours, Dim::Hours)?,
+            flop,
+            peak_flops,
+            mfu: cx.opt(&n("mfu"), &s.mfu, Dim::Fraction)?,
+            rental_price,
+        })
+    }
+
+    fn ownership(
+        &self,
+        cx: &mut Ctx<'_>,
+        o: &OwnershipFile,
+        gpu: Option<&'static GpuSpec>,
+        published_year: Option<i32>,
+    ) -> Result<OwnershipSpec, ScenarioError> {
+        let mode = o.uncertainty.unwrap_or(UncertaintyMode::Epoch);
+        let f = &self.file;
+        let purchase_price = match &o.purchase_price {
+            Some(q) => cx.quantity("ownership.purchase_price", q, Dim::UsdPerGpu)?,
+            None => {
+                return Err(ScenarioError::new(None, "ownership.purchase_price", "the ownership method needs a purchase price per GPU")
+                    .hint("add purchase_price = { value = ..., unit = \"USD/GPU\", claim = \"...\" } under [ownership]"));
+            }
+        };
+        let years_to_training_start =
+            match (&o.years_to_training_start, &o.acquired, &o.training_start) {
+                (Some(q), None, None) => {
+                    cx.quantity("ownership.years_to_training_start", q, Dim::Years)?
+                }
+                (None, Some(a), Some(s)) => {
+                    let days = (parse_date("ownership.training_start", s)?
+                        - parse_date("ownership.acquired", a)?)
+                        as f64;
+                    let years = (days / crate::units::DAYS_PER_YEAR).max(0.0);
+                    let sd = 120.0 / crate::units::DAYS_PER_YEAR / crate::dist::Z_95;
+                    Quantity::new(
+                        match mode {
+                            UncertaintyMode::None => Distribution::Point(years),
+                            UncertaintyMode::Epoch => Distribution::Normal { mean: years, sd },
+                        },
+                        Provenance::assumption(format!(
+                            "{a} to {s}: {days:.0} days (dates as given){}",
+                            if mode == UncertaintyMode::Epoch {
+                                "; Epoch AI's +-120-day 90% range"
+                            } else {
+                                ""
+                            }
+                        )),
+                    )
+                }
+                _ => {
+                    return Err(ScenarioError::new(
+                        None,
+                        "ownership.acquired",
+                        "give `acquired` and `training_start` dates, or `years_to_training_start`",
+                    )
+                    .hint("e.g. acquired = \"2020-08-12\" and training_start = \"2022-05-12\""));
+                }
+            };
+        let need_gpu = |what: &str| {
+            ScenarioError::new(
+                None,
+                format!("ownership.{what}"),
+                format!("no `{what}` and no scenario `gpu` to take it from"),
+            )
+            .hint(format!(
+                "set `gpu = \"H100\"` (known: {}) or give `{what}`",
+                hardware::gpu_names().join(", ")
+            ))
+        };
+        let tdp_watts = match (&o.tdp, gpu) {
+            (Some(q), _) => cx.quantity("ownership.tdp", q, Dim::Watts)?,
+            (None, Some(g)) => Quantity::new(
+                Distribution::Point(g.tdp.0),
+                Provenance::assumption(format!(
+                    "TDP of the {} ({}, Epoch AI chip dataset)",
+                    g.name, g.dataset_name
+                )),
+            ),
+            (None, None) => return Err(need_gpu("tdp")),
+        };
+        let server_power_ratio = match (&o.server_power_ratio, gpu) {
+            (Some(q), _) => cx.quantity("ownership.server_power_ratio", q, Dim::Multiplier)?,
+            (None, Some(g)) => Quantity::new(
+                Distribution::Point(epoch_server_power_ratio(g.name)),
+                epoch_assumption("chip-to-server power ratio by GPU (energy.py:66-126)"),
+            ),
+            (None, None) => return Err(need_gpu("server_power_ratio")),
+        };
+        let (pue_point, pue_lo, pue_hi) = epoch_pue(f.developer.as_deref().unwrap_or(""));
+        let year = published_year.unwrap_or(cx.dollars.year);
+        Ok(OwnershipSpec {
+            purchase_price,
+            years_to_training_start,
+            depreciation_ooms_per_year: match &o.depreciation_ooms_per_year {
+                Some(q) => {
+                    cx.quantity("ownership.depreciation_ooms_per_year", q, Dim::OomsPerYear)?
+                }
+                None => Quantity::new(
+                    epoch_range(epoch::PRICE_PERFORMANCE_OOMS_PER_YEAR, 0.10, 0.18, mode),
+                    epoch_assumption("g = 0.14 OOMs/year (parameters.py), 90% range 0.10-0.18"),
+                ),
+            },
+            interconnect_multiplier: match &o.interconnect_multiplier {
+                Some(q) => cx.quantity("ownership.interconnect_multiplier", q, Dim::Multiplier)?,
+                None => Quantity::new(
+                    epoch_range(
+                        1.0 / (1.0 - epoch::INTERCONNECT_COST_FRACTION),
+                        1.07,
+                        1.32,
+                        mode,
+                    ),
+                    epoch_assumption(
+                        "interconnect 19% of cluster cost (x1.2346), 90% range 1.07-1.32",
+                    ),
+                ),
+            },
+            tdp_watts,
+            server_power_ratio,
+            power_fraction: match &o.power_fraction {
+                Some(q) => cx.quantity("ownership.power_fraction", q, Dim::Fraction)?,
+                None => Quantity::new(
+                    epoch_range(epoch::GPU_AVERAGE_POWER_FRACTION, 0.56, 1.0, mode),
+                    epoch_assumption(
+                        "average power 0.75 of TDP (energy.py:25-63), 90% range 0.56-1.00",
+                    ),
+                ),
+            },
+            pue: match &o.pue {
+                Some(q) => cx.quantity("ownership.pue", q, Dim::Multiplier)?,
+                None => Quantity::new(
+                    epoch_range(pue_point, pue_lo, pue_hi, mode),
+                    epoch_assumption(&format!(
+                        "PUE {pue_point} by developer (energy.py:4-22), 90% range {pue_lo}-{pue_hi}"
+                    )),
+                ),
+            },
+            electricity_price: match &o.electricity_price {
+                Some(q) => cx.quantity("ownership.electricity_price", q, Dim::UsdPerKwh)?,
+                None => cx.money_default(
+                    "ownership.electricity_price",
+                    epoch_range(
+                        epoch_electricity(year),
+                        epoch_electricity(year) * 0.6,
+                        epoch_electricity(year) * 1.7,
+                        mode,
+                    ),
+                    epoch_assumption(&format!(
+                        "US industrial electricity {year}: ${}/kWh (energy.py), 90% range 0.6-1.7x",
+                        epoch_electricity(year)
+                    )),
+                )?,
+            },
+        })
+    }
+
+    /// Points a model error at the field it concerns.
+    fn locate_model_error(&self, e: ModelError) -> ScenarioError {
+        let (field, hint) = match &e {
+            ModelError::Distribution { input, .. } | ModelError::NoProvenance { input } => {
+                (input.clone(), None)
+            }
+            ModelError::StageUnderdetermined { stage } => (format!("stages.{stage}"), None),
+            ModelError::StageContradiction { stage, field, .. } => {
+                (format!("stages.{stage}.{field}"), None)
+            }
+            ModelError::NoStages => (
+                "stages".into(),
+                Some("add [[stages]] with name and gpu_hours"),
+            ),
+            ModelError::DuplicateName { what, .. } => ((*what).into(), None),
+            ModelError::MissingOwnership => ("development.basis".into(), None),
+        };
+        let span = self.span_of(&field);
+        ScenarioError {
+            span,
+            field: Some(field),
+            message: e.to_string(),
+            hint: hint.map(Into::into),
+        }
+    }
+
+    /// Best-effort span of a dotted field (`stages.NAME.gpu_hours`) in the source.
+    pub fn span_of(&self, field: &str) -> Option<Range<usize>> {
+        let parts: Vec<&str> = field.split('.').collect();
+        let key = parts.last()?;
+        let anchor = match parts.as_slice() {
+            ["stages", name, ..]
+            | ["development", "stages", name, ..]
+            | ["staff", "groups", name, ..] => self.source.find(&format!("\"{name}\"")),
+            [table, ..] => self.source.find(&format!("[{table}]")),
+            _ => None,
+        }
+        .unwrap_or(0);
+        let rest = &self.source[anchor..];
+        let at = rest
+            .find(&format!("\n{key} "))
+            .or_else(|| rest.find(&format!("\n{key}=")))?;
+        Some(anchor + at + 1..anchor + at + 1 + key.len())
+    }
+}
+
+/// Serde's unknown-field message plus a "did you mean" hint.
+fn toml_message(msg: &str) -> (String, Option<String>) {
+    let msg = msg.trim().to_owned();
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected ")
+    {
+        let candidates: Vec<&str> = expected
+            .split(['`', ',', ' '])
+            .filter(|s| !s.is_empty() && *s != "one" && *s != "of" && *s != "or")
+            .collect();
+        let best = candidates
+            .iter()
+            .map(|c| (strsim::normalized_levenshtein(field, c), *c))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(s, _)| *s > 0.6);
+        let hint = best.map(|(_, c)| format!("did you mean `{c}`?"));
+        return (
+            format!("unknown field `{field}`"),
+            hint.or(Some(format!("expected {expected}"))),
+        );
+    }
+    if msg.starts_with("missing field") {
+        return (
+            msg,
+            Some("see `traincost scenarios show deepseek-v3` for a complete example".into()),
+        );
+    }
+    (msg, None)
+}
+
+/// The JSON schema of the scenario format (pretty JSON, keys sorted).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ScenarioFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}

@@ -1,0 +1,1077 @@
+//! The cost stack: from the headline figure to the owner's fleet.
+//!
+//! A [`StackSpec`] holds every input of one model's costing, already in model units and in the
+//! report's dollars. [`CostModel::new`] validates it and compiles it into a [`Model`] that the
+//! Monte Carlo engine evaluates once per sample. Layers, in order:
+//!
+//! | id | what |
+//! |---|---|
+//! | `final-run-rental` | GPU-hours per stage x rental price per GPU-hour (how DeepSeek computed $5.576M) |
+//! | `final-run-ownership` | Epoch AI's amortized hardware + interconnect + energy for the run's chip-hours |
+//! | `development-compute` | experiments, ablations, failed runs, synthetic data |
+//! | `staff` | headcount x loaded compensation x FTE share x duration |
+//! | `fleet` | capital cost of the owner's whole fleet |
+//! | `fleet-annual` | the fleet's amortized capex plus operating cost, per year |
+//!
+//! Totals add only layers of one scope and never count the run twice: the final run on one
+//! basis (rental or ownership) plus development compute, and that plus staff. The fleet is a
+//! different scope (it includes every run) and is never added to the run.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::{Distribution, DistributionError};
+use crate::epoch;
+use crate::montecarlo::Model;
+use crate::provenance::Provenance;
+use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
+
+/// An uncertain input with its provenance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    /// The value or distribution, in the unit the field documents.
+    pub distribution: Distribution,
+    /// Where it comes from.
+    pub provenance: Provenance,
+    /// How the value was derived from what was given (unit or dollar conversion), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Quantity {
+    /// A quantity.
+    pub fn new(distribution: Distribution, provenance: Provenance) -> Self {
+        Quantity {
+            distribution,
+            provenance,
+            note: None,
+        }
+    }
+}
+
+/// How a stage's training compute is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FlopSpec {
+    /// Total FLOP.
+    Given(Quantity),
+    /// 6 x active parameters x tokens (mixture-of-experts models: active, not total, parameters).
+    SixND {
+        /// Parameters active per token.
+        active_parameters: Quantity,
+        /// Training tokens.
+        tokens: Quantity,
+    },
+}
+
+/// One stage of a training run (pre-training, context extension, post-training, RL, ...).
+///
+/// GPU-hours are taken, in order of preference, from `gpu_hours`, from `gpus x hours`, or from
+/// `flop / (peak x mfu) / 3600`. When GPU-hours and FLOP are both known, they must agree: the
+/// implied utilization must not exceed 100%, nor fall far outside a given `mfu`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageSpec {
+    /// Stage name, unique within its list.
+    pub name: String,
+    /// GPU-hours of the stage.
+    pub gpu_hours: Option<Quantity>,
+    /// GPUs used.
+    pub gpus: Option<Quantity>,
+    /// Wall-clock hours.
+    pub hours: Option<Quantity>,
+    /// Training compute.
+    pub flop: Option<FlopSpec>,
+    /// Peak FLOP/s per GPU.
+    pub peak_flops: Option<Quantity>,
+    /// Model FLOP utilization, a fraction.
+    pub mfu: Option<Quantity>,
+    /// Rental price, USD per GPU-hour.
+    pub rental_price: Quantity,
+}
+
+/// Inputs of Epoch AI's amortized-ownership method (EPOCH_METHOD.md section 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnershipSpec {
+    /// Purchase price per GPU including its share of the server, USD.
+    pub purchase_price: Quantity,
+    /// Years from acquisition to the start of training (negative values count as zero).
+    pub years_to_training_start: Quantity,
+    /// Price-performance trend g, orders of magnitude per year (depreciation and amortization).
+    pub depreciation_ooms_per_year: Quantity,
+    /// Cluster cost over server cost, 1 / (1 - interconnect share).
+    pub interconnect_multiplier: Quantity,
+    /// Chip TDP, watts.
+    pub tdp_watts: Quantity,
+    /// Server power per chip over chip TDP.
+    pub server_power_ratio: Quantity,
+    /// Average power as a fraction of TDP.
+    pub power_fraction: Quantity,
+    /// Power usage effectiveness of the datacenter.
+    pub pue: Quantity,
+    /// Electricity price, USD per kWh.
+    pub electricity_price: Quantity,
+}
+
+/// Which final-run layer development compute and the totals build on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// `final-run-rental`: what the compute would cost to rent.
+    Rental,
+    /// `final-run-ownership`: what the compute costs its owner (Epoch AI's method).
+    Ownership,
+}
+
+impl Basis {
+    /// The id of the layer this basis refers to.
+    pub fn layer_id(self) -> &'static str {
+        match self {
+            Basis::Rental => "final-run-rental",
+            Basis::Ownership => "final-run-ownership",
+        }
+    }
+}
+
+/// How much development compute there was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DevelopmentAmount {
+    /// Development compute as a multiple of the final run (excluding the run itself).
+    Multiplier(Quantity),
+    /// Explicit extra stages (experiments, ablations, synthetic data), costed per GPU-hour like
+    /// the final run on the chosen basis.
+    Stages(Vec<StageSpec>),
+}
+
+/// Experiments, ablations, failed runs and synthetic data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DevelopmentSpec {
+    /// What the compute is costed like.
+    pub basis: Basis,
+    /// How much of it.
+    pub amount: DevelopmentAmount,
+}
+
+/// One group of people with the same role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffGroup {
+    /// Role name, unique.
+    pub role: String,
+    /// People.
+    pub headcount: Quantity,
+    /// Annual compensation per person, USD per year.
+    pub compensation: Quantity,
+    /// Loading on compensation (benefits, payroll taxes, equity), a multiplier.
+    pub overhead: Quantity,
+    /// Share of their time spent on this model, a fraction.
+    pub fte: Quantity,
+}
+
+/// The people who built the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffSpec {
+    /// Duration of the project, years.
+    pub duration_years: Quantity,
+    /// Role groups.
+    pub groups: Vec<StaffGroup>,
+}
+
+/// The owner's whole fleet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FleetSpec {
+    /// GPUs owned.
+    pub gpus: Quantity,
+    /// Price per GPU (the chip alone), USD.
+    pub price_per_gpu: Quantity,
+    /// Multiplier from GPU price to installed cost (servers, network, storage).
+    pub overhead: Quantity,
+    /// Useful life of the hardware, years.
+    pub lifetime_years: Quantity,
+    /// Average power per GPU including its server share, watts.
+    pub power_per_gpu_watts: Quantity,
+    /// Power usage effectiveness.
+    pub pue: Quantity,
+    /// Electricity price, USD per kWh.
+    pub electricity_price: Quantity,
+    /// Other yearly operating cost (datacenter, maintenance) as a fraction of capex per year.
+    pub other_opex_fraction: Quantity,
+}
+
+/// Everything needed to cost one model, in model units and report dollars.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackSpec {
+    /// Final-run stages; their GPU-hours sum to the run.
+    pub stages: Vec<StageSpec>,
+    /// Epoch AI's ownership method, if the inputs are known.
+    pub ownership: Option<OwnershipSpec>,
+    /// Development compute.
+    pub development: Option<DevelopmentSpec>,
+    /// Staff.
+    pub staff: Option<StaffSpec>,
+    /// Fleet.
+    pub fleet: Option<FleetSpec>,
+}
+
+/// What an output is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "of")]
+pub enum OutputKind {
+    /// A layer of the stack.
+    Layer,
+    /// A part of the named layer; the parts of a layer sum to it.
+    Component(String),
+    /// A sum of layers of one scope.
+    Total,
+    /// A non-money figure (GPU-hours).
+    Metric,
+}
+
+/// Description of one output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputInfo {
+    /// Stable id (`final-run-rental`, `final-run-rental/pre-training`, ...).
+    pub id: String,
+    /// Label for people.
+    pub label: String,
+    /// Layer, component, total or metric.
+    pub kind: OutputKind,
+    /// Unit: `USD`, `USD/year` or `GPU-hours`.
+    pub unit: String,
+    /// What it counts.
+    pub includes: String,
+    /// What it leaves out.
+    pub excludes: String,
+}
+
+/// An input of the compiled model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInput {
+    /// Dotted name (`stages.pre-training.gpu_hours`).
+    pub name: String,
+    /// Unit of the value in the model (`GPU-hours`, `USD/GPU-hour`, ...).
+    pub unit: &'static str,
+    /// The quantity.
+    pub quantity: Quantity,
+    /// Whether the model accepts negative draws (it clamps them itself).
+    pub allow_negative: bool,
+}
+
+/// Why a spec cannot be costed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// An input's distribution is invalid.
+    #[error("{input}: {source}")]
+    Distribution {
+        /// Dotted input name.
+        input: String,
+        /// The problem.
+        source: DistributionError,
+    },
+    /// An input carries neither a claim nor an assumption.
+    #[error("{input}: no provenance; cite a claim id or give an assumption with a one-line reason")]
+    NoProvenance {
+        /// Dotted input name.
+        input: String,
+    },
+    /// A stage gives too little to know its GPU-hours.
+    #[error(
+        "stage `{stage}` has no GPU-hours: give `gpu_hours`, or `gpus` and `hours`, or the FLOP \
+         (`flop`, or `active_parameters` and `tokens`) with `mfu` and a known GPU or `peak_flops`"
+    )]
+    StageUnderdetermined {
+        /// Stage name.
+        stage: String,
+    },
+    /// A stage's numbers contradict each other.
+    #[error("stage `{stage}`: {detail}")]
+    StageContradiction {
+        /// Stage name.
+        stage: String,
+        /// The field whose value is contradicted (`gpu_hours`).
+        field: &'static str,
+        /// What disagrees, with numbers.
+        detail: String,
+    },
+    /// No final-run stage.
+    #[error("the scenario has no stages: add at least one [[stages]] table")]
+    NoStages,
+    /// Two stages or staff groups share a name.
+    #[error("two {what} are named `{name}`; names must be unique")]
+    DuplicateName {
+        /// "stages" or "staff groups".
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// Development compute on the ownership basis without ownership inputs.
+    #[error(
+        "development basis is `ownership` but the scenario has no [ownership] inputs; add them or use basis = \"rental\""
+    )]
+    MissingOwnership,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum HoursPlan {
+    Direct(usize),
+    GpusTimesHours(usize, usize),
+    FromFlop {
+        flop: FlopPlan,
+        peak: usize,
+        mfu: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum FlopPlan {
+    Given(usize),
+    SixND(usize, usize),
+}
+
+impl FlopPlan {
+    #[inline]
+    fn eval(self, x: &[f64]) -> f64 {
+        match self {
+            FlopPlan::Given(i) => x[i],
+            FlopPlan::SixND(p, t) => Flop::from_parameters_and_tokens(Count(x[p]), Count(x[t])).0,
+        }
+    }
+}
+
+impl HoursPlan {
+    #[inline]
+    fn eval(self, x: &[f64]) -> f64 {
+        match self {
+            HoursPlan::Direct(i) => x[i],
+            HoursPlan::GpusTimesHours(g, h) => x[g] * x[h],
+            HoursPlan::FromFlop { flop, peak, mfu } => {
+                Flop(flop.eval(x))
+                    .gpu_hours_at(FlopPerSecond(x[peak]), x[mfu])
+                    .0
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct StagePlan {
+    hours: HoursPlan,
+    price: usize,
+    out: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct OwnershipPlan {
+    price: usize,
+    years: usize,
+    g: usize,
+    interconnect: usize,
+    tdp: usize,
+    server_ratio: usize,
+    power_fraction: usize,
+    pue: usize,
+    electricity: usize,
+    out: usize,
+}
+
+#[derive(Debug, Clone)]
+enum DevPlan {
+    Multiplier(usize),
+    Stages(Vec<HoursPlan>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct GroupPlan {
+    headcount: usize,
+    comp: usize,
+    overhead: usize,
+    fte: usize,
+    out: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct FleetPlan {
+    gpus: usize,
+    price: usize,
+    overhead: usize,
+    lifetime: usize,
+    power: usize,
+    pue: usize,
+    electricity: usize,
+    other: usize,
+    out: usize,
+    annual_out: usize,
+}
+
+/// A validated, compiled cost stack, ready for [`crate::montecarlo::run`].
+#[derive(Debug, Clone)]
+pub struct CostModel {
+    inputs: Vec<ModelInput>,
+    outputs: Vec<OutputInfo>,
+    stages: Vec<StagePlan>,
+    rental_out: usize,
+    hours_out: usize,
+    ownership: Option<OwnershipPlan>,
+    development: Option<(Basis, DevPlan, usize)>,
+    staff: Option<(usize, Vec<GroupPlan>, usize)>,
+    fleet: Option<FleetPlan>,
+    totals: Vec<(Vec<usize>, usize)>,
+}
+
+struct Builder {
+    inputs: Vec<ModelInput>,
+    outputs: Vec<OutputInfo>,
+}
+
+impl Builder {
+    fn input(
+        &mut self,
+        name: String,
+        unit: &'static str,
+        q: &Quantity,
+    ) -> Result<usize, ModelError> {
+        self.input_with(name, unit, q, false)
+    }
+
+    fn input_with(
+        &mut self,
+        name: String,
+        unit: &'static str,
+        q: &Quantity,
+        allow_negative: bool,
+    ) -> Result<usize, ModelError> {
+        q.distribution
+            .validate(allow_negative)
+            .map_err(|source| ModelError::Distribution {
+                input: name.clone(),
+                source,
+            })?;
+        if q.provenance.is_missing() {
+            return Err(ModelError::NoProvenance { input: name });
+        }
+        self.inputs.push(ModelInput {
+            name,
+            unit,
+            quantity: q.clone(),
+            allow_negative,
+        });
+        Ok(self.inputs.len() - 1)
+    }
+
+    fn output(
+        &mut self,
+        id: impl Into<String>,
+        label: impl Into<String>,
+        kind: OutputKind,
+        unit: &str,
+        includes: &str,
+        excludes: &str,
+    ) -> usize {
+        self.outputs.push(OutputInfo {
+            id: id.into(),
+            label: label.into(),
+            kind,
+            unit: unit.into(),
+            includes: includes.into(),
+            excludes: excludes.into(),
+        });
+        self.outputs.len() - 1
+    }
+
+    fn hours_plan(&mut self, prefix: &str, s: &StageSpec) -> Result<HoursPlan, ModelError> {
+        let name = |f: &str| format!("{prefix}.{f}");
+        let flop = match &s.flop {
+            None => None,
+            Some(FlopSpec::Given(q)) => {
+                Some(FlopPlan::Given(self.input(name("flop"), "FLOP", q)?))
+            }
+            Some(FlopSpec::SixND {
+                active_parameters,
+                tokens,
+            }) => Some(FlopPlan::SixND(
+                self.input(name("active_parameters"), "parameters", active_parameters)?,
+                self.input(name("tokens"), "tokens", tokens)?,
+            )),
+        };
+        let peak = s
+            .peak_flops
+            .as_ref()
+            .map(|q| self.input(name("peak_flops"), "FLOP/s", q))
+            .transpose()?;
+        let mfu = s
+            .mfu
+            .as_ref()
+            .map(|q| self.input(name("mfu"), "fraction", q))
+            .transpose()?;
+        check_stage_consistency(s)?;
+        if let Some(q) = &s.gpu_hours {
+            return Ok(HoursPlan::Direct(self.input(
+                name("gpu_hours"),
+                "GPU-hours",
+                q,
+            )?));
+        }
+        if let (Some(g), Some(h)) = (&s.gpus, &s.hours) {
+            return Ok(HoursPlan::GpusTimesHours(
+                self.input(name("gpus"), "GPUs", g)?,
+                self.input(name("hours"), "hours", h)?,
+            ));
+        }
+        match (flop, peak, mfu) {
+            (Some(flop), Some(peak), Some(mfu)) => Ok(HoursPlan::FromFlop { flop, peak, mfu }),
+            _ => Err(ModelError::StageUnderdetermined {
+                stage: s.name.clone(),
+            }),
+        }
+    }
+}
+
+/// GPU-hours given directly (or as gpus x hours) must agree with FLOP at peak and MFU.
+fn check_stage_consistency(s: &StageSpec) -> Result<(), ModelError> {
+    let direct = s.gpu_hours.as_ref().map(|q| q.distribution.median());
+    let product = match (&s.gpus, &s.hours) {
+        (Some(g), Some(h)) => Some(g.distribution.median() * h.distribution.median()),
+        _ => None,
+    };
+    let fmt = crate::dist::format_number;
+    if let (Some(d), Some(p)) = (direct, product)
+        && (d - p).abs() > 0.01 * d.max(p)
+    {
+        return Err(ModelError::StageContradiction {
+            stage: s.name.clone(),
+            field: "gpu_hours",
+            detail: format!(
+                "gpu_hours is {} but gpus x hours is {}; give one or make them agree",
+                fmt(d),
+                fmt(p)
+            ),
+        });
+    }
+    let Some(hours) = direct.or(product) else {
+        return Ok(());
+    };
+    let flop = match &s.flop {
+        None => return Ok(()),
+        Some(FlopSpec::Given(q)) => q.distribution.median(),
+        Some(FlopSpec::SixND {
+            active_parameters,
+            tokens,
+        }) => 6.0 * active_parameters.distribution.median() * tokens.distribution.median(),
+    };
+    let Some(peak) = s.peak_flops.as_ref().map(|q| q.distribution.median()) else {
+        return Ok(());
+    };
+    let implied = GpuHours(hours).implied_utilization(Flop(flop), FlopPerSecond(peak));
+    let field = if s.gpu_hours.is_some() {
+        "gpu_hours"
+    } else {
+        "hours"
+    };
+    if implied > 1.0 {
+        return Err(ModelError::StageContradiction {
+            stage: s.name.clone(),
+            field,
+            detail: format!(
+                "{} FLOP in {} GPU-hours at a peak of {} FLOP/s would need {:.0}% utilization, which is \
+                 impossible; check the GPU-hours, the FLOP (or parameters and tokens) and the GPU",
+                fmt(flop),
+                fmt(hours),
+                fmt(peak),
+                100.0 * implied
+            ),
+        });
+    }
+    if let Some(mfu) = &s.mfu {
+        let (lo, hi) = (
+            mfu.distribution.quantile(0.05),
+            mfu.distribution.quantile(0.95),
+        );
+        if implied < lo / 1.5 || implied > hi * 1.5 {
+            return Err(ModelError::StageContradiction {
+                stage: s.name.clone(),
+                field,
+                detail: format!(
+                    "{} FLOP in {} GPU-hours at {} FLOP/s imply {:.1}% utilization, far outside the \
+                     given mfu ({:.1}% to {:.1}%); fix one of them or drop mfu",
+                    fmt(flop),
+                    fmt(hours),
+                    fmt(peak),
+                    100.0 * implied,
+                    100.0 * lo,
+                    100.0 * hi
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_unique<'a>(
+    what: &'static str,
+    names: impl Iterator<Item = &'a str>,
+) -> Result<(), ModelError> {
+    let mut seen = std::collections::HashSet::new();
+    for n in names {
+        if !seen.insert(n) {
+            return Err(ModelError::DuplicateName {
+                what,
+                name: n.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+const RENTAL_INCLUDES: &str =
+    "GPU-hours of every final-run stage times a rental price per GPU-hour";
+const RENTAL_EXCLUDES: &str = "experiments, ablations and failed runs; data; staff; owning the hardware (the price is a market rental rate, not a cost paid)";
+const OWNERSHIP_INCLUDES: &str = "the final run's share of its hardware's value (amortized at Epoch AI's depreciation rate), interconnect, and energy";
+const OWNERSHIP_EXCLUDES: &str = "experiments and failed runs; staff; idle hardware; datacenter buildings; the rest of the fleet";
+const DEV_INCLUDES: &str =
+    "compute for experiments, ablations, failed runs and synthetic data, costed like the final run";
+const DEV_EXCLUDES: &str = "the final run itself; staff; hardware not used for this model";
+const STAFF_INCLUDES: &str =
+    "headcount x loaded annual compensation x share of time on this model x project duration";
+const STAFF_EXCLUDES: &str = "compute; hardware; people outside the listed groups";
+const FLEET_INCLUDES: &str = "purchase of every GPU the owner has, with servers and network";
+const FLEET_EXCLUDES: &str = "datacenter buildings and land; operating cost (see fleet-annual); it is not a cost of one model";
+const FLEET_ANNUAL_INCLUDES: &str =
+    "fleet capex amortized over its lifetime, plus power and other operating cost, per year";
+const FLEET_ANNUAL_EXCLUDES: &str =
+    "staff; it covers every model and product the fleet serves, not one training run";
+
+impl CostModel {
+    /// Validates `spec` and compiles it.
+    pub fn new(spec: &StackSpec) -> Result<CostModel, ModelError> {
+        let mut b = Builder {
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+        };
+        if spec.stages.is_empty() {
+            return Err(ModelError::NoStages);
+        }
+        check_unique("stages", spec.stages.iter().map(|s| s.name.as_str()))?;
+
+        let hours_out = b.output(
+            "final-run-gpu-hours",
+            "Final run GPU-hours",
+            OutputKind::Metric,
+            "GPU-hours",
+            "GPU-hours of every final-run stage",
+            "development compute",
+        );
+        let rental_out = b.output(
+            "final-run-rental",
+            "Final run at rental prices",
+            OutputKind::Layer,
+            "USD",
+            RENTAL_INCLUDES,
+            RENTAL_EXCLUDES,
+        );
+        let mut stages = Vec::new();
+        for s in &spec.stages {
+            let prefix = format!("stages.{}", s.name);
+            let hours = b.hours_plan(&prefix, s)?;
+            let price = b.input(
+                format!("{prefix}.rental_price"),
+                "USD/GPU-hour",
+                &s.rental_price,
+            )?;
+            let out = b.output(
+                format!("final-run-rental/{}", s.name),
+                format!("{} at rental prices", s.name),
+                OutputKind::Component("final-run-rental".into()),
+                "USD",
+                "this stage's GPU-hours x its rental price",
+                "",
+            );
+            stages.push(StagePlan { hours, price, out });
+        }
+
+        let ownership = match &spec.ownership {
+            None => None,
+            Some(o) => {
+                let n = |f: &str| format!("ownership.{f}");
+                let plan = OwnershipPlan {
+                    price: b.input(n("purchase_price"), "USD/GPU", &o.purchase_price)?,
+                    years: b.input_with(
+                        n("years_to_training_start"),
+                        "years",
+                        &o.years_to_training_start,
+                        true,
+                    )?,
+                    g: b.input(
+                        n("depreciation_ooms_per_year"),
+                        "OOMs/year",
+                        &o.depreciation_ooms_per_year,
+                    )?,
+                    interconnect: b.input(
+                        n("interconnect_multiplier"),
+                        "x",
+                        &o.interconnect_multiplier,
+                    )?,
+                    tdp: b.input(n("tdp"), "W", &o.tdp_watts)?,
+                    server_ratio: b.input(n("server_power_ratio"), "x", &o.server_power_ratio)?,
+                    power_fraction: b.input(n("power_fraction"), "fraction", &o.power_fraction)?,
+                    pue: b.input(n("pue"), "x", &o.pue)?,
+                    electricity: b.input(
+                        n("electricity_price"),
+                        "USD/kWh",
+                        &o.electricity_price,
+                    )?,
+                    out: b.output(
+                        "final-run-ownership",
+                        "Final run at ownership cost (Epoch AI method)",
+                        OutputKind::Layer,
+                        "USD",
+                        OWNERSHIP_INCLUDES,
+                        OWNERSHIP_EXCLUDES,
+                    ),
+                };
+                for (id, label, inc) in [
+                    (
+                        "hardware",
+                        "amortized hardware",
+                        "chips and servers: value at training start x depreciation rate x chip-hours",
+                    ),
+                    (
+                        "interconnect",
+                        "interconnect",
+                        "cluster network, as a share of cluster cost",
+                    ),
+                    (
+                        "energy",
+                        "energy",
+                        "chip power x server overhead x utilization x PUE x electricity price",
+                    ),
+                ] {
+                    b.output(
+                        format!("final-run-ownership/{id}"),
+                        label,
+                        OutputKind::Component("final-run-ownership".into()),
+                        "USD",
+                        inc,
+                        "",
+                    );
+                }
+                Some(plan)
+            }
+        };
+
+        let development = match &spec.development {
+            None => None,
+            Some(d) => {
+                if d.basis == Basis::Ownership && ownership.is_none() {
+                    return Err(ModelError::MissingOwnership);
+                }
+                let plan = match &d.amount {
+                    DevelopmentAmount::Multiplier(q) => DevPlan::Multiplier(b.input(
+                        "development.multiplier".into(),
+                        "x final run",
+                        q,
+                    )?),
+                    DevelopmentAmount::Stages(list) => {
+                        check_unique("development stages", list.iter().map(|s| s.name.as_str()))?;
+                        let mut plans = Vec::new();
+                        for s in list {
+                            plans.push(b.hours_plan(&format!("development.stages.{}", s.name), s)?);
+                        }
+                        DevPlan::Stages(plans)
+                    }
+                };
+                let out = b.output(
+                    "development-compute",
+                    format!("Development compute (costed at {})", d.basis.layer_id()),
+                    OutputKind::Layer,
+                    "USD",
+                    DEV_INCLUDES,
+                    DEV_EXCLUDES,
+                );
+                Some((d.basis, plan, out))
+            }
+        };
+
+        let staff = match &spec.staff {
+            None => None,
+            Some(s) => {
+                check_unique("staff groups", s.groups.iter().map(|g| g.role.as_str()))?;
+                let duration = b.input("staff.duration".into(), "years", &s.duration_years)?;
+                let out = b.output(
+                    "staff",
+                    "Staff",
+                    OutputKind::Layer,
+                    "USD",
+                    STAFF_INCLUDES,
+                    STAFF_EXCLUDES,
+                );
+                let mut groups = Vec::new();
+                for g in &s.groups {
+                    let n = |f: &str| format!("staff.groups.{}.{f}", g.role);
+                    groups.push(GroupPlan {
+                        headcount: b.input(n("headcount"), "people", &g.headcount)?,
+                        comp: b.input(n("compensation"), "USD/year", &g.compensation)?,
+                        overhead: b.input(n("overhead"), "x", &g.overhead)?,
+                        fte: b.input(n("fte"), "fraction", &g.fte)?,
+                        out: b.output(
+                            format!("staff/{}", g.role),
+                            g.role.clone(),
+                            OutputKind::Component("staff".into()),
+                            "USD",
+                            "headcount x compensation x overhead x FTE share x duration",
+                            "",
+                        ),
+                    });
+                }
+                Some((duration, groups, out))
+            }
+        };
+
+        let fleet = match &spec.fleet {
+            None => None,
+            Some(f) => {
+                let n = |x: &str| format!("fleet.{x}");
+                let plan = FleetPlan {
+                    gpus: b.input(n("gpus"), "GPUs", &f.gpus)?,
+                    price: b.input(n("price_per_gpu"), "USD/GPU", &f.price_per_gpu)?,
+                    overhead: b.input(n("overhead"), "x", &f.overhead)?,
+                    lifetime: b.input(n("lifetime"), "years", &f.lifetime_years)?,
+                    power: b.input(n("power_per_gpu"), "W", &f.power_per_gpu_watts)?,
+                    pue: b.input(n("pue"), "x", &f.pue)?,
+                    electricity: b.input(
+                        n("electricity_price"),
+                        "USD/kWh",
+                        &f.electricity_price,
+                    )?,
+                    other: b.input(
+                        n("other_opex"),
+                        "fraction of capex per year",
+                        &f.other_opex_fraction,
+                    )?,
+                    out: b.output(
+                        "fleet",
+                        "Fleet capex (whole owner)",
+                        OutputKind::Layer,
+                        "USD",
+                        FLEET_INCLUDES,
+                        FLEET_EXCLUDES,
+                    ),
+                    annual_out: 0,
+                };
+                b.output(
+                    "fleet/gpus",
+                    "GPUs",
+                    OutputKind::Component("fleet".into()),
+                    "USD",
+                    "GPU count x price per GPU",
+                    "",
+                );
+                b.output(
+                    "fleet/servers-and-network",
+                    "servers and network",
+                    OutputKind::Component("fleet".into()),
+                    "USD",
+                    "GPU cost x (overhead - 1)",
+                    "",
+                );
+                let annual_out = b.output(
+                    "fleet-annual",
+                    "Fleet cost per year (whole owner)",
+                    OutputKind::Layer,
+                    "USD/year",
+                    FLEET_ANNUAL_INCLUDES,
+                    FLEET_ANNUAL_EXCLUDES,
+                );
+                for (id, label, inc) in [
+                    ("amortized-capex", "amortized capex", "capex / lifetime"),
+                    (
+                        "power",
+                        "power",
+                        "GPUs x power per GPU x PUE x 8,766 h x electricity price",
+                    ),
+                    (
+                        "other-opex",
+                        "other operating cost",
+                        "capex x other opex fraction",
+                    ),
+                ] {
+                    b.output(
+                        format!("fleet-annual/{id}"),
+                        label,
+                        OutputKind::Component("fleet-annual".into()),
+                        "USD/year",
+                        inc,
+                        "",
+                    );
+                }
+                Some(FleetPlan { annual_out, ..plan })
+            }
+        };
+
+        // Totals: one basis for the run, never the fleet.
+        let mut totals = Vec::new();
+        if let Some((basis, _, dev_out)) = &development {
+            let base_out = match basis {
+                Basis::Rental => rental_out,
+                Basis::Ownership => ownership.expect("checked above").out,
+            };
+            let label = format!("Final run ({}) + development compute", basis.layer_id());
+            let t = b.output(
+                "total-compute",
+                label,
+                OutputKind::Total,
+                "USD",
+                "the final run and development compute, on one basis",
+                "staff; the fleet",
+            );
+            totals.push((vec![base_out, *dev_out], t));
+            if let Some((_, _, staff_out)) = &staff {
+                let t2 = b.output(
+                    "total-model-development",
+                    format!(
+                        "Final run ({}) + development compute + staff",
+                        basis.layer_id()
+                    ),
+                    OutputKind::Total,
+                    "USD",
+                    "everything it took to develop this model: compute on one basis and the people",
+                    "the rest of the fleet; other models and products",
+                );
+                totals.push((vec![base_out, *dev_out, *staff_out], t2));
+            }
+        }
+
+        Ok(CostModel {
+            inputs: b.inputs,
+            outputs: b.outputs,
+            stages,
+            rental_out,
+            hours_out,
+            ownership,
+            development,
+            staff,
+            fleet,
+            totals,
+        })
+    }
+
+    /// The inputs, in the order [`Model::evaluate`] reads them.
+    pub fn model_inputs(&self) -> &[ModelInput] {
+        &self.inputs
+    }
+
+    /// The outputs, in the order [`Model::evaluate`] writes them.
+    pub fn outputs(&self) -> &[OutputInfo] {
+        &self.outputs
+    }
+
+    /// Every output at every input's median: the central estimate.
+    pub fn central(&self) -> Vec<f64> {
+        let x: Vec<f64> = self
+            .inputs
+            .iter()
+            .map(|i| i.quantity.distribution.median())
+            .collect();
+        let mut out = vec![0.0; self.outputs.len()];
+        self.evaluate(&x, &mut out);
+        out
+    }
+
+    /// Every output with the inputs at the given values (model units, input order).
+    pub fn evaluate_at(&self, x: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.outputs.len()];
+        self.evaluate(x, &mut out);
+        out
+    }
+}
+
+impl Model for CostModel {
+    fn inputs(&self) -> Vec<(Distribution, bool)> {
+        self.inputs
+            .iter()
+            .map(|i| (i.quantity.distribution.clone(), i.allow_negative))
+            .collect()
+    }
+
+    fn output_count(&self) -> usize {
+        self.outputs.len()
+    }
+
+    #[inline]
+    fn evaluate(&self, x: &[f64], y: &mut [f64]) {
+        let mut run_hours = 0.0;
+        let mut rental = 0.0;
+        for s in &self.stages {
+            let h = s.hours.eval(x);
+            let c = h * x[s.price];
+            y[s.out] = c;
+            run_hours += h;
+            rental += c;
+        }
+        y[self.hours_out] = run_hours;
+        y[self.rental_out] = rental;
+
+        if let Some(o) = &self.ownership {
+            let g = x[o.g];
+            let chip_hours = GpuHours(run_hours);
+            let value = epoch::value_at_training_start(x[o.price], g, Years(x[o.years].max(0.0)));
+            let hardware = epoch::amortized_hardware_cost(value, g, chip_hours);
+            let interconnect = hardware * (x[o.interconnect] - 1.0);
+            let kwh = epoch::energy(
+                Watts(x[o.tdp]),
+                x[o.server_ratio],
+                x[o.power_fraction],
+                x[o.pue],
+                chip_hours,
+            );
+            let energy = kwh.0 * x[o.electricity];
+            y[o.out] = hardware + interconnect + energy;
+            y[o.out + 1] = hardware;
+            y[o.out + 2] = interconnect;
+            y[o.out + 3] = energy;
+        }
+
+        if let Some((basis, plan, out)) = &self.development {
+            let base = match basis {
+                Basis::Rental => rental,
+                Basis::Ownership => y[self.ownership.as_ref().map_or(self.rental_out, |o| o.out)],
+            };
+            y[*out] = match plan {
+                DevPlan::Multiplier(m) => x[*m] * base,
+                DevPlan::Stages(list) => {
+                    let per_gpu_hour = if run_hours > 0.0 {
+                        base / run_hours
+                    } else {
+                        0.0
+                    };
+                    list.iter().map(|h| h.eval(x)).sum::<f64>() * per_gpu_hour
+                }
+            };
+        }
+
+        if let Some((duration, groups, out)) = &self.staff {
+            let mut total = 0.0;
+            for g in groups {
+                let c = x[g.headcount] * x[g.comp] * x[g.overhead] * x[g.fte] * x[*duration];
+                y[g.out] = c;
+                total += c;
+            }
+            y[*out] = total;
+        }
+
+        if let Some(f) = &self.fleet {
+            let gpus = x[f.gpus] * x[f.price];
+            let capex = gpus * x[f.overhead];
+            y[f.out] = capex;
+            y[f.out + 1] = gpus;
+            y[f.out + 2] = capex - gpus;
+            let amortized = capex / x[f.lifetime];
+            let power =
+                x[f.gpus] * x[f.power] / 1000.0 * x[f.pue] * HOURS_PER_YEAR * x[f.electricity];
+            let other = capex * x[f.other];
+            y[f.annual_out] = amortized + power + other;
+            y[f.annual_out + 1] = amortized;
+            y[f.annual_out + 2] = power;
+            y[f.annual_out + 3] = other;
+        }
+
+        for (parts, out) in &self.totals {
+            y[*out] = parts.iter().map(|&p| y[p]).sum();
+        }
+    }
+}
