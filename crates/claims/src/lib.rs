@@ -1,73 +1,405 @@
-//! Sourced claims about the cost of training AI models.
+//! Sourced claims about the cost of training AI models: typed, validated, queryable.
 //!
 //! Every number traincost prints traces to a claim (who said it, where, when, in what words)
-//! or to an input marked as an assumption. The built-in claims are compiled into the library.
+//! or to an input marked as an assumption. The built-in claims live in `data/*.toml` inside
+//! this crate and are compiled into the library: the binary needs no file at run time.
+//!
+//! # The claims file format
+//!
+//! One `[[claim]]` table per claim (the format of `shared/domain/claims.toml`, extended only
+//! with optional fields):
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `id` | kebab-case, unique across all files |
+//! | `subject` | model or company the number is about |
+//! | `quantity` | what is claimed ("final training run cost", "GPU hours") |
+//! | `value`, `value_high` | the number; `value_high` only for `qualifier = "range"` |
+//! | `qualifier` | `exact`, `at least`, `at most`, `about` or `range` |
+//! | `unit` | a [`Unit`]: `USD`, `USD (2023)`, `CNY per year`, `H800 GPU-hours`, `GPUs (NVIDIA H800)`, `FLOP`, `tCO2eq`, `percent`, `USD per share`, ... |
+//! | `claimant` | who made the claim |
+//! | `source_title`, `source_url`, `published` | the source; date `YYYY-MM-DD` or `YYYY-MM` |
+//! | `quote` | short verbatim quote that contains the number |
+//! | `notes` | scope, caveats, cross-references (optional) |
+//! | `verified`, `checked_in` | quote read verbatim? in which copy? (optional) |
+//! | `status` | `verified`, `erroneous`, `disputed`, `unverified` (optional; default from `verified`, or `erroneous` when the notes flag the claim ERRONEOUS or MISTRANSLATION) |
+//! | `tags` | scope [`Tag`]s: `final-run`, `development`, `staff`, `fleet`, `capex`, `opex`, `market`, `price`, `model`, `emissions`, `trend`, `restatement` (optional) |
+//! | `dollar_year` | the year of the money, for money units (optional; default: nominal) |
+//! | `quote_lacks_number` | why the quote cannot contain the number, when it legitimately cannot (optional) |
+//!
+//! Files may also declare `[[relation]]` tables (see [`relation`]) and `[[conflict]]`
+//! groups (see [`conflict`]).
+//!
+//! # Using the claims
+//!
+//! ```
+//! use traincost_claims::{ClaimSet, Tag};
+//!
+//! let set = ClaimSet::builtin();
+//! let c = set.get("deepseek-v3-total-training-cost-usd").unwrap();
+//! assert_eq!(c.value.number(), 5_576_000.0);
+//! assert_eq!(c.unit.to_string(), "USD");
+//! assert_eq!(c.published().to_string(), "2024-12-27");
+//! assert_eq!(c.source_url(), "https://arxiv.org/abs/2412.19437");
+//!
+//! // Queries combine: subject and quantity match case-insensitive substrings.
+//! let stages: Vec<_> = set.query().subject("DeepSeek-V3").quantity("GPU hours").tag(Tag::FinalRun).ids();
+//! assert!(stages.contains(&"deepseek-v3-pretraining-gpu-hours"));
+//!
+//! // An input cites a claim: unknown ids suggest the closest ones, erroneous claims are refused.
+//! let err = set.input("deepseek-v3-total-gpu-hour").unwrap_err();
+//! assert!(err.to_string().contains("deepseek-v3-total-gpu-hours"));
+//! assert!(set.input("finansguncel-deepseek-v3-cost-typo").is_err());
+//!
+//! // The whole audit: claim checks, relations, conflicts.
+//! assert!(set.check().passed());
+//! ```
 #![deny(missing_docs)]
 
+mod check;
+mod claim;
+pub mod conflict;
+mod date;
+mod load;
+pub mod matcher;
+pub mod relation;
+mod unit;
+
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+pub use check::{CheckReport, CheckSummary, check_url, is_kebab_case};
+pub use claim::{Claim, Origin, Source, Status, Tag, Value, ValueError, format_number};
+pub use conflict::{ConflictDecl, ConflictGroup, Verdict};
+pub use date::{DateError, DatePrecision, PubDate};
+pub use load::{LoadError, Problem};
+pub use relation::{Comparison, Expr, Relation, RelationOutcome};
+pub use unit::{BaseUnit, Currency, Per, Unit, UnitError};
 
-/// One sourced claim.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Claim {
-    /// Unique kebab-case id.
-    pub id: String,
-    /// Model or company the number is about.
-    pub subject: String,
-    /// What is claimed.
-    pub quantity: String,
-    /// The number (the low end of a range).
-    pub value: f64,
-    /// High end of a range.
-    pub value_high: Option<f64>,
-    /// Unit of `value`.
-    pub unit: String,
-    /// exact, at least, at most, about, range.
-    pub qualifier: String,
-    /// Who made the claim.
-    pub claimant: String,
-    /// Title of the source.
-    pub source_title: String,
-    /// URL of the source.
-    pub source_url: String,
-    /// Publication date, `YYYY-MM-DD` or `YYYY-MM`.
-    pub published: String,
-    /// Verbatim quote containing the number.
-    pub quote: String,
-    /// Scope and caveats.
-    #[serde(default)]
-    pub notes: String,
-}
+include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
 
-#[derive(Deserialize)]
-struct ClaimsFile {
-    claim: Vec<Claim>,
-}
-
-/// A set of claims that can be queried by id.
-#[derive(Debug, Clone)]
+/// A set of claims, relations and conflict groups: the built-in set, possibly merged with
+/// users' files.
+#[derive(Debug, Clone, Default)]
 pub struct ClaimSet {
     claims: Vec<Claim>,
+    index: HashMap<String, usize>,
+    relations: Vec<Relation>,
+    conflicts: Vec<ConflictDecl>,
+}
+
+/// A claim id that cannot be used as an input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimRefError {
+    /// No claim has this id.
+    #[error("unknown claim id `{id}`{}", did_you_mean(.suggestions))]
+    Unknown {
+        /// The id asked for.
+        id: String,
+        /// The closest existing ids, best first (possibly empty).
+        suggestions: Vec<String>,
+    },
+    /// The claim records an erroneous figure.
+    #[error("claim `{id}` is marked erroneous ({notes}); cite a correct claim instead{}", did_you_mean(.alternatives))]
+    Erroneous {
+        /// The id asked for.
+        id: String,
+        /// The claim's notes.
+        notes: String,
+        /// Claims of the same subject and unit that are not erroneous.
+        alternatives: Vec<String>,
+    },
+}
+
+fn did_you_mean(ids: &[String]) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => format!(" (did you mean `{one}`?)"),
+        many => format!(
+            " (did you mean one of {}?)",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 impl ClaimSet {
-    /// The built-in claims, parsed once.
+    /// The built-in claims, parsed once. Their checks run in this crate's tests and in
+    /// `traincost claims check`.
     pub fn builtin() -> &'static ClaimSet {
         static SET: OnceLock<ClaimSet> = OnceLock::new();
         SET.get_or_init(|| {
-            let file: ClaimsFile = toml::from_str(include_str!("../data/claims.toml"))
-                .expect("built-in claims parse (checked by tests)");
-            ClaimSet { claims: file.claim }
+            let mut set = ClaimSet::default();
+            for (name, src) in BUILTIN_FILES {
+                let file = format!("builtin:{name}");
+                set = match set.merge_inner(&file, src, false) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        panic!("built-in claims are invalid (the crate's tests catch this):\n{e}")
+                    }
+                };
+            }
+            set
         })
+    }
+
+    /// An empty set.
+    pub fn empty() -> ClaimSet {
+        ClaimSet::default()
+    }
+
+    /// A copy of this set with the claims, relations and conflict groups of the claims file
+    /// at `path` added.
+    ///
+    /// The file is checked in full: TOML syntax, field types, units, qualifiers and ranges,
+    /// dates (valid, not in the future), ids (kebab-case, not already in the set or the file),
+    /// URLs, every quote containing its number, and every id a relation or group uses. Any
+    /// problem fails the merge with a [`LoadError`] naming file, line, claim id and field.
+    pub fn merge_file(&self, path: impl AsRef<Path>) -> Result<ClaimSet, LoadError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| LoadError {
+            problems: vec![Problem::new(
+                &file,
+                format!("cannot read the claims file: {e}"),
+            )],
+        })?;
+        self.merge_str(&file, &src)
+    }
+
+    /// Like [`ClaimSet::merge_file`], for text already read; `file` names it in errors.
+    ///
+    /// ```
+    /// use traincost_claims::ClaimSet;
+    /// let extra = r#"
+    /// [[claim]]
+    /// id = "my-h100-quote"
+    /// subject = "NVIDIA H100"
+    /// quantity = "price per GPU"
+    /// value = 27000
+    /// unit = "USD per GPU"
+    /// qualifier = "exact"
+    /// claimant = "A reseller"
+    /// source_title = "Quote 1234"
+    /// source_url = "https://example.com/quote/1234"
+    /// published = "2025-03"
+    /// quote = "H100 SXM, $27,000 per unit"
+    /// "#;
+    /// let set = ClaimSet::builtin().merge_str("mine.toml", extra).unwrap();
+    /// assert_eq!(set.len(), ClaimSet::builtin().len() + 1);
+    ///
+    /// let bad = extra.replace("published = \"2025-03\"", "published = \"2025-02-30\"");
+    /// let err = ClaimSet::builtin().merge_str("mine.toml", &bad).unwrap_err();
+    /// let p = &err.problems[0];
+    /// assert_eq!((p.file.as_str(), p.line, p.claim_id.as_deref(), p.field.as_deref()),
+    ///            ("mine.toml", Some(12), Some("my-h100-quote"), Some("published")));
+    /// ```
+    pub fn merge_str(&self, file: &str, src: &str) -> Result<ClaimSet, LoadError> {
+        self.merge_inner(file, src, true)
+    }
+
+    /// Parses `src` into a new set without the built-in claims (same checks as
+    /// [`ClaimSet::merge_str`]).
+    pub fn parse_str(file: &str, src: &str) -> Result<ClaimSet, LoadError> {
+        ClaimSet::default().merge_inner(file, src, true)
+    }
+
+    fn merge_inner(&self, file: &str, src: &str, strict: bool) -> Result<ClaimSet, LoadError> {
+        let parsed = load::parse(file, src).map_err(|problems| LoadError { problems })?;
+        let today = PubDate::today_utc();
+        let mut problems = Vec::new();
+        let mut set = self.clone();
+        for c in parsed.claims {
+            if let Some(&k) = set.index.get(&c.id) {
+                let prev = &set.claims[k].origin;
+                let hint = if prev.file == c.origin.file {
+                    "ids must be unique; rename one of the two claims"
+                } else {
+                    "ids must be unique across the built-in set and every merged file; rename this claim"
+                };
+                problems.push(
+                    Problem::about(
+                        &c,
+                        "id",
+                        format!("duplicate id `{}`: already defined at {prev}", c.id),
+                    )
+                    .hint(hint),
+                );
+                continue;
+            }
+            if strict {
+                problems.extend(check::validate_claim(&c, today));
+            }
+            set.index.insert(c.id.clone(), set.claims.len());
+            set.claims.push(c);
+        }
+        for r in parsed.relations {
+            if let Some(prev) = set.relations.iter().find(|p| p.id == r.id) {
+                problems.push(
+                    Problem::new(
+                        file,
+                        format!(
+                            "duplicate relation id `{}`: already defined at {}",
+                            r.id, prev.origin
+                        ),
+                    )
+                    .at(r.origin.line)
+                    .id(&r.id)
+                    .field("id"),
+                );
+                continue;
+            }
+            if strict {
+                for (field, expr) in [("left", &r.left), ("right", &r.right)] {
+                    for id in expr.claim_ids() {
+                        if let Some(p) =
+                            set.reference_problem(id, file, r.origin.line, &r.id, field)
+                        {
+                            problems.push(p);
+                        }
+                    }
+                }
+            }
+            set.relations.push(r);
+        }
+        for g in parsed.conflicts {
+            if let Some(prev) = set.conflicts.iter().find(|p| p.id == g.id) {
+                problems.push(
+                    Problem::new(
+                        file,
+                        format!(
+                            "duplicate conflict group id `{}`: already defined at {}",
+                            g.id, prev.origin
+                        ),
+                    )
+                    .at(g.origin.line)
+                    .id(&g.id)
+                    .field("id"),
+                );
+                continue;
+            }
+            if strict {
+                for id in &g.claims {
+                    if set.get(id).is_none() {
+                        problems.push(set.unknown_id_problem(
+                            id,
+                            file,
+                            g.claims_line,
+                            &g.id,
+                            "claims",
+                        ));
+                    }
+                }
+            }
+            set.conflicts.push(g);
+        }
+        if problems.is_empty() {
+            Ok(set)
+        } else {
+            problems.sort_by_key(|p| p.line);
+            Err(LoadError { problems })
+        }
+    }
+
+    fn unknown_id_problem(
+        &self,
+        id: &str,
+        file: &str,
+        line: usize,
+        owner: &str,
+        field: &str,
+    ) -> Problem {
+        let err = ClaimRefError::Unknown {
+            id: id.to_string(),
+            suggestions: self.suggest(id).into_iter().map(str::to_string).collect(),
+        };
+        Problem::new(file, err.to_string())
+            .at(line)
+            .id(owner)
+            .field(field)
+    }
+
+    fn reference_problem(
+        &self,
+        id: &str,
+        file: &str,
+        line: usize,
+        owner: &str,
+        field: &str,
+    ) -> Option<Problem> {
+        match self.get(id) {
+            None => Some(self.unknown_id_problem(id, file, line, owner, field)),
+            Some(c) if c.is_erroneous() => Some(
+                Problem::new(
+                    file,
+                    format!(
+                        "uses erroneous claim `{id}`: an erroneous figure may not be used as true"
+                    ),
+                )
+                .at(line)
+                .id(owner)
+                .field(field),
+            ),
+            Some(_) => None,
+        }
+    }
+
+    /// Number of claims.
+    pub fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    /// True if the set has no claims.
+    pub fn is_empty(&self) -> bool {
+        self.claims.is_empty()
     }
 
     /// The claim with this id.
     pub fn get(&self, id: &str) -> Option<&Claim> {
-        self.claims.iter().find(|c| c.id == id)
+        self.index.get(id).map(|&k| &self.claims[k])
     }
 
-    /// All claims, in file order.
+    /// The claim with this id, or an error suggesting the closest ids.
+    pub fn resolve(&self, id: &str) -> Result<&Claim, ClaimRefError> {
+        self.get(id).ok_or_else(|| ClaimRefError::Unknown {
+            id: id.to_string(),
+            suggestions: self.suggest(id).into_iter().map(str::to_string).collect(),
+        })
+    }
+
+    /// The claim with this id for use as a model input: like [`ClaimSet::resolve`], and an
+    /// erroneous claim is refused (with non-erroneous claims of the same subject and unit
+    /// suggested instead).
+    pub fn input(&self, id: &str) -> Result<&Claim, ClaimRefError> {
+        let c = self.resolve(id)?;
+        if c.is_erroneous() {
+            let alternatives = self
+                .iter()
+                .filter(|o| {
+                    !o.is_erroneous() && o.subject == c.subject && o.unit == c.unit && o.id != c.id
+                })
+                .map(|o| o.id.clone())
+                .take(3)
+                .collect();
+            return Err(ClaimRefError::Erroneous {
+                id: c.id.clone(),
+                notes: c
+                    .notes
+                    .split(". ")
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches('.')
+                    .to_string(),
+                alternatives,
+            });
+        }
+        Ok(c)
+    }
+
+    /// All claims, in file order (built-in files sorted by name, then merged files).
     pub fn iter(&self) -> impl Iterator<Item = &Claim> {
         self.claims.iter()
     }
@@ -83,21 +415,207 @@ impl ClaimSet {
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.into_iter().take(3).map(|(_, id)| id).collect()
     }
+
+    /// A query over this set; with no filter it yields every claim.
+    pub fn query(&self) -> Query<'_> {
+        Query {
+            set: self,
+            subject: None,
+            quantity: None,
+            tags: Vec::new(),
+            source: None,
+            usable_only: false,
+        }
+    }
+
+    /// Claims whose subject contains `subject` (case-insensitive).
+    pub fn by_subject<'a>(&'a self, subject: &str) -> Vec<&'a Claim> {
+        self.query().subject(subject).collect()
+    }
+
+    /// Claims whose quantity contains `quantity` (case-insensitive).
+    pub fn by_quantity<'a>(&'a self, quantity: &str) -> Vec<&'a Claim> {
+        self.query().quantity(quantity).collect()
+    }
+
+    /// Claims carrying `tag`.
+    pub fn with_tag(&self, tag: Tag) -> Vec<&Claim> {
+        self.query().tag(tag).collect()
+    }
+
+    /// Claims whose source title, URL or claimant contains `source` (case-insensitive).
+    pub fn from_source<'a>(&'a self, source: &str) -> Vec<&'a Claim> {
+        self.query().source(source).collect()
+    }
+
+    /// The declared relations.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// The declared conflict groups.
+    pub fn conflict_decls(&self) -> &[ConflictDecl] {
+        &self.conflicts
+    }
+
+    /// Every relation, checked.
+    pub fn check_relations(&self) -> Vec<RelationOutcome<'_>> {
+        self.relations.iter().map(|r| r.check(self)).collect()
+    }
+
+    /// Every conflict group (declared, then found), with its verdict.
+    pub fn conflicts(&self) -> Vec<ConflictGroup<'_>> {
+        conflict::groups(self)
+    }
+
+    /// The relations that use the claim `id`.
+    pub fn relations_of(&self, id: &str) -> Vec<&Relation> {
+        self.relations
+            .iter()
+            .filter(|r| r.claim_ids().contains(&id))
+            .collect()
+    }
+
+    /// The conflict groups the claim `id` belongs to.
+    pub fn conflicts_of(&self, id: &str) -> Vec<ConflictGroup<'_>> {
+        self.conflicts()
+            .into_iter()
+            .filter(|g| g.members.iter().any(|m| m.id == id))
+            .collect()
+    }
+
+    /// Validates every claim (as of today), checks every relation, and assesses every
+    /// conflict group.
+    pub fn check(&self) -> CheckReport<'_> {
+        self.check_as_of(PubDate::today_utc())
+    }
+
+    /// [`ClaimSet::check`] with "today" given, for reproducible checks.
+    pub fn check_as_of(&self, today: PubDate) -> CheckReport<'_> {
+        let mut problems: Vec<Problem> = self
+            .claims
+            .iter()
+            .flat_map(|c| check::validate_claim(c, today))
+            .collect();
+        for g in &self.conflicts {
+            for id in &g.claims {
+                if self.get(id).is_none() {
+                    problems.push(self.unknown_id_problem(
+                        id,
+                        &g.origin.file,
+                        g.claims_line,
+                        &g.id,
+                        "claims",
+                    ));
+                }
+            }
+        }
+        CheckReport {
+            claims_checked: self.claims.len(),
+            problems,
+            relations: self.check_relations(),
+            conflicts: self.conflicts(),
+        }
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A query over a [`ClaimSet`]: filters combine with "and".
+///
+/// ```
+/// use traincost_claims::{ClaimSet, Tag};
+/// let set = ClaimSet::builtin();
+/// let losses = set.query().subject("nvidia").quantity("market value lost").collect();
+/// assert!(losses.len() >= 4);
+/// let usable = set.query().subject("DeepSeek-V3").quantity("final training run cost").usable().collect();
+/// assert!(usable.iter().all(|c| !c.is_erroneous()));
+/// assert!(set.query().tag(Tag::Staff).source("semianalysis").count() >= 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    set: &'a ClaimSet,
+    subject: Option<String>,
+    quantity: Option<String>,
+    tags: Vec<Tag>,
+    source: Option<String>,
+    usable_only: bool,
+}
 
-    #[test]
-    fn builtin_claims_load_and_resolve() {
-        let set = ClaimSet::builtin();
-        assert_eq!(set.iter().count(), 110);
-        let c = set.get("deepseek-v3-total-training-cost-usd").unwrap();
-        assert_eq!(c.value, 5_576_000.0);
-        assert_eq!(
-            set.suggest("deepseek-v3-total-gpu-hour")[0],
-            "deepseek-v3-total-gpu-hours"
-        );
+impl<'a> Query<'a> {
+    /// Only claims whose subject contains `s` (case-insensitive).
+    pub fn subject(mut self, s: &str) -> Self {
+        self.subject = Some(s.to_lowercase());
+        self
+    }
+
+    /// Only claims whose quantity contains `q` (case-insensitive).
+    pub fn quantity(mut self, q: &str) -> Self {
+        self.quantity = Some(q.to_lowercase());
+        self
+    }
+
+    /// Only claims carrying `tag` (repeat for several tags: all required).
+    pub fn tag(mut self, tag: Tag) -> Self {
+        self.tags.push(tag);
+        self
+    }
+
+    /// Only claims whose source title, URL or claimant contains `s` (case-insensitive).
+    pub fn source(mut self, s: &str) -> Self {
+        self.source = Some(s.to_lowercase());
+        self
+    }
+
+    /// Only claims usable as inputs (not erroneous).
+    pub fn usable(mut self) -> Self {
+        self.usable_only = true;
+        self
+    }
+
+    fn matches(&self, c: &Claim) -> bool {
+        let has = |text: &str, needle: &Option<String>| {
+            needle
+                .as_ref()
+                .is_none_or(|n| text.to_lowercase().contains(n.as_str()))
+        };
+        has(&c.subject, &self.subject)
+            && has(&c.quantity, &self.quantity)
+            && self.tags.iter().all(|t| c.has_tag(*t))
+            && self.source.as_ref().is_none_or(|s| {
+                [&c.source.title, &c.source.url, &c.claimant]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(s.as_str()))
+            })
+            && !(self.usable_only && c.is_erroneous())
+    }
+
+    /// The matching claims, in set order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a Claim> + '_ {
+        self.set.claims.iter().filter(|c| self.matches(c))
+    }
+
+    /// The matching claims, collected.
+    pub fn collect(&self) -> Vec<&'a Claim> {
+        self.iter().collect()
+    }
+
+    /// The ids of the matching claims.
+    pub fn ids(&self) -> Vec<&'a str> {
+        self.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    /// How many claims match.
+    pub fn count(&self) -> usize {
+        self.iter().count()
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Value", 3)?;
+        st.serialize_field("qualifier", self.qualifier())?;
+        st.serialize_field("value", &self.number())?;
+        st.serialize_field("value_high", &self.high())?;
+        st.end()
     }
 }

@@ -1,0 +1,206 @@
+//! Content checks: ids, dates, URLs, quotes; and the whole-set report.
+
+use serde::Serialize;
+
+use crate::conflict::ConflictGroup;
+use crate::load::Problem;
+use crate::matcher;
+use crate::relation::RelationOutcome;
+use crate::{Claim, PubDate};
+
+/// True if `id` is kebab-case: lowercase ASCII letters and digits in hyphen-separated words.
+///
+/// ```
+/// use traincost_claims::is_kebab_case;
+/// assert!(is_kebab_case("deepseek-v3-total-gpu-hours"));
+/// assert!(!is_kebab_case("DeepSeek_V3"));
+/// assert!(!is_kebab_case("a--b"));
+/// assert!(!is_kebab_case("-a"));
+/// ```
+pub fn is_kebab_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Checks that `url` is an absolute http(s) URL with a plausible host.
+///
+/// ```
+/// use traincost_claims::check_url;
+/// assert!(check_url("https://arxiv.org/abs/2412.19437").is_ok());
+/// assert!(check_url("https://etvbharat.com/amp/en/!technology/x").is_ok());
+/// assert!(check_url("arxiv.org/abs/2412.19437").is_err());
+/// assert!(check_url("https://exa mple.com/").is_err());
+/// assert!(check_url("https://localhost/").is_err());
+/// ```
+pub fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("a URL must start with https:// or http://")?;
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "a URL may not contain {c:?}; encode it (%20 for a space)"
+        ));
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (host_port, None),
+    };
+    if let Some(p) = port {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err() {
+            return Err(format!("`{p}` is not a valid port"));
+        }
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    if labels.len() < 2 || !labels.iter().all(label_ok) {
+        return Err(format!(
+            "`{host}` is not a valid host name (expected e.g. example.com)"
+        ));
+    }
+    if !labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(char::is_alphabetic))
+    {
+        return Err(format!("`{host}` does not end in a top-level domain"));
+    }
+    Ok(())
+}
+
+/// Content checks of one claim, as of `today`.
+pub(crate) fn validate_claim(c: &Claim, today: PubDate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !is_kebab_case(&c.id) {
+        out.push(
+            Problem::about(c, "id", format!("id `{}` is not kebab-case", c.id))
+                .hint("use lowercase letters and digits separated by single hyphens, e.g. `deepseek-v3-total-gpu-hours`"),
+        );
+    }
+    for (field, text) in [
+        ("subject", &c.subject),
+        ("quantity", &c.quantity),
+        ("claimant", &c.claimant),
+        ("source_title", &c.source.title),
+        ("quote", &c.quote),
+    ] {
+        if text.trim().is_empty() {
+            out.push(Problem::about(c, field, format!("`{field}` is empty")));
+        }
+    }
+    if c.source.published.is_after(today) {
+        out.push(
+            Problem::about(
+                c,
+                "published",
+                format!(
+                    "publication date {} is after today ({today})",
+                    c.source.published
+                ),
+            )
+            .hint("a claim cannot be published in the future; check the year"),
+        );
+    }
+    if let Err(e) = check_url(&c.source.url) {
+        out.push(Problem::about(
+            c,
+            "source_url",
+            format!("`{}`: {e}", c.source.url),
+        ));
+    }
+    let found = matcher::contains_value(&c.quote, &c.value);
+    match (&c.quote_lacks_number, found) {
+        (None, false) => {
+            let what = match c.value.high() {
+                Some(h) => format!(
+                    "the range {} to {}",
+                    crate::format_number(c.value.number()),
+                    crate::format_number(h)
+                ),
+                None => crate::format_number(c.value.number()),
+            };
+            out.push(
+                Problem::about(c, "quote", format!("the quote does not contain {what} in any rendering the matcher knows"))
+                    .hint("quote the sentence that states the number, or fix `value`; if the source legitimately never states it, say why in `quote_lacks_number`"),
+            );
+        }
+        (Some(_), true) => out.push(Problem::about(
+            c,
+            "quote_lacks_number",
+            "the quote does contain the number; remove `quote_lacks_number`",
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// The result of `traincost claims check`: claim problems, relations and conflicts.
+#[derive(Debug, Clone)]
+pub struct CheckReport<'a> {
+    /// How many claims were checked.
+    pub claims_checked: usize,
+    /// Problems found in claims and in the declarations of conflict groups.
+    pub problems: Vec<Problem>,
+    /// Every declared relation, checked.
+    pub relations: Vec<RelationOutcome<'a>>,
+    /// Every conflict group, with its verdict (reported, never a failure).
+    pub conflicts: Vec<ConflictGroup<'a>>,
+}
+
+impl CheckReport<'_> {
+    /// True if no claim is invalid and every relation holds.
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty() && self.relations.iter().all(|r| r.holds)
+    }
+
+    /// The relations that do not hold (or could not be evaluated).
+    pub fn failed_relations(&self) -> impl Iterator<Item = &RelationOutcome<'_>> {
+        self.relations.iter().filter(|r| !r.holds)
+    }
+}
+
+/// A summary line for machines and logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CheckSummary {
+    /// Claims checked.
+    pub claims: usize,
+    /// Problems found.
+    pub problems: usize,
+    /// Relations checked.
+    pub relations: usize,
+    /// Relations that failed.
+    pub relations_failed: usize,
+    /// Conflict groups.
+    pub conflict_groups: usize,
+    /// Conflict groups that disagree.
+    pub disagreements: usize,
+}
+
+impl CheckReport<'_> {
+    /// Counts.
+    pub fn summary(&self) -> CheckSummary {
+        CheckSummary {
+            claims: self.claims_checked,
+            problems: self.problems.len(),
+            relations: self.relations.len(),
+            relations_failed: self.relations.iter().filter(|r| !r.holds).count(),
+            conflict_groups: self.conflicts.len(),
+            disagreements: self
+                .conflicts
+                .iter()
+                .filter(|g| g.verdict == crate::Verdict::Disagree)
+                .count(),
+        }
+    }
+}
