@@ -1,11 +1,414 @@
-//! `traincost plugins`: placeholder until its issue lands; the owner replaces this file.
+//! `traincost plugins`: list, inspect and check pricing and salary plugins.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::json;
+use traincost_plugin::payload::{Dist, Quantity, QueryResult, Source};
+use traincost_plugin::validate::exercise_queries;
+
+use crate::diagnostic::Diagnostic;
+use crate::output::emit;
+use crate::plugin_host::{LoadedPlugin, Origin, PluginRegistry, load_library};
 
 /// Arguments of `traincost plugins`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct PluginsArgs {}
+pub(crate) struct PluginsArgs {
+    #[command(subcommand)]
+    command: PluginsCommand,
+}
 
-pub(crate) fn run(_args: PluginsArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`traincost plugins` is not available in this build yet")
+#[derive(Debug, clap::Subcommand)]
+enum PluginsCommand {
+    /// List built-in and loaded plugins: name, version, kind, ABI, origin, what they offer.
+    List(ListArgs),
+    /// Show one plugin's manifest: queries, GPUs, providers, roles, years.
+    Info(InfoArgs),
+    /// Load plugin libraries (or name built-ins), exercise every query they offer, report
+    /// every problem. Exits 1 if any.
+    Check(CheckArgs),
+}
+
+/// Where to load plugins from, besides the built-ins, `TRAINCOST_PLUGIN_PATH` and the user's
+/// plugins directory.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct PluginPaths {
+    /// Load a plugin library (repeatable). Plugins never load from the current directory
+    /// implicitly.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub(crate) plugins: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Human-readable table.
+    #[default]
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    #[command(flatten)]
+    paths: PluginPaths,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct InfoArgs {
+    /// Plugin name, e.g. `nvidia-pricing`.
+    name: String,
+    #[command(flatten)]
+    paths: PluginPaths,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Plugin library files, or names of built-in plugins.
+    #[arg(required = true, value_name = "PATH|NAME")]
+    targets: Vec<String>,
+    /// Output format (json prints every answer, for comparing builds).
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Write the report to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: PluginsArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        PluginsCommand::List(a) => list(a),
+        PluginsCommand::Info(a) => info(a),
+        PluginsCommand::Check(a) => check(a),
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn report_problems(problems: &[Diagnostic]) {
+    for p in problems {
+        eprintln!("error: {p}");
+    }
+}
+
+fn origin_json(o: &Origin) -> serde_json::Value {
+    match o {
+        Origin::Builtin => json!({ "builtin": true }),
+        Origin::Library { path, sha256 } => json!({ "path": path, "sha256": sha256 }),
+    }
+}
+
+fn offers(p: &LoadedPlugin) -> String {
+    let m = p.manifest();
+    let queries: Vec<&str> = m.queries.iter().map(|q| q.as_str()).collect();
+    let mut parts = vec![queries.join(", ")];
+    if !m.gpus.is_empty() {
+        parts.push(format!("GPUs: {}", m.gpus.join(" ")));
+    }
+    if !m.providers.is_empty() {
+        parts.push(format!("providers: {}", m.providers.len()));
+    }
+    if !m.roles.is_empty() {
+        parts.push(format!("roles: {}", m.roles.join(" ")));
+    }
+    if let Some([a, b]) = m.years {
+        parts.push(format!("years {a}-{b}"));
+    }
+    parts.join("; ")
+}
+
+fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let (reg, problems) = PluginRegistry::discover(&args.paths.plugins);
+    let text = match args.format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = reg
+                .iter()
+                .map(|p| {
+                    json!({
+                        "name": p.name(),
+                        "version": p.version(),
+                        "kind": p.kind(),
+                        "abi": format!("1.{}", p.abi_minor()),
+                        "origin": origin_json(p.origin()),
+                        "manifest": p.manifest(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&items)? + "\n"
+        }
+        Format::Table => {
+            let mut t = Table::new();
+            t.load_style(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(["name", "version", "kind", "ABI", "origin", "offers"]);
+            for p in reg.iter() {
+                t.add_row([
+                    p.name().to_owned(),
+                    p.version().to_owned(),
+                    p.kind().to_string(),
+                    format!("1.{}", p.abi_minor()),
+                    p.origin().to_string(),
+                    offers(p),
+                ]);
+            }
+            format!("{t}\n")
+        }
+    };
+    emit(None, &text)?;
+    report_problems(&problems);
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn info(args: InfoArgs) -> anyhow::Result<ExitCode> {
+    let (reg, problems) = PluginRegistry::discover(&args.paths.plugins);
+    report_problems(&problems);
+    let p = reg.get(&args.name)?;
+    let m = p.manifest();
+    let text = match args.format {
+        Format::Json => {
+            serde_json::to_string_pretty(&json!({
+                "name": p.name(),
+                "version": p.version(),
+                "kind": p.kind(),
+                "abi": format!("1.{}", p.abi_minor()),
+                "origin": origin_json(p.origin()),
+                "manifest": m,
+            }))? + "\n"
+        }
+        Format::Table => {
+            let mut s = format!(
+                "{} {} ({} plugin, ABI 1.{})\n",
+                p.name(),
+                p.version(),
+                p.kind(),
+                p.abi_minor()
+            );
+            match p.origin() {
+                Origin::Builtin => s.push_str("origin:    built-in\n"),
+                Origin::Library { path, sha256 } => {
+                    s.push_str(&format!(
+                        "origin:    {}\nsha256:    {sha256}\n",
+                        path.display()
+                    ));
+                }
+            }
+            if !m.description.is_empty() {
+                s.push_str(&format!("about:     {}\n", m.description));
+            }
+            let queries: Vec<&str> = m.queries.iter().map(|q| q.as_str()).collect();
+            s.push_str(&format!("queries:   {}\n", queries.join(", ")));
+            if !m.gpus.is_empty() {
+                s.push_str(&format!("GPUs:      {}\n", m.gpus.join(", ")));
+            }
+            if !m.providers.is_empty() {
+                s.push_str(&format!("providers: {}\n", m.providers.join(", ")));
+            }
+            if !m.roles.is_empty() {
+                s.push_str(&format!("roles:     {}\n", m.roles.join(", ")));
+            }
+            if let Some([a, b]) = m.years {
+                s.push_str(&format!("years:     {a}-{b}\n"));
+            }
+            s
+        }
+    };
+    emit(None, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn looks_like_path(t: &str) -> bool {
+    t.contains(std::path::MAIN_SEPARATOR)
+        || t.contains('/')
+        || Path::new(t)
+            .extension()
+            .is_some_and(|e| e == std::env::consts::DLL_EXTENSION)
+}
+
+fn fmt_dist(d: &Dist) -> String {
+    let n = |x: f64| {
+        if x != 0.0 && (x.abs() >= 1e7 || x.abs() < 1e-2) {
+            format!("{x:.4e}")
+        } else {
+            let s = format!("{x:.2}");
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        }
+    };
+    match d {
+        Dist::Point(v) => n(*v),
+        Dist::Uniform { lo, hi } => format!("uniform {}..{}", n(*lo), n(*hi)),
+        Dist::Triangular { min, mode, max } => {
+            format!("triangular {}/{}/{}", n(*min), n(*mode), n(*max))
+        }
+        Dist::Pert { min, mode, max } => format!("pert {}/{}/{}", n(*min), n(*mode), n(*max)),
+        Dist::Normal { mean, sd } => format!("normal {}±{}", n(*mean), n(*sd)),
+        Dist::Lognormal { p5, p95 } => format!("lognormal 90% {}..{}", n(*p5), n(*p95)),
+        Dist::Samples(s) => format!("{} samples", s.len()),
+    }
+}
+
+fn fmt_q(q: &Quantity) -> String {
+    let src = match &q.source {
+        Source::Claim(id) => format!("claim {id}"),
+        Source::Assumption(_) => "assumption".to_owned(),
+    };
+    format!("{} {} [{src}]", fmt_dist(&q.dist), q.unit)
+}
+
+fn summarize(result: &QueryResult) -> String {
+    match result {
+        QueryResult::GpuSpec(s) => format!(
+            "{}: peak BF16 {}; TDP {}",
+            s.gpu,
+            fmt_q(&s.peak_bf16_flops),
+            fmt_q(&s.tdp)
+        ),
+        QueryResult::PurchasePrice(p) => {
+            let last = p
+                .quotes
+                .last()
+                .map(|q| format!("latest {} {}", q.date, fmt_q(&q.price)));
+            format!(
+                "{}: {} quotes; {}",
+                p.gpu,
+                p.quotes.len(),
+                last.unwrap_or_default()
+            )
+        }
+        QueryResult::RentalPrice(p) => {
+            let last = p.quotes.last().map(|q| {
+                format!(
+                    "latest {} {} {} {}",
+                    q.date,
+                    q.provider,
+                    q.commitment.as_str(),
+                    fmt_q(&q.price)
+                )
+            });
+            format!(
+                "{}: {} quotes; {}",
+                p.gpu,
+                p.quotes.len(),
+                last.unwrap_or_default()
+            )
+        }
+        QueryResult::Compensation(c) => format!(
+            "{} {} {}: pay {}; loaded {}",
+            c.role,
+            c.year,
+            c.region,
+            fmt_q(&c.annual_pay),
+            fmt_q(&c.loaded_usd)
+        ),
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let (builtins, builtin_problems) = PluginRegistry::builtin();
+    report_problems(&builtin_problems);
+    let mut failed = false;
+    let mut text = String::new();
+    let mut reports = Vec::new();
+    // Keep libraries alive (they are never unloaded anyway).
+    let mut loaded_libs: Vec<LoadedPlugin> = Vec::new();
+    for target in &args.targets {
+        let plugin: &LoadedPlugin = if looks_like_path(target) {
+            match load_library(Path::new(target)) {
+                Ok(p) => {
+                    loaded_libs.push(p);
+                    loaded_libs.last().expect("just pushed")
+                }
+                Err(d) => {
+                    report_problems(&[d]);
+                    text.push_str(&format!("{target}: FAILED to load (see stderr)\n"));
+                    reports.push(json!({ "target": target, "load_error": true }));
+                    failed = true;
+                    continue;
+                }
+            }
+        } else {
+            match builtins.get(target) {
+                Ok(p) => p,
+                Err(d) => {
+                    report_problems(&[d.hint(format!(
+                        "{} (to check a library file, give its path, e.g. ./lib{}.{})",
+                        "not a built-in plugin name",
+                        target.replace('-', "_"),
+                        std::env::consts::DLL_EXTENSION
+                    ))]);
+                    reports.push(json!({ "target": target, "load_error": true }));
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let queries = exercise_queries(plugin.manifest());
+        let mut results = Vec::new();
+        let mut problems = 0usize;
+        text.push_str(&format!(
+            "{} {} ({} plugin, ABI 1.{}, {})\n",
+            plugin.name(),
+            plugin.version(),
+            plugin.kind(),
+            plugin.abi_minor(),
+            plugin.origin()
+        ));
+        if let Origin::Library { sha256, .. } = plugin.origin() {
+            text.push_str(&format!("  sha256 {sha256}\n"));
+        }
+        for q in &queries {
+            let query_json = serde_json::to_value(q)?;
+            match plugin.call(q) {
+                Ok(r) => {
+                    text.push_str(&format!("  ok    {}\n", summarize(&r.result)));
+                    results.push(json!({ "query": query_json, "response": r }));
+                }
+                Err(d) => {
+                    problems += 1;
+                    report_problems(std::slice::from_ref(&d));
+                    text.push_str(&format!("  FAIL  {}\n", d.message));
+                    results.push(json!({ "query": query_json, "error": d.message }));
+                }
+            }
+        }
+        if queries.is_empty() {
+            text.push_str("  (the manifest offers no queries)\n");
+        }
+        text.push_str(&format!(
+            "  {} queries, {} problems\n",
+            queries.len(),
+            problems
+        ));
+        failed |= problems > 0;
+        reports.push(json!({
+            "target": target,
+            "name": plugin.name(),
+            "version": plugin.version(),
+            "kind": plugin.kind(),
+            "abi": format!("1.{}", plugin.abi_minor()),
+            "origin": origin_json(plugin.origin()),
+            "manifest": plugin.manifest(),
+            "results": results,
+            "problems": problems,
+        }));
+    }
+    let out = match args.format {
+        Format::Table => text,
+        Format::Json => serde_json::to_string_pretty(&reports)? + "\n",
+    };
+    emit(args.output.as_deref(), &out)?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

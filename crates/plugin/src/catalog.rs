@@ -126,7 +126,10 @@ pub fn canonical_gpu(name: &str) -> Option<&'static str> {
 
 /// Every role id a v1 payload may use.
 pub const ROLES: &[(&str, &str)] = &[
-    ("researcher", "research scientist (PhD-level, individual contributor)"),
+    (
+        "researcher",
+        "research scientist (PhD-level, individual contributor)",
+    ),
     ("senior-researcher", "senior or staff research scientist"),
     ("research-engineer", "research or ML engineer"),
     ("engineer", "software or infrastructure engineer"),
@@ -158,7 +161,10 @@ mod tests {
         assert_eq!(canonical_gpu("h100-pcie"), Some("H100-PCIe"));
         assert_eq!(canonical_gpu("h800"), Some("H800"));
         assert_eq!(canonical_gpu("Z999"), None);
-        assert_eq!(canonical_role("Research_Engineer"), Some("research-engineer"));
+        assert_eq!(
+            canonical_role("Research_Engineer"),
+            Some("research-engineer")
+        );
         assert_eq!(canonical_role("ceo"), None);
     }
 }

@@ -52,7 +52,12 @@ impl std::error::Error for CallError {}
 
 fn failure(code: i32, bytes: &[u8]) -> CallError {
     let parsed: Option<ErrorPayload> = serde_json::from_slice(bytes).ok();
-    let text = || String::from_utf8_lossy(bytes).chars().take(500).collect::<String>();
+    let text = || {
+        String::from_utf8_lossy(bytes)
+            .chars()
+            .take(500)
+            .collect::<String>()
+    };
     match code {
         TC_PANIC => CallError::Panicked(parsed.map(|e| e.message).unwrap_or_else(text)),
         TC_ERROR => CallError::Failed(parsed.unwrap_or_else(|| ErrorPayload {

@@ -46,7 +46,8 @@ pub struct TcSink {
 /// `describe(sink)`: writes the JSON manifest.
 pub type DescribeFn = unsafe extern "C" fn(sink: TcSink) -> i32;
 /// `evaluate(request, request_len, sink)`: reads a JSON request, writes a JSON response.
-pub type EvaluateFn = unsafe extern "C" fn(request: *const u8, request_len: usize, sink: TcSink) -> i32;
+pub type EvaluateFn =
+    unsafe extern "C" fn(request: *const u8, request_len: usize, sink: TcSink) -> i32;
 
 /// The static descriptor an entry symbol returns. Append-only: new fields go at the end and
 /// raise `abi_minor`; a host reads a field only if `struct_size` covers it.

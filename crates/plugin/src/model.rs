@@ -4,8 +4,7 @@
 use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_role};
 use crate::payload::{
     Commitment, Compensation, ErrorPayload, GpuSpec, Kind, MANIFEST_SCHEMA, Manifest,
-    PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response,
-    SCHEMA_VERSION,
+    PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response, SCHEMA_VERSION,
 };
 
 /// What a plugin method returns: a typed answer or an error for the host to report.

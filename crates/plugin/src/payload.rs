@@ -272,6 +272,30 @@ pub struct PurchasePrices {
     pub quotes: Vec<PriceQuote>,
 }
 
+/// The quote in force at `date` (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`): the latest dated on or
+/// before it, else the earliest after it (Epoch AI's rule). `None` only if `quotes` is empty.
+fn quote_at<'a, T>(quotes: &'a [T], date: &str, date_of: impl Fn(&T) -> &str) -> Option<&'a T> {
+    quotes
+        .iter()
+        .filter(|q| date_of(q) <= date)
+        .max_by(|a, b| date_of(a).cmp(date_of(b)))
+        .or_else(|| quotes.iter().min_by(|a, b| date_of(a).cmp(date_of(b))))
+}
+
+impl PurchasePrices {
+    /// The quote in force at `date`: the latest on or before it, else the earliest after it.
+    pub fn quote_at(&self, date: &str) -> Option<&PriceQuote> {
+        quote_at(&self.quotes, date, |q| &q.date)
+    }
+}
+
+impl RentalPrices {
+    /// The quote in force at `date`: the latest on or before it, else the earliest after it.
+    pub fn quote_at(&self, date: &str) -> Option<&RentalQuote> {
+        quote_at(&self.quotes, date, |q| &q.date)
+    }
+}
+
 /// One dated purchase price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PriceQuote {
@@ -668,7 +692,11 @@ impl TryFrom<QuantityRepr> for Quantity {
                 if dists.is_empty() {
                     "none".to_owned()
                 } else {
-                    dists.iter().map(Dist::key).collect::<Vec<_>>().join(" and ")
+                    dists
+                        .iter()
+                        .map(Dist::key)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
                 }
             ));
         }
@@ -676,7 +704,9 @@ impl TryFrom<QuantityRepr> for Quantity {
             (Some(c), None) => Source::Claim(c),
             (None, Some(a)) => Source::Assumption(a),
             (Some(_), Some(_)) => {
-                return Err("a quantity cites either a `claim` or an `assumption`, not both".into());
+                return Err(
+                    "a quantity cites either a `claim` or an `assumption`, not both".into(),
+                );
             }
             (None, None) => {
                 return Err(
@@ -741,10 +771,14 @@ mod tests {
         assert_eq!(serde_json::from_str::<Quantity>(&json).unwrap(), q);
 
         let two = r#"{"value":1,"uniform":[1,2],"unit":"W","assumption":"x"}"#;
-        let err = serde_json::from_str::<Quantity>(two).unwrap_err().to_string();
+        let err = serde_json::from_str::<Quantity>(two)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("exactly one"), "{err}");
         let none = r#"{"value":1,"unit":"W"}"#;
-        let err = serde_json::from_str::<Quantity>(none).unwrap_err().to_string();
+        let err = serde_json::from_str::<Quantity>(none)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("provenance"), "{err}");
         let typo = r#"{"value":1,"unit":"W","asumption":"x"}"#;
         assert!(serde_json::from_str::<Quantity>(typo).is_err());

@@ -22,12 +22,12 @@ pub fn manifest(plugin: &Declared) -> Result<Manifest, String> {
 /// Calls the plugin with `query` through its C shims; the response is validated as a host
 /// would.
 pub fn call(plugin: &Declared, query: Query) -> Result<Response, CallError> {
-    let p = plugin
-        .plugin()
-        .map_err(|e| CallError::Invalid(vec![crate::validate::Problem {
+    let p = plugin.plugin().map_err(|e| {
+        CallError::Invalid(vec![crate::validate::Problem {
             path: String::new(),
             message: e.to_string(),
-        }]))?;
+        }])
+    })?;
     p.call(&query)
 }
 
@@ -41,7 +41,10 @@ pub fn check(plugin: &Declared) -> Vec<String> {
     let mut problems = Vec::new();
     for q in exercise_queries(&m) {
         if let Err(e) = call(plugin, q.clone()) {
-            problems.push(format!("{}: {e}", serde_json::to_string(&q).unwrap_or_default()));
+            problems.push(format!(
+                "{}: {e}",
+                serde_json::to_string(&q).unwrap_or_default()
+            ));
         }
     }
     problems
@@ -49,12 +52,16 @@ pub fn check(plugin: &Declared) -> Vec<String> {
 
 /// Shorthand for [`Query::GpuSpec`].
 pub fn gpu_spec(gpu: &str) -> Query {
-    Query::GpuSpec { gpu: gpu.to_owned() }
+    Query::GpuSpec {
+        gpu: gpu.to_owned(),
+    }
 }
 
 /// Shorthand for [`Query::PurchasePrice`].
 pub fn purchase_price(gpu: &str) -> Query {
-    Query::PurchasePrice { gpu: gpu.to_owned() }
+    Query::PurchasePrice {
+        gpu: gpu.to_owned(),
+    }
 }
 
 /// Shorthand for [`Query::Compensation`].

@@ -151,10 +151,7 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
     if manifest.name != name {
         problems.push(Problem::new(
             "name",
-            format!(
-                "is {:?} but the descriptor says {name:?}",
-                manifest.name
-            ),
+            format!("is {:?} but the descriptor says {name:?}", manifest.name),
         ));
     }
     if manifest.kind != kind {
@@ -301,7 +298,12 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
             if let Some(d) = &s.release_date {
                 check_date("result.release_date", d, &mut out);
             }
-            check_quantity("result.peak_bf16_flops", &s.peak_bf16_flops, &["FLOP/s"], &mut out);
+            check_quantity(
+                "result.peak_bf16_flops",
+                &s.peak_bf16_flops,
+                &["FLOP/s"],
+                &mut out,
+            );
             check_quantity("result.tdp", &s.tdp, &["W"], &mut out);
         }
         QueryResult::PurchasePrice(p) => {
@@ -417,7 +419,9 @@ fn check_date(path: &str, date: &str, out: &mut Vec<Problem>) {
     let ok = !parts.is_empty()
         && parts.len() <= 3
         && parts[0].len() == 4
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[1..].iter().all(|p| p.len() == 2)
         && parts.get(1).is_none_or(|m| ("01"..="12").contains(m))
         && parts.get(2).is_none_or(|d| ("01"..="31").contains(d));
@@ -444,7 +448,11 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
     } else if !expected.is_empty() && !expected.contains(&q.unit.as_str()) {
         out.push(Problem::new(
             format!("{path}.unit"),
-            format!("is {:?} where {} is expected", q.unit, expected.join(" or ")),
+            format!(
+                "is {:?} where {} is expected",
+                q.unit,
+                expected.join(" or ")
+            ),
         ));
     }
     let key = q.dist.key();
@@ -476,9 +484,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
                 Some("needs min <= mode <= max")
             }
             Dist::Pert { min, max, .. } if min == max => Some("needs min < max"),
-            Dist::Lognormal { p5, p95 } if !(*p5 > 0.0 && p5 <= p95) => {
-                Some("needs 0 < p5 <= p95")
-            }
+            Dist::Lognormal { p5, p95 } if !(*p5 > 0.0 && p5 <= p95) => Some("needs 0 < p5 <= p95"),
             Dist::Samples(s) if s.is_empty() => Some("needs at least one sample"),
             _ => None,
         };
@@ -550,11 +556,13 @@ pub fn exercise_queries(manifest: &Manifest) -> Vec<Query> {
                     .iter()
                     .map(|g| Query::PurchasePrice { gpu: g.clone() }),
             ),
-            QueryKind::RentalPrice => out.extend(manifest.gpus.iter().map(|g| Query::RentalPrice {
-                gpu: g.clone(),
-                provider: None,
-                commitment: None,
-            })),
+            QueryKind::RentalPrice => {
+                out.extend(manifest.gpus.iter().map(|g| Query::RentalPrice {
+                    gpu: g.clone(),
+                    provider: None,
+                    commitment: None,
+                }))
+            }
             QueryKind::Compensation => {
                 let years = match manifest.years {
                     Some([a, b]) => vec![a, b],
@@ -593,27 +601,33 @@ mod tests {
 
     #[test]
     fn accepts_a_good_response() {
-        let r = parse_response(spec_json("9.894e14", "FLOP/s", "H100").as_bytes(), &spec_query());
+        let r = parse_response(
+            spec_json("9.894e14", "FLOP/s", "H100").as_bytes(),
+            &spec_query(),
+        );
         assert!(r.is_ok(), "{r:?}");
     }
 
     #[test]
     fn rejects_null_negative_unknown_unit_unknown_gpu() {
-        let e = parse_response(spec_json("null", "FLOP/s", "H100").as_bytes(), &spec_query())
-            .unwrap_err();
+        let e = parse_response(
+            spec_json("null", "FLOP/s", "H100").as_bytes(),
+            &spec_query(),
+        )
+        .unwrap_err();
         assert_eq!(e[0].path, "result.peak_bf16_flops.value");
         assert!(e[0].message.contains("NaN or infinity"));
         let e = parse_response(spec_json("-1", "FLOP/s", "H100").as_bytes(), &spec_query())
             .unwrap_err();
         assert!(e[0].message.contains("negative"), "{e:?}");
-        let e = parse_response(spec_json("1", "FLOPS", "H100").as_bytes(), &spec_query())
-            .unwrap_err();
+        let e =
+            parse_response(spec_json("1", "FLOPS", "H100").as_bytes(), &spec_query()).unwrap_err();
         assert!(e[0].message.contains("unknown unit \"FLOPS\""), "{e:?}");
-        let e = parse_response(spec_json("1", "FLOP/s", "Z999").as_bytes(), &spec_query())
-            .unwrap_err();
+        let e =
+            parse_response(spec_json("1", "FLOP/s", "Z999").as_bytes(), &spec_query()).unwrap_err();
         assert!(e[0].message.contains("unknown GPU \"Z999\""), "{e:?}");
-        let e = parse_response(spec_json("1", "FLOP/s", "H800").as_bytes(), &spec_query())
-            .unwrap_err();
+        let e =
+            parse_response(spec_json("1", "FLOP/s", "H800").as_bytes(), &spec_query()).unwrap_err();
         assert!(e[0].message.contains("asked for \"H100\""), "{e:?}");
         let e = parse_response(b"{\"value\": nan}", &spec_query()).unwrap_err();
         assert!(e[0].message.contains("malformed JSON"), "{e:?}");

@@ -102,7 +102,10 @@ int main(void) {
         offset_of!(TcSink, ctx),
         offset_of!(TcSink, write),
     );
-    assert_eq!(text, want, "include/traincost_plugin.h disagrees with crates/plugin/src/ffi.rs");
+    assert_eq!(
+        text, want,
+        "include/traincost_plugin.h disagrees with crates/plugin/src/ffi.rs"
+    );
 }
 
 /// A small pricing model declared with the SDK macro, in this test crate.
@@ -165,11 +168,20 @@ fn panics_are_caught_and_reported_with_their_message() {
 #[test]
 fn errors_and_wrong_queries_are_typed() {
     let err = testing::call(&PLUGIN, testing::gpu_spec("H800")).unwrap_err();
-    assert!(matches!(&err, CallError::Failed(e) if e.code == "no_data"), "{err:?}");
+    assert!(
+        matches!(&err, CallError::Failed(e) if e.code == "no_data"),
+        "{err:?}"
+    );
     let err = testing::call(&PLUGIN, testing::gpu_spec("Z999")).unwrap_err();
-    assert!(matches!(&err, CallError::Failed(e) if e.code == "unknown_gpu"), "{err:?}");
+    assert!(
+        matches!(&err, CallError::Failed(e) if e.code == "unknown_gpu"),
+        "{err:?}"
+    );
     let err = testing::call(&PLUGIN, testing::compensation("researcher", 2024)).unwrap_err();
-    assert!(matches!(&err, CallError::Failed(e) if e.code == "unsupported"), "{err:?}");
+    assert!(
+        matches!(&err, CallError::Failed(e) if e.code == "unsupported"),
+        "{err:?}"
+    );
 }
 
 #[test]

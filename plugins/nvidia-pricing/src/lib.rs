@@ -299,10 +299,9 @@ impl PricingModel for NvidiaPricing {
     }
 
     fn gpu_spec(&self, gpu: &str) -> Answer<GpuSpec> {
-        let s = SPECS
-            .iter()
-            .find(|s| s.gpu == gpu)
-            .ok_or_else(|| ErrorPayload::no_data(format!("nvidia-pricing has no specs for {gpu}")))?;
+        let s = SPECS.iter().find(|s| s.gpu == gpu).ok_or_else(|| {
+            ErrorPayload::no_data(format!("nvidia-pricing has no specs for {gpu}"))
+        })?;
         Ok(GpuSpec {
             gpu: s.gpu.to_owned(),
             product: s.product.to_owned(),

@@ -1,1 +1,211 @@
-//! salary-cn (work in progress).
+//! `salary-cn`: loaded annual compensation of AI staff at a top Chinese lab (DeepSeek-like,
+//! Hangzhou/Beijing), in CNY and USD.
+//!
+//! Pay in China is quoted per month and paid 14 times a year (`90k×14`); the annual figure is
+//! monthly × 14, the loaded cost adds employer on-costs, and USD uses the year's average
+//! exchange rate. Monthly pay is a lognormal 90% range per role; the product with a lognormal
+//! on-cost factor stays lognormal, so the loaded figure is exact, not a fit.
+
+use traincost_plugin::payload::QueryKind;
+use traincost_plugin::prelude::*;
+
+/// The plugin.
+#[derive(Debug, Default)]
+pub struct SalaryCn;
+
+/// z of the 95th percentile of a standard normal.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// Months of pay per year: the `×14` convention in Chinese job posts.
+const MONTHS: f64 = 14.0;
+const MONTHS_CLAIM: &str = "qbitai-deepseek-job-posting-max-salary";
+
+struct Role {
+    id: &'static str,
+    /// 90% range of monthly pay, CNY/month.
+    monthly: [f64; 2],
+    /// Assumption label of the range.
+    source: &'static str,
+}
+
+const ROLES: &[Role] = &[
+    Role {
+        id: "researcher",
+        monthly: [50_000.0, 110_000.0],
+        source: "90% range of researcher monthly pay at a top Chinese lab; top end = DeepSeek's highest posted 110k CNY/month (claim qbitai-deepseek-job-posting-max-salary)",
+    },
+    Role {
+        id: "senior-researcher",
+        monthly: [80_000.0, 160_000.0],
+        source: "90% range for senior researchers, above the highest public DeepSeek posting (110k CNY/month); SemiAnalysis reports offers over $1.3M/yr (claim semianalysis-deepseek-salary)",
+    },
+    Role {
+        id: "research-engineer",
+        monthly: [40_000.0, 90_000.0],
+        source: "90% range of research-engineer monthly pay; top end = DeepSeek core-systems engineer posting 90k CNY/month (claim qbitai-deepseek-core-engineer-salary)",
+    },
+    Role {
+        id: "engineer",
+        monthly: [30_000.0, 90_000.0],
+        source: "90% range of engineer monthly pay; top end = DeepSeek core-systems engineer posting 90k CNY/month (claim qbitai-deepseek-core-engineer-salary)",
+    },
+    Role {
+        id: "lead",
+        monthly: [100_000.0, 250_000.0],
+        source: "90% range for team leads: 1-2.5x the highest public posting (110k CNY/month); no public figure",
+    },
+    Role {
+        id: "intern",
+        monthly: [8_000.0, 20_000.0],
+        source: "90% range for research interns; QbitAI reports DeepSeek interns earn over 10k CNY/month (headline, not a claim yet)",
+    },
+    Role {
+        id: "operations",
+        monthly: [15_000.0, 40_000.0],
+        source: "90% range for operations, data and support staff in Hangzhou/Beijing tech firms; no public figure",
+    },
+];
+
+/// Employer on-costs (social insurance and housing fund, capped at about 3x the local average
+/// wage, plus equipment and office): a lognormal 90% range of the multiplier on cash pay.
+const ONCOST: [f64; 2] = [1.08, 1.30];
+const ONCOST_WHY: &str = "employer social insurance and housing fund are capped at about 3x the local average wage, so on-costs on top pay are modest; plus equipment and office";
+
+/// Average CNY per USD by year.
+const FX: &[(i32, f64)] = &[(2023, 7.084), (2024, 7.189), (2025, 7.19)];
+
+fn fx_source(year: i32) -> &'static str {
+    match year {
+        2023 => {
+            "IRS yearly average exchange rate, China yuan, 2023: 7.084 CNY/USD (irs.gov, not yet a claim)"
+        }
+        2024 => {
+            "IRS yearly average exchange rate, China yuan, 2024: 7.189 CNY/USD (irs.gov, not yet a claim)"
+        }
+        _ => {
+            "2025 average taken as about 7.19 CNY/USD (the 2024 IRS average; the yuan traded 7.1-7.3 in 2025)"
+        }
+    }
+}
+
+/// `(mu, sigma)` of the log of a lognormal given by its 90% interval.
+fn log_params([p5, p95]: [f64; 2]) -> (f64, f64) {
+    let (a, b) = (p5.ln(), p95.ln());
+    ((a + b) / 2.0, (b - a) / (2.0 * Z95))
+}
+
+fn interval(mu: f64, sigma: f64) -> Dist {
+    Dist::Lognormal {
+        p5: (mu - Z95 * sigma).exp(),
+        p95: (mu + Z95 * sigma).exp(),
+    }
+}
+
+impl SalaryModel for SalaryCn {
+    fn about(&self) -> About {
+        About {
+            description: "AI staff at a top Chinese lab: monthly pay x 14, employer on-costs, USD at the year's average rate".into(),
+            queries: vec![QueryKind::Compensation],
+            roles: ROLES.iter().map(|r| r.id.to_owned()).collect(),
+            years: Some([FX[0].0, FX[FX.len() - 1].0]),
+            ..About::default()
+        }
+    }
+
+    fn compensation(&self, role: &str, year: i32) -> Answer<Compensation> {
+        let r = ROLES
+            .iter()
+            .find(|r| r.id == role)
+            .ok_or_else(|| ErrorPayload::no_data(format!("salary-cn has no figures for {role}")))?;
+        let &(_, fx) = FX.iter().find(|(y, _)| *y == year).ok_or_else(|| {
+            ErrorPayload::no_data(format!(
+                "salary-cn covers {}-{}, not {year}",
+                FX[0].0,
+                FX[FX.len() - 1].0
+            ))
+        })?;
+        let (mu_m, s_m) = log_params(r.monthly);
+        let (mu_o, s_o) = log_params(ONCOST);
+        let annual = interval(mu_m + MONTHS.ln(), s_m);
+        let loaded = interval(
+            mu_m + MONTHS.ln() + mu_o - fx.ln(),
+            (s_m * s_m + s_o * s_o).sqrt(),
+        );
+        let monthly = Quantity::assumption(
+            Dist::Lognormal {
+                p5: r.monthly[0],
+                p95: r.monthly[1],
+            },
+            "CNY/month",
+            r.source,
+        )
+        .in_dollars_of(year);
+        let why_annual = "monthly pay (90% range) x 14 months";
+        let why_loaded = "monthly pay x 14 x employer on-costs / CNY per USD (lognormal product)";
+        Ok(Compensation {
+            role: role.to_owned(),
+            year,
+            region: "CN".to_owned(),
+            annual_pay: Quantity::assumption(annual, "CNY/year", why_annual).in_dollars_of(year),
+            loaded_usd: Quantity::assumption(loaded, "USD/year", why_loaded).in_dollars_of(year),
+            components: vec![
+                NamedQuantity {
+                    name: "monthly pay".into(),
+                    quantity: monthly,
+                },
+                NamedQuantity {
+                    name: "months paid per year".into(),
+                    quantity: Quantity::claim(Dist::Point(MONTHS), "months/year", MONTHS_CLAIM),
+                },
+                NamedQuantity {
+                    name: "employer on-cost multiplier".into(),
+                    quantity: Quantity::assumption(
+                        Dist::Lognormal {
+                            p5: ONCOST[0],
+                            p95: ONCOST[1],
+                        },
+                        "1",
+                        ONCOST_WHY,
+                    ),
+                },
+                NamedQuantity {
+                    name: "CNY per USD".into(),
+                    quantity: Quantity::assumption(Dist::Point(fx), "CNY/USD", fx_source(year)),
+                },
+            ],
+        })
+    }
+}
+
+traincost_plugin::declare_plugin!(salary: SalaryCn);
+
+#[cfg(test)]
+mod tests {
+    use traincost_plugin::payload::QueryResult;
+    use traincost_plugin::testing;
+
+    use super::*;
+
+    #[test]
+    fn every_query_passes_host_validation() {
+        assert_eq!(testing::check(&PLUGIN), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fourteen_months_and_fx() {
+        let r = testing::call(&PLUGIN, testing::compensation("research-engineer", 2024)).unwrap();
+        let QueryResult::Compensation(c) = r.result else {
+            panic!()
+        };
+        let Dist::Lognormal { p5, p95 } = c.annual_pay.dist else {
+            panic!()
+        };
+        assert!((p5 - 40_000.0 * 14.0).abs() < 1e-6 * p5);
+        assert!((p95 - 90_000.0 * 14.0).abs() < 1e-6 * p95);
+        // The loaded USD median is the product of the medians.
+        let median = c.loaded_usd.dist.central();
+        let want = (40_000.0f64 * 90_000.0).sqrt() * 14.0 * (1.08f64 * 1.30).sqrt() / 7.189;
+        assert!((median - want).abs() < 1e-6 * want, "{median} vs {want}");
+        assert!(testing::call(&PLUGIN, testing::compensation("researcher", 2019)).is_err());
+    }
+}

@@ -1,0 +1,579 @@
+//! The plugin host: built-in plugins, discovery and loading of plugin libraries, and validated
+//! calls.
+//!
+//! ```ignore
+//! let (registry, problems) = PluginRegistry::discover(&args.plugins);
+//! for p in &problems { warn(p) }                   // broken plugins are skipped, not fatal
+//! let pricing = registry.pricing("nvidia-pricing")?; // Diagnostic if missing or wrong kind
+//! let spec = pricing.gpu_spec("H800")?;            // GpuSpec, every figure with its claim
+//! let price = pricing.purchase_prices("H800")?.quote_at("2024-06");
+//! let pay = registry.salary("salary-cn")?.compensation("researcher", 2024)?;
+//! ```
+//!
+//! Plugins load only from `--plugin PATH`, `TRAINCOST_PLUGIN_PATH` (absolute entries) and the
+//! user's plugins directory (`$XDG_CONFIG_HOME/traincost/plugins`, by default
+//! `~/.config/traincost/plugins`), never from the current directory. Every response is checked
+//! by the SDK's validation (finite, non-negative, known unit, known GPU or role, provenance) and
+//! every claim id against the claims crate before it is returned.
+
+mod loader;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use traincost_plugin::client::CallError;
+use traincost_plugin::ffi::{Declared, Plugin};
+use traincost_plugin::payload::{
+    Commitment, Compensation, GpuSpec, Kind, Manifest, PurchasePrices, Query, QueryResult,
+    RentalPrices, Response, Source,
+};
+use traincost_plugin::validate::{Problem, quantities};
+
+use crate::diagnostic::Diagnostic;
+
+/// Environment variable: extra plugin files or directories, separated like `PATH`.
+pub(crate) const PLUGIN_PATH_ENV: &str = "TRAINCOST_PLUGIN_PATH";
+
+/// The first-party plugins linked into this binary.
+pub(crate) fn builtins() -> Vec<Declared> {
+    vec![
+        nvidia_pricing::PLUGIN,
+        cloud_rental::PLUGIN,
+        salary_us::PLUGIN,
+        salary_cn::PLUGIN,
+    ]
+}
+
+/// Where a plugin came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Linked into traincost.
+    Builtin,
+    /// Loaded from a library file.
+    Library {
+        /// Canonical path.
+        path: PathBuf,
+        /// SHA-256 of the file, hex.
+        sha256: String,
+    },
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Builtin => f.write_str("built-in"),
+            Origin::Library { path, .. } => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A plugin ready to call: checked descriptor, validated manifest, origin.
+pub(crate) struct LoadedPlugin {
+    plugin: Plugin,
+    manifest: Manifest,
+    origin: Origin,
+    /// Plugins need not be thread-safe: calls to one plugin are serialized.
+    lock: Mutex<()>,
+}
+
+impl LoadedPlugin {
+    fn new(plugin: Plugin, origin: Origin) -> Result<LoadedPlugin, Diagnostic> {
+        let manifest = plugin.manifest().map_err(|e| {
+            located(
+                Diagnostic::new(format!("plugin `{}`: describe {e}", plugin.name)),
+                &origin,
+            )
+            .hint(hint_for(&e))
+        })?;
+        Ok(LoadedPlugin {
+            plugin,
+            manifest,
+            origin,
+            lock: Mutex::new(()),
+        })
+    }
+
+    /// Plugin name.
+    pub(crate) fn name(&self) -> &str {
+        self.plugin.name
+    }
+
+    /// Plugin version.
+    pub(crate) fn version(&self) -> &str {
+        self.plugin.version
+    }
+
+    /// Pricing or salary.
+    pub(crate) fn kind(&self) -> Kind {
+        self.plugin.kind
+    }
+
+    /// The plugin's `abi_minor`.
+    pub(crate) fn abi_minor(&self) -> u32 {
+        self.plugin.abi_minor
+    }
+
+    /// What it offers.
+    pub(crate) fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Built-in or which file.
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// Calls the plugin and validates the response, including every claim id.
+    pub(crate) fn call(&self, query: &Query) -> Result<Response, Diagnostic> {
+        let response = {
+            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+            self.plugin.call(query)
+        };
+        let what = describe_query(query);
+        let response = response.map_err(|e| {
+            located(
+                Diagnostic::new(format!("plugin `{}` {e} (query: {what})", self.name())),
+                &self.origin,
+            )
+            .hint(hint_for(&e))
+        })?;
+        let problems = check_claims(&response);
+        if !problems.is_empty() {
+            let e = CallError::Invalid(problems);
+            return Err(located(
+                Diagnostic::new(format!("plugin `{}` {e} (query: {what})", self.name())),
+                &self.origin,
+            )
+            .hint(hint_for(&e)));
+        }
+        for w in &response.warnings {
+            tracing::warn!(plugin = self.name(), "{w}");
+        }
+        Ok(response)
+    }
+}
+
+/// Validation already checks that the result answers the query; this keeps a mismatch a
+/// diagnostic rather than a panic all the same.
+#[allow(
+    dead_code,
+    reason = "used by the typed handles, which `estimate` calls"
+)]
+fn wrong_kind(p: &LoadedPlugin, result: &QueryResult) -> Diagnostic {
+    located(
+        Diagnostic::new(format!(
+            "plugin `{}` answered {} to a different query",
+            p.name(),
+            result.kind()
+        )),
+        &p.origin,
+    )
+}
+
+fn located(d: Diagnostic, origin: &Origin) -> Diagnostic {
+    match origin {
+        Origin::Builtin => d,
+        Origin::Library { path, .. } => d.in_file(path),
+    }
+}
+
+fn describe_query(q: &Query) -> String {
+    match q {
+        Query::GpuSpec { gpu } => format!("gpu_spec {gpu}"),
+        Query::PurchasePrice { gpu } => format!("purchase_price {gpu}"),
+        Query::RentalPrice {
+            gpu,
+            provider,
+            commitment,
+        } => {
+            let mut s = format!("rental_price {gpu}");
+            if let Some(p) = provider {
+                s.push_str(&format!(" provider={p}"));
+            }
+            if let Some(c) = commitment {
+                s.push_str(&format!(" commitment={}", c.as_str()));
+            }
+            s
+        }
+        Query::Compensation { role, year } => format!("compensation {role} {year}"),
+    }
+}
+
+fn hint_for(e: &CallError) -> String {
+    match e {
+        CallError::Panicked(_) => "a bug in the plugin: report it to its author; traincost \
+                                   skipped the plugin and carried on"
+            .to_owned(),
+        CallError::Failed(p) if p.code == "unknown_gpu" || p.code == "no_data" => {
+            "ask for a GPU, role or year the plugin lists (`traincost plugins info NAME`), or \
+             give the value in the scenario"
+                .to_owned()
+        }
+        CallError::Failed(_) => "see the plugin's message; or give the value in the scenario \
+                                 instead"
+            .to_owned(),
+        CallError::BadCode { .. } => {
+            "plugins return 0 (ok), 1 (error) or 2 (panic): see docs/PLUGINS.md".to_owned()
+        }
+        CallError::Invalid(_) => "the plugin's output breaks the v1 payload rules \
+                                  (crates/plugin/schema/v1/, docs/PLUGINS.md); fix the plugin, \
+                                  or give the value in the scenario"
+            .to_owned(),
+    }
+}
+
+/// Every claim a response cites must exist in the claims crate.
+fn check_claims(response: &Response) -> Vec<Problem> {
+    let claims = traincost_claims::ClaimSet::builtin();
+    let mut out = Vec::new();
+    for (path, q) in quantities(&response.result) {
+        if let Source::Claim(id) = &q.source {
+            if claims.get(id).is_none() {
+                let suggest = claims.suggest(id);
+                let hint = if suggest.is_empty() {
+                    "see `traincost claims list`".to_owned()
+                } else {
+                    format!("did you mean {}?", suggest.join(", "))
+                };
+                out.push(Problem {
+                    path: format!("{path}.claim"),
+                    message: format!("unknown claim id {id:?} ({hint})"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// All plugins available to this run.
+pub(crate) struct PluginRegistry {
+    plugins: Vec<LoadedPlugin>,
+}
+
+impl PluginRegistry {
+    /// The built-in plugins only.
+    pub(crate) fn builtin() -> (PluginRegistry, Vec<Diagnostic>) {
+        let mut reg = PluginRegistry {
+            plugins: Vec::new(),
+        };
+        let mut problems = Vec::new();
+        for d in builtins() {
+            match d
+                .plugin()
+                .map_err(|e| Diagnostic::new(format!("built-in plugin: {e}")))
+            {
+                Ok(p) => match LoadedPlugin::new(p, Origin::Builtin) {
+                    Ok(lp) => reg.plugins.push(lp),
+                    Err(diag) => problems.push(diag),
+                },
+                Err(diag) => problems.push(diag),
+            }
+        }
+        (reg, problems)
+    }
+
+    /// Built-ins plus every plugin found in `explicit` paths (`--plugin`), in
+    /// `TRAINCOST_PLUGIN_PATH` and in the user's plugins directory. Plugins that fail to load
+    /// are reported and skipped. A library whose plugin has a built-in's name replaces the
+    /// built-in; of two libraries with one name, the first wins.
+    pub(crate) fn discover(explicit: &[PathBuf]) -> (PluginRegistry, Vec<Diagnostic>) {
+        let env = std::env::var_os(PLUGIN_PATH_ENV);
+        Self::discover_in(explicit, env, user_plugin_dir())
+    }
+
+    fn discover_in(
+        explicit: &[PathBuf],
+        env: Option<OsString>,
+        config_dir: Option<PathBuf>,
+    ) -> (PluginRegistry, Vec<Diagnostic>) {
+        let (mut reg, mut problems) = PluginRegistry::builtin();
+        let mut files: Vec<PathBuf> = explicit.to_vec();
+        if let Some(env) = env {
+            for entry in std::env::split_paths(&env) {
+                if entry.as_os_str().is_empty() {
+                    continue;
+                }
+                if entry.is_relative() {
+                    problems.push(
+                        Diagnostic::new(format!(
+                            "ignoring relative entry {:?} in {PLUGIN_PATH_ENV}: plugins never \
+                             load relative to the current directory",
+                            entry
+                        ))
+                        .hint("use absolute paths"),
+                    );
+                    continue;
+                }
+                if entry.is_dir() {
+                    files.extend(library_files(&entry, &mut problems));
+                } else {
+                    files.push(entry);
+                }
+            }
+        }
+        if let Some(dir) = config_dir.filter(|d| d.is_dir()) {
+            files.extend(library_files(&dir, &mut problems));
+        }
+        let mut seen: Vec<PathBuf> = Vec::new();
+        let mut loaded_names: Vec<(String, PathBuf)> = Vec::new();
+        for file in files {
+            let canon = file.canonicalize().unwrap_or_else(|_| file.clone());
+            if seen.contains(&canon) {
+                continue;
+            }
+            seen.push(canon);
+            match load_library(&file) {
+                Ok(lp) => {
+                    let name = lp.name().to_owned();
+                    if let Some((_, first)) = loaded_names.iter().find(|(n, _)| *n == name) {
+                        problems.push(
+                            Diagnostic::new(format!(
+                                "plugin `{name}` ignored: {} already provides a plugin of that \
+                                 name",
+                                first.display()
+                            ))
+                            .in_file(&file)
+                            .hint("remove one of the two, or rename one plugin crate"),
+                        );
+                        continue;
+                    }
+                    if let Some(i) = reg.plugins.iter().position(|p| p.name() == name) {
+                        tracing::info!(
+                            "plugin `{name}` from {} replaces the built-in",
+                            lp.origin()
+                        );
+                        reg.plugins.remove(i);
+                    }
+                    loaded_names.push((name, file.clone()));
+                    reg.plugins.push(lp);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        (reg, problems)
+    }
+
+    /// Every plugin, built-ins first.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &LoadedPlugin> {
+        self.plugins.iter()
+    }
+
+    /// The plugin called `name`, with a "did you mean" if there is none.
+    pub(crate) fn get(&self, name: &str) -> Result<&LoadedPlugin, Diagnostic> {
+        self.plugins
+            .iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.plugins.iter().map(LoadedPlugin::name).collect();
+                let close: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| strsim::jaro_winkler(n, name) > 0.8)
+                    .collect();
+                let hint = if close.is_empty() {
+                    format!(
+                        "available plugins: {}; load another with --plugin PATH",
+                        names.join(", ")
+                    )
+                } else {
+                    format!("did you mean {}?", close.join(", "))
+                };
+                Diagnostic::new(format!("no plugin named `{name}`")).hint(hint)
+            })
+    }
+
+    /// The pricing plugin called `name`.
+    #[allow(dead_code, reason = "API for `traincost estimate`")]
+    pub(crate) fn pricing(&self, name: &str) -> Result<PricingPlugin<'_>, Diagnostic> {
+        let p = self.get(name)?;
+        if p.kind() != Kind::Pricing {
+            return Err(Diagnostic::new(format!(
+                "plugin `{name}` is a {} plugin, not a pricing plugin",
+                p.kind()
+            ))
+            .hint("name a pricing plugin (see `traincost plugins list`)"));
+        }
+        Ok(PricingPlugin(p))
+    }
+
+    /// The salary plugin called `name`.
+    #[allow(dead_code, reason = "API for `traincost estimate`")]
+    pub(crate) fn salary(&self, name: &str) -> Result<SalaryPlugin<'_>, Diagnostic> {
+        let p = self.get(name)?;
+        if p.kind() != Kind::Salary {
+            return Err(Diagnostic::new(format!(
+                "plugin `{name}` is a {} plugin, not a salary plugin",
+                p.kind()
+            ))
+            .hint("name a salary plugin (see `traincost plugins list`)"));
+        }
+        Ok(SalaryPlugin(p))
+    }
+}
+
+/// Loads one library file as a plugin (security checks, descriptor, manifest).
+pub(crate) fn load_library(path: &Path) -> Result<LoadedPlugin, Diagnostic> {
+    let loaded = loader::load(path)?;
+    let origin = Origin::Library {
+        path: loaded.path,
+        sha256: loaded.sha256,
+    };
+    LoadedPlugin::new(loaded.plugin, origin)
+}
+
+fn library_files(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let ext = std::env::consts::DLL_EXTENSION;
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+                .collect();
+            files.sort();
+            files
+        }
+        Err(e) => {
+            problems.push(
+                Diagnostic::new(format!("cannot read the plugins directory: {e}")).in_file(dir),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// The user's plugins directory: `$XDG_CONFIG_HOME/traincost/plugins`, else
+/// `~/.config/traincost/plugins` (`~/Library/Application Support/traincost/plugins` on macOS,
+/// `%APPDATA%\traincost\plugins` on Windows).
+pub(crate) fn user_plugin_dir() -> Option<PathBuf> {
+    let abs = |v: OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").and_then(abs)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME")
+            .and_then(abs)
+            .map(|h| h.join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .and_then(abs)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .and_then(abs)
+                    .map(|h| h.join(".config"))
+            })
+    };
+    base.map(|b| b.join("traincost").join("plugins"))
+}
+
+/// A pricing plugin: GPU specs, purchase and rental prices.
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+#[derive(Clone, Copy)]
+pub(crate) struct PricingPlugin<'a>(&'a LoadedPlugin);
+
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+impl<'a> PricingPlugin<'a> {
+    /// The plugin (name, version, origin, manifest).
+    pub(crate) fn plugin(&self) -> &'a LoadedPlugin {
+        self.0
+    }
+
+    /// Peak dense BF16 FLOP/s and TDP of `gpu`.
+    pub(crate) fn gpu_spec(&self, gpu: &str) -> Result<GpuSpec, Diagnostic> {
+        match self
+            .0
+            .call(&Query::GpuSpec {
+                gpu: gpu.to_owned(),
+            })?
+            .result
+        {
+            QueryResult::GpuSpec(s) => Ok(s),
+            other => Err(wrong_kind(self.0, &other)),
+        }
+    }
+
+    /// Dated purchase prices of `gpu` (pick one with [`PurchasePrices::quote_at`]).
+    pub(crate) fn purchase_prices(&self, gpu: &str) -> Result<PurchasePrices, Diagnostic> {
+        match self
+            .0
+            .call(&Query::PurchasePrice {
+                gpu: gpu.to_owned(),
+            })?
+            .result
+        {
+            QueryResult::PurchasePrice(p) => Ok(p),
+            other => Err(wrong_kind(self.0, &other)),
+        }
+    }
+
+    /// Dated rental prices of `gpu`, optionally for one provider and at one commitment.
+    pub(crate) fn rental_prices(
+        &self,
+        gpu: &str,
+        provider: Option<&str>,
+        commitment: Option<Commitment>,
+    ) -> Result<RentalPrices, Diagnostic> {
+        let q = Query::RentalPrice {
+            gpu: gpu.to_owned(),
+            provider: provider.map(str::to_owned),
+            commitment,
+        };
+        match self.0.call(&q)?.result {
+            QueryResult::RentalPrice(p) => Ok(p),
+            other => Err(wrong_kind(self.0, &other)),
+        }
+    }
+}
+
+/// A salary plugin: loaded compensation by role and year.
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+#[derive(Clone, Copy)]
+pub(crate) struct SalaryPlugin<'a>(&'a LoadedPlugin);
+
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+impl<'a> SalaryPlugin<'a> {
+    /// The plugin (name, version, origin, manifest).
+    pub(crate) fn plugin(&self) -> &'a LoadedPlugin {
+        self.0
+    }
+
+    /// Loaded annual compensation of `role` in `year`.
+    pub(crate) fn compensation(&self, role: &str, year: i32) -> Result<Compensation, Diagnostic> {
+        let q = Query::Compensation {
+            role: role.to_owned(),
+            year,
+        };
+        match self.0.call(&q)?.result {
+            QueryResult::Compensation(c) => Ok(c),
+            other => Err(wrong_kind(self.0, &other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_load_and_answer() {
+        let (reg, problems) = PluginRegistry::builtin();
+        assert!(problems.is_empty(), "{problems:?}");
+        let p = reg.pricing("nvidia-pricing").unwrap();
+        let spec = p.gpu_spec("h800").unwrap();
+        assert_eq!(spec.gpu, "H800");
+        assert!(reg.salary("nvidia-pricing").is_err());
+        let err = reg.get("nvidia-pricng").err().unwrap();
+        assert!(
+            err.to_string().contains("did you mean nvidia-pricing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn relative_env_entries_are_ignored() {
+        let (_, problems) =
+            PluginRegistry::discover_in(&[], Some(OsString::from("plugins:")), None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("relative entry"));
+    }
+}
