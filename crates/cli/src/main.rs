@@ -5,6 +5,7 @@ mod claims_cmd;
 mod diagnostic;
 mod epoch_cmd;
 mod output;
+mod plugin_host;
 mod plugins_cmd;
 
 use std::process::ExitCode;
