@@ -376,14 +376,14 @@ impl ClaimSet {
     pub fn input(&self, id: &str) -> Result<&Claim, ClaimRefError> {
         let c = self.resolve(id)?;
         if c.is_erroneous() {
-            let alternatives = self
+            // Same subject and unit, closest quantity first.
+            let mut scored: Vec<(f64, &Claim)> = self
                 .iter()
-                .filter(|o| {
-                    !o.is_erroneous() && o.subject == c.subject && o.unit == c.unit && o.id != c.id
-                })
-                .map(|o| o.id.clone())
-                .take(3)
+                .filter(|o| !o.is_erroneous() && o.subject == c.subject && o.unit == c.unit)
+                .map(|o| (strsim::jaro_winkler(&o.quantity, &c.quantity), o))
                 .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let alternatives = scored.into_iter().take(3).map(|(_, o)| o.id.clone()).collect();
             return Err(ClaimRefError::Erroneous {
                 id: c.id.clone(),
                 notes: c

@@ -4,9 +4,12 @@
 mod claims_cmd;
 mod diagnostic;
 mod epoch_cmd;
+mod estimate_cmd;
 mod output;
 mod plugin_host;
 mod plugins_cmd;
+mod scenario_load;
+mod scenarios_cmd;
 
 use std::process::ExitCode;
 
@@ -37,6 +40,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Cost a model: every layer of the stack with a 90% interval and the source of every input.
+    Estimate(estimate_cmd::EstimateArgs),
+    /// List the built-in scenarios, print one to edit, or print the scenario schema.
+    Scenarios(scenarios_cmd::ScenariosArgs),
     /// Browse and audit the sourced claims behind every number.
     Claims(claims_cmd::ClaimsArgs),
     /// Epoch AI's published cost method, row by row.
@@ -49,6 +56,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose, cli.quiet);
     let result = match cli.command {
+        Command::Estimate(args) => estimate_cmd::run(args),
+        Command::Scenarios(args) => scenarios_cmd::run(args),
         Command::Claims(args) => claims_cmd::run(args),
         Command::Epoch(args) => epoch_cmd::run(args),
         Command::Plugins(args) => plugins_cmd::run(args),

@@ -1,0 +1,476 @@
+//! `traincost estimate`: the whole cost stack of one scenario, with 90% intervals and sources.
+
+use std::fmt::Write as _;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use traincost_claims::ClaimSet;
+use traincost_core::dist::format_number;
+use traincost_core::estimate::{Estimate, Figure, estimate};
+use traincost_core::montecarlo::RunConfig;
+use traincost_core::stack::CostModel;
+use traincost_core::units::{DollarDate, format_money};
+
+use crate::output;
+use crate::scenario_load;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Tables for people.
+    Table,
+    /// The stable JSON document (see docs/ESTIMATE_JSON.md).
+    Json,
+    /// One row per layer, component, total and metric.
+    Csv,
+    /// Markdown, ready to paste into an article.
+    Markdown,
+}
+
+/// Arguments of `traincost estimate`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_long_help = "Examples:\n  traincost estimate deepseek-v3\n  traincost estimate gpt-4 --samples 1000000 --format json --output gpt4.json\n  traincost scenarios show deepseek-v3 > mine.toml && traincost estimate mine.toml"
+)]
+pub(crate) struct EstimateArgs {
+    /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
+    scenario: String,
+    /// Monte Carlo samples. Memory does not grow with this number.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    samples: u64,
+    /// Random seed: the same seed gives the same result, whatever the thread count.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
+    #[arg(long, value_name = "YEAR")]
+    dollar_year: Option<DollarDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Also report this percentile (0-100); repeatable.
+    #[arg(long = "percentile", value_name = "P")]
+    percentiles: Vec<f64>,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+}
+
+/// The published figure a scenario rebuilds, and what traincost rebuilds it to.
+#[derive(Debug, Serialize)]
+pub(crate) struct Headline {
+    /// Claim id.
+    pub(crate) claim: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// The claimed value (low end of a range).
+    pub(crate) claimed: f64,
+    /// High end, for a range.
+    pub(crate) claimed_high: Option<f64>,
+    /// Central value of the stages that make it up.
+    pub(crate) rebuilt: f64,
+    /// Those stages.
+    pub(crate) stages: Vec<String>,
+}
+
+/// A cited claim's source.
+#[derive(Debug, Serialize)]
+pub(crate) struct Source {
+    /// Claim id.
+    pub(crate) claim: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// Title of the source.
+    pub(crate) title: String,
+    /// Publication date.
+    pub(crate) published: String,
+    /// URL.
+    pub(crate) url: String,
+}
+
+/// What `estimate` prints: the core estimate, the headline and the sources of cited claims.
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    /// Schema version of this JSON document.
+    pub(crate) schema_version: u32,
+    /// Title of the model.
+    pub(crate) title: String,
+    #[serde(flatten)]
+    pub(crate) estimate: Estimate,
+    /// The headline figure, if the scenario names one.
+    pub(crate) headline: Option<Headline>,
+    /// Every cited claim's source.
+    pub(crate) sources: Vec<Source>,
+}
+
+/// Builds the report for a scenario name or path.
+pub(crate) fn build_report(
+    scenario: &str,
+    dollars: Option<DollarDate>,
+    config: &RunConfig,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<Report> {
+    let claims = ClaimSet::builtin();
+    let loaded = scenario_load::load(scenario)?;
+    let (spec, refs) = loaded.spec(dollars, claims)?;
+    let file = &loaded.scenario.file;
+    let dollars = match dollars {
+        Some(d) => d,
+        None => loaded
+            .scenario
+            .default_report_dollars()
+            .map_err(|e| loaded.diagnose(e))?,
+    };
+    let model = CostModel::new(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        inputs = model.model_inputs().len(),
+        outputs = model.outputs().len(),
+        "model compiled"
+    );
+    let est = estimate(
+        &file.name,
+        &model,
+        dollars,
+        loaded.scenario.index().name(),
+        config,
+        progress,
+    );
+
+    let headline = file.headline.as_ref().and_then(|h| {
+        let c = claims.get(h.claim.get_ref())?;
+        let own: Vec<String> = file.stages.iter().map(|s| s.name.clone()).collect();
+        let stages = h.stages.clone().unwrap_or(own);
+        let rebuilt = stages
+            .iter()
+            .filter_map(|s| est.figure(&format!("final-run-rental/{s}")))
+            .map(|f| f.central)
+            .sum();
+        Some(Headline {
+            claim: c.id.clone(),
+            claimant: c.claimant.clone(),
+            claimed: c.value.number(),
+            claimed_high: c.value.high(),
+            rebuilt,
+            stages,
+        })
+    });
+    let mut ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
+    if let Some(h) = &file.headline {
+        ids.push(h.claim.get_ref());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let sources = ids
+        .iter()
+        .filter_map(|id| claims.get(id))
+        .map(|c| Source {
+            claim: c.id.clone(),
+            claimant: c.claimant.clone(),
+            title: c.source_title().to_owned(),
+            published: c.published().to_string(),
+            url: c.source_url().to_owned(),
+        })
+        .collect();
+    Ok(Report {
+        schema_version: 1,
+        title: file.title.clone().unwrap_or_else(|| file.name.clone()),
+        estimate: est,
+        headline,
+        sources,
+    })
+}
+
+pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
+    for &p in &args.percentiles {
+        anyhow::ensure!(
+            p > 0.0 && p < 100.0,
+            "--percentile {p} is out of range: give a number between 0 and 100"
+        );
+    }
+    let config = RunConfig {
+        samples: args.samples,
+        seed: args.seed,
+        threads: args.threads,
+        percentiles: args.percentiles.clone(),
+    };
+    let bar = progress_bar(args.samples);
+    let report = build_report(&args.scenario, args.dollar_year, &config, &mut |done| {
+        bar.set_position(done)
+    })?;
+    bar.finish_and_clear();
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Csv => render_csv(&report.estimate),
+        Format::Table => render_table(&report),
+        Format::Markdown => render_markdown(&report),
+    };
+    output::emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr for runs long enough to need one (hidden when stderr is not a terminal).
+fn progress_bar(samples: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if samples < 5_000_000 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(samples);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} sampling {human_pos}/{human_len} [{bar:30}] {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+fn money(v: f64) -> String {
+    format!("${}", format_money(v))
+}
+
+fn value(f: &Figure, v: f64) -> String {
+    if f.unit.starts_with("USD") {
+        money(v)
+    } else {
+        format_number(v)
+    }
+}
+
+fn all_rows(e: &Estimate) -> Vec<(&Figure, &'static str)> {
+    let mut rows = Vec::new();
+    for l in &e.layers {
+        rows.push((l, "layer"));
+        rows.extend(l.components.iter().map(|c| (c, "component")));
+    }
+    rows.extend(e.totals.iter().map(|t| (t, "total")));
+    rows.extend(e.metrics.iter().map(|m| (m, "metric")));
+    rows
+}
+
+fn render_csv(e: &Estimate) -> String {
+    let mut out = String::from("id,kind,label,unit,dollar_year,central,mean,sd,p5,p50,p95\n");
+    let q = |s: &str| {
+        if s.contains([',', '"']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    for (f, kind) in all_rows(e) {
+        let _ = writeln!(
+            out,
+            "{},{kind},{},{},{},{},{},{},{},{},{}",
+            q(&f.id),
+            q(&f.label),
+            f.unit,
+            e.dollar_year,
+            f.central,
+            f.mean,
+            f.sd,
+            f.p5,
+            f.p50,
+            f.p95
+        );
+    }
+    out
+}
+
+fn headline_line(r: &Report) -> Option<String> {
+    let h = r.headline.as_ref()?;
+    let claimed = match h.claimed_high {
+        Some(hi) => format!("{} to {}", money(h.claimed), money(hi)),
+        None => money(h.claimed),
+    };
+    let verdict = match h.claimed_high {
+        Some(hi) if h.rebuilt >= h.claimed && h.rebuilt <= hi => {
+            "within the claimed range".to_owned()
+        }
+        None if (h.rebuilt - h.claimed).abs() <= 0.005 * h.claimed => "reproduced".to_owned(),
+        _ => format!("rebuilt to {}", money(h.rebuilt)),
+    };
+    Some(format!(
+        "Headline: {claimed} ({}, claim {}); the stages [{}] at the stated prices give {} centrally: {verdict}.",
+        h.claimant,
+        h.claim,
+        h.stages.join(", "),
+        money(h.rebuilt)
+    ))
+}
+
+fn render_table(r: &Report) -> String {
+    use comfy_table::{
+        Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+    };
+    let e = &r.estimate;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — cost stack in {} USD ({}; {} samples, seed {})",
+        r.title,
+        e.dollar_year,
+        e.price_index,
+        format_number(e.samples as f64),
+        e.seed
+    );
+    if let Some(h) = headline_line(r) {
+        let _ = writeln!(out, "{h}");
+    }
+    out.push('\n');
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED).set_header([
+        "layer",
+        "central",
+        "mean",
+        "p5",
+        "median",
+        "p95",
+        "x final run",
+    ]);
+    let base = e.layers.first().map(|l| l.central).unwrap_or(f64::NAN);
+    let mut push = |f: &Figure, indent: &str, ratio: bool| {
+        let name = if indent.is_empty() || indent == "= " {
+            f.id.as_str()
+        } else {
+            f.id.rsplit('/').next().unwrap_or(&f.id)
+        };
+        let mut cells = vec![Cell::new(format!("{indent}{name}"))];
+        for v in [f.central, f.mean, f.p5, f.p50, f.p95] {
+            cells.push(Cell::new(value(f, v)).set_alignment(CellAlignment::Right));
+        }
+        let x = if ratio && base > 0.0 && f.unit == "USD" {
+            format!("{:.1}x", f.central / base)
+        } else {
+            String::new()
+        };
+        cells.push(Cell::new(x).set_alignment(CellAlignment::Right));
+        t.add_row(cells);
+    };
+    for l in &e.layers {
+        push(l, "", true);
+        for c in &l.components {
+            push(c, "  · ", false);
+        }
+    }
+    for tot in &e.totals {
+        push(tot, "= ", true);
+    }
+    for m in &e.metrics {
+        push(m, "", false);
+    }
+    let _ = writeln!(out, "{t}");
+    out.push_str("\nWhat each layer counts:\n");
+    for f in e.layers.iter().chain(&e.totals) {
+        let _ = writeln!(out, "  {}: {}.", f.id, f.includes);
+        let _ = writeln!(
+            out,
+            "  {:width$}  leaves out {}.",
+            "",
+            f.excludes,
+            width = f.id.len()
+        );
+    }
+    out.push_str("\nInputs (money in the report's dollars):\n");
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(terminal_width())
+        .set_header(["input", "value", "unit", "source"]);
+    for i in &e.inputs {
+        let source = match (&i.assumption, i.claims.as_slice()) {
+            (None, ids) => format!("claim {}", ids.join(", ")),
+            (Some(a), []) => format!("assumption: {a}"),
+            (Some(a), ids) => format!("assumption: {a} (claims {})", ids.join(", ")),
+        };
+        let source = match &i.note {
+            Some(n) => format!("{source} [{n}]"),
+            None => source,
+        };
+        t.add_row([
+            i.name.clone(),
+            i.description.clone(),
+            i.unit.clone(),
+            source,
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    if !r.sources.is_empty() {
+        out.push_str("\nSources of cited claims:\n");
+        for s in &r.sources {
+            let _ = writeln!(
+                out,
+                "  {}: {}, \"{}\", {}, {}",
+                s.claim, s.claimant, s.title, s.published, s.url
+            );
+        }
+    }
+    out
+}
+
+/// The terminal's width from `COLUMNS`, else 120.
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 60)
+        .unwrap_or(120)
+}
+
+fn render_markdown(r: &Report) -> String {
+    let e = &r.estimate;
+    let mut out = format!("## {}: cost stack ({} USD)\n\n", r.title, e.dollar_year);
+    if let Some(h) = headline_line(r) {
+        let _ = writeln!(out, "{h}\n");
+    }
+    out.push_str("| layer | central | p5 | median | p95 | includes | leaves out |\n|---|---:|---:|---:|---:|---|---|\n");
+    for f in e.layers.iter().chain(&e.totals) {
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} | {} | {} | {} | {} | {} |",
+            f.label,
+            f.id,
+            value(f, f.central),
+            value(f, f.p5),
+            value(f, f.p50),
+            value(f, f.p95),
+            f.includes,
+            f.excludes
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} Monte Carlo samples, seed {}; intervals are 90%.\n",
+        format_number(e.samples as f64),
+        e.seed
+    );
+    out.push_str("### Inputs\n\n| input | value | unit | source |\n|---|---|---|---|\n");
+    for i in &e.inputs {
+        let src = i.assumption.clone().map_or_else(
+            || format!("claim `{}`", i.claims.join("`, `")),
+            |a| format!("assumption: {a}"),
+        );
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            i.name,
+            i.description,
+            i.unit,
+            src.replace('|', "/")
+        );
+    }
+    if !r.sources.is_empty() {
+        out.push_str("\n### Sources\n\n");
+        for s in &r.sources {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}, [{}]({}), {}",
+                s.claim, s.claimant, s.title, s.url, s.published
+            );
+        }
+    }
+    out
+}
