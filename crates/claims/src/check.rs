@@ -52,10 +52,10 @@ pub fn check_url(url: &str) -> Result<(), String> {
         Some((h, p)) => (h, Some(p)),
         None => (host_port, None),
     };
-    if let Some(p) = port {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err() {
-            return Err(format!("`{p}` is not a valid port"));
-        }
+    if let Some(p) = port
+        && (p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err())
+    {
+        return Err(format!("`{p}` is not a valid port"));
     }
     let labels: Vec<&str> = host.split('.').collect();
     let label_ok = |l: &&str| {

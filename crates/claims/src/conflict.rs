@@ -155,11 +155,10 @@ pub(crate) fn groups(set: &ClaimSet) -> Vec<ConflictGroup<'_>> {
         if members.len() < 2 {
             continue;
         }
-        let covered = set.conflict_decls().iter().any(|d| {
-            members
-                .iter()
-                .all(|m| d.claims.iter().any(|id| *id == m.id))
-        });
+        let covered = set
+            .conflict_decls()
+            .iter()
+            .any(|d| members.iter().all(|m| d.claims.contains(&m.id)));
         if covered {
             continue;
         }

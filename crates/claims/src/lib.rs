@@ -383,7 +383,11 @@ impl ClaimSet {
                 .map(|o| (strsim::jaro_winkler(&o.quantity, &c.quantity), o))
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let alternatives = scored.into_iter().take(3).map(|(_, o)| o.id.clone()).collect();
+            let alternatives = scored
+                .into_iter()
+                .take(3)
+                .map(|(_, o)| o.id.clone())
+                .collect();
             return Err(ClaimRefError::Erroneous {
                 id: c.id.clone(),
                 notes: c

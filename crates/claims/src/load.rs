@@ -228,11 +228,11 @@ fn enclosing_id(src: &str, offset: usize) -> Option<String> {
         if t.starts_with('[') {
             break;
         }
-        if let Some(rest) = t.strip_prefix("id") {
-            if let Some(v) = rest.trim_start().strip_prefix('=') {
-                let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
-                return (!v.is_empty()).then(|| v.to_string());
-            }
+        if let Some(rest) = t.strip_prefix("id")
+            && let Some(v) = rest.trim_start().strip_prefix('=')
+        {
+            let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+            return (!v.is_empty()).then(|| v.to_string());
         }
     }
     None

@@ -177,10 +177,10 @@ impl Scanner<'_> {
             }
             (k > start).then_some((if neg { -e } else { e }, k))
         };
-        if let Some('e' | 'E') = self.ch(j) {
-            if let Some(r) = digits(j + 1, false) {
-                return Some(r);
-            }
+        if let Some('e' | 'E') = self.ch(j)
+            && let Some(r) = digits(j + 1, false)
+        {
+            return Some(r);
         }
         let k = self.skip_space(j);
         if !matches!(self.ch(k), Some('×' | 'x' | 'X' | '*' | '·')) {
@@ -337,26 +337,28 @@ impl Scanner<'_> {
                     span: self.byte(i)..self.byte(e + 2),
                 });
             }
-            if !lit.scaled && self.ch(e) == Some('s') && self.word_at(e + 1, " of ") {
-                if let Some((scale, end)) = self.scale(e + 4) {
-                    out.push(Mention {
-                        value: lit.base * scale,
-                        up_to: Some(lit.base * scale * 10.0),
-                        span: self.byte(i)..self.byte(end),
-                    });
-                }
+            if !lit.scaled
+                && self.ch(e) == Some('s')
+                && self.word_at(e + 1, " of ")
+                && let Some((scale, end)) = self.scale(e + 4)
+            {
+                out.push(Mention {
+                    value: lit.base * scale,
+                    up_to: Some(lit.base * scale * 10.0),
+                    span: self.byte(i)..self.byte(end),
+                });
             }
             // "$60-65B": the low end takes the high end's scale.
-            if let Some(k) = self.after_separator(e) {
-                if let Some(next) = self.literal(k) {
-                    if !lit.scaled && next.scaled {
-                        out.push(Mention {
-                            value: lit.base * next.scale,
-                            up_to: None,
-                            span: self.byte(i)..self.byte(next.end),
-                        });
-                    }
-                }
+            if let Some(k) = self.after_separator(e)
+                && let Some(next) = self.literal(k)
+                && !lit.scaled
+                && next.scaled
+            {
+                out.push(Mention {
+                    value: lit.base * next.scale,
+                    up_to: None,
+                    span: self.byte(i)..self.byte(next.end),
+                });
             }
             // "110k×14": a product.
             let k = self.skip_space(e);
@@ -442,14 +444,14 @@ impl Scanner<'_> {
                 "hundreds" => Some(100.0),
                 _ => None,
             };
-            if let Some(f) = span_of.filter(|_| self.word_at(j, " of ")) {
-                if let Some((scale, end)) = self.scale(j + 4) {
-                    out.push(Mention {
-                        value: f * scale,
-                        up_to: Some(f * scale * 10.0),
-                        span: self.byte(i)..self.byte(end),
-                    });
-                }
+            if let Some(f) = span_of.filter(|_| self.word_at(j, " of "))
+                && let Some((scale, end)) = self.scale(j + 4)
+            {
+                out.push(Mention {
+                    value: f * scale,
+                    up_to: Some(f * scale * 10.0),
+                    span: self.byte(i)..self.byte(end),
+                });
             }
             i = j;
         }
@@ -573,7 +575,7 @@ mod tests {
         let s = n.to_string();
         let mut out = String::new();
         for (k, c) in s.chars().enumerate() {
-            if k > 0 && (s.len() - k) % 3 == 0 {
+            if k > 0 && (s.len() - k).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
