@@ -178,10 +178,10 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
             problems.push(unknown_role(&format!("roles[{i}]"), r));
         }
     }
-    if let Some([a, b]) = manifest.years {
-        if a > b {
-            problems.push(Problem::new("years", format!("[{a}, {b}] is not a range")));
-        }
+    if let Some([a, b]) = manifest.years
+        && a > b
+    {
+        problems.push(Problem::new("years", format!("[{a}, {b}] is not a range")));
     }
     if problems.is_empty() {
         Ok(manifest)
@@ -345,25 +345,25 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
                 if q.provider.trim().is_empty() {
                     out.push(Problem::new(format!("{path}.provider"), "is empty"));
                 }
-                if let Some(w) = want_provider {
-                    if !q.provider.eq_ignore_ascii_case(w) {
-                        out.push(Problem::new(
-                            format!("{path}.provider"),
-                            format!("is {:?} but the query asked for {w:?}", q.provider),
-                        ));
-                    }
+                if let Some(w) = want_provider
+                    && !q.provider.eq_ignore_ascii_case(w)
+                {
+                    out.push(Problem::new(
+                        format!("{path}.provider"),
+                        format!("is {:?} but the query asked for {w:?}", q.provider),
+                    ));
                 }
-                if let Some(c) = want_commitment {
-                    if q.commitment != c {
-                        out.push(Problem::new(
-                            format!("{path}.commitment"),
-                            format!(
-                                "is {} but the query asked for {}",
-                                q.commitment.as_str(),
-                                c.as_str()
-                            ),
-                        ));
-                    }
+                if let Some(c) = want_commitment
+                    && q.commitment != c
+                {
+                    out.push(Problem::new(
+                        format!("{path}.commitment"),
+                        format!(
+                            "is {} but the query asked for {}",
+                            q.commitment.as_str(),
+                            c.as_str()
+                        ),
+                    ));
                 }
                 check_date(&format!("{path}.date"), &q.date, &mut out);
                 check_quantity(
