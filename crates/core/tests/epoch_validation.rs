@@ -381,3 +381,93 @@ fn derives_price_acquisition_and_start_from_raw_inputs() {
     }
     assert_eq!(all_ok, rows.len(), "{}", misses.join("\n"));
 }
+
+/// Section 1.1 and 1.3 rules from raw fields: chip-hours (reported, quantity x time, or imputed
+/// with the recorded peak FLOP/s), and the energy factors (server power ratio, power fraction,
+/// PUE, electricity price) from hardware name, organization and publication year.
+#[test]
+fn chip_hours_and_energy_rules_reproduce_every_row() {
+    use traincost_core::epoch::chip_hours::{ChipHoursInputs, chip_hours};
+    use traincost_core::epoch::{energy, hardware};
+    use traincost_core::units::{Flop, FlopPerSecond};
+
+    let rows = rows();
+    let mut bad = Vec::new();
+    let mut peak_from_chip_table = 0;
+    let mut imputed = 0;
+    for r in &rows {
+        let who = format!("{} {}", r.s("version"), r.s("model"));
+        let settings = Settings::for_version(r.version());
+        let hw = r.s("hardware");
+        let inputs = ChipHoursInputs {
+            reported: r.f("training_chip_hours_reported").map(GpuHours),
+            hardware_quantity: r.f("hardware_quantity").map(Count),
+            training_time: r.f("training_time_hours").map(Hours),
+            training_compute: r.f("training_compute_flop").map(Flop),
+            peak: r.f("peak_flop_per_s_used").map(FlopPerSecond),
+            utilization: r.f("hardware_utilization_reported"),
+        };
+        match chip_hours(&inputs) {
+            Ok(h) => {
+                if rel_err(h.hours.0, r.f("chip_hours_used").unwrap()) > 1e-9 {
+                    bad.push(format!("{who}: chip-hours {} ({:?})", h.hours.0, h.method));
+                }
+                if h.method.describe() != r.s("chip_hours_method") {
+                    bad.push(format!("{who}: method {:?}", h.method));
+                }
+                if let Some(u) = h.utilization {
+                    imputed += 1;
+                    if Some(u) != r.f("utilization_used") {
+                        bad.push(format!("{who}: utilization {u}"));
+                    }
+                    // Would today's chip table give the same peak?
+                    let ours = ChipTable::embedded()
+                        .get(hw)
+                        .and_then(|c| c.peak_flop_per_s());
+                    if ours.map(|p| p.0) == r.f("peak_flop_per_s_used") {
+                        peak_from_chip_table += 1;
+                    }
+                }
+            }
+            Err(e) => bad.push(format!("{who}: {e}")),
+        }
+        let close = |a: f64, b: Option<f64>| b.is_some_and(|b| rel_err(a, b) < 1e-9);
+        if !close(
+            hardware::chip_to_server_power(hw),
+            r.f("chip_to_server_power"),
+        ) {
+            bad.push(format!("{who}: server power ratio"));
+        }
+        if !close(
+            hardware::average_power_fraction(hw),
+            r.f("server_tdp_fraction"),
+        ) {
+            bad.push(format!("{who}: power fraction"));
+        }
+        if !close(energy::pue(r.s("organization")), r.f("pue")) {
+            bad.push(format!("{who}: PUE"));
+        }
+        let year = r.d("publication_date").unwrap().year();
+        if !close(
+            settings.electricity.price(year).unwrap_or(f64::NAN),
+            r.f("electricity_usd_per_kwh"),
+        ) {
+            bad.push(format!("{who}: electricity price {year}"));
+        }
+        // The component split divides by the hardware's server overhead, DGX price or not.
+        if let (Some(server), Some(ai)) = (
+            r.f("amortized_server_cost_usd"),
+            r.f("cost_component_ai_chip_usd"),
+        ) && r.s("base_model").is_empty()
+            && !close(server / hardware::server_overhead(hw), Some(ai))
+        {
+            bad.push(format!("{who}: server overhead split"));
+        }
+    }
+    println!(
+        "chip-hours and energy rules: {} rows; {imputed} imputed, {peak_from_chip_table} of \
+         them with the same peak FLOP/s in today's chip table",
+        rows.len()
+    );
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
