@@ -1,1 +1,206 @@
-fn main() {}
+//! `cargo xtask`: project automation in Rust (matklad's cargo-xtask pattern).
+//!
+//! - `cargo xtask ci`: what CI runs (`.ci/run` calls the README's test command; this adds
+//!   nothing hidden): fmt check, clippy, the whole test suite.
+//! - `cargo xtask bench`: the performance benchmark of issue 2 (figures, not assertions).
+//! - `cargo xtask schema`: regenerate `docs/scenario.schema.json` (a test keeps it fresh).
+//!
+//! Keep this crate free of dependencies: it builds on every CI run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("bench") => bench(&args[1..]),
+        Some("schema") => schema(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 ci       fmt check, clippy (warnings are errors), every test\n  \
+                 bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
+                 schema   regenerate docs/scenario.schema.json"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_owned()
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(project_root());
+    c
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    eprintln!("$ {cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}"))
+    }
+}
+
+fn ci() -> Result<(), String> {
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["test", "--workspace"]))
+}
+
+fn schema() -> Result<(), String> {
+    run(cargo()
+        .args(["run", "-q", "-p", "traincost", "--", "scenarios", "schema"])
+        .stdout(
+            std::fs::File::create(project_root().join("docs/scenario.schema.json"))
+                .map_err(|e| e.to_string())?,
+        ))
+}
+
+/// Peak resident memory reported by `traincost -v` (it logs its own VmHWM at exit).
+fn peak_mib(stderr: &str) -> Option<f64> {
+    stderr
+        .lines()
+        .find_map(|l| {
+            l.split("peak_rss_kib=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .map(|k| k / 1024.0)
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let counts: Vec<u64> = if args.is_empty() {
+        vec![1_000_000, 10_000_000, 100_000_000]
+    } else {
+        args.iter()
+            .map(|a| {
+                a.parse::<f64>()
+                    .map(|x| x as u64)
+                    .map_err(|e| format!("{a}: {e}"))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "traincost",
+        "-p",
+        "traincost-core",
+        "--examples",
+        "--bins",
+    ]))?;
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| project_root().join("target"));
+    let bin = target.join("release/traincost");
+    let raw = target.join("release/examples/raw_lognormal");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    println!("machine: {threads} hardware threads");
+    println!("| samples | wall s | samples/s | input draws/s | peak MiB | threads |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    let mut model_draw_rate = 0.0;
+    for &n in &counts {
+        let t = Instant::now();
+        let out = Command::new(&bin)
+            .args([
+                "-v",
+                "estimate",
+                "deepseek-v3",
+                "--samples",
+                &n.to_string(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let wall = t.elapsed().as_secs_f64();
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let json = String::from_utf8_lossy(&out.stdout);
+        let inputs = json.matches("\"median\":").count() as f64;
+        model_draw_rate = n as f64 * inputs / wall;
+        println!(
+            "| {n:.0e} | {wall:.3} | {:.3e} | {model_draw_rate:.3e} | {} | {threads} |",
+            n as f64 / wall,
+            peak_mib(&stderr).map_or("?".into(), |m| format!("{m:.1}"))
+        );
+    }
+    // The raw rate: lognormal variates in a plain single-threaded loop, same sampler.
+    let n = *counts.iter().max().unwrap_or(&10_000_000);
+    let out = Command::new(&raw)
+        .arg(n.to_string())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("\nraw lognormal loop: {}", text.trim());
+    if let Some(rate) = text
+        .split("variates/s=")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+    {
+        println!(
+            "model input draws per second / raw single-thread lognormal draws per second = {:.2} ({threads} threads)",
+            model_draw_rate / rate
+        );
+    }
+    // End to end, the acceptance command.
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let out = Command::new(&bin)
+            .args([
+                "estimate",
+                "deepseek-v3",
+                "--samples",
+                "1000000",
+                "--format",
+                "json",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err("estimate failed".into());
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    println!(
+        "`traincost estimate deepseek-v3 --samples 1000000 --format json`: best of 5 = {:.0} ms",
+        best * 1e3
+    );
+    Ok(())
+}

@@ -62,6 +62,9 @@ fn main() -> ExitCode {
         Command::Epoch(args) => epoch_cmd::run(args),
         Command::Plugins(args) => plugins_cmd::run(args),
     };
+    if let Some(kib) = peak_rss_kib() {
+        tracing::info!(peak_rss_kib = kib, "done");
+    }
     match result {
         Ok(code) => code,
         Err(err) => {
@@ -69,6 +72,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), for `-v` and `cargo xtask bench`.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|l| {
+        l.strip_prefix("VmHWM:")?
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()
+    })
 }
 
 fn init_tracing(verbose: u8, quiet: bool) {
@@ -84,6 +100,7 @@ fn init_tracing(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .without_time()
         .init();

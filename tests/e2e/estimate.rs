@@ -1,0 +1,513 @@
+//! `traincost estimate` and `traincost scenarios`, end to end.
+
+use serde_json::Value;
+
+use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, traincost, write};
+
+fn json_estimate(args: &[&str]) -> Value {
+    let mut all = vec!["estimate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = run(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn layer<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id)
+        .unwrap_or_else(|| panic!("no layer {id}"))
+}
+
+fn component<'a>(v: &'a Value, layer_id: &str, id: &str) -> &'a Value {
+    layer(v, layer_id)["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == format!("{layer_id}/{id}"))
+        .unwrap_or_else(|| panic!("no component {id}"))
+}
+
+#[test]
+fn deepseek_v3_rebuilds_the_headline_exactly() {
+    let v = json_estimate(&["deepseek-v3", "--samples", "20000"]);
+    assert_eq!(v["scenario"], "deepseek-v3");
+    assert_eq!(v["dollar_year"], "2024");
+    let rental = layer(&v, "final-run-rental");
+    // DeepSeek-V3 Table 1: $5.328M + $0.238M + $0.010M = $5.576M.
+    assert_eq!(rental["central"], 5_576_000.0);
+    assert_eq!(
+        component(&v, "final-run-rental", "pre-training")["central"],
+        5_328_000.0
+    );
+    assert_eq!(
+        component(&v, "final-run-rental", "context-extension")["central"],
+        238_000.0
+    );
+    assert_eq!(
+        component(&v, "final-run-rental", "post-training")["central"],
+        10_000.0
+    );
+    // Point inputs: the Monte Carlo summary equals the central value.
+    for k in ["mean", "p5", "p50", "p95"] {
+        assert_eq!(rental[k], 5_576_000.0, "{k}");
+    }
+    assert_eq!(
+        v["headline"]["claim"],
+        "deepseek-v3-total-training-cost-usd"
+    );
+    assert_eq!(v["headline"]["rebuilt"], 5_576_000.0);
+
+    // Every layer the headline leaves out, each with a real interval.
+    for id in [
+        "final-run-ownership",
+        "development-compute",
+        "staff",
+        "fleet",
+        "fleet-annual",
+    ] {
+        let l = layer(&v, id);
+        let (p5, p50, p95) = (
+            l["p5"].as_f64().unwrap(),
+            l["p50"].as_f64().unwrap(),
+            l["p95"].as_f64().unwrap(),
+        );
+        assert!(0.0 < p5 && p5 < p50 && p50 < p95, "{id}: {p5} {p50} {p95}");
+        assert!(
+            !l["includes"].as_str().unwrap().is_empty()
+                && !l["excludes"].as_str().unwrap().is_empty()
+        );
+    }
+    // The fleet dwarfs the run, and is never summed with it.
+    assert!(layer(&v, "fleet")["p50"].as_f64().unwrap() > 100.0 * 5_576_000.0);
+    let totals: Vec<&str> = v["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(totals, ["total-compute", "total-model-development"]);
+
+    // Every input has a claim or an assumption; every cited claim has a source with a URL.
+    for i in v["inputs"].as_array().unwrap() {
+        assert!(i["claim"].is_string() || i["assumption"].is_string(), "{i}");
+        assert!(i["unit"].is_string() && i["name"].is_string() && i["distribution"].is_object());
+    }
+    let sources = v["sources"].as_array().unwrap();
+    assert!(
+        sources
+            .iter()
+            .any(|s| s["claim"] == "deepseek-v3-total-gpu-hours"
+                || s["claim"] == "deepseek-v3-pretraining-gpu-hours")
+    );
+    assert!(
+        sources
+            .iter()
+            .all(|s| s["url"].as_str().unwrap().starts_with("http"))
+    );
+}
+
+#[test]
+fn gpt4_ownership_central_is_epochs_figure() {
+    let v = json_estimate(&["gpt-4", "--samples", "20000"]);
+    assert_eq!(v["dollar_year"], "2023-12");
+    let own = layer(&v, "final-run-ownership")["central"]
+        .as_f64()
+        .unwrap();
+    // EPOCH_METHOD.md section 7: $40,586,592.58 in Dec-2023 dollars.
+    assert!((own - 40_586_592.58).abs() < 0.01, "{own}");
+    // AI Index 2024: $78,352,034 for the rental (cloud) figure.
+    let rental = layer(&v, "final-run-rental")["central"].as_f64().unwrap();
+    assert!((rental / 78_352_034.0 - 1.0).abs() < 1e-4, "{rental}");
+}
+
+#[test]
+fn deepseek_r1_adds_its_stages_to_the_v3_base() {
+    let v = json_estimate(&["deepseek-r1", "--samples", "5000"]);
+    // 512 x (198 + 80) + 5,000 GPU-hours at $2: about DeepSeek's $294K.
+    assert_eq!(v["headline"]["rebuilt"], 294_672.0);
+    assert_eq!(
+        layer(&v, "final-run-rental")["central"],
+        5_576_000.0 + 294_672.0
+    );
+}
+
+#[test]
+fn same_seed_same_output_whatever_the_threads() {
+    let a = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "50000",
+        "--seed",
+        "7",
+        "--threads",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let b = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "50000",
+        "--seed",
+        "7",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let c = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "50000",
+        "--seed",
+        "8",
+        "--threads",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let strip = |o: &std::process::Output| {
+        let mut v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("run");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+    assert_ne!(strip(&a), strip(&c));
+}
+
+#[test]
+fn dollar_year_converts_with_cpi() {
+    let v = json_estimate(&["deepseek-v3", "--samples", "1000", "--dollar-year", "2020"]);
+    assert_eq!(v["dollar_year"], "2020");
+    let rental = layer(&v, "final-run-rental")["central"].as_f64().unwrap();
+    let expected = 5_576_000.0 * 258.811 / 313.689;
+    assert!(
+        (rental - expected).abs() < 1e-6 * expected,
+        "{rental} vs {expected}"
+    );
+
+    let o = run(&["estimate", "deepseek-v3", "--dollar-year", "1990"]);
+    assert_fails_with(&o, &["no value for 1990", "2000 to 2024"]);
+}
+
+#[test]
+fn output_file_matches_stdout_and_other_formats_render() {
+    let dir = temp_dir();
+    let out = dir.path().join("est.json");
+    let o = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let on_stdout = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--format",
+        "json",
+    ]);
+    let (a, b): (Value, Value) = (
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap(),
+        serde_json::from_slice(&on_stdout.stdout).unwrap(),
+    );
+    assert_eq!(a["layers"], b["layers"]);
+    // No temporary files left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let csv = stdout(&run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--format",
+        "csv",
+    ]));
+    assert!(csv.starts_with("id,kind,label,unit,dollar_year,central,mean,sd,p5,p50,p95\n"));
+    assert!(
+        csv.contains("\nfinal-run-rental,layer,Final run at rental prices,USD,2024,5576000,"),
+        "{csv}"
+    );
+    let md = stdout(&run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--format",
+        "markdown",
+    ]));
+    assert!(
+        md.contains("| Final run at rental prices (`final-run-rental`) | $5.576M |"),
+        "{md}"
+    );
+    let table = stdout(&run(&["estimate", "deepseek-v3", "--samples", "1000"]));
+    assert!(
+        table.contains("reproduced")
+            && table.contains("final-run-ownership")
+            && table.contains("https://arxiv.org/abs/2412.19437")
+    );
+}
+
+#[test]
+fn output_into_a_missing_directory_is_a_clear_error() {
+    let dir = temp_dir();
+    let out = dir.path().join("nope").join("est.json");
+    let o = run(&[
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        "100",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_fails_with(&o, &["does not exist"]);
+    assert!(!out.exists());
+}
+
+#[test]
+fn unknown_scenario_suggests_the_closest() {
+    let o = run(&["estimate", "deepseek-v4"]);
+    assert_fails_with(
+        &o,
+        &[
+            "no built-in scenario or file named `deepseek-v4`",
+            "did you mean the built-in `deepseek-v3`",
+        ],
+    );
+}
+
+#[test]
+fn scenarios_list_show_and_edit_round_trip() {
+    let list = stdout(&run(&["scenarios", "list"]));
+    for name in [
+        "deepseek-v3",
+        "deepseek-r1",
+        "llama-3.1-405b",
+        "gpt-4",
+        "claude-3.5-sonnet",
+    ] {
+        assert!(list.contains(name), "{list}");
+    }
+    let toml = stdout(&run(&["scenarios", "show", "gpt-4"]));
+    let dir = temp_dir();
+    let path = write(dir.path(), "mine.toml", &toml);
+    let from_file = json_estimate(&[path.to_str().unwrap(), "--samples", "2000"]);
+    let builtin = json_estimate(&["gpt-4", "--samples", "2000"]);
+    assert_eq!(from_file["layers"], builtin["layers"]);
+    assert_fails_with(
+        &run(&["scenarios", "show", "gpt-5"]),
+        &["no built-in scenario named `gpt-5`"],
+    );
+    let schema: Value = serde_json::from_slice(&run(&["scenarios", "schema"]).stdout).unwrap();
+    assert_eq!(schema["title"], "traincost scenario");
+}
+
+#[test]
+fn every_builtin_scenario_estimates() {
+    for name in [
+        "deepseek-v3",
+        "deepseek-r1",
+        "llama-3.1-405b",
+        "gpt-4",
+        "claude-3.5-sonnet",
+    ] {
+        let v = json_estimate(&[name, "--samples", "2000"]);
+        assert!(
+            layer(&v, "final-run-rental")["central"].as_f64().unwrap() > 0.0,
+            "{name}"
+        );
+    }
+}
+
+/// One mutation of the DeepSeek-V3 scenario that must be rejected.
+struct Bad {
+    what: &'static str,
+    from: &'static str,
+    to: &'static str,
+    needles: &'static [&'static str],
+    /// Whether the error must point at the mutated line.
+    at_line: bool,
+}
+
+const BAD: &[Bad] = &[
+    Bad {
+        what: "TOML syntax",
+        from: "name = \"deepseek-v3\"",
+        to: "name = \"deepseek-v3",
+        needles: &["bad.toml:"],
+        at_line: true,
+    },
+    Bad {
+        what: "missing field",
+        from: "dollars = \"2024\"",
+        to: "",
+        needles: &["missing field `dollars`", "hint:"],
+        at_line: false,
+    },
+    Bad {
+        what: "misspelled field",
+        from: "gpu_hours = { value = 119000",
+        to: "gpu_hour = { value = 119000",
+        needles: &["unknown field `gpu_hour`", "did you mean `gpu_hours`?"],
+        at_line: true,
+    },
+    Bad {
+        what: "negative",
+        from: "value = 5000,",
+        to: "value = -5000,",
+        needles: &[
+            "field `stages.post-training.gpu_hours`",
+            "cannot be negative",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "NaN",
+        from: "value = 5000,",
+        to: "value = nan,",
+        needles: &[
+            "field `stages.post-training.gpu_hours`",
+            "must be a finite number",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "infinite",
+        from: "value = 2.0,",
+        to: "value = inf,",
+        needles: &["field `rental_price`", "must be a finite number"],
+        at_line: true,
+    },
+    Bad {
+        what: "p5 > p95",
+        from: "lognormal = [25000, 50000]",
+        to: "lognormal = [50000, 25000]",
+        needles: &[
+            "field `ownership.purchase_price`",
+            "p5 (50000) is greater than p95 (25000)",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "unknown unit",
+        from: "unit = \"USD/GPU-hour\"",
+        to: "unit = \"USD/hour\"",
+        needles: &[
+            "field `rental_price`",
+            "unknown unit `USD/hour`",
+            "hint: use one of: USD/GPU-hour",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "unknown GPU",
+        from: "gpu = \"H800\"",
+        to: "gpu = \"H900\"",
+        needles: &["field `gpu`", "unknown GPU `H900`", "known GPUs:"],
+        at_line: true,
+    },
+    Bad {
+        what: "unknown claim id",
+        from: "claim = \"deepseek-v3-post-training-gpu-hours\"",
+        to: "claim = \"deepseek-v3-post-training-gpu-hour\"",
+        needles: &[
+            "unknown claim id `deepseek-v3-post-training-gpu-hour`",
+            "did you mean `deepseek-v3-post-training-gpu-hours`",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "erroneous claim",
+        from: "claim = \"deepseek-v3-post-training-gpu-hours\"",
+        to: "claim = \"finansguncel-deepseek-v3-cost-typo\"",
+        needles: &["printed in error"],
+        at_line: true,
+    },
+    Bad {
+        what: "GPU-hours contradict FLOP",
+        from: "value = 2664000,",
+        to: "value = 266400,",
+        needles: &[
+            "field `stages.pre-training.gpu_hours`",
+            "utilization",
+            "impossible",
+        ],
+        at_line: true,
+    },
+    Bad {
+        what: "bare number",
+        from: "gpu_hours = { value = 5000, claim = \"deepseek-v3-post-training-gpu-hours\" }",
+        to: "gpu_hours = 5000",
+        needles: &["has no source", "assumption"],
+        at_line: true,
+    },
+    Bad {
+        what: "no provenance",
+        from: "gpu_hours = { value = 5000, claim = \"deepseek-v3-post-training-gpu-hours\" }",
+        to: "gpu_hours = { value = 5000 }",
+        needles: &["field `stages.post-training.gpu_hours`", "no source"],
+        at_line: true,
+    },
+];
+
+#[test]
+fn bad_scenarios_are_located_errors_and_write_nothing() {
+    let original = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    for bad in BAD {
+        assert!(
+            original.contains(bad.from),
+            "{}: fixture text not found",
+            bad.what
+        );
+        let mutated = original.replacen(bad.from, bad.to, 1);
+        let dir = temp_dir();
+        let path = write(dir.path(), "bad.toml", &mutated);
+        let out = dir.path().join("out.json");
+        let o = traincost()
+            .args([
+                "estimate",
+                path.to_str().unwrap(),
+                "--samples",
+                "100",
+                "--output",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let mut needles = bad.needles.to_vec();
+        let line = mutated[..mutated.find(bad.to).unwrap_or(0)]
+            .matches('\n')
+            .count()
+            + 1;
+        let located = format!("bad.toml:{line}:");
+        if bad.at_line && !bad.to.is_empty() {
+            needles.push(&located);
+        }
+        assert_fails_with(&o, &needles);
+        assert!(
+            !out.exists(),
+            "{}: output written despite the error",
+            bad.what
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "{}: stray files",
+            bad.what
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `traincost` binary, real files, real compiled plugins.
+//!
+//! One test binary (ripgrep's and uv's pattern) keeps link time down. Each feature area is a
+//! module.
+
+mod util;
+
+mod epoch;
+mod estimate;
+mod plugins;
