@@ -16,6 +16,11 @@
 //! by the SDK's validation (finite, non-negative, known unit, known GPU or role, provenance) and
 //! every claim id against the claims crate before it is returned.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "Diagnostic is the binary's error type; errors are the cold path"
+)]
+
 mod loader;
 
 use std::ffi::OsString;
@@ -228,19 +233,19 @@ fn check_claims(response: &Response) -> Vec<Problem> {
     let claims = traincost_claims::ClaimSet::builtin();
     let mut out = Vec::new();
     for (path, q) in quantities(&response.result) {
-        if let Source::Claim(id) = &q.source {
-            if claims.get(id).is_none() {
-                let suggest = claims.suggest(id);
-                let hint = if suggest.is_empty() {
-                    "see `traincost claims list`".to_owned()
-                } else {
-                    format!("did you mean {}?", suggest.join(", "))
-                };
-                out.push(Problem {
-                    path: format!("{path}.claim"),
-                    message: format!("unknown claim id {id:?} ({hint})"),
-                });
-            }
+        if let Source::Claim(id) = &q.source
+            && claims.get(id).is_none()
+        {
+            let suggest = claims.suggest(id);
+            let hint = if suggest.is_empty() {
+                "see `traincost claims list`".to_owned()
+            } else {
+                format!("did you mean {}?", suggest.join(", "))
+            };
+            out.push(Problem {
+                path: format!("{path}.claim"),
+                message: format!("unknown claim id {id:?} ({hint})"),
+            });
         }
     }
     out

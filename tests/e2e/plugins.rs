@@ -1,0 +1,547 @@
+//! Plugins end to end: the real binary loading real compiled plugins (first-party cdylibs,
+//! Rust fixtures, and C plugins compiled here with the system `cc`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use crate::util::{stderr, stdout, temp_dir, traincost};
+
+const CRATES: &[&str] = &[
+    "nvidia-pricing",
+    "cloud-rental",
+    "salary-us",
+    "salary-cn",
+    "tc-fixture-panics",
+    "tc-fixture-bad-values",
+];
+
+/// Builds the plugin crates once and returns package name -> cdylib path, read from cargo's
+/// `--message-format=json` (no guessing of target directories).
+fn cdylibs() -> &'static HashMap<String, PathBuf> {
+    static LIBS: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
+    LIBS.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let mut cmd = Command::new(cargo);
+        cmd.arg("build").arg("--message-format=json").arg("--quiet");
+        for c in CRATES {
+            cmd.arg("-p").arg(c);
+        }
+        let out = cmd.output().expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "building the plugin crates failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut libs = HashMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            if msg["reason"] != "compiler-artifact" {
+                continue;
+            }
+            let kinds = msg["target"]["crate_types"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if !kinds.iter().any(|k| k == "cdylib") {
+                continue;
+            }
+            let name = msg["target"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .replace('_', "-");
+            for f in msg["filenames"].as_array().cloned().unwrap_or_default() {
+                let f = PathBuf::from(f.as_str().unwrap_or_default());
+                if f.extension()
+                    .is_some_and(|e| e == std::env::consts::DLL_EXTENSION)
+                {
+                    libs.insert(name.clone(), f);
+                }
+            }
+        }
+        for c in CRATES {
+            assert!(libs.contains_key(*c), "no cdylib for {c} in cargo's output");
+        }
+        libs
+    })
+}
+
+fn lib(name: &str) -> PathBuf {
+    cdylibs()[name].clone()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Compiles a C plugin from `tests/fixtures/plugins/c/` into `dir/lib<stem>.so`.
+fn compile_c(dir: &Path, source: &str, stem: &str, defines: &[&str]) -> PathBuf {
+    let out = dir.join(format!("lib{stem}.{}", std::env::consts::DLL_EXTENSION));
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    let mut cmd = Command::new(&cc);
+    cmd.args(["-std=c99", "-Wall", "-Werror", "-shared", "-fPIC", "-I"])
+        .arg(repo().join("include"))
+        .arg(repo().join("tests/fixtures/plugins/c").join(source))
+        .arg("-o")
+        .arg(&out);
+    for d in defines {
+        cmd.arg(format!("-D{d}"));
+    }
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}` (set CC): {e}"));
+    assert!(status.success(), "compiling {source} failed");
+    out
+}
+
+/// A bad C plugin built with one `-D` mode, named so that its entry symbol is found.
+fn bad_c(dir: &Path, mode: &str) -> PathBuf {
+    let stem = format!("bad_{}", mode.to_lowercase());
+    let entry = format!("ENTRY=traincost_plugin_v1_{stem}");
+    compile_c(dir, "bad.c", &stem, &[mode, &entry])
+}
+
+/// `traincost` isolated from the user's plugin directory.
+fn tc(config: &Path) -> Command {
+    let mut cmd = traincost();
+    cmd.env("XDG_CONFIG_HOME", config).env("HOME", config);
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("traincost runs")
+}
+
+fn check(config: &Path, targets: &[&Path]) -> Output {
+    run(tc(config).arg("plugins").arg("check").args(targets))
+}
+
+/// Failure with a named plugin and a message; no crash, no Rust panic noise on stderr.
+fn assert_reported(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "want exit 1; stderr:\n{err}");
+    assert!(!err.contains("thread '"), "panic noise on stderr:\n{err}");
+    assert!(
+        !err.contains("RUST_BACKTRACE"),
+        "panic noise on stderr:\n{err}"
+    );
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}:\n{err}");
+    }
+}
+
+fn check_json(config: &Path, target: &str) -> serde_json::Value {
+    let o = run(tc(config).args(["plugins", "check", "--format", "json", target]));
+    assert!(o.status.success(), "check {target} failed:\n{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("check prints JSON")
+}
+
+#[test]
+fn list_shows_the_builtins() {
+    let cfg = temp_dir();
+    let o = run(tc(cfg.path()).args(["plugins", "list", "--format", "json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["nvidia-pricing", "cloud-rental", "salary-us", "salary-cn"]
+    );
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["origin"]["builtin"] == true && p["abi"] == "1.0")
+    );
+    let o = run(tc(cfg.path()).args(["plugins", "info", "salary-cn"]));
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).contains("roles:     researcher, senior-researcher"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn builtin_and_dynamic_builds_give_identical_results() {
+    let cfg = temp_dir();
+    for name in ["nvidia-pricing", "cloud-rental", "salary-us", "salary-cn"] {
+        let builtin = check_json(cfg.path(), name);
+        let path = lib(name);
+        let dynamic = check_json(cfg.path(), path.to_str().unwrap());
+        assert_eq!(builtin[0]["origin"]["builtin"], true);
+        assert!(dynamic[0]["origin"]["sha256"].as_str().unwrap().len() == 64);
+        assert_eq!(builtin[0]["name"], dynamic[0]["name"]);
+        assert_eq!(
+            builtin[0]["manifest"], dynamic[0]["manifest"],
+            "{name}: manifests differ"
+        );
+        let results = &builtin[0]["results"];
+        assert!(
+            results.as_array().unwrap().len() >= 4,
+            "{name}: too few queries exercised"
+        );
+        assert_eq!(
+            results, &dynamic[0]["results"],
+            "{name}: built-in and dylib answers differ"
+        );
+        assert_eq!(dynamic[0]["problems"], 0);
+    }
+}
+
+#[test]
+fn a_c_plugin_loads_and_answers() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let so = compile_c(dir.path(), "pricing.c", "c_pricing", &[]);
+    let o = check(cfg.path(), &[&so]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.0"),
+        "{out}"
+    );
+    assert!(out.contains("ok    H100: peak BF16 9.8940e14 FLOP/s [assumption]; TDP 700 W [claim llama-3-1-gpu-tdp]"), "{out}");
+    let o = run(tc(cfg.path())
+        .args(["plugins", "list", "--plugin"])
+        .arg(&so));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("c-pricing"));
+}
+
+#[test]
+fn missing_file() {
+    let cfg = temp_dir();
+    let o = check(cfg.path(), &[Path::new("/nonexistent/libnothing.so")]);
+    assert_reported(
+        &o,
+        &[
+            "/nonexistent/libnothing.so",
+            "plugin library not found",
+            "hint:",
+        ],
+    );
+}
+
+#[test]
+fn not_a_shared_library() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let fake = dir
+        .path()
+        .join(format!("libjunk.{}", std::env::consts::DLL_EXTENSION));
+    std::fs::write(&fake, "this is text, not ELF\n").unwrap();
+    let o = check(cfg.path(), &[&fake]);
+    // libloading's Display is only "dlopen failed": the chain must carry the loader's reason.
+    assert_reported(
+        &o,
+        &[
+            "cannot load the plugin library: dlopen failed: ",
+            "libjunk",
+            "not a shared library",
+            "cdylib",
+        ],
+    );
+}
+
+#[test]
+fn renamed_file_has_no_entry_symbol() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let renamed = dir
+        .path()
+        .join(format!("librenamed.{}", std::env::consts::DLL_EXTENSION));
+    std::fs::copy(lib("nvidia-pricing"), &renamed).unwrap();
+    let o = check(cfg.path(), &[&renamed]);
+    assert_reported(
+        &o,
+        &[
+            "no entry symbol `traincost_plugin_v1_renamed`",
+            "dlsym failed",
+            "renamed file?",
+            "traincost_plugin_v1_nvidia_pricing",
+            "libnvidia_pricing.",
+        ],
+    );
+}
+
+#[test]
+fn wrong_abi_major_says_found_and_supported() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let o = check(cfg.path(), &[&bad_c(dir.path(), "ABI_V2")]);
+    assert_reported(
+        &o,
+        &[
+            "libbad_abi_v2",
+            "built for plugin ABI 2; this traincost supports ABI 1",
+            "rebuild",
+        ],
+    );
+}
+
+#[test]
+fn descriptor_too_small() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let o = check(cfg.path(), &[&bad_c(dir.path(), "TOO_SMALL")]);
+    assert_reported(
+        &o,
+        &["descriptor too small: struct_size is 12 bytes, ABI 1 needs at least"],
+    );
+}
+
+#[test]
+fn a_panic_is_reported_and_the_host_carries_on() {
+    let cfg = temp_dir();
+    let out_dir = temp_dir();
+    let report = out_dir.path().join("report.json");
+    std::fs::write(&report, "previous contents").unwrap();
+    let panics = lib("tc-fixture-panics");
+    let good = lib("nvidia-pricing");
+    let o = run(tc(cfg.path())
+        .args(["plugins", "check", "--format", "json", "--output"])
+        .arg(&report)
+        .arg(&panics)
+        .arg(&good));
+    assert_reported(
+        &o,
+        &[
+            "plugin `tc-fixture-panics` panicked: fixture panic: no spec table for H100 (at ",
+            "report it to its author",
+        ],
+    );
+    // The other plugin still ran, and the report file was written whole.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v[0]["name"], "tc-fixture-panics");
+    assert_eq!(v[0]["problems"], 1);
+    assert_eq!(v[1]["name"], "nvidia-pricing");
+    assert_eq!(v[1]["problems"], 0);
+    assert_eq!(v[1]["results"].as_array().unwrap().len(), 12);
+}
+
+fn bad_value(mode: &str) -> Output {
+    let cfg = temp_dir();
+    let so = lib("tc-fixture-bad-values");
+    run(tc(cfg.path())
+        .env("TRAINCOST_FIXTURE_MODE", mode)
+        .args(["plugins", "check"])
+        .arg(&so))
+}
+
+#[test]
+fn a_plugin_error_is_reported_by_name() {
+    let o = bad_value("error");
+    assert_reported(
+        &o,
+        &[
+            "plugin `tc-fixture-bad-values` returned an error: no_data: fixture error: the price table is empty",
+            "gpu_spec H100",
+        ],
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    for mode in ["nan", "inf"] {
+        let o = bad_value(mode);
+        assert_reported(
+            &o,
+            &[
+                "tc-fixture-bad-values",
+                "result.peak_bf16_flops.value",
+                "NaN or infinity",
+            ],
+        );
+    }
+}
+
+#[test]
+fn negative_values_are_rejected() {
+    let o = bad_value("negative");
+    assert_reported(&o, &["result.peak_bf16_flops.value: -1 is negative"]);
+}
+
+#[test]
+fn unknown_units_are_rejected() {
+    let o = bad_value("unknown-unit");
+    assert_reported(
+        &o,
+        &["result.peak_bf16_flops.unit: unknown unit \"petaflops\"; known units: USD"],
+    );
+}
+
+#[test]
+fn unknown_gpus_are_rejected() {
+    let o = bad_value("unknown-gpu");
+    assert_reported(
+        &o,
+        &["result.gpu: unknown GPU \"Z999\"; known GPUs: V100, A100"],
+    );
+}
+
+#[test]
+fn unknown_claim_ids_are_rejected() {
+    let o = bad_value("unknown-claim");
+    assert_reported(
+        &o,
+        &["result.peak_bf16_flops.claim: unknown claim id \"no-such-claim-id\""],
+    );
+}
+
+#[test]
+fn a_valid_fixture_answer_passes() {
+    let o = bad_value("valid");
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn malformed_json_and_bare_nan_are_rejected() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let o = check(cfg.path(), &[&bad_c(dir.path(), "MALFORMED")]);
+    assert_reported(
+        &o,
+        &["plugin `c-bad` returned an invalid payload: malformed JSON: EOF while parsing"],
+    );
+    let o = check(cfg.path(), &[&bad_c(dir.path(), "NAN_TOKEN")]);
+    assert_reported(
+        &o,
+        &["malformed JSON", "NaN and infinity have no JSON form"],
+    );
+    let o = check(cfg.path(), &[&bad_c(dir.path(), "BAD_CODE")]);
+    assert_reported(&o, &["returned code 7, which ABI v1 does not define"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn world_writable_and_foreign_files_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let copy = dir.path().join(format!(
+        "libnvidia_pricing.{}",
+        std::env::consts::DLL_EXTENSION
+    ));
+    std::fs::copy(lib("nvidia-pricing"), &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let o = check(cfg.path(), &[&copy]);
+    assert_reported(
+        &o,
+        &[
+            "refusing to load a plugin: the library file is world-writable (mode 666)",
+            "chmod o-w",
+        ],
+    );
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let o = check(cfg.path(), &[&copy]);
+    assert_reported(&o, &["the directory holding the library is world-writable"]);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    assert!(check(cfg.path(), &[&copy]).status.success());
+    // Only root can give a file away; as another user this part cannot be set up.
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| stdout(&o).trim() == "0")
+        .unwrap_or(false);
+    if is_root {
+        let status = Command::new("chown")
+            .arg("65534")
+            .arg(&copy)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let o = check(cfg.path(), &[&copy]);
+        assert_reported(
+            &o,
+            &["belongs to another user (uid 65534", "take ownership"],
+        );
+    }
+}
+
+#[test]
+fn discovery_from_env_and_config_dir_never_cwd() {
+    let dir = temp_dir();
+    let so = compile_c(dir.path(), "pricing.c", "c_pricing", &[]);
+    let names = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        v.as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // Not from the current directory.
+    let cfg = temp_dir();
+    let o = run(tc(cfg.path())
+        .current_dir(dir.path())
+        .args(["plugins", "list", "--format", "json"]));
+    assert!(o.status.success());
+    assert!(!names(&o).contains(&"c-pricing".to_owned()));
+    // From TRAINCOST_PLUGIN_PATH (a directory), relative entries refused.
+    let o = run(tc(cfg.path())
+        .env(
+            "TRAINCOST_PLUGIN_PATH",
+            format!("relative/dir:{}", dir.path().display()),
+        )
+        .args(["plugins", "list", "--format", "json"]));
+    assert!(names(&o).contains(&"c-pricing".to_owned()));
+    assert!(
+        stderr(&o).contains("ignoring relative entry \"relative/dir\""),
+        "{}",
+        stderr(&o)
+    );
+    // From the user's plugins directory.
+    let plugins = cfg.path().join("traincost/plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    std::fs::copy(&so, plugins.join(so.file_name().unwrap())).unwrap();
+    let o = run(tc(cfg.path()).args(["plugins", "list", "--format", "json"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(names(&o).contains(&"c-pricing".to_owned()));
+    // -v logs the path and SHA-256 of every library loaded.
+    let o = run(tc(cfg.path()).args(["-v", "plugins", "list"]));
+    let err = stderr(&o);
+    assert!(
+        err.contains("loading plugin library") && err.contains("libc_pricing"),
+        "{err}"
+    );
+    let after = err.split("sha256").nth(1).unwrap_or_default();
+    let longest_hex_run = after
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert_eq!(longest_hex_run, 64, "no SHA-256 logged:\n{err}");
+}
+
+#[test]
+fn a_library_overrides_the_builtin_of_the_same_name() {
+    let cfg = temp_dir();
+    let o = run(tc(cfg.path())
+        .args([
+            "plugins",
+            "info",
+            "nvidia-pricing",
+            "--format",
+            "json",
+            "--plugin",
+        ])
+        .arg(lib("nvidia-pricing")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["origin"]["path"].as_str().unwrap().ends_with(&format!(
+        "libnvidia_pricing.{}",
+        std::env::consts::DLL_EXTENSION
+    )));
+}
