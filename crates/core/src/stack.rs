@@ -96,7 +96,7 @@ pub struct OwnershipSpec {
     pub years_to_training_start: Quantity,
     /// Price-performance trend g, orders of magnitude per year (depreciation and amortization).
     pub depreciation_ooms_per_year: Quantity,
-    /// Cluster cost over server cost, 1 / (1 - interconnect share).
+    /// Cluster cost over server cost, 1 / (1 - interconnect share); draws below 1 count as 1.
     pub interconnect_multiplier: Quantity,
     /// Chip TDP, watts.
     pub tdp_watts: Quantity,
@@ -180,7 +180,7 @@ pub struct FleetSpec {
     pub gpus: Quantity,
     /// Price per GPU (the chip alone), USD.
     pub price_per_gpu: Quantity,
-    /// Multiplier from GPU price to installed cost (servers, network, storage).
+    /// Multiplier from GPU price to installed cost (servers, network, storage); draws below 1 count as 1.
     pub overhead: Quantity,
     /// Useful life of the hardware, years.
     pub lifetime_years: Quantity,
@@ -1011,7 +1011,8 @@ impl Model for CostModel {
             let chip_hours = GpuHours(run_hours);
             let value = epoch::value_at_training_start(x[o.price], g, Years(x[o.years].max(0.0)));
             let hardware = epoch::amortized_hardware_cost(value, g, chip_hours);
-            let interconnect = hardware * (x[o.interconnect] - 1.0);
+            // A multiplier below 1 would be a negative network: clamp at none.
+            let interconnect = hardware * (x[o.interconnect] - 1.0).max(0.0);
             let kwh = epoch::energy(
                 Watts(x[o.tdp]),
                 x[o.server_ratio],
@@ -1056,7 +1057,8 @@ impl Model for CostModel {
 
         if let Some(f) = &self.fleet {
             let gpus = x[f.gpus] * x[f.price];
-            let capex = gpus * x[f.overhead];
+            // Installed cost is at least the GPUs themselves.
+            let capex = gpus * x[f.overhead].max(1.0);
             y[f.out] = capex;
             y[f.out + 1] = gpus;
             y[f.out + 2] = capex - gpus;
@@ -1073,5 +1075,241 @@ impl Model for CostModel {
         for (parts, out) in &self.totals {
             y[*out] = parts.iter().map(|&p| y[p]).sum();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::montecarlo::{RunConfig, run};
+    use proptest::prelude::*;
+
+    fn q(d: Distribution) -> Quantity {
+        Quantity::new(d, Provenance::assumption("test"))
+    }
+
+    fn point(v: f64) -> Quantity {
+        q(Distribution::Point(v))
+    }
+
+    fn stage(name: &str, hours: Quantity, price: Quantity) -> StageSpec {
+        StageSpec {
+            name: name.into(),
+            gpu_hours: Some(hours),
+            gpus: None,
+            hours: None,
+            flop: None,
+            peak_flops: None,
+            mfu: None,
+            rental_price: price,
+        }
+    }
+
+    /// A full stack; `u` toggles uncertainty, `k_hours`, `k_price`, `k_head` scale inputs.
+    fn spec(
+        hours: &[f64],
+        price: f64,
+        head: f64,
+        u: bool,
+        k_hours: f64,
+        k_price: f64,
+        k_head: f64,
+    ) -> StackSpec {
+        let d = |v: f64| {
+            if u {
+                q(Distribution::Lognormal {
+                    p5: v * 0.5,
+                    p95: v * 2.0,
+                })
+            } else {
+                point(v)
+            }
+        };
+        StackSpec {
+            stages: hours
+                .iter()
+                .enumerate()
+                .map(|(i, h)| stage(&format!("s{i}"), point(h * k_hours), point(price * k_price)))
+                .collect(),
+            ownership: Some(OwnershipSpec {
+                purchase_price: d(30_000.0),
+                years_to_training_start: if u {
+                    q(Distribution::Normal { mean: 1.0, sd: 0.2 })
+                } else {
+                    point(1.0)
+                },
+                depreciation_ooms_per_year: d(0.14),
+                interconnect_multiplier: d(1.23),
+                tdp_watts: point(700.0),
+                server_power_ratio: point(1.8),
+                power_fraction: d(0.75),
+                pue: d(1.25),
+                electricity_price: d(0.08),
+            }),
+            development: Some(DevelopmentSpec {
+                basis: Basis::Ownership,
+                amount: DevelopmentAmount::Multiplier(d(2.0)),
+            }),
+            staff: Some(StaffSpec {
+                duration_years: d(1.0),
+                groups: vec![StaffGroup {
+                    role: "r".into(),
+                    headcount: point(head * k_head),
+                    compensation: d(200_000.0),
+                    overhead: point(1.3),
+                    fte: d(0.5),
+                }],
+            }),
+            fleet: Some(FleetSpec {
+                gpus: d(50_000.0),
+                price_per_gpu: d(20_000.0),
+                overhead: d(1.8),
+                lifetime_years: d(5.0),
+                power_per_gpu_watts: point(945.0),
+                pue: d(1.25),
+                electricity_price: d(0.08),
+                other_opex_fraction: d(0.05),
+            }),
+        }
+    }
+
+    fn central(s: &StackSpec) -> (CostModel, Vec<f64>) {
+        let m = CostModel::new(s).unwrap();
+        let c = m.central();
+        (m, c)
+    }
+
+    fn idx(m: &CostModel, id: &str) -> usize {
+        m.outputs().iter().position(|o| o.id == id).unwrap()
+    }
+
+    fn stages_strategy() -> impl Strategy<Value = Vec<f64>> {
+        prop::collection::vec(1.0f64..1e7, 1..4)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn outputs_are_finite_and_non_negative(h in stages_strategy(), p in 0.1f64..10.0, n in 1.0f64..500.0, seed in any::<u64>()) {
+            let (m, c) = central(&spec(&h, p, n, true, 1.0, 1.0, 1.0));
+            prop_assert!(c.iter().all(|v| v.is_finite() && *v >= 0.0), "{c:?}");
+            let (s, _) = run(&m, &RunConfig { samples: 2000, seed, threads: None, percentiles: vec![] }, &mut |_| {});
+            for x in &s {
+                prop_assert!(x.min >= 0.0 && x.max.is_finite() && x.mean.is_finite());
+                prop_assert!(x.p5 <= x.p50 && x.p50 <= x.p95, "{x:?}");
+            }
+        }
+
+        #[test]
+        fn monotone_in_gpu_hours_prices_and_headcount(h in stages_strategy(), p in 0.1f64..10.0, n in 1.0f64..500.0,
+                                                      k in 1.0f64..5.0, which in 0usize..3) {
+            let (_, base) = central(&spec(&h, p, n, false, 1.0, 1.0, 1.0));
+            let (kh, kp, kn) = match which { 0 => (k, 1.0, 1.0), 1 => (1.0, k, 1.0), _ => (1.0, 1.0, k) };
+            let (_, more) = central(&spec(&h, p, n, false, kh, kp, kn));
+            for (a, b) in base.iter().zip(&more) {
+                prop_assert!(*b >= *a * (1.0 - 1e-12), "{a} -> {b}");
+            }
+        }
+
+        #[test]
+        fn rental_layer_is_linear_in_price(h in stages_strategy(), p in 0.1f64..10.0, k in 0.01f64..100.0) {
+            let (m, a) = central(&spec(&h, p, 10.0, false, 1.0, 1.0, 1.0));
+            let (_, b) = central(&spec(&h, p, 10.0, false, 1.0, k, 1.0));
+            let r = idx(&m, "final-run-rental");
+            prop_assert!((b[r] - k * a[r]).abs() <= 1e-12 * b[r].max(1.0));
+        }
+
+        #[test]
+        fn components_sum_to_their_layer_in_every_sample(h in stages_strategy(), p in 0.1f64..10.0, seed in any::<u64>()) {
+            use rand_core::SeedableRng;
+            let (m, _) = central(&spec(&h, p, 10.0, true, 1.0, 1.0, 1.0));
+            let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+            let x: Vec<f64> = m.model_inputs().iter().map(|i| {
+                let mut v = [0.0];
+                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative).fill(&mut rng, &mut v);
+                v[0]
+            }).collect();
+            let y = m.evaluate_at(&x);
+            for (li, layer) in m.outputs().iter().enumerate().filter(|(_, o)| o.kind == OutputKind::Layer) {
+                let parts: Vec<f64> = m.outputs().iter().enumerate()
+                    .filter(|(_, o)| o.kind == OutputKind::Component(layer.id.clone()))
+                    .map(|(i, _)| y[i]).collect();
+                if !parts.is_empty() {
+                    let sum: f64 = parts.iter().sum();
+                    prop_assert!((sum - y[li]).abs() <= 1e-9 * y[li].max(1.0), "{}: {sum} vs {}", layer.id, y[li]);
+                }
+            }
+            // Totals add their layers: ownership + development (+ staff).
+            let (o, d, s) = (y[idx(&m, "final-run-ownership")], y[idx(&m, "development-compute")], y[idx(&m, "staff")]);
+            prop_assert!((y[idx(&m, "total-compute")] - (o + d)).abs() <= 1e-9 * (o + d));
+            prop_assert!((y[idx(&m, "total-model-development")] - (o + d + s)).abs() <= 1e-9 * (o + d + s));
+        }
+
+        #[test]
+        fn point_inputs_give_the_central_estimate(h in stages_strategy(), p in 0.1f64..10.0, n in 1.0f64..500.0) {
+            let (m, c) = central(&spec(&h, p, n, false, 1.0, 1.0, 1.0));
+            let (s, _) = run(&m, &RunConfig { samples: 5000, seed: 1, threads: None, percentiles: vec![50.0] }, &mut |_| {});
+            for (x, v) in s.iter().zip(&c) {
+                for got in [x.p5, x.p50, x.p95, x.min, x.max, x.percentiles[0].1] {
+                    prop_assert_eq!(got, *v);
+                }
+                prop_assert!((x.mean - v).abs() <= 1e-12 * v.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn same_seed_same_summaries() {
+        let (m, _) = central(&spec(&[1e6, 2e5], 2.0, 100.0, true, 1.0, 1.0, 1.0));
+        let cfg = RunConfig {
+            samples: 100_000,
+            seed: 3,
+            threads: None,
+            percentiles: vec![],
+        };
+        assert_eq!(run(&m, &cfg, &mut |_| {}).0, run(&m, &cfg, &mut |_| {}).0);
+    }
+
+    #[test]
+    fn contradictions_and_gaps_are_errors() {
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        s.stages[0].flop = Some(FlopSpec::Given(point(1e25)));
+        s.stages[0].peak_flops = Some(point(1e15));
+        // 1e25 FLOP in 1e6 h at 1e15 FLOP/s needs 278% utilization.
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::StageContradiction {
+                field: "gpu_hours",
+                ..
+            })
+        ));
+        s.stages[0].gpu_hours = None;
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::StageUnderdetermined { .. })
+        ));
+        s.stages[0].mfu = Some(point(0.4));
+        let m = CostModel::new(&s).unwrap();
+        let h = m.central()[idx(&m, "final-run-gpu-hours")];
+        assert!((h - 1e25 / (1e15 * 0.4) / 3600.0).abs() < 1e-3);
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        s.stages.push(s.stages[0].clone());
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::DuplicateName { .. })
+        ));
+        s.stages.pop();
+        s.stages[0].rental_price = Quantity::new(
+            Distribution::Point(2.0),
+            Provenance {
+                claims: vec![],
+                assumption: None,
+            },
+        );
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::NoProvenance { .. })
+        ));
     }
 }
