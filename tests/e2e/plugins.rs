@@ -545,3 +545,113 @@ fn a_library_overrides_the_builtin_of_the_same_name() {
         std::env::consts::DLL_EXTENSION
     )));
 }
+
+/// `cargo xtask new-plugin` scaffolds a crate that builds and passes `plugins check` on the
+/// first try.
+#[test]
+fn xtask_new_plugin_scaffolds_a_working_plugin() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let meta = Command::new(&cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(repo())
+        .output()
+        .expect("cargo metadata runs");
+    let meta: serde_json::Value = serde_json::from_slice(&meta.stdout).expect("metadata JSON");
+    let target_dir = meta["target_directory"]
+        .as_str()
+        .expect("target dir")
+        .to_owned();
+    let dir = temp_dir();
+    for (name, kind) in [("scaffold-prices", "pricing"), ("scaffold-pay", "salary")] {
+        let crate_dir = dir.path().join(name);
+        let o = Command::new(&cargo)
+            .args([
+                "run",
+                "-q",
+                "-p",
+                "xtask",
+                "--",
+                "new-plugin",
+                name,
+                "--kind",
+                kind,
+                "--path",
+            ])
+            .arg(&crate_dir)
+            .current_dir(repo())
+            .output()
+            .expect("cargo xtask runs");
+        assert!(o.status.success(), "new-plugin failed:\n{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("traincost plugins check"),
+            "{}",
+            stdout(&o)
+        );
+        // Scaffolding over an existing crate is refused.
+        let again = Command::new(&cargo)
+            .args([
+                "run",
+                "-q",
+                "-p",
+                "xtask",
+                "--",
+                "new-plugin",
+                name,
+                "--path",
+            ])
+            .arg(&crate_dir)
+            .current_dir(repo())
+            .output()
+            .expect("cargo xtask runs");
+        assert!(!again.status.success());
+        assert!(stderr(&again).contains("exists and is not empty"));
+        // Build it (sharing this workspace's target directory keeps the SDK's dependencies
+        // compiled once) and check it with the real binary.
+        let build = Command::new(&cargo)
+            .args([
+                "build",
+                "--quiet",
+                "--message-format=json",
+                "--manifest-path",
+            ])
+            .arg(crate_dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .output()
+            .expect("cargo build runs");
+        assert!(
+            build.status.success(),
+            "scaffold does not build:\n{}",
+            stderr(&build)
+        );
+        let so = String::from_utf8_lossy(&build.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|m| m["reason"] == "compiler-artifact")
+            .filter(|m| {
+                m["target"]["crate_types"]
+                    .as_array()
+                    .is_some_and(|t| t.iter().any(|k| k == "cdylib"))
+            })
+            .flat_map(|m| m["filenames"].as_array().cloned().unwrap_or_default())
+            .filter_map(|f| f.as_str().map(PathBuf::from))
+            .find(|f| {
+                f.extension()
+                    .is_some_and(|e| e == std::env::consts::DLL_EXTENSION)
+            })
+            .expect("the scaffold builds a cdylib");
+        let cfg = temp_dir();
+        let o = check(cfg.path(), &[&so]);
+        assert!(
+            o.status.success(),
+            "plugins check failed:\n{}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stdout(&o).contains(&format!("{name} 0.1.0 ({kind} plugin, ABI 1.0")),
+            "{}",
+            stdout(&o)
+        );
+        assert!(stdout(&o).contains(", 0 problems"), "{}", stdout(&o));
+    }
+}

@@ -7,6 +7,8 @@
 //!
 //! Keep this crate free of dependencies: it builds on every CI run.
 
+mod new_plugin;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -17,13 +19,15 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("bench") => bench(&args[1..]),
         Some("schema") => schema(),
+        Some("new-plugin") => new_plugin::run(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
                  ci       fmt check, clippy (warnings are errors), every test\n  \
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
-                 schema   regenerate docs/scenario.schema.json"
+                 schema   regenerate docs/scenario.schema.json\n  \
+                 new-plugin NAME [--kind pricing|salary] [--path DIR]   scaffold a plugin crate"
             );
             return ExitCode::from(2);
         }
