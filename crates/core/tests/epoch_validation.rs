@@ -471,3 +471,47 @@ fn chip_hours_and_energy_rules_reproduce_every_row() {
     );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Method B's price search from raw inputs (price file, organization, hardware, training start).
+#[test]
+fn derives_cloud_prices_from_raw_inputs() {
+    use traincost_core::epoch::cloud::{Commitment, find_cloud_price};
+    let rows = rows();
+    let prices = HardwarePrices::embedded();
+    let (mut ok, mut misses) = (0, Vec::new());
+    for r in &rows {
+        let settings = Settings::for_version(r.version());
+        let found = find_cloud_price(
+            prices,
+            &settings,
+            r.s("organization"),
+            r.s("hardware"),
+            r.d("training_start_date").unwrap(),
+        );
+        let matched = match (&found, r.f("cloud_price_per_chip_hour_3yr_cud_equiv")) {
+            (Ok(q), Some(want)) => {
+                let commitment = match r.s("cloud_price_type_found") {
+                    "Price per chip-hour (3-year CUD)" => Commitment::ThreeYear,
+                    "Price per chip-hour (1-year CUD)" => Commitment::OneYear,
+                    _ => Commitment::OnDemand,
+                };
+                rel_err(q.price_3yr_equivalent, want) < 1e-9
+                    && q.commitment == commitment
+                    && q.vendor == r.s("cloud_vendor")
+                    && Some(q.price_date) == r.d("cloud_price_date")
+            }
+            (Err(_), None) => true,
+            _ => false,
+        };
+        if matched {
+            ok += 1;
+        } else {
+            misses.push(format!("{} {}: {found:?}", r.s("version"), r.s("model")));
+        }
+    }
+    println!(
+        "cloud price search from raw inputs: {ok}/{} rows",
+        rows.len()
+    );
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -126,6 +126,30 @@ pub fn tpu_equivalent_price(hardware: &str, version: CodeVersion) -> Option<f64>
         .map(|&(_, price, _)| price)
 }
 
+/// Epoch's soft matching of hardware names for cloud prices (`SIMPLIFIED_HARDWARE_NAMES`,
+/// `hardware.py:7-19`), in Epoch's order.
+pub const SIMPLIFIED_HARDWARE_NAMES: [(&str, &str); 11] = [
+    ("NVIDIA Tesla V100 DGXS 16 GB", "NVIDIA V100"),
+    ("NVIDIA Tesla V100 DGXS 32 GB", "NVIDIA V100"),
+    ("NVIDIA Tesla V100S PCIe 32 GB", "NVIDIA V100"),
+    ("NVIDIA V100", "NVIDIA V100"),
+    ("NVIDIA A100 PCIe", "NVIDIA A100"),
+    ("NVIDIA A100 SXM4 40 GB", "NVIDIA A100"),
+    ("NVIDIA A100 SXM4 80 GB", "NVIDIA A100"),
+    ("NVIDIA A100", "NVIDIA A100"),
+    ("NVIDIA H100 PCIe", "NVIDIA H100"),
+    ("NVIDIA H100 SXM5", "NVIDIA H100"),
+    ("NVIDIA H100", "NVIDIA H100"),
+];
+
+/// The simplified name of a hardware model, if Epoch has one.
+pub fn simplified_name(hardware: &str) -> Option<&'static str> {
+    SIMPLIFIED_HARDWARE_NAMES
+        .iter()
+        .find(|(full, _)| *full == hardware)
+        .map(|&(_, s)| s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
