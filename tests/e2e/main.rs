@@ -5,6 +5,7 @@
 
 mod util;
 
+mod claims;
 mod epoch;
 mod estimate;
 mod plugins;

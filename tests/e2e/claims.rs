@@ -1,0 +1,421 @@
+//! `traincost claims`: list, show, check and export on the built-in set and with users' files
+//! merged in; every bad-input case of a user claims file, located by file, line, id and field.
+
+use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+
+const GOOD: &str = r#"# my claims
+[[claim]]
+id = "my-h100-quote"
+subject = "NVIDIA H100"
+quantity = "price per GPU"
+value = 27000.0
+unit = "USD per GPU"
+qualifier = "exact"
+claimant = "A reseller"
+source_title = "Quote 1234"
+source_url = "https://example.com/quote/1234"
+published = "2025-03-04"
+quote = "H100 SXM, $27,000 per unit, delivery in May"
+notes = "List price, before discounts."
+verified = true
+checked_in = "The PDF quote."
+"#;
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(o)))
+}
+
+#[test]
+fn check_passes_on_the_builtin_set_with_every_relation_listed() {
+    let o = run(&["claims", "check"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}\n{}", stderr(&o));
+    assert!(out.contains("Claims: 110 checked, 0 problems."), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Relations:"))
+        .expect("relations line");
+    let n: usize = line["Relations: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n >= 25, "{line}");
+    assert!(line.ends_with(&format!("{n} hold, 0 fail.")), "{line}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("  ok   ")).count(), n);
+    for id in [
+        "deepseek-v3-stage-gpu-hours-add-up",
+        "deepseek-v3-total-cost-is-gpu-hours-times-price",
+        "deepseek-v3-stage-costs-add-up",
+        "deepseek-r1-gpu-hours-times-price-is-about-294k",
+        "llama-3-1-gpu-hours-add-up",
+        "nvidia-plus-broadcom-loss-about-800b",
+    ] {
+        assert!(
+            out.contains(&format!("ok   {id}: ")),
+            "{id} missing:\n{out}"
+        );
+    }
+    // Conflicts are reported, not failures.
+    assert!(
+        out.contains("[DISAGREE] What DeepSeek's hardware cost"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[DISAGREE] Nvidia's market value lost on 2025-01-27"),
+        "{out}"
+    );
+    assert!(out.contains("[ERRONEOUS: not compared]"), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("PASS: every claim is valid and every relation holds.")
+    );
+}
+
+#[test]
+fn check_as_json() {
+    let o = run(&["claims", "check", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["summary"]["claims"], 110);
+    assert_eq!(v["summary"]["relations_failed"], 0);
+    let relations = v["relations"].as_array().unwrap();
+    assert!(relations.iter().all(|r| r["holds"] == true));
+    let fleet = v["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "deepseek-fleet-cost")
+        .expect("fleet group");
+    assert_eq!(fleet["verdict"], "disagree");
+}
+
+#[test]
+fn list_json_returns_all_claims_with_sources() {
+    let o = run(&["claims", "list", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json(&o);
+    let claims = v.as_array().unwrap();
+    assert_eq!(claims.len(), 110);
+    let c = claims
+        .iter()
+        .find(|c| c["id"] == "deepseek-v3-total-training-cost-usd")
+        .unwrap();
+    assert_eq!(c["value"]["value"], 5_576_000.0);
+    assert_eq!(c["value"]["qualifier"], "exact");
+    assert_eq!(c["unit"], "USD");
+    assert_eq!(c["source"]["url"], "https://arxiv.org/abs/2412.19437");
+    assert_eq!(c["source"]["published"], "2024-12-27");
+    let erroneous: Vec<_> = claims
+        .iter()
+        .filter(|c| c["status"] == "erroneous")
+        .collect();
+    assert_eq!(erroneous.len(), 3);
+}
+
+#[test]
+fn list_filters_combine() {
+    let o = run(&[
+        "claims",
+        "list",
+        "--subject",
+        "llama 3.1",
+        "--tag",
+        "emissions",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = json(&o)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("llama-3-1-")), "{ids:?}");
+
+    let o = run(&[
+        "claims",
+        "list",
+        "--quantity",
+        "market value lost",
+        "--format",
+        "csv",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("id,subject,quantity,qualifier,value,"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 8, "{out}");
+    assert!(
+        rows.iter().all(|r| r.contains("market value lost")),
+        "{out}"
+    );
+
+    let o = run(&["claims", "list", "--subject", "DeepSeek-V3", "--usable"]);
+    let out = stdout(&o);
+    assert!(o.status.success());
+    assert!(out.contains("deepseek-v3-total-gpu-hours"), "{out}");
+    assert!(!out.contains("finansguncel-deepseek-v3-cost-typo"), "{out}");
+
+    let o = run(&["claims", "list", "--subject", "no such subject"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("No claim matches"));
+}
+
+#[test]
+fn list_rejects_an_unknown_tag() {
+    let o = run(&["claims", "list", "--tag", "finalrun"]);
+    assert_fails_with(&o, &["unknown tag `finalrun`", "final-run"]);
+}
+
+#[test]
+fn show_prints_the_whole_record() {
+    let o = run(&["claims", "show", "deepseek-v3-total-training-cost-usd"]);
+    // Long fields are wrapped: compare with whitespace collapsed.
+    let out = stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for needle in [
+        "5,576,000 USD",
+        "DeepSeek-V3 Technical Report (arXiv 2412.19437)",
+        "2024-12-27",
+        "https://arxiv.org/abs/2412.19437",
+        "our total training costs amount to only $5.576M.",
+        "deepseek-v3-total-cost-is-gpu-hours-times-price",
+        "builtin:data/deepseek-v3.toml:",
+    ] {
+        assert!(out.contains(needle), "{needle:?} missing:\n{out}");
+    }
+    let o = run(&["claims", "show", "hyperai-deepseek-r1-zero-gpu-count-648"]);
+    assert!(stdout(&o).contains("[ERRONEOUS]"));
+    let o = run(&[
+        "claims",
+        "show",
+        "deepseek-r1-training-cost",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    assert_eq!(v["claim"]["id"], "deepseek-r1-training-cost");
+    assert!(!v["relations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn show_an_unknown_id_suggests_close_ones() {
+    let o = run(&["claims", "show", "deepseek-v3-total-gpu-hour"]);
+    assert_fails_with(
+        &o,
+        &[
+            "unknown claim id `deepseek-v3-total-gpu-hour`",
+            "`deepseek-v3-total-gpu-hours`",
+        ],
+    );
+}
+
+#[test]
+fn export_writes_json_and_csv_files() {
+    let dir = temp_dir();
+    let csv = dir.path().join("claims.csv");
+    let o = run(&[
+        "claims",
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), 111);
+    assert!(text.contains("\"Claude 3.5 Sonnet\"") || text.contains(",Claude 3.5 Sonnet,"));
+
+    let o = run(&["claims", "export", "--format", "json"]);
+    assert_eq!(json(&o).as_array().unwrap().len(), 110);
+
+    let o = run(&["claims", "export"]);
+    assert_fails_with(&o, &["--format"]);
+}
+
+#[test]
+fn a_user_file_merges_into_every_command() {
+    let dir = temp_dir();
+    let file = write(dir.path(), "mine.toml", GOOD);
+    let f = file.to_str().unwrap();
+    let o = run(&["claims", "list", "--claims", f, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o).as_array().unwrap().len(), 111);
+    let o = run(&["claims", "show", "my-h100-quote", "--claims", f]);
+    assert!(stdout(&o).contains(&format!("{f}:2")), "{}", stdout(&o));
+    let o = run(&["claims", "check", "--claims", f]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Claims: 111 checked, 0 problems."));
+    let o = run(&["claims", "export", "--format", "csv", "--claims", f]);
+    assert_eq!(stdout(&o).lines().count(), 112);
+}
+
+#[test]
+fn a_user_relation_that_fails_fails_the_check() {
+    let dir = temp_dir();
+    let src = format!(
+        "{GOOD}\n[[relation]]\nid = \"my-quote-is-the-rj-price\"\ndescription = \"mine\"\nleft = \"my-h100-quote\"\nright = \"lambert-h100-market-price\"\ntolerance = 0.01\n"
+    );
+    let file = write(dir.path(), "mine.toml", &src);
+    let o = run(&["claims", "check", "--claims", file.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(!o.status.success(), "{out}");
+    assert_ne!(o.status.code(), Some(101));
+    assert!(
+        out.contains("FAIL my-quote-is-the-rj-price: 27,000 = 30,000"),
+        "{out}"
+    );
+    assert!(out.contains("1 fail."), "{out}");
+}
+
+/// Writes `src` as a user file, runs `claims check --claims FILE`, and checks the error names
+/// the file, the line, the claim id and the field.
+fn assert_bad_file(src: &str, line: usize, id: &str, field: &str, more: &[&str]) {
+    let dir = temp_dir();
+    let file = write(dir.path(), "bad-claims.toml", src);
+    let f = file.to_str().unwrap();
+    for cmd in ["check", "list"] {
+        let o = run(&["claims", cmd, "--claims", f]);
+        let located = format!("{f}:{line}:");
+        let field = format!("`{id}.{field}`");
+        let mut needles = vec![located.as_str(), field.as_str()];
+        needles.extend_from_slice(more);
+        assert_fails_with(&o, &needles);
+        assert!(o.stdout.is_empty(), "nothing is printed on stdout on error");
+    }
+}
+
+#[test]
+fn bad_file_toml_syntax_error() {
+    let src = GOOD.replace("value = 27000.0", "value = 27000.0.0");
+    assert_bad_file(&src, 6, "my-h100-quote", "value", &[]);
+    let src = GOOD.replace("[[claim]]", "[[claim]");
+    let dir = temp_dir();
+    let file = write(dir.path(), "broken.toml", &src);
+    let o = run(&["claims", "check", "--claims", file.to_str().unwrap()]);
+    assert_fails_with(&o, &[&format!("{}:2:", file.display())]);
+}
+
+#[test]
+fn bad_file_duplicate_id_with_the_builtin_set() {
+    let src = GOOD.replace("my-h100-quote", "deepseek-v3-total-gpu-hours");
+    assert_bad_file(
+        &src,
+        3,
+        "deepseek-v3-total-gpu-hours",
+        "id",
+        &["duplicate id", "builtin:data/deepseek-v3.toml:"],
+    );
+}
+
+#[test]
+fn bad_file_duplicate_id_within_the_file() {
+    let second = GOOD.replace("# my claims\n", "");
+    assert_bad_file(
+        &format!("{GOOD}\n{second}"),
+        19,
+        "my-h100-quote",
+        "id",
+        &["duplicate id"],
+    );
+}
+
+#[test]
+fn bad_file_bad_dates() {
+    assert_bad_file(
+        &GOOD.replace("2025-03-04", "2025-02-30"),
+        12,
+        "my-h100-quote",
+        "published",
+        &["does not exist"],
+    );
+    assert_bad_file(
+        &GOOD.replace("2025-03-04", "04/03/2025"),
+        12,
+        "my-h100-quote",
+        "published",
+        &["YYYY-MM-DD"],
+    );
+    assert_bad_file(
+        &GOOD.replace("2025-03-04", "2999-03-04"),
+        12,
+        "my-h100-quote",
+        "published",
+        &["after today"],
+    );
+}
+
+#[test]
+fn bad_file_unknown_unit() {
+    assert_bad_file(
+        &GOOD.replace("USD per GPU", "doubloons"),
+        7,
+        "my-h100-quote",
+        "unit",
+        &["unknown unit `doubloons`", "hint: known units"],
+    );
+}
+
+#[test]
+fn bad_file_range_low_above_high() {
+    let src = GOOD
+        .replace(
+            "qualifier = \"exact\"",
+            "qualifier = \"range\"\nvalue_high = 25000.0",
+        )
+        .replace("$27,000 per unit", "$25,000 to $27,000 per unit");
+    assert_bad_file(
+        &src,
+        9,
+        "my-h100-quote",
+        "value_high",
+        &["low 27000 > high 25000"],
+    );
+}
+
+#[test]
+fn bad_file_quote_lacking_its_number() {
+    assert_bad_file(
+        &GOOD.replace("$27,000 per unit", "$29,000 per unit"),
+        13,
+        "my-h100-quote",
+        "quote",
+        &["does not contain 27,000", "quote_lacks_number"],
+    );
+}
+
+#[test]
+fn bad_file_several_problems_are_all_listed() {
+    let second = GOOD
+        .replace("# my claims\n", "")
+        .replace("my-h100-quote", "my-other-quote")
+        .replace("USD per GPU", "bananas");
+    let src = format!("{}\n{second}", GOOD.replace("2025-03-04", "2025-13-01"));
+    let dir = temp_dir();
+    let file = write(dir.path(), "two.toml", &src);
+    let o = run(&["claims", "check", "--claims", file.to_str().unwrap()]);
+    assert_fails_with(
+        &o,
+        &[
+            "2 problems in claims files",
+            "`my-h100-quote.published`",
+            "`my-other-quote.unit`",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_claims_file_is_named() {
+    let o = run(&["claims", "list", "--claims", "/nonexistent/mine.toml"]);
+    assert_fails_with(&o, &["/nonexistent/mine.toml", "cannot read"]);
+}
