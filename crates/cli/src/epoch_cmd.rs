@@ -402,6 +402,21 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
             "acquired / training start".to_owned(),
             format!("{} / {}", opt(r.acquisition_date), opt(r.training_start)),
         ]);
+        if let (Some(p), Some(v)) = (r.cloud_price_per_chip_hour, &r.cloud_vendor) {
+            inputs.add_row(vec![
+                "cloud price".to_owned(),
+                format!(
+                    "${p:.4}/chip-hour 3-year equivalent ({v}, {}{})",
+                    r.cloud_price_type
+                        .as_deref()
+                        .unwrap_or("?")
+                        .trim_start_matches("Price per chip-hour (")
+                        .trim_end_matches(')'),
+                    r.cloud_price_date
+                        .map_or(String::new(), |d| format!(", quoted {d}"))
+                ),
+            ]);
+        }
         if let Ok(a) = &c.estimate.capex_energy {
             inputs.add_row(vec![
                 "depreciation".to_owned(),

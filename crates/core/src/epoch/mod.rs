@@ -20,6 +20,7 @@
 //!   model's raw fields into the formulas' inputs;
 //! - [`cloud`] (Method B), [`acquisition`] (Method C), [`inflation`] (section 4);
 //! - [`estimate`]: all three methods for one run, with the missing input when one is blocked;
+//! - [`ownership`]: central values and 90% intervals for one run, for the cost stack;
 //! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with.
 //!
 //! # Example: GPT-4 (EPOCH_METHOD.md section 7)
@@ -69,6 +70,7 @@ pub mod energy;
 pub mod estimate;
 pub mod hardware;
 pub mod inflation;
+pub mod ownership;
 pub mod prices;
 pub mod table;
 pub mod uncertainty;
