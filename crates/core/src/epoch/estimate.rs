@@ -589,4 +589,46 @@ mod tests {
         );
         assert!(e.real(Method::CapexEnergy).is_err());
     }
+
+    use proptest::prelude::*;
+
+    fn any_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            -1e30f64..1e30,
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(0.0),
+            Just(-1.0),
+        ]
+    }
+
+    proptest! {
+        /// Bad input never panics: every method gives a finite number or says what is missing.
+        #[test]
+        fn never_panics(h in any_f64(), q in any_f64(), p in any_f64(), t in any_f64(),
+                        c in any_f64(), f in any_f64(), d1 in -30_000i64..30_000,
+                        d2 in -30_000i64..30_000, d3 in -30_000i64..30_000,
+                        hw in "[A-Za-z0-9 ]{0,12}", v in 0usize..4) {
+            let i = RunInputs {
+                model: "m".into(),
+                hardware: hw,
+                organization: "o".into(),
+                publication_date: Some(Date::from_days_since_epoch(d1)),
+                chip_hours: Some(GpuHours(h)),
+                hardware_quantity: Some(Count(q)),
+                price_per_chip: Some(p),
+                acquisition_date: Some(Date::from_days_since_epoch(d2)),
+                training_start: Some(Date::from_days_since_epoch(d3)),
+                tdp: Some(Watts(t)),
+                cloud_price_per_chip_hour: Some(c),
+                base_model: None,
+                inflation_factor: Some(f),
+            };
+            let e = estimate(&i, &Settings::for_version(CodeVersion::ALL[v]));
+            for m in Method::ALL {
+                let _ = e.real(m);
+                let _ = e.nominal(m);
+            }
+        }
+    }
 }

@@ -358,4 +358,16 @@ mod tests {
         assert!(CostTable::parse("version,model\npaper_v9,x\n").is_err());
         assert!(CostTable::parse("").unwrap().rows().is_empty());
     }
+
+    proptest::proptest! {
+        /// Garbage never panics the parsers.
+        #[test]
+        fn parsers_never_panic(text in "[a-z0-9,\"\n\r -]{0,200}") {
+            let _ = CostTable::parse(&text);
+            let _ = super::super::prices::HardwarePrices::parse(&text);
+            let _ = super::super::chips::ChipTable::parse(&text);
+            let with_header = format!("{}\n{text}", COST_TABLE_CSV.lines().next().unwrap());
+            let _ = CostTable::parse(&with_header);
+        }
+    }
 }
