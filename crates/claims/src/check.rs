@@ -120,7 +120,11 @@ pub(crate) fn validate_claim(c: &Claim, today: PubDate) -> Vec<Problem> {
         ));
     }
     let found = matcher::contains_value(&c.quote, &c.value);
+    // An erroneous claim records what a source printed; when the source printed no number
+    // (a mistranslation), its notes say so, as the original format's notes do.
+    let excused = c.is_erroneous() && !c.notes.trim().is_empty();
     match (&c.quote_lacks_number, found) {
+        (None, false) if excused => {}
         (None, false) => {
             let what = match c.value.high() {
                 Some(h) => format!(

@@ -21,7 +21,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::claim::Origin;
-use crate::{Claim, ClaimSet};
+use crate::{BaseUnit, Claim, ClaimSet, Unit};
 
 /// An arithmetic expression over claim ids and numbers.
 ///
@@ -330,6 +330,16 @@ impl Relation {
             }
         }
         let value_of = |id: &str| set.get(id).map(|c| c.value.point());
+        let units = match (
+            additive_unit(&self.left, set),
+            additive_unit(&self.right, set),
+        ) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Err(e),
+            (Some(Ok(l)), Some(Ok(r))) if l != r => Err(format!(
+                "compares {l} with {r}: the two sides must be in the same unit"
+            )),
+            _ => Ok(()),
+        };
         let sides = self
             .left
             .eval(&value_of)
@@ -343,6 +353,7 @@ impl Relation {
                     erroneous[0].id
                 )),
             ),
+            Ok(_) if units.is_err() => (None, None, units.err()),
             Ok((l, r)) => (Some(l), Some(r), None),
             Err(e) => (None, None, Some(e)),
         };
@@ -364,6 +375,42 @@ impl Relation {
             holds,
             error,
         }
+    }
+}
+
+/// The unit of a claim with names erased (GPU models, the year of money, what a multiple is
+/// of), for checking that relations add and compare like with like.
+fn dimension(u: &Unit) -> Unit {
+    let base = match &u.base {
+        BaseUnit::Money { currency, .. } => BaseUnit::Money {
+            currency: *currency,
+            year: None,
+        },
+        BaseUnit::GpuHours { .. } => BaseUnit::GpuHours { gpu: None },
+        BaseUnit::Gpus { .. } => BaseUnit::Gpus { gpu: None },
+        BaseUnit::Factor { .. } => BaseUnit::Factor { of: None },
+        other => other.clone(),
+    };
+    Unit { base, per: u.per }
+}
+
+/// The unit of an expression made of claims, `+` and `-` (`None` when it has products,
+/// quotients or only numbers: no unit algebra is attempted), or an error naming the units
+/// of a sum that mixes them.
+fn additive_unit(e: &Expr, set: &ClaimSet) -> Option<Result<Unit, String>> {
+    match e {
+        Expr::Number(_) => None,
+        Expr::Claim(id) => set.get(id).map(|c| Ok(dimension(&c.unit))),
+        Expr::Neg(e) => additive_unit(e, set),
+        Expr::Binary(a, '+' | '-', b) => match (additive_unit(a, set), additive_unit(b, set)) {
+            (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err(e)),
+            (Some(Ok(x)), Some(Ok(y))) if x != y => {
+                Some(Err(format!("adds {x} and {y}: a sum must be in one unit")))
+            }
+            (Some(Ok(x)), _) | (None, Some(Ok(x))) => Some(Ok(x)),
+            (None, None) => None,
+        },
+        Expr::Binary(..) => None,
     }
 }
 

@@ -86,6 +86,47 @@ checked_in = "Copy of the article page."
 }
 
 #[test]
+fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
+    // The data files without the fields this crate added (status, tags, quote_lacks_number),
+    // with fresh ids: the format of shared/domain/claims.toml.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let mut set = ClaimSet::builtin().clone();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "relations.toml" || name == "conflicts.toml" {
+            continue;
+        }
+        let original: String = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| {
+                !l.starts_with("status = ")
+                    && !l.starts_with("tags = ")
+                    && !l.starts_with("quote_lacks_number = ")
+            })
+            .map(|l| l.replace("id = \"", "id = \"copy-") + "\n")
+            .collect();
+        set = set
+            .merge_str(&name, &original)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        n += 1;
+    }
+    assert!(n >= 9);
+    assert_eq!(set.len(), 220);
+    // Erroneous flags in the notes are read as the status.
+    for id in [
+        "copy-finansguncel-deepseek-v3-cost-typo",
+        "copy-finansguncel-claude-35-sonnet-cost",
+        "copy-hyperai-deepseek-r1-zero-gpu-count-648",
+    ] {
+        assert!(set.get(id).unwrap().is_erroneous(), "{id}");
+    }
+    assert_eq!(set.iter().filter(|c| c.is_erroneous()).count(), 6);
+}
+
+#[test]
 fn toml_syntax_error() {
     let src = GOOD.replace("value = 27000.0", "value = 27000.0.0");
     let p = one_problem(&src);

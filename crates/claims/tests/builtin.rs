@@ -295,3 +295,37 @@ fn citations_show_title_date_and_url() {
     assert_eq!(c.dollar_year(), Some(2024));
     assert!(c.citation().contains("https://arxiv.org/abs/2412.19437"));
 }
+
+#[test]
+fn a_relation_mixing_units_fails() {
+    let set = ClaimSet::builtin();
+    let mixed = Relation {
+        id: "mixed".into(),
+        description: String::new(),
+        left: Expr::parse("deepseek-v3-total-gpu-hours + deepseek-v3-total-training-cost-usd")
+            .unwrap(),
+        comparison: traincost_claims::Comparison::Eq,
+        right: Expr::parse("8364000").unwrap(),
+        tolerance: 0.0,
+        abs_tolerance: 0.0,
+        origin: set.relations()[0].origin.clone(),
+    };
+    let out = mixed.check(set);
+    assert!(!out.holds);
+    assert!(
+        out.error
+            .as_deref()
+            .unwrap()
+            .contains("adds GPU-hours and USD"),
+        "{:?}",
+        out.error
+    );
+    let compare = Relation {
+        left: Expr::parse("deepseek-v3-total-gpu-hours").unwrap(),
+        right: Expr::parse("deepseek-v3-total-training-cost-usd").unwrap(),
+        ..mixed
+    };
+    let out = compare.check(set);
+    assert!(!out.holds);
+    assert!(out.error.unwrap().contains("same unit"));
+}
