@@ -553,6 +553,9 @@ pub struct Quantity {
     pub dollar_year: Option<DollarYear>,
     /// Provenance.
     pub source: Source,
+    /// Claims an assumption is based on (wire: `claims`), e.g. the posting an assumed range is
+    /// anchored on. Empty for a `claim` source.
+    pub cites: Vec<String>,
 }
 
 impl Quantity {
@@ -563,6 +566,7 @@ impl Quantity {
             unit: unit.to_owned(),
             dollar_year: None,
             source: Source::Claim(claim.to_owned()),
+            cites: Vec::new(),
         }
     }
 
@@ -573,7 +577,16 @@ impl Quantity {
             unit: unit.to_owned(),
             dollar_year: None,
             source: Source::Assumption(reason.to_owned()),
+            cites: Vec::new(),
         }
+    }
+
+    /// An assumption informed by claims: the figure is not simply what the claims say (a
+    /// range around them, a conversion, a share), but rests on them.
+    pub fn assumption_citing(dist: Dist, unit: &str, reason: &str, claims: &[&str]) -> Quantity {
+        let mut q = Quantity::assumption(dist, unit, reason);
+        q.cites = claims.iter().map(|c| (*c).to_owned()).collect();
+        q
     }
 
     /// Sets the dollar year.
@@ -622,7 +635,7 @@ pub const DIST_KEYS: [&str; 7] = [
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Quantity",
-    description = "A number with its uncertainty, unit, dollar year and provenance: exactly one of value, uniform, triangular, pert, normal, lognormal, samples; exactly one of claim, assumption."
+    description = "A number with its uncertainty, unit, dollar year and provenance: exactly one of value, uniform, triangular, pert, normal, lognormal, samples; exactly one of claim, assumption (which may list the claims it rests on)."
 )]
 struct QuantityRepr {
     /// A point value.
@@ -654,9 +667,12 @@ struct QuantityRepr {
     /// Id of a claim in the claims crate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     claim: Option<String>,
-    /// One-line reason, when no claim backs the figure.
+    /// One-line reason, when no claim states the figure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     assumption: Option<String>,
+    /// With `assumption` only: ids of the claims the assumption is based on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    claims: Option<Vec<String>>,
 }
 
 impl TryFrom<QuantityRepr> for Quantity {
@@ -700,6 +716,12 @@ impl TryFrom<QuantityRepr> for Quantity {
                 }
             ));
         }
+        if r.claim.is_some() && r.claims.is_some() {
+            return Err(
+                "`claims` lists the claims an `assumption` rests on; with `claim`, leave it out"
+                    .into(),
+            );
+        }
         let source = match (r.claim, r.assumption) {
             (Some(c), None) => Source::Claim(c),
             (None, Some(a)) => Source::Assumption(a),
@@ -720,6 +742,7 @@ impl TryFrom<QuantityRepr> for Quantity {
             unit: r.unit,
             dollar_year: r.dollar_year,
             source,
+            cites: r.claims.unwrap_or_default(),
         })
     }
 }
@@ -743,6 +766,9 @@ impl From<Quantity> for QuantityRepr {
         match q.source {
             Source::Claim(c) => r.claim = Some(c),
             Source::Assumption(a) => r.assumption = Some(a),
+        }
+        if !q.cites.is_empty() {
+            r.claims = Some(q.cites);
         }
         r
     }

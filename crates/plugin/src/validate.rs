@@ -516,11 +516,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
     }
     match &q.source {
         Source::Claim(id) => {
-            let ok = !id.is_empty()
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-            if !ok {
+            if !is_claim_id(id) {
                 out.push(Problem::new(
                     format!("{path}.claim"),
                     format!("{id:?} is not a kebab-case claim id"),
@@ -536,6 +532,34 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             }
         }
     }
+    for (i, id) in q.cites.iter().enumerate() {
+        if !is_claim_id(id) {
+            out.push(Problem::new(
+                format!("{path}.claims[{i}]"),
+                format!("{id:?} is not a kebab-case claim id"),
+            ));
+        }
+    }
+}
+
+fn is_claim_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Every claim id a quantity cites (its `claim`, or the `claims` of its assumption), with the
+/// JSON path of each.
+pub fn claim_refs(path: &str, q: &Quantity) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Source::Claim(id) = &q.source {
+        out.push((format!("{path}.claim"), id.clone()));
+    }
+    for (i, id) in q.cites.iter().enumerate() {
+        out.push((format!("{path}.claims[{i}]"), id.clone()));
+    }
+    out
 }
 
 /// The queries a manifest invites: every query for every GPU (with every provider) or role

@@ -250,8 +250,12 @@ fn quote(r: &Row, c: Commitment, price: f64, converted_from: Option<Commitment>)
                 from.as_str(),
                 c.as_str()
             );
+            let cites: Vec<&str> = match r.source {
+                Src::Claim(id) => vec![id],
+                _ => Vec::new(),
+            };
             (
-                Quantity::assumption(Dist::Point(price), "USD/GPU-hour", &why),
+                Quantity::assumption_citing(Dist::Point(price), "USD/GPU-hour", &why, &cites),
                 format!("{}; converted from {}", r.note, from.as_str()),
             )
         }

@@ -27,14 +27,19 @@ struct Spec {
 
 #[derive(Clone, Copy)]
 enum Src {
+    /// The figure is what the claim states.
     Claim(&'static str),
+    /// A labelled assumption.
     Assume(&'static str),
+    /// An assumption derived from a claim (a share, a conversion).
+    Derived(&'static str, &'static str),
 }
 
 fn q(dist: Dist, unit: &str, src: Src) -> Quantity {
     match src {
         Src::Claim(id) => Quantity::claim(dist, unit, id),
         Src::Assume(why) => Quantity::assumption(dist, unit, why),
+        Src::Derived(why, claim) => Quantity::assumption_citing(dist, unit, why, &[claim]),
     }
 }
 
@@ -210,7 +215,10 @@ const PRICES: &[Price] = &[
             mode: 36_000.0,
             max: 40_000.0,
         },
-        source: Src::Claim("reuters-h800-server-price"),
+        source: Src::Derived(
+            "8-GPU H800 server at about 2,000,000 CNY at launch, / 8 = 250,000 CNY per GPU, at an assumed 6.25-7.5 CNY/USD",
+            "reuters-h800-server-price",
+        ),
         note: "server share: 8-GPU H800 server about 2,000,000 CNY at launch / 8 = 250,000 CNY, at 6.25-7.5 CNY/USD (assumed range)",
     },
     Price {

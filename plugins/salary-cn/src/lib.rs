@@ -26,6 +26,8 @@ struct Role {
     monthly: [f64; 2],
     /// Assumption label of the range.
     source: &'static str,
+    /// Claims the range is anchored on.
+    cites: &'static [&'static str],
 }
 
 const ROLES: &[Role] = &[
@@ -33,36 +35,46 @@ const ROLES: &[Role] = &[
         id: "researcher",
         monthly: [50_000.0, 110_000.0],
         source: "90% range of researcher monthly pay at a top Chinese lab; top end = DeepSeek's highest posted 110k CNY/month (claim qbitai-deepseek-job-posting-max-salary)",
+        cites: &["qbitai-deepseek-job-posting-max-salary"],
     },
     Role {
         id: "senior-researcher",
         monthly: [80_000.0, 160_000.0],
         source: "90% range for senior researchers, above the highest public DeepSeek posting (110k CNY/month); SemiAnalysis reports offers over $1.3M/yr (claim semianalysis-deepseek-salary)",
+        cites: &[
+            "qbitai-deepseek-job-posting-max-salary",
+            "semianalysis-deepseek-salary",
+        ],
     },
     Role {
         id: "research-engineer",
         monthly: [40_000.0, 90_000.0],
         source: "90% range of research-engineer monthly pay; top end = DeepSeek core-systems engineer posting 90k CNY/month (claim qbitai-deepseek-core-engineer-salary)",
+        cites: &["qbitai-deepseek-core-engineer-salary"],
     },
     Role {
         id: "engineer",
         monthly: [30_000.0, 90_000.0],
         source: "90% range of engineer monthly pay; top end = DeepSeek core-systems engineer posting 90k CNY/month (claim qbitai-deepseek-core-engineer-salary)",
+        cites: &["qbitai-deepseek-core-engineer-salary"],
     },
     Role {
         id: "lead",
         monthly: [100_000.0, 250_000.0],
         source: "90% range for team leads: 1-2.5x the highest public posting (110k CNY/month); no public figure",
+        cites: &["qbitai-deepseek-job-posting-max-salary"],
     },
     Role {
         id: "intern",
         monthly: [8_000.0, 20_000.0],
         source: "90% range for research interns; QbitAI reports DeepSeek interns earn over 10k CNY/month (headline, not a claim yet)",
+        cites: &[],
     },
     Role {
         id: "operations",
         monthly: [15_000.0, 40_000.0],
         source: "90% range for operations, data and support staff in Hangzhou/Beijing tech firms; no public figure",
+        cites: &[],
     },
 ];
 
@@ -131,13 +143,14 @@ impl SalaryModel for SalaryCn {
             mu_m + MONTHS.ln() + mu_o - fx.ln(),
             (s_m * s_m + s_o * s_o).sqrt(),
         );
-        let monthly = Quantity::assumption(
+        let monthly = Quantity::assumption_citing(
             Dist::Lognormal {
                 p5: r.monthly[0],
                 p95: r.monthly[1],
             },
             "CNY/month",
             r.source,
+            r.cites,
         )
         .in_dollars_of(year);
         let why_annual = "monthly pay (90% range) x 14 months";

@@ -30,10 +30,10 @@ use std::sync::Mutex;
 use traincost_plugin::client::CallError;
 use traincost_plugin::ffi::{Declared, Plugin};
 use traincost_plugin::payload::{
-    Commitment, Compensation, GpuSpec, Kind, Manifest, PurchasePrices, Query, QueryResult,
-    RentalPrices, Response, Source,
+    Commitment, Compensation, Dist, DollarYear, GpuSpec, Kind, Manifest, PurchasePrices, Quantity,
+    Query, QueryResult, RentalPrices, Response, Source,
 };
-use traincost_plugin::validate::{Problem, quantities};
+use traincost_plugin::validate::{Problem, claim_refs, quantities};
 
 use crate::diagnostic::Diagnostic;
 
@@ -233,17 +233,18 @@ fn check_claims(response: &Response) -> Vec<Problem> {
     let claims = traincost_claims::ClaimSet::builtin();
     let mut out = Vec::new();
     for (path, q) in quantities(&response.result) {
-        if let Source::Claim(id) = &q.source
-            && claims.get(id).is_none()
-        {
-            let suggest = claims.suggest(id);
+        for (at, id) in claim_refs(&path, q) {
+            if claims.get(&id).is_some() {
+                continue;
+            }
+            let suggest = claims.suggest(&id);
             let hint = if suggest.is_empty() {
                 "see `traincost claims list`".to_owned()
             } else {
                 format!("did you mean {}?", suggest.join(", "))
             };
             out.push(Problem {
-                path: format!("{path}.claim"),
+                path: at,
                 message: format!("unknown claim id {id:?} ({hint})"),
             });
         }
@@ -555,6 +556,48 @@ impl<'a> SalaryPlugin<'a> {
     }
 }
 
+/// A plugin quantity in the scenario form `estimate` reads (same keys; `dollar_year` becomes
+/// `dollars`), so a plugin's figure can stand where a scenario would write one.
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+pub(crate) fn to_core_quantity(q: &Quantity) -> traincost_core::scenario::QuantityTable {
+    let mut t = traincost_core::scenario::QuantityTable {
+        unit: Some(q.unit.clone()),
+        dollars: q.dollar_year.as_ref().map(|d| match d {
+            DollarYear::Year(y) => y.to_string(),
+            DollarYear::Month(m) => m.clone(),
+        }),
+        ..Default::default()
+    };
+    match &q.dist {
+        Dist::Point(v) => t.value = Some(*v),
+        Dist::Uniform { lo, hi } => t.uniform = Some([*lo, *hi]),
+        Dist::Triangular { min, mode, max } => t.triangular = Some([*min, *mode, *max]),
+        Dist::Pert { min, mode, max } => t.pert = Some([*min, *mode, *max]),
+        Dist::Normal { mean, sd } => t.normal = Some([*mean, *sd]),
+        Dist::Lognormal { p5, p95 } => t.lognormal = Some([*p5, *p95]),
+        Dist::Samples(s) => t.samples = Some(s.clone()),
+    }
+    match &q.source {
+        Source::Claim(id) => t.claim = Some(id.clone()),
+        Source::Assumption(a) => t.assumption = Some(a.clone()),
+    }
+    if !q.cites.is_empty() {
+        t.claims = Some(q.cites.clone());
+    }
+    t
+}
+
+/// The provenance of a plugin quantity, in core's terms.
+#[allow(dead_code, reason = "API for `traincost estimate`")]
+pub(crate) fn provenance(q: &Quantity) -> traincost_core::provenance::Provenance {
+    use traincost_core::provenance::Provenance;
+    match &q.source {
+        Source::Claim(id) => Provenance::claim(id.clone()),
+        Source::Assumption(a) if q.cites.is_empty() => Provenance::assumption(a.clone()),
+        Source::Assumption(a) => Provenance::assumption_citing(a.clone(), q.cites.clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,6 +614,26 @@ mod tests {
         assert!(
             err.to_string().contains("did you mean nvidia-pricing"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn quantities_convert_to_core_with_provenance() {
+        let q = Quantity::assumption_citing(
+            Dist::Lognormal { p5: 1.0, p95: 2.0 },
+            "CNY/month",
+            "a range around a posting",
+            &["qbitai-deepseek-job-posting-max-salary"],
+        )
+        .in_dollars_of(2025);
+        let t = to_core_quantity(&q);
+        assert_eq!(t.lognormal, Some([1.0, 2.0]));
+        assert_eq!(t.dollars.as_deref(), Some("2025"));
+        assert_eq!(t.claims.as_deref().map(<[String]>::len), Some(1));
+        let p = provenance(&q);
+        assert_eq!(
+            p.describe(),
+            "assumption: a range around a posting (see qbitai-deepseek-job-posting-max-salary)"
         );
     }
 
