@@ -21,6 +21,7 @@
 //! - [`cloud`] (Method B), [`acquisition`] (Method C), [`inflation`] (section 4);
 //! - [`estimate`]: all three methods for one run, with the missing input when one is blocked;
 //! - [`ownership`]: central values and 90% intervals for one run, for the cost stack;
+//! - [`raw`]: the whole pipeline from a model's raw fields (for models not in Epoch's table);
 //! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with.
 //!
 //! # Example: GPT-4 (EPOCH_METHOD.md section 7)
@@ -72,6 +73,7 @@ pub mod hardware;
 pub mod inflation;
 pub mod ownership;
 pub mod prices;
+pub mod raw;
 pub mod table;
 pub mod uncertainty;
 pub mod version;

@@ -268,6 +268,9 @@ pub enum SelectionError {
     /// The chip's release date is unknown.
     #[error("the release date of `{0}` is unknown (the chip table has none)")]
     NoReleaseDate(String),
+    /// The publication date is unknown (training start counts back from it).
+    #[error("the publication date is unknown")]
+    NoPublicationDate,
 }
 
 /// Epoch's purchase price for `hardware` under `settings`.
