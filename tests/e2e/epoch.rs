@@ -190,3 +190,24 @@ fn other_dollars_are_labelled_and_not_compared() {
     assert!(out.contains("real costs in 2025-06 USD"), "{out}");
     assert!(out.contains("no error is computed"), "{out}");
 }
+
+#[test]
+fn all_filtered_by_version_as_markdown() {
+    let o = run(&[
+        "epoch",
+        "--all",
+        "--code-version",
+        "update_2025_06",
+        "--format",
+        "markdown",
+    ]);
+    assert!(o.status.success(), "{}", crate::util::stderr(&o));
+    let out = stdout(&o);
+    let rows = out
+        .lines()
+        .filter(|l| l.starts_with("| update_2025_06"))
+        .count();
+    assert_eq!(rows, 61, "{out}");
+    assert!(!out.contains("paper_v1"), "{out}");
+    assert!(out.contains("Llama 3.1-405B"), "{out}");
+}

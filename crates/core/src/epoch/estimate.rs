@@ -289,7 +289,7 @@ impl Estimate {
         Ok(nominal * factor)
     }
 
-    /// The first reason Method A is blocked, if any (convenience for reports).
+    /// Why `method` gives no number, if it gives none (convenience for reports).
     pub fn blocked(&self, method: Method) -> Option<Blocked> {
         self.real(method).err()
     }
