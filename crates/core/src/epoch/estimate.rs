@@ -5,7 +5,7 @@
 //! chip including server, acquisition date, training start, TDP, organization, publication date,
 //! hardware quantity, cloud price) and returns Method A's components, Method B and Method C,
 //! nominal and in the target month's dollars. Inputs can come from the reference table
-//! ([`super::table::CostTable::inputs`]) or be derived with [`super::prices`] and
+//! ([`super::table::CostRow::inputs`]) or be derived with [`super::prices`] and
 //! [`super::chip_hours`].
 
 use std::fmt;

@@ -16,7 +16,7 @@
 //!
 //! Modules:
 //! - [`version`]: what differs between Epoch's code versions ([`Settings`]);
-//! - [`chip_hours`], [`hardware`], [`chips`], [`prices`], [`energy`]: the rules that turn a
+//! - [`chip_hours`], [`hardware`], [`chips`], [`prices`], [`energy`](mod@energy): the rules that turn a
 //!   model's raw fields into the formulas' inputs;
 //! - [`cloud`] (Method B), [`acquisition`] (Method C), [`inflation`] (section 4);
 //! - [`estimate`]: all three methods for one run, with the missing input when one is blocked;
