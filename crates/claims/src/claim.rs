@@ -375,7 +375,7 @@ pub struct Claim {
     /// Where the claim was read.
     pub origin: Origin,
     #[serde(skip)]
-    pub(crate) field_lines: Vec<(&'static str, usize)>,
+    pub(crate) field_lines: Vec<(&'static str, (usize, usize))>,
 }
 
 impl Claim {
@@ -425,7 +425,15 @@ impl Claim {
         self.field_lines
             .iter()
             .find(|(f, _)| *f == field)
-            .map_or(self.origin.line, |&(_, l)| l)
+            .map_or(self.origin.line, |&(_, (l, _))| l)
+    }
+
+    /// The column of `field` in the claim's file, if recorded.
+    pub fn column_of(&self, field: &str) -> Option<usize> {
+        self.field_lines
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|&(_, (_, c))| c)
     }
 
     /// One line for citations: `claimant, "title" (date), URL`.

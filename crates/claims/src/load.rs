@@ -64,10 +64,12 @@ impl Problem {
 
     /// A problem about `claim`'s `field`, located at that field's line.
     pub(crate) fn about(claim: &Claim, field: &str, message: impl Into<String>) -> Problem {
-        Problem::new(&claim.origin.file, message)
+        let mut p = Problem::new(&claim.origin.file, message)
             .at(claim.line_of(field))
             .id(&claim.id)
-            .field(field)
+            .field(field);
+        p.column = claim.column_of(field);
+        p
     }
 }
 
@@ -267,7 +269,10 @@ fn toml_problem(file: &str, src: &str, err: &toml::de::Error) -> Problem {
             .map(str::to_string);
         p.field = named.or_else(|| key_on_line(src, span.start));
     }
-    if message.contains("unknown field") {
+    if p.field.as_deref() == Some("published") && message.contains("invalid type: map") {
+        p.message = "a TOML date is not accepted here: write the date as a string".into();
+        p.hint = Some("published = \"2025-01-27\", or \"2025-01\" when the day is unknown".into());
+    } else if message.contains("unknown field") {
         p.hint = Some(
             "claims files accept the fields listed in docs/CLAIMS.md; check the spelling".into(),
         );
@@ -294,11 +299,11 @@ fn convert_claim(
     let table_line = line(src, raw.span().start);
     let raw = raw.into_inner();
     let id = raw.id.get_ref().clone();
-    fn span_line<T>(src: &str, s: &Spanned<T>) -> usize {
-        line(src, s.span().start)
+    fn span_line<T>(src: &str, s: &Spanned<T>) -> (usize, usize) {
+        line_col(src, s.span().start)
     }
     let ln = |s: &Spanned<String>| span_line(src, s);
-    let mut field_lines: Vec<(&'static str, usize)> = vec![
+    let mut field_lines: Vec<(&'static str, (usize, usize))> = vec![
         ("id", ln(&raw.id)),
         ("subject", ln(&raw.subject)),
         ("quantity", ln(&raw.quantity)),
@@ -329,10 +334,14 @@ fn convert_claim(
         field_lines
             .iter()
             .find(|(f, _)| *f == field)
-            .map_or(table_line, |&(_, l)| l)
+            .map_or((table_line, None), |&(_, (l, c))| (l, Some(c)))
     };
-    let problem =
-        |field: &str, msg: String| Problem::new(file, msg).at(at(field)).id(&id).field(field);
+    let problem = |field: &str, msg: String| {
+        let (line, column) = at(field);
+        let mut p = Problem::new(file, msg).at(line).id(&id).field(field);
+        p.column = column;
+        p
+    };
     let before = problems.len();
 
     let value = match Value::from_parts(
