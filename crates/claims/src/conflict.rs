@@ -174,3 +174,147 @@ pub(crate) fn groups(set: &ClaimSet) -> Vec<ConflictGroup<'_>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A set of claims of one subject and quantity: (id, value, qualifier, high, unit, status).
+    fn set(claims: &[(&str, f64, &str, Option<f64>, &str, &str)]) -> ClaimSet {
+        let mut src = String::new();
+        for (id, v, q, high, unit, status) in claims {
+            let high_line = high.map_or(String::new(), |h| format!("value_high = {h:?}\n"));
+            let quote = match high {
+                Some(h) => format!("between {v} and {h}"),
+                None => format!("it was {v}"),
+            };
+            src.push_str(&format!(
+                "[[claim]]\nid = \"{id}\"\nsubject = \"S\"\nquantity = \"Q\"\nvalue = {v:?}\n{high_line}unit = \"{unit}\"\nqualifier = \"{q}\"\nclaimant = \"C\"\nsource_title = \"T\"\nsource_url = \"https://example.com/\"\npublished = \"2024-01\"\nquote = \"{quote}\"\nnotes = \"n\"\nstatus = \"{status}\"\n\n"
+            ));
+        }
+        ClaimSet::parse_str("t.toml", &src).unwrap()
+    }
+
+    fn verdict(claims: &[(&str, f64, &str, Option<f64>, &str, &str)]) -> Verdict {
+        let s = set(claims);
+        let groups = groups(&s);
+        assert_eq!(groups.len(), 1, "one automatic group");
+        assert!(!groups[0].declared);
+        groups[0].verdict
+    }
+
+    #[test]
+    fn exact_values_must_match() {
+        assert_eq!(
+            verdict(&[
+                ("a", 589.0, "exact", None, "USD", "verified"),
+                ("b", 596.0, "exact", None, "USD", "verified")
+            ]),
+            Verdict::Disagree
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 589.0, "exact", None, "USD", "verified"),
+                ("b", 589.0, "exact", None, "USD", "verified")
+            ]),
+            Verdict::Agree
+        );
+    }
+
+    #[test]
+    fn about_values_get_the_tolerance() {
+        // Default 5%: 600 +/- 30 contains 589.
+        assert_eq!(
+            verdict(&[
+                ("a", 589.0, "exact", None, "USD", "verified"),
+                ("b", 600.0, "about", None, "USD", "verified")
+            ]),
+            Verdict::Agree
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 500.0, "exact", None, "USD", "verified"),
+                ("b", 600.0, "about", None, "USD", "verified")
+            ]),
+            Verdict::Disagree
+        );
+    }
+
+    #[test]
+    fn bounds_and_ranges() {
+        assert_eq!(
+            verdict(&[
+                ("a", 500.0, "at least", None, "USD", "verified"),
+                ("b", 1600.0, "about", None, "USD", "verified")
+            ]),
+            Verdict::Agree
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 500.0, "at most", None, "USD", "verified"),
+                ("b", 1600.0, "about", None, "USD", "verified")
+            ]),
+            Verdict::Disagree
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 10.0, "range", Some(100.0), "USD", "verified"),
+                ("b", 78.0, "exact", None, "USD", "verified")
+            ]),
+            Verdict::Agree
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 10.0, "range", Some(20.0), "USD", "verified"),
+                ("b", 30.0, "range", Some(40.0), "USD", "verified")
+            ]),
+            Verdict::Disagree
+        );
+    }
+
+    #[test]
+    fn different_units_and_erroneous_claims_are_not_compared() {
+        assert_eq!(
+            verdict(&[
+                ("a", 1.3, "at least", None, "USD", "verified"),
+                ("b", 1.0, "at most", None, "CNY", "verified")
+            ]),
+            Verdict::NotComparable
+        );
+        assert_eq!(
+            verdict(&[
+                ("a", 512.0, "exact", None, "GPUs", "verified"),
+                ("b", 648.0, "exact", None, "GPUs", "erroneous")
+            ]),
+            Verdict::NotComparable
+        );
+        let s = set(&[
+            ("a", 512.0, "exact", None, "GPUs", "verified"),
+            ("b", 648.0, "exact", None, "GPUs", "erroneous"),
+            ("c", 512.0, "about", None, "GPUs", "disputed"),
+        ]);
+        let g = &groups(&s)[0];
+        assert_eq!(g.verdict, Verdict::Agree);
+        assert_eq!(g.members.len(), 3);
+        assert_eq!(g.by_unit.len(), 1);
+    }
+
+    #[test]
+    fn declared_groups_cover_automatic_ones() {
+        let mut s = set(&[
+            ("a", 1.0, "exact", None, "USD", "verified"),
+            ("b", 2.0, "exact", None, "USD", "verified"),
+        ]);
+        s = s
+            .merge_str(
+                "g.toml",
+                "[[conflict]]\nid = \"g\"\ntitle = \"t\"\nclaims = [\"a\", \"b\"]\n",
+            )
+            .unwrap();
+        let gs = groups(&s);
+        assert_eq!(gs.len(), 1);
+        assert!(gs[0].declared);
+        assert_eq!(gs[0].id, "g");
+        assert_eq!(gs[0].tolerance, ConflictDecl::DEFAULT_TOLERANCE);
+    }
+}

@@ -651,6 +651,27 @@ mod tests {
         }
 
         #[test]
+        fn number_words_are_always_found(n in 0usize..21, scale in 0usize..5) {
+            const WORDS: [&str; 21] = [
+                "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                "eighteen", "nineteen", "twenty",
+            ];
+            let (word, factor) = [("", 1.0), (" thousand", 1e3), (" million", 1e6), (" billion", 1e9), (" trillion", 1e12)][scale];
+            let text = format!("in less than {}{word} months", WORDS[n]);
+            prop_assert!(contains_number(&text, n as f64 * factor), "{text:?}");
+        }
+
+        #[test]
+        fn products_and_tens_of_idioms_are_always_found(a in 1u64..1000, b in 1u64..30, k in 0usize..3) {
+            let (suffix, scale) = [("k", 1e3), ("M", 1e6), ("B", 1e9)][k];
+            let text = format!("up to {a}{suffix}×{b} a year");
+            prop_assert!(contains_number(&text, a as f64 * scale * b as f64), "{text:?}");
+            let tens = format!("cost ${a}{suffix}'s to train");
+            prop_assert!(contains_range(&tens, a as f64 * scale, a as f64 * scale * 10.0), "{tens:?}");
+        }
+
+        #[test]
         fn never_panics_and_spans_are_char_boundaries(text in "\\PC{0,60}") {
             for m in mentions(&text) {
                 prop_assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
