@@ -179,8 +179,11 @@ pub(crate) fn groups(set: &ClaimSet) -> Vec<ConflictGroup<'_>> {
 mod tests {
     use super::*;
 
-    /// A set of claims of one subject and quantity: (id, value, qualifier, high, unit, status).
-    fn set(claims: &[(&str, f64, &str, Option<f64>, &str, &str)]) -> ClaimSet {
+    /// (id, value, qualifier, high, unit, status).
+    type Row<'a> = (&'a str, f64, &'a str, Option<f64>, &'a str, &'a str);
+
+    /// A set of claims of one subject and quantity.
+    fn set(claims: &[Row<'_>]) -> ClaimSet {
         let mut src = String::new();
         for (id, v, q, high, unit, status) in claims {
             let high_line = high.map_or(String::new(), |h| format!("value_high = {h:?}\n"));
@@ -195,7 +198,7 @@ mod tests {
         ClaimSet::parse_str("t.toml", &src).unwrap()
     }
 
-    fn verdict(claims: &[(&str, f64, &str, Option<f64>, &str, &str)]) -> Verdict {
+    fn verdict(claims: &[Row<'_>]) -> Verdict {
         let s = set(claims);
         let groups = groups(&s);
         assert_eq!(groups.len(), 1, "one automatic group");
