@@ -84,7 +84,9 @@ struct ListArgs {
     /// Only claims whose quantity contains this text (case-insensitive).
     #[arg(long)]
     quantity: Option<String>,
-    /// Only claims with this scope tag; repeatable (all required).
+    /// Only claims with this scope tag; repeatable (all required). Tags: final-run,
+    /// development, staff, fleet, capex, opex, market, price, model, emissions, trend,
+    /// restatement.
     #[arg(long = "tag", value_parser = parse_tag, value_name = "TAG")]
     tags: Vec<Tag>,
     /// Only claims whose source title, URL or claimant contains this text.
@@ -303,6 +305,20 @@ mod tests {
         let shown = d.to_string();
         assert!(shown.starts_with("mine.toml:3:"), "{shown}");
         assert!(shown.contains("`x.value`"), "{shown}");
+    }
+
+    #[test]
+    fn the_tag_help_lists_every_tag() {
+        use clap::CommandFactory as _;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            list: ListArgs,
+        }
+        let help = Cli::command().render_long_help().to_string();
+        for t in Tag::ALL {
+            assert!(help.contains(t.as_str()), "{t} missing from --tag help");
+        }
     }
 
     #[test]
