@@ -368,6 +368,8 @@ pub struct Claim {
     pub notes: String,
     /// Verified, erroneous, disputed or unverified.
     pub status: Status,
+    /// The `verified` field as recorded: was the quote read verbatim in a copy of the source?
+    pub verified: Option<bool>,
     /// Scope tags.
     pub tags: Vec<Tag>,
     /// Why the quote cannot contain the number, when it legitimately cannot.

@@ -465,6 +465,7 @@ fn convert_claim(
         quote: raw.quote.into_inner(),
         notes,
         status: status?,
+        verified: raw.verified.as_ref().map(|v| *v.get_ref()),
         tags,
         quote_lacks_number: raw
             .quote_lacks_number

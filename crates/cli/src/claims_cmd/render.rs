@@ -130,7 +130,7 @@ fn csv_field(s: &str) -> String {
 /// CSV, one claim per row.
 pub(super) fn claims_csv(claims: &[&Claim]) -> String {
     let mut out = String::from(
-        "id,subject,quantity,qualifier,value,value_high,unit,dollar_year,claimant,source_title,source_url,published,status,tags,quote,notes,quote_lacks_number,defined_at\n",
+        "id,subject,quantity,qualifier,value,value_high,unit,dollar_year,claimant,source_title,source_url,published,status,tags,quote,notes,quote_lacks_number,verified,checked_in,defined_at\n",
     );
     for c in claims {
         let tags: Vec<&str> = c.tags.iter().map(|t| t.as_str()).collect();
@@ -152,6 +152,8 @@ pub(super) fn claims_csv(claims: &[&Claim]) -> String {
             c.quote.clone(),
             c.notes.clone(),
             c.quote_lacks_number.clone().unwrap_or_default(),
+            c.verified.map(|v| v.to_string()).unwrap_or_default(),
+            c.source.checked_in.clone().unwrap_or_default(),
             c.origin.to_string(),
         ];
         let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
