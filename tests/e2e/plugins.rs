@@ -655,3 +655,69 @@ fn xtask_new_plugin_scaffolds_a_working_plugin() {
         assert!(stdout(&o).contains(", 0 problems"), "{}", stdout(&o));
     }
 }
+
+/// The known limit, and its answer: a plugin that aborts or segfaults kills an in-process
+/// host; with `--isolate-plugins` it kills only its child process, and the host reports it
+/// and carries on.
+#[cfg(unix)]
+#[test]
+fn crashes_kill_in_process_hosts_but_not_isolated_ones() {
+    use std::os::unix::process::ExitStatusExt;
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let abort = bad_c(dir.path(), "ABORT");
+    let segv = bad_c(dir.path(), "SEGV");
+    // In-process: the host dies with the plugin (documented in docs/PLUGINS.md).
+    let o = check(cfg.path(), &[&abort]);
+    assert_eq!(o.status.signal(), Some(6), "{}", stderr(&o));
+    // Isolated: reported by name, the next plugin still runs.
+    let good = lib("nvidia-pricing");
+    let o = run(tc(cfg.path())
+        .args(["plugins", "check", "--isolate-plugins"])
+        .arg(&abort)
+        .arg(&segv)
+        .arg(&good));
+    assert_reported(
+        &o,
+        &[
+            "plugin `c-bad`: the isolated plugin process was killed by signal 6 (SIGABRT)",
+            "was killed by signal 11 (SIGSEGV)",
+            "traincost itself is unaffected",
+        ],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("nvidia-pricing 0.1.0"), "{out}");
+    assert!(
+        out.contains("(isolated: running in a child process)"),
+        "{out}"
+    );
+    assert!(out.contains("12 queries, 0 problems"), "{out}");
+}
+
+#[test]
+fn isolated_and_in_process_answers_are_identical() {
+    let cfg = temp_dir();
+    let path = lib("cloud-rental");
+    let target = path.to_str().unwrap();
+    let a = check_json(cfg.path(), target);
+    let o = run(tc(cfg.path()).args([
+        "plugins",
+        "check",
+        "--isolate-plugins",
+        "--format",
+        "json",
+        target,
+    ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let b: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(a[0]["results"], b[0]["results"]);
+    assert_eq!(a[0]["origin"], b[0]["origin"]);
+    // Load errors are the same, reported through the child.
+    let o = run(tc(cfg.path()).args([
+        "plugins",
+        "check",
+        "--isolate-plugins",
+        "/nonexistent/libx.so",
+    ]));
+    assert_reported(&o, &["plugin library not found"]);
+}

@@ -10,7 +10,9 @@ use traincost_plugin::validate::exercise_queries;
 
 use crate::diagnostic::Diagnostic;
 use crate::output::emit;
-use crate::plugin_host::{LoadedPlugin, Origin, PluginRegistry, load_library};
+use crate::plugin_host::{
+    LoadedPlugin, Origin, PluginArgs, PluginRegistry, load_library, load_library_isolated,
+};
 
 /// Arguments of `traincost plugins`.
 #[derive(Debug, clap::Args)]
@@ -28,16 +30,12 @@ enum PluginsCommand {
     /// Load plugin libraries (or name built-ins), exercise every query they offer, report
     /// every problem. Exits 1 if any.
     Check(CheckArgs),
-}
-
-/// Where to load plugins from, besides the built-ins, `TRAINCOST_PLUGIN_PATH` and the user's
-/// plugins directory.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub(crate) struct PluginPaths {
-    /// Load a plugin library (repeatable). Plugins never load from the current directory
-    /// implicitly.
-    #[arg(long = "plugin", value_name = "PATH")]
-    pub(crate) plugins: Vec<PathBuf>,
+    /// Serve one plugin library on stdin/stdout (the child side of --isolate-plugins).
+    #[command(hide = true)]
+    Serve {
+        /// The library.
+        path: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -52,7 +50,7 @@ enum Format {
 #[derive(Debug, clap::Args)]
 struct ListArgs {
     #[command(flatten)]
-    paths: PluginPaths,
+    plugins: PluginArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -63,7 +61,7 @@ struct InfoArgs {
     /// Plugin name, e.g. `nvidia-pricing`.
     name: String,
     #[command(flatten)]
-    paths: PluginPaths,
+    plugins: PluginArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -80,6 +78,10 @@ struct CheckArgs {
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Run each library in a child process: a plugin that aborts or segfaults is reported
+    /// instead of taking traincost down.
+    #[arg(long, env = "TRAINCOST_ISOLATE_PLUGINS")]
+    isolate_plugins: bool,
 }
 
 pub(crate) fn run(args: PluginsArgs) -> anyhow::Result<ExitCode> {
@@ -87,6 +89,7 @@ pub(crate) fn run(args: PluginsArgs) -> anyhow::Result<ExitCode> {
         PluginsCommand::List(a) => list(a),
         PluginsCommand::Info(a) => info(a),
         PluginsCommand::Check(a) => check(a),
+        PluginsCommand::Serve { path } => crate::plugin_host::serve(&path),
     }
 }
 
@@ -124,7 +127,7 @@ fn offers(p: &LoadedPlugin) -> String {
 }
 
 fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
-    let (reg, problems) = PluginRegistry::discover(&args.paths.plugins);
+    let (reg, problems) = PluginRegistry::from_args(&args.plugins);
     let text = match args.format {
         Format::Json => {
             let items: Vec<serde_json::Value> = reg
@@ -170,7 +173,7 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn info(args: InfoArgs) -> anyhow::Result<ExitCode> {
-    let (reg, problems) = PluginRegistry::discover(&args.paths.plugins);
+    let (reg, problems) = PluginRegistry::from_args(&args.plugins);
     report_problems(&problems);
     let p = reg.get(&args.name)?;
     let m = p.manifest();
@@ -322,7 +325,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut loaded_libs: Vec<LoadedPlugin> = Vec::new();
     for target in &args.targets {
         let plugin: &LoadedPlugin = if looks_like_path(target) {
-            match load_library(Path::new(target)) {
+            let loaded = if args.isolate_plugins {
+                load_library_isolated(Path::new(target))
+            } else {
+                load_library(Path::new(target))
+            };
+            match loaded {
                 Ok(p) => {
                     loaded_libs.push(p);
                     loaded_libs.last().expect("just pushed")
@@ -362,6 +370,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             plugin.abi_minor(),
             plugin.origin()
         ));
+        if plugin.is_isolated() {
+            text.push_str("  (isolated: running in a child process)\n");
+        }
         if let Origin::Library { sha256, .. } = plugin.origin() {
             text.push_str(&format!("  sha256 {sha256}\n"));
         }

@@ -72,24 +72,42 @@ fn failure(code: i32, bytes: &[u8]) -> CallError {
     }
 }
 
+/// Interprets what `describe` returned: the validated manifest, or why not.
+pub fn interpret_manifest(
+    code: i32,
+    bytes: &[u8],
+    name: &str,
+    kind: crate::payload::Kind,
+) -> Result<Manifest, CallError> {
+    if code != TC_OK {
+        return Err(failure(code, bytes));
+    }
+    validate::parse_manifest(bytes, name, kind).map_err(CallError::Invalid)
+}
+
+/// Interprets what `evaluate` returned for `query`: the validated response, or why not.
+pub fn interpret_response(code: i32, bytes: &[u8], query: &Query) -> Result<Response, CallError> {
+    if code != TC_OK {
+        return Err(failure(code, bytes));
+    }
+    validate::parse_response(bytes, query).map_err(CallError::Invalid)
+}
+
+/// The request bytes for `query`.
+pub fn request_bytes(query: &Query) -> Vec<u8> {
+    serde_json::to_vec(&Request::new(query.clone())).unwrap_or_default()
+}
+
 impl Plugin {
     /// Calls `describe` and validates the manifest.
     pub fn manifest(&self) -> Result<Manifest, CallError> {
         let (code, bytes) = self.describe_raw();
-        if code != TC_OK {
-            return Err(failure(code, &bytes));
-        }
-        validate::parse_manifest(&bytes, self.name, self.kind).map_err(CallError::Invalid)
+        interpret_manifest(code, &bytes, self.name, self.kind)
     }
 
     /// Calls `evaluate` with `query` and validates the response.
     pub fn call(&self, query: &Query) -> Result<Response, CallError> {
-        let request = Request::new(query.clone());
-        let bytes = serde_json::to_vec(&request).expect("requests always encode");
-        let (code, out) = self.evaluate_raw(&bytes);
-        if code != TC_OK {
-            return Err(failure(code, &out));
-        }
-        validate::parse_response(&out, query).map_err(CallError::Invalid)
+        let (code, out) = self.evaluate_raw(&request_bytes(query));
+        interpret_response(code, &out, query)
     }
 }

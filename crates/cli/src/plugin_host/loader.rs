@@ -47,6 +47,29 @@ fn chain(err: &dyn std::error::Error) -> String {
 unsafe extern "C" {
     /// POSIX `geteuid`: no arguments, cannot fail.
     safe fn geteuid() -> u32;
+    /// POSIX `dup`.
+    safe fn dup(fd: i32) -> i32;
+    /// POSIX `dup2`.
+    safe fn dup2(from: i32, to: i32) -> i32;
+}
+
+/// For `plugins serve`: a private handle on the real stdout for the protocol, with file
+/// descriptor 1 pointed at stderr, so whatever a plugin prints cannot corrupt the protocol.
+#[cfg(unix)]
+pub(crate) fn protocol_stdout() -> std::io::Result<std::fs::File> {
+    use std::os::fd::FromRawFd;
+    let fd = dup(1);
+    if fd < 0 || dup2(2, 1) < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh descriptor from `dup`, owned by nobody else; the File takes it.
+    Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+}
+
+/// For `plugins serve` elsewhere: stdout itself (a plugin printing to stdout breaks the protocol).
+#[cfg(not(unix))]
+pub(crate) fn protocol_stdout() -> std::io::Result<std::io::Stdout> {
+    Ok(std::io::stdout())
 }
 
 /// Refuses files and directories that someone else could change under us.

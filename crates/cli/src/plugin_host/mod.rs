@@ -22,12 +22,15 @@
 )]
 
 mod loader;
+mod runner;
+
+pub(crate) use runner::serve;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use traincost_plugin::client::CallError;
+use traincost_plugin::client::{CallError, interpret_manifest, interpret_response, request_bytes};
 use traincost_plugin::ffi::{Declared, Plugin};
 use traincost_plugin::payload::{
     Commitment, Compensation, Dist, DollarYear, GpuSpec, Kind, Manifest, PurchasePrices, Quantity,
@@ -39,6 +42,18 @@ use crate::diagnostic::Diagnostic;
 
 /// Environment variable: extra plugin files or directories, separated like `PATH`.
 pub(crate) const PLUGIN_PATH_ENV: &str = "TRAINCOST_PLUGIN_PATH";
+
+/// Plugin options for any command that uses plugins: `#[command(flatten)] plugins: PluginArgs`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct PluginArgs {
+    /// Load a plugin library (repeatable). Plugins never load from the current directory.
+    #[arg(long = "plugin", value_name = "PATH")]
+    pub(crate) plugins: Vec<PathBuf>,
+    /// Run plugin libraries in child processes, so that a crashing plugin (abort, segfault)
+    /// cannot take traincost down.
+    #[arg(long, env = "TRAINCOST_ISOLATE_PLUGINS")]
+    pub(crate) isolate_plugins: bool,
+}
 
 /// The first-party plugins linked into this binary.
 pub(crate) fn builtins() -> Vec<Declared> {
@@ -73,9 +88,21 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// How calls reach a plugin.
+enum Backend {
+    /// In this process (built-ins, and libraries by default).
+    InProcess(Plugin),
+    /// In a child process (`--isolate-plugins`).
+    Isolated(runner::Remote),
+}
+
 /// A plugin ready to call: checked descriptor, validated manifest, origin.
 pub(crate) struct LoadedPlugin {
-    plugin: Plugin,
+    backend: Backend,
+    name: String,
+    version: String,
+    kind: Kind,
+    abi_minor: u32,
     manifest: Manifest,
     origin: Origin,
     /// Plugins need not be thread-safe: calls to one plugin are serialized.
@@ -84,15 +111,57 @@ pub(crate) struct LoadedPlugin {
 
 impl LoadedPlugin {
     fn new(plugin: Plugin, origin: Origin) -> Result<LoadedPlugin, Diagnostic> {
-        let manifest = plugin.manifest().map_err(|e| {
+        let (code, bytes) = plugin.describe_raw();
+        LoadedPlugin::with_manifest(
+            Backend::InProcess(plugin),
+            (
+                plugin.name.to_owned(),
+                plugin.version.to_owned(),
+                plugin.kind,
+                plugin.abi_minor,
+            ),
+            origin,
+            code,
+            &bytes,
+        )
+    }
+
+    fn isolated(path: &Path) -> Result<LoadedPlugin, Diagnostic> {
+        let (remote, info) = runner::Remote::spawn(path)?;
+        let origin = Origin::Library {
+            path: info.path,
+            sha256: info.sha256,
+        };
+        let (code, bytes) = remote.describe()?;
+        LoadedPlugin::with_manifest(
+            Backend::Isolated(remote),
+            (info.name, info.version, info.kind, info.abi_minor),
+            origin,
+            code,
+            &bytes,
+        )
+    }
+
+    fn with_manifest(
+        backend: Backend,
+        (name, version, kind, abi_minor): (String, String, Kind, u32),
+        origin: Origin,
+        code: i32,
+        bytes: &[u8],
+    ) -> Result<LoadedPlugin, Diagnostic> {
+        let manifest = interpret_manifest(code, bytes, &name, kind).map_err(|e| {
             located(
-                Diagnostic::new(format!("plugin `{}`: describe {e}", plugin.name)),
+                Diagnostic::new(format!("plugin `{name}`: describe {e}")),
                 &origin,
             )
             .hint(hint_for(&e))
         })?;
         Ok(LoadedPlugin {
-            plugin,
+            backend,
+            name,
+            version,
+            kind,
+            abi_minor,
             manifest,
             origin,
             lock: Mutex::new(()),
@@ -101,22 +170,27 @@ impl LoadedPlugin {
 
     /// Plugin name.
     pub(crate) fn name(&self) -> &str {
-        self.plugin.name
+        &self.name
     }
 
     /// Plugin version.
     pub(crate) fn version(&self) -> &str {
-        self.plugin.version
+        &self.version
     }
 
     /// Pricing or salary.
     pub(crate) fn kind(&self) -> Kind {
-        self.plugin.kind
+        self.kind
     }
 
     /// The plugin's `abi_minor`.
     pub(crate) fn abi_minor(&self) -> u32 {
-        self.plugin.abi_minor
+        self.abi_minor
+    }
+
+    /// True if the plugin runs in a child process.
+    pub(crate) fn is_isolated(&self) -> bool {
+        matches!(self.backend, Backend::Isolated(_))
     }
 
     /// What it offers.
@@ -131,12 +205,19 @@ impl LoadedPlugin {
 
     /// Calls the plugin and validates the response, including every claim id.
     pub(crate) fn call(&self, query: &Query) -> Result<Response, Diagnostic> {
-        let response = {
-            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-            self.plugin.call(query)
-        };
         let what = describe_query(query);
-        let response = response.map_err(|e| {
+        let (code, bytes) = {
+            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+            let request = request_bytes(query);
+            match &self.backend {
+                Backend::InProcess(p) => p.evaluate_raw(&request),
+                Backend::Isolated(r) => r.evaluate(&request).map_err(|d| {
+                    let msg = format!("plugin `{}`: {} (query: {what})", self.name(), d.message);
+                    Diagnostic { message: msg, ..d }
+                })?,
+            }
+        };
+        let response = interpret_response(code, &bytes, query).map_err(|e| {
             located(
                 Diagnostic::new(format!("plugin `{}` {e} (query: {what})", self.name())),
                 &self.origin,
@@ -283,15 +364,25 @@ impl PluginRegistry {
     /// `TRAINCOST_PLUGIN_PATH` and in the user's plugins directory. Plugins that fail to load
     /// are reported and skipped. A library whose plugin has a built-in's name replaces the
     /// built-in; of two libraries with one name, the first wins.
+    #[allow(dead_code, reason = "API for `traincost estimate`")]
     pub(crate) fn discover(explicit: &[PathBuf]) -> (PluginRegistry, Vec<Diagnostic>) {
+        let isolate = std::env::var_os("TRAINCOST_ISOLATE_PLUGINS")
+            .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
         let env = std::env::var_os(PLUGIN_PATH_ENV);
-        Self::discover_in(explicit, env, user_plugin_dir())
+        Self::discover_in(explicit, env, user_plugin_dir(), isolate)
+    }
+
+    /// [`PluginRegistry::discover`] with a command's [`PluginArgs`].
+    pub(crate) fn from_args(args: &PluginArgs) -> (PluginRegistry, Vec<Diagnostic>) {
+        let env = std::env::var_os(PLUGIN_PATH_ENV);
+        Self::discover_in(&args.plugins, env, user_plugin_dir(), args.isolate_plugins)
     }
 
     fn discover_in(
         explicit: &[PathBuf],
         env: Option<OsString>,
         config_dir: Option<PathBuf>,
+        isolate: bool,
     ) -> (PluginRegistry, Vec<Diagnostic>) {
         let (mut reg, mut problems) = PluginRegistry::builtin();
         let mut files: Vec<PathBuf> = explicit.to_vec();
@@ -329,7 +420,12 @@ impl PluginRegistry {
                 continue;
             }
             seen.push(canon);
-            match load_library(&file) {
+            let loaded = if isolate {
+                load_library_isolated(&file)
+            } else {
+                load_library(&file)
+            };
+            match loaded {
                 Ok(lp) => {
                     let name = lp.name().to_owned();
                     if let Some((_, first)) = loaded_names.iter().find(|(n, _)| *n == name) {
@@ -416,6 +512,12 @@ impl PluginRegistry {
         }
         Ok(SalaryPlugin(p))
     }
+}
+
+/// Loads one library file as a plugin in a child process (`--isolate-plugins`): the same
+/// checks, run by `traincost plugins serve`; a crash of the plugin kills only the child.
+pub(crate) fn load_library_isolated(path: &Path) -> Result<LoadedPlugin, Diagnostic> {
+    LoadedPlugin::isolated(path)
 }
 
 /// Loads one library file as a plugin (security checks, descriptor, manifest).
@@ -640,7 +742,7 @@ mod tests {
     #[test]
     fn relative_env_entries_are_ignored() {
         let (_, problems) =
-            PluginRegistry::discover_in(&[], Some(OsString::from("plugins:")), None);
+            PluginRegistry::discover_in(&[], Some(OsString::from("plugins:")), None, false);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].message.contains("relative entry"));
     }
