@@ -51,6 +51,7 @@ fn gpt4_v1_shows_components_and_the_published_figure() {
         "2020-08-12",   // acquisition date
         "2022-05-12",   // training start
         "2023-12",
+        "chip-hours, price, acquisition date, training start, cloud quote agree with Epoch's run",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     }

@@ -517,6 +517,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 b.input.column()
             );
         }
+        let _ = writeln!(out, "{}", raw_check(r, &settings));
         if !c.comparable {
             let _ = writeln!(
                 out,
@@ -537,6 +538,79 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Re-derives the row's inputs from its raw fields with Epoch's rules and says which agree.
+fn raw_check(r: &CostRow, settings: &Settings) -> String {
+    use traincost_core::epoch::chips::ChipTable;
+    use traincost_core::epoch::prices::HardwarePrices;
+    use traincost_core::epoch::raw::{RawInputs, derive};
+    let raw = RawInputs {
+        model: r.model.clone(),
+        hardware: r.hardware.clone(),
+        organization: r.organization.clone(),
+        publication_date: r.publication_date,
+        hardware_quantity: r.hardware_quantity,
+        training_time: r.training_time,
+        chip_hours_reported: r.chip_hours_reported,
+        training_compute: r.training_compute,
+        utilization: r.utilization_reported,
+        base_model: r.base_model.clone(),
+        tdp_override: r.tdp,
+    };
+    let (i, d) = derive(
+        &raw,
+        settings,
+        HardwarePrices::embedded(),
+        ChipTable::embedded(),
+    );
+    let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+        (None, None) => true,
+        _ => false,
+    };
+    let checks = [
+        (
+            "chip-hours",
+            close(i.chip_hours.map(|h| h.0), r.chip_hours_used.map(|h| h.0)),
+        ),
+        ("price", close(i.price_per_chip, r.price_per_chip)),
+        ("acquisition date", i.acquisition_date == r.acquisition_date),
+        ("training start", i.training_start == r.training_start),
+        (
+            "cloud quote",
+            close(i.cloud_price_per_chip_hour, r.cloud_price_per_chip_hour),
+        ),
+    ];
+    let agree: Vec<&str> = checks.iter().filter(|c| c.1).map(|c| c.0).collect();
+    let differ: Vec<&str> = checks.iter().filter(|c| !c.1).map(|c| c.0).collect();
+    let mut line = format!(
+        "rules re-applied to the raw fields (traincost_core::epoch::raw): {} agree with Epoch's run",
+        if agree.is_empty() {
+            "none".to_owned()
+        } else {
+            agree.join(", ")
+        }
+    );
+    if !differ.is_empty() {
+        let _ = write!(line, "; {} differ", differ.join(", "));
+        if let Err(e) = &d.purchase {
+            let _ = write!(line, " ({e})");
+        }
+        let today = ChipTable::embedded()
+            .get(&r.hardware)
+            .and_then(|c| c.peak_flop_per_s());
+        if let (Some(theirs), Some(ours)) = (r.peak_flop_per_s_used, today)
+            && differ.contains(&"chip-hours")
+        {
+            let _ = write!(
+                line,
+                " (peak FLOP/s: Epoch's run read {:e}, today's chip table {:e})",
+                theirs.0, ours.0
+            );
+        }
+    }
+    line
 }
 
 fn csv_field(s: &str) -> String {
