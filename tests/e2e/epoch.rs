@@ -212,3 +212,24 @@ fn all_filtered_by_version_as_markdown() {
     assert!(!out.contains("paper_v1"), "{out}");
     assert!(out.contains("Llama 3.1-405B"), "{out}");
 }
+
+#[test]
+fn dollars_outside_the_index_are_refused() {
+    assert_fails_with(
+        &run(&["epoch", "GPT-4", "--dollars", "2031-01"]),
+        &["2031-01", "2000-12 to 2025-06", "--dollars"],
+    );
+}
+
+#[test]
+fn needs_no_file_at_run_time() {
+    // Run from an empty directory: the table, prices and chip data are compiled in.
+    let dir = temp_dir();
+    let o = crate::util::traincost()
+        .args(["epoch", "Grok-2"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", crate::util::stderr(&o));
+    assert!(stdout(&o).contains("NVIDIA H100 SXM5 80GB"));
+}

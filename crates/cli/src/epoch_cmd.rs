@@ -114,6 +114,17 @@ fn rel_err(ours: f64, theirs: f64) -> Option<f64> {
 
 pub(crate) fn run(args: EpochArgs) -> anyhow::Result<ExitCode> {
     let table = CostTable::embedded();
+    if let Some(d) = args.dollars
+        && let Err(e) = traincost_core::money::PriceIndex::ppi_data_processing().value(d)
+    {
+        return Err(Diagnostic::new(format!(
+            "cannot express costs in {d} dollars: the PPI (PCU518210518210) covers {} to {}",
+            e.first, e.last
+        ))
+        .field("--dollars")
+        .hint("choose a month in that range, e.g. --dollars 2024-12")
+        .into());
+    }
     let rows: Vec<&CostRow> = match &args.model {
         Some(name) => {
             let found = table.find_all(name.trim());
