@@ -721,3 +721,22 @@ fn isolated_and_in_process_answers_are_identical() {
     ]));
     assert_reported(&o, &["plugin library not found"]);
 }
+
+/// An isolated plugin that never answers is killed after `TRAINCOST_PLUGIN_TIMEOUT` seconds.
+#[cfg(unix)]
+#[test]
+fn a_hanging_isolated_plugin_is_killed() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let hang = bad_c(dir.path(), "HANG");
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_PLUGIN_TIMEOUT", "2")
+        .args(["plugins", "check", "--isolate-plugins"])
+        .arg(&hang)
+        .arg(lib("salary-cn")));
+    assert_reported(
+        &o,
+        &["plugin `c-bad`: the isolated plugin process did not answer within 2 s and was killed"],
+    );
+    assert!(stdout(&o).contains("salary-cn 0.1.0"), "{}", stdout(&o));
+}

@@ -15,6 +15,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use traincost_plugin::payload::Kind;
@@ -113,7 +115,52 @@ fn send(out: &mut impl Write, v: &impl Serialize) -> anyhow::Result<()> {
 struct Pipes {
     child: Child,
     stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
+    /// Lines from the child's stdout, read by a helper thread so that a reply can time out.
+    lines: Receiver<String>,
+}
+
+/// How long an isolated plugin may take to load or to answer one call:
+/// `TRAINCOST_PLUGIN_TIMEOUT` seconds, default 60.
+fn timeout() -> Duration {
+    let secs = std::env::var("TRAINCOST_PLUGIN_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(60.0);
+    Duration::from_secs_f64(secs)
+}
+
+fn line_reader(stdout: ChildStdout) -> Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for the next line, at most `limit`; on timeout the child is killed.
+fn next_line(
+    lines: &Receiver<String>,
+    child: &mut Child,
+    limit: Duration,
+) -> Result<String, String> {
+    match lines.recv_timeout(limit) {
+        Ok(line) => Ok(line),
+        Err(RecvTimeoutError::Timeout) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!(
+                "did not answer within {} s and was killed (TRAINCOST_PLUGIN_TIMEOUT sets the limit)",
+                limit.as_secs_f64()
+            ))
+        }
+        Err(RecvTimeoutError::Disconnected) => Err(exit_reason(child)),
+    }
 }
 
 /// A plugin running in a child process.
@@ -178,15 +225,14 @@ impl Remote {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(Diagnostic::new("the plugin process has no pipes").in_file(path));
         };
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        let read = stdout.read_line(&mut line);
-        let greeting = match read {
-            Ok(n) if n > 0 => serde_json::from_str::<Greeting>(&line).ok(),
-            _ => None,
-        };
+        let lines = line_reader(stdout);
+        // Loading (process start, dlopen, initializers) gets at least a minute even when calls
+        // have a short limit.
+        let load_limit = timeout().max(Duration::from_secs(60));
+        let greeting = next_line(&lines, &mut child, load_limit)
+            .map(|line| serde_json::from_str::<Greeting>(&line).map_err(|e| e.to_string()));
         match greeting {
-            Some(Greeting::Ok(h)) => {
+            Ok(Ok(Greeting::Ok(h))) => {
                 let info = RemoteInfo {
                     name: h.name,
                     version: h.version,
@@ -199,26 +245,33 @@ impl Remote {
                     pipes: Mutex::new(Some(Pipes {
                         child,
                         stdin,
-                        stdout,
+                        lines,
                     })),
                     path: info.path.clone(),
                 };
                 Ok((remote, info))
             }
-            Some(Greeting::Error { message, hint }) => {
+            Ok(Ok(Greeting::Error { message, hint })) => {
                 let _ = child.wait();
                 let mut d = Diagnostic::new(message).in_file(path);
                 d.hint = hint;
                 Err(d)
             }
-            None => {
+            Ok(Err(e)) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(Diagnostic::new(format!(
+                    "the isolated plugin process sent a bad greeting: {e}"
+                ))
+                .in_file(path))
+            }
+            Err(why) => {
                 drop(stdin);
-                let why = exit_reason(&mut child);
                 Err(Diagnostic::new(format!(
                     "the isolated plugin process {why} while loading the library"
                 ))
                 .in_file(path)
-                .hint("the library crashed in its initializers: report it to its author"))
+                .hint("the library crashed or hung in its initializers: report it to its author"))
             }
         }
     }
@@ -233,28 +286,24 @@ impl Remote {
         };
         let mut msg = serde_json::to_string(op).unwrap_or_default();
         msg.push('\n');
-        let mut line = String::new();
-        let ok = pipes.stdin.write_all(msg.as_bytes()).is_ok()
-            && pipes.stdin.flush().is_ok()
-            && pipes.stdout.read_line(&mut line).is_ok_and(|n| n > 0);
-        let reply = if ok {
-            serde_json::from_str::<Reply>(&line).ok()
+        let sent = pipes.stdin.write_all(msg.as_bytes()).is_ok() && pipes.stdin.flush().is_ok();
+        let reply = if sent {
+            next_line(&pipes.lines, &mut pipes.child, timeout()).and_then(|line| {
+                serde_json::from_str::<Reply>(&line).map_err(|e| format!("sent a bad reply ({e})"))
+            })
         } else {
-            None
+            Err(exit_reason(&mut pipes.child))
         };
         match reply {
-            Some(r) => Ok((r.code, r.output.into_bytes())),
-            None => {
-                let why = match guard.take() {
-                    Some(mut pipes) => {
-                        drop(pipes.stdin);
-                        exit_reason(&mut pipes.child)
-                    }
-                    None => "is gone".to_owned(),
-                };
+            Ok(r) => Ok((r.code, r.output.into_bytes())),
+            Err(why) => {
+                if let Some(mut pipes) = guard.take() {
+                    let _ = pipes.child.kill();
+                    let _ = pipes.child.wait();
+                }
                 Err(Diagnostic::new(format!(
-                    "the isolated plugin process {why}: the plugin crashed (abort or segfault); \
-                     traincost itself is unaffected"
+                    "the isolated plugin process {why}: the plugin crashed or hung; traincost \
+                     itself is unaffected"
                 ))
                 .in_file(&self.path)
                 .hint("a bug in the plugin: report it to its author"))
