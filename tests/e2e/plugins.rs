@@ -740,3 +740,25 @@ fn a_hanging_isolated_plugin_is_killed() {
     );
     assert!(stdout(&o).contains("salary-cn 0.1.0"), "{}", stdout(&o));
 }
+
+#[test]
+fn unknown_builtin_names_suggest_and_explain_paths() {
+    let cfg = temp_dir();
+    let o = run(tc(cfg.path()).args(["plugins", "check", "salary-cm"]));
+    assert_reported(
+        &o,
+        &[
+            "no plugin named `salary-cm`",
+            "did you mean salary-cn",
+            "Or, to check a library file, give its path",
+        ],
+    );
+    let o = run(tc(cfg.path()).args(["plugins", "info", "nope"]));
+    assert_reported(
+        &o,
+        &[
+            "no plugin named `nope`",
+            "available plugins: nvidia-pricing",
+        ],
+    );
+}

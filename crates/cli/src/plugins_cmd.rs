@@ -336,9 +336,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                     loaded_libs.last().expect("just pushed")
                 }
                 Err(d) => {
-                    report_problems(&[d]);
                     text.push_str(&format!("{target}: FAILED to load (see stderr)\n"));
-                    reports.push(json!({ "target": target, "load_error": true }));
+                    reports.push(json!({ "target": target, "load_error": d.to_string() }));
+                    report_problems(&[d]);
                     failed = true;
                     continue;
                 }
@@ -346,14 +346,18 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         } else {
             match builtins.get(target) {
                 Ok(p) => p,
-                Err(d) => {
-                    report_problems(&[d.hint(format!(
-                        "{} (to check a library file, give its path, e.g. ./lib{}.{})",
-                        "not a built-in plugin name",
+                Err(mut d) => {
+                    let path_hint = format!(
+                        "to check a library file, give its path (e.g. ./lib{}.{}).",
                         target.replace('-', "_"),
                         std::env::consts::DLL_EXTENSION
-                    ))]);
-                    reports.push(json!({ "target": target, "load_error": true }));
+                    );
+                    d.hint = Some(match d.hint.take() {
+                        Some(h) => format!("{h} Or, {path_hint}"),
+                        None => path_hint,
+                    });
+                    reports.push(json!({ "target": target, "load_error": d.to_string() }));
+                    report_problems(&[d]);
                     failed = true;
                     continue;
                 }

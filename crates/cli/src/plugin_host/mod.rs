@@ -468,11 +468,13 @@ impl PluginRegistry {
             .find(|p| p.name() == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = self.plugins.iter().map(LoadedPlugin::name).collect();
-                let close: Vec<&str> = names
+                let mut scored: Vec<(f64, &str)> = names
                     .iter()
-                    .copied()
-                    .filter(|n| strsim::jaro_winkler(n, name) > 0.8)
+                    .map(|n| (strsim::jaro_winkler(n, name), *n))
+                    .filter(|(score, _)| *score > 0.8)
                     .collect();
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let close: Vec<&str> = scored.into_iter().map(|(_, n)| n).collect();
                 let hint = if close.is_empty() {
                     format!(
                         "available plugins: {}; load another with --plugin PATH",
