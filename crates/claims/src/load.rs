@@ -201,13 +201,37 @@ pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
         offset -= 1;
     }
     let before = &src[..offset];
-    let line = before.matches('\n').count() + 1;
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
 }
 
-fn line(src: &str, offset: usize) -> usize {
-    line_col(src, offset).0
+/// Line starts of a source, so that every field's line is a binary search, not a rescan.
+pub(crate) struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of every newline.
+    newlines: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineIndex { text, newlines: text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect() }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; same as [`line_col`].
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.newlines.partition_point(|&n| n < offset);
+        let start = if line == 0 { 0 } else { self.newlines[line - 1] + 1 };
+        (line + 1, self.text[start..offset].chars().count() + 1)
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.line_col(offset).0
+    }
 }
 
 /// The id of the `[[claim]]` (or `[[relation]]`, `[[conflict]]`) table enclosing `offset`,
@@ -292,15 +316,15 @@ fn is_flagged_erroneous(notes: &str) -> bool {
 
 fn convert_claim(
     file: &str,
-    src: &str,
+    src: &LineIndex<'_>,
     raw: Spanned<RawClaim>,
     problems: &mut Vec<Problem>,
 ) -> Option<Claim> {
-    let table_line = line(src, raw.span().start);
+    let table_line = src.line(raw.span().start);
     let raw = raw.into_inner();
     let id = raw.id.get_ref().clone();
-    fn span_line<T>(src: &str, s: &Spanned<T>) -> (usize, usize) {
-        line_col(src, s.span().start)
+    fn span_line<T>(src: &LineIndex<'_>, s: &Spanned<T>) -> (usize, usize) {
+        src.line_col(s.span().start)
     }
     let ln = |s: &Spanned<String>| span_line(src, s);
     let mut field_lines: Vec<(&'static str, (usize, usize))> = vec![
@@ -481,16 +505,16 @@ fn convert_claim(
 
 fn convert_relation(
     file: &str,
-    src: &str,
+    src: &LineIndex<'_>,
     raw: Spanned<RawRelation>,
     problems: &mut Vec<Problem>,
 ) -> Option<Relation> {
-    let table_line = line(src, raw.span().start);
+    let table_line = src.line(raw.span().start);
     let raw = raw.into_inner();
     let id = raw.id.get_ref().clone();
     let problem = |s: std::ops::Range<usize>, field: &str, msg: String| {
         Problem::new(file, msg)
-            .at(line(src, s.start))
+            .at(src.line(s.start))
             .id(&id)
             .field(field)
     };
@@ -554,11 +578,11 @@ fn convert_relation(
 
 fn convert_conflict(
     file: &str,
-    src: &str,
+    src: &LineIndex<'_>,
     raw: Spanned<RawConflict>,
     problems: &mut Vec<Problem>,
 ) -> Option<ConflictDecl> {
-    let table_line = line(src, raw.span().start);
+    let table_line = src.line(raw.span().start);
     let raw = raw.into_inner();
     let tolerance = match &raw.tolerance {
         Some(t) if !(t.get_ref().is_finite() && *t.get_ref() >= 0.0) => {
@@ -567,7 +591,7 @@ fn convert_conflict(
                     file,
                     format!("{} must be a non-negative number", t.get_ref()),
                 )
-                .at(line(src, t.span().start))
+                .at(src.line(t.span().start))
                 .id(raw.id.get_ref())
                 .field("tolerance"),
             );
@@ -576,7 +600,7 @@ fn convert_conflict(
         Some(t) => *t.get_ref(),
         None => ConflictDecl::DEFAULT_TOLERANCE,
     };
-    let claims_line = line(src, raw.claims.span().start);
+    let claims_line = src.line(raw.claims.span().start);
     Some(ConflictDecl {
         id: raw.id.into_inner(),
         title: raw.title.into_inner(),
@@ -600,20 +624,21 @@ fn convert_conflict(
 /// dates, statuses, tags, expressions) are returned; content checks are in `check`.
 pub(crate) fn parse(file: &str, src: &str) -> Result<Parsed, Vec<Problem>> {
     let raw: RawFile = toml::from_str(src).map_err(|e| vec![toml_problem(file, src, &e)])?;
+    let index = LineIndex::new(src);
     let mut problems = Vec::new();
     let mut parsed = Parsed::default();
     for c in raw.claim {
-        if let Some(c) = convert_claim(file, src, c, &mut problems) {
+        if let Some(c) = convert_claim(file, &index, c, &mut problems) {
             parsed.claims.push(c);
         }
     }
     for r in raw.relation {
-        if let Some(r) = convert_relation(file, src, r, &mut problems) {
+        if let Some(r) = convert_relation(file, &index, r, &mut problems) {
             parsed.relations.push(r);
         }
     }
     for c in raw.conflict {
-        if let Some(c) = convert_conflict(file, src, c, &mut problems) {
+        if let Some(c) = convert_conflict(file, &index, c, &mut problems) {
             parsed.conflicts.push(c);
         }
     }

@@ -87,12 +87,19 @@ struct Moments {
 }
 
 impl Moments {
-    #[inline]
-    fn push(&mut self, x: f64) {
-        self.n += 1.0;
-        let d = x - self.mean;
-        self.mean += d / self.n;
-        self.m2 += d * (x - self.mean);
+    /// Moments of a column: two passes (mean, then squared deviations), no division per value.
+    fn of(xs: &[f64]) -> Moments {
+        if xs.is_empty() {
+            return Moments::default();
+        }
+        let n = xs.len() as f64;
+        if xs.iter().all(|&x| x == xs[0]) {
+            // Exact for constant outputs: a point-input model reproduces its central value.
+            return Moments { n, mean: xs[0], m2: 0.0 };
+        }
+        let mean = xs.iter().sum::<f64>() / n;
+        let m2 = xs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        Moments { n, mean, m2 }
     }
 
     fn merge(&mut self, o: &Moments) {
@@ -125,6 +132,7 @@ struct Worker {
     columns: Vec<f64>,
     x: Vec<f64>,
     out: Vec<f64>,
+    out_columns: Vec<f64>,
     sketches: Vec<QuantileSketch>,
     finished: Vec<(u64, Vec<Moments>)>,
 }
@@ -163,6 +171,7 @@ pub fn run(
             columns: vec![0.0; n_in * CHUNK],
             x: vec![0.0; n_in],
             out: vec![0.0; n_out],
+            out_columns: vec![0.0; n_out * CHUNK],
             sketches: vec![QuantileSketch::new(); n_out],
             finished: Vec::new(),
         })
@@ -176,17 +185,23 @@ pub fn run(
         for (i, s) in samplers.iter().enumerate() {
             s.fill(&mut rng, &mut w.columns[i * CHUNK..i * CHUNK + len]);
         }
-        let mut m = vec![Moments::default(); n_out];
         for j in 0..len {
             for i in 0..n_in {
                 w.x[i] = w.columns[i * CHUNK + j];
             }
             model.evaluate(&w.x, &mut w.out);
             for (k, &v) in w.out.iter().enumerate() {
-                m[k].push(v);
-                w.sketches[k].insert(v);
+                w.out_columns[k * CHUNK + j] = v;
             }
         }
+        // Summarize column by column: vectorizable sums, one sketch update per constant column.
+        let m = (0..n_out)
+            .map(|k| {
+                let col = &w.out_columns[k * CHUNK..k * CHUNK + len];
+                w.sketches[k].insert_slice(col);
+                Moments::of(col)
+            })
+            .collect();
         w.finished.push((chunk, m));
     };
 

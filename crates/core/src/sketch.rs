@@ -117,6 +117,43 @@ impl QuantileSketch {
         }
     }
 
+    /// Counts every value of a slice (NaN ignored); a constant slice costs one update.
+    pub fn insert_slice(&mut self, xs: &[f64]) {
+        let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
+        for &x in xs {
+            lo = lo.min(x);
+            hi = hi.max(x);
+            nan |= x.is_nan();
+        }
+        if nan || !(lo > 0.0 || lo == hi) || !hi.is_finite() {
+            // Rare: NaN, zeros, negatives or infinities: the general path.
+            for &x in xs {
+                self.insert(x);
+            }
+            return;
+        }
+        let n = xs.len() as u64;
+        self.count += n;
+        self.min = self.min.min(lo);
+        self.max = self.max.max(hi);
+        if lo == hi {
+            match lo.partial_cmp(&0.0) {
+                Some(std::cmp::Ordering::Greater) => self.positive.add(key(lo), n),
+                Some(std::cmp::Ordering::Less) => self.negative.add(key(-lo), n),
+                _ => self.zeros += n,
+            }
+            return;
+        }
+        // All positive and finite: size the store once, then count.
+        self.positive.add(key(lo), 0);
+        self.positive.add(key(hi), 0);
+        let offset = self.positive.offset;
+        let counts = &mut self.positive.counts;
+        for &x in xs {
+            counts[(key(x) - offset) as usize] += 1;
+        }
+    }
+
     /// Adds another sketch's counts to this one (exact, order-independent).
     pub fn merge(&mut self, other: &QuantileSketch) {
         self.negative.merge(&other.negative);
