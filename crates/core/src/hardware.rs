@@ -1,9 +1,12 @@
 //! Built-in accelerator specifications: peak dense 16-bit tensor throughput and TDP.
 //!
-//! Figures are from Epoch AI's chip dataset (`Chip dataset-Grid view.csv` at
-//! epoch-research/training-cost-trends 263c40a, columns "Tensor-FP16/BF16 performance" and
-//! "TDP (W)"), which cites each vendor datasheet. Pricing plugins may supply more chips.
+//! The figures are rows of Epoch AI's chip dataset (embedded; see [`crate::epoch::chips`]:
+//! "Tensor-FP16/BF16 performance" and "TDP (W)"), which cites each vendor datasheet. This module
+//! only maps the short names scenarios use (`H800`) to those rows.
 
+use std::sync::OnceLock;
+
+use crate::epoch::chips::ChipTable;
 use crate::units::{FlopPerSecond, Watts};
 
 /// What traincost knows about one accelerator model.
@@ -17,78 +20,60 @@ pub struct GpuSpec {
     pub peak_bf16: FlopPerSecond,
     /// Thermal design power of the chip.
     pub tdp: Watts,
-    /// Release date (`YYYY-MM-DD`).
-    pub released: &'static str,
 }
 
-/// The built-in accelerators.
-pub const GPUS: &[GpuSpec] = &[
-    GpuSpec {
-        name: "V100",
-        dataset_name: "NVIDIA Tesla V100 SXM2 32 GB",
-        peak_bf16: FlopPerSecond(1.25e14),
-        tdp: Watts(300.0),
-        released: "2018-03-27",
-    },
-    GpuSpec {
-        name: "A100",
-        dataset_name: "NVIDIA A100 SXM4 40 GB",
-        peak_bf16: FlopPerSecond(3.12e14),
-        tdp: Watts(400.0),
-        released: "2020-05-14",
-    },
-    GpuSpec {
-        name: "H100",
-        dataset_name: "NVIDIA H100 SXM5 80GB",
-        peak_bf16: FlopPerSecond(9.894e14),
-        tdp: Watts(700.0),
-        released: "2022-09-20",
-    },
-    GpuSpec {
-        name: "H800",
-        dataset_name: "NVIDIA H800 SXM5",
-        peak_bf16: FlopPerSecond(9.89e14),
-        tdp: Watts(700.0),
-        released: "2023-03-21",
-    },
-    GpuSpec {
-        name: "H20",
-        dataset_name: "NVIDIA HGX H20",
-        peak_bf16: FlopPerSecond(1.48e14),
-        tdp: Watts(400.0),
-        released: "2023-11-09",
-    },
-    GpuSpec {
-        name: "H200",
-        dataset_name: "NVIDIA H200 SXM",
-        peak_bf16: FlopPerSecond(9.895e14),
-        tdp: Watts(700.0),
-        released: "2024-11-18",
-    },
-    GpuSpec {
-        name: "B200",
-        dataset_name: "NVIDIA B200",
-        peak_bf16: FlopPerSecond(2.25e15),
-        tdp: Watts(1000.0),
-        released: "2024-03-18",
-    },
+/// Short scenario names and the chip-dataset rows they stand for.
+const NAMES: [(&str, &str); 7] = [
+    ("V100", "NVIDIA Tesla V100 SXM2 32 GB"),
+    ("A100", "NVIDIA A100 SXM4 40 GB"),
+    ("H100", "NVIDIA H100 SXM5 80GB"),
+    ("H800", "NVIDIA H800 SXM5"),
+    ("H20", "NVIDIA HGX H20"),
+    ("H200", "NVIDIA H200 SXM"),
+    ("B200", "NVIDIA B200"),
 ];
+
+/// The built-in accelerators, read from the embedded chip dataset.
+pub fn gpus() -> &'static [GpuSpec] {
+    static GPUS: OnceLock<Vec<GpuSpec>> = OnceLock::new();
+    GPUS.get_or_init(|| {
+        NAMES
+            .iter()
+            .map(|&(name, dataset_name)| {
+                let chip = ChipTable::embedded()
+                    .get(dataset_name)
+                    .expect("built-in GPUs are in the chip dataset (tested)");
+                GpuSpec {
+                    name,
+                    dataset_name,
+                    peak_bf16: chip
+                        .peak_flop_per_s()
+                        .expect("built-in GPUs have a peak (tested)"),
+                    tdp: chip.tdp.expect("built-in GPUs have a TDP (tested)"),
+                }
+            })
+            .collect()
+    })
+}
 
 /// The accelerator called `name` (case-insensitive).
 pub fn gpu(name: &str) -> Option<&'static GpuSpec> {
-    GPUS.iter().find(|g| g.name.eq_ignore_ascii_case(name))
+    gpus().iter().find(|g| g.name.eq_ignore_ascii_case(name))
 }
 
 /// Names of all built-in accelerators.
 pub fn gpu_names() -> Vec<&'static str> {
-    GPUS.iter().map(|g| g.name).collect()
+    NAMES.iter().map(|(n, _)| *n).collect()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn lookup_is_case_insensitive() {
-        assert_eq!(super::gpu("h800").unwrap().tdp.0, 700.0);
+    fn specs_come_from_the_chip_dataset() {
+        let h800 = super::gpu("h800").unwrap();
+        assert_eq!((h800.tdp.0, h800.peak_bf16.0), (700.0, 9.89e14));
+        assert_eq!(super::gpus().len(), super::gpu_names().len());
+        assert_eq!(super::gpu("A100").unwrap().peak_bf16.0, 3.12e14);
         assert!(super::gpu("H900").is_none());
     }
 }

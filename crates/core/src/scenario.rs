@@ -745,75 +745,37 @@ fn epoch_assumption(what: &str) -> Provenance {
     Provenance::assumption(format!("Epoch AI method default: {what}"))
 }
 
-/// Lognormal centred on Epoch's point value with the width of Epoch's 90% interval.
-fn epoch_range(point: f64, lo: f64, hi: f64, mode: UncertaintyMode) -> Distribution {
+/// Epoch AI's defaults (June 2025 version) for this GPU, developer and publication year.
+fn epoch_defaults(gpu: Option<&GpuSpec>, developer: &str, year: i32) -> epoch::ownership::Defaults {
+    let settings = epoch::Settings::for_version(epoch::CodeVersion::Update2025_06);
+    epoch::ownership::defaults(
+        gpu.map_or("", |g| g.dataset_name),
+        developer,
+        year,
+        &settings,
+    )
+}
+
+/// A lognormal centred on Epoch's central value with the width of Epoch's 90% interval.
+fn epoch_range(
+    (central, interval): epoch::ownership::WithInterval,
+    mode: UncertaintyMode,
+) -> Distribution {
     match mode {
-        UncertaintyMode::None => Distribution::Point(point),
-        UncertaintyMode::Epoch => {
-            Distribution::lognormal_from_median(point, (hi / lo).ln() / (2.0 * crate::dist::Z_95))
-        }
+        UncertaintyMode::None => Distribution::Point(central),
+        UncertaintyMode::Epoch => Distribution::lognormal_from_median(
+            central,
+            (interval.high / interval.low).ln() / (2.0 * crate::dist::Z_95),
+        ),
     }
 }
 
-/// Epoch AI's chip-to-server power ratio by GPU name (`energy.py:66-126`).
-fn epoch_server_power_ratio(gpu: &str) -> f64 {
-    if gpu.contains("H100") {
-        (10.2 / 8.0) / 0.7
-    } else if gpu.contains("A100") {
-        (6.5 / 8.0) / 0.4
-    } else if gpu.contains("V100") {
-        ((10.0 / 16.0) / 0.3 + (1.5 / 4.0) / 0.3) / 2.0
-    } else {
-        1.8
+/// Describes an interval for provenance text: `0.10-0.18` or `0.6-1.7x`.
+fn describe_interval(i: &epoch::uncertainty::Interval90) -> String {
+    match i.scale {
+        epoch::uncertainty::Scale::Factor => format!("{}-{}x", i.low, i.high),
+        _ => format!("{}-{}", i.low, i.high),
     }
-}
-
-/// Epoch AI's PUE: 1.1 for hyperscalers, else 1.25 (`energy.py:4-22`).
-fn epoch_pue(developer: &str) -> (f64, f64, f64) {
-    let d = developer.to_lowercase();
-    if [
-        "google",
-        "deepmind",
-        "microsoft",
-        "amazon",
-        "meta",
-        "facebook",
-    ]
-    .iter()
-    .any(|h| d.contains(h))
-    {
-        (epoch::PUE_HYPERSCALER, 1.05, 1.16)
-    } else {
-        (epoch::PUE_OTHER, 1.12, 1.40)
-    }
-}
-
-/// Epoch AI's US industrial electricity price by publication year, USD/kWh (2025 version).
-fn epoch_electricity(year: i32) -> f64 {
-    const TABLE: [(i32, f64); 16] = [
-        (2010, 0.0677),
-        (2011, 0.0682),
-        (2012, 0.0667),
-        (2013, 0.0689),
-        (2014, 0.0710),
-        (2015, 0.0691),
-        (2016, 0.0676),
-        (2017, 0.0688),
-        (2018, 0.0692),
-        (2019, 0.0681),
-        (2020, 0.0667),
-        (2021, 0.0718),
-        (2022, 0.0832),
-        (2023, 0.0806),
-        (2024, 0.0771),
-        (2025, 0.0826),
-    ];
-    let y = year.clamp(2010, 2025);
-    TABLE
-        .iter()
-        .find(|(ty, _)| *ty == y)
-        .map(|(_, p)| *p)
-        .expect("clamped into the table")
 }
 
 fn parse_date(field: &str, s: &str) -> Result<i64, ScenarioError> {
@@ -1034,18 +996,17 @@ impl Scenario {
         let fleet = match &f.fleet {
             None => None,
             Some(fl) => {
-                let (pue_point, pue_lo, pue_hi) = epoch_pue(f.developer.as_deref().unwrap_or(""));
+                let year = published_year.unwrap_or(dollars.year);
+                let d = epoch_defaults(gpu, f.developer.as_deref().unwrap_or(""), year);
                 let power_per_gpu_watts = match (&fl.power_per_gpu, gpu) {
                     (Some(q), _) => cx.quantity("fleet.power_per_gpu", q, Dim::Watts)?,
                     (None, Some(g)) => Quantity::new(
                         Distribution::Point(
-                            g.tdp.0
-                                * epoch_server_power_ratio(g.name)
-                                * epoch::GPU_AVERAGE_POWER_FRACTION,
+                            g.tdp.0 * d.chip_to_server_power * d.average_power_fraction.0,
                         ),
                         Provenance::assumption(format!(
-                            "{} TDP {} W (Epoch AI chip dataset) x Epoch's server power ratio x average power fraction 0.75",
-                            g.name, g.tdp.0
+                            "{} TDP {} W (Epoch AI chip dataset) x Epoch's server power ratio {:.4} x average power fraction {}",
+                            g.name, g.tdp.0, d.chip_to_server_power, d.average_power_fraction.0
                         )),
                     ),
                     (None, None) => {
@@ -1066,26 +1027,33 @@ impl Scenario {
                     pue: match &fl.pue {
                         Some(q) => cx.quantity("fleet.pue", q, Dim::Multiplier)?,
                         None => Quantity::new(
-                            epoch_range(pue_point, pue_lo, pue_hi, UncertaintyMode::Epoch),
-                            epoch_assumption(
-                                "PUE by developer (energy.py:4-22), 90% range of section 6",
-                            ),
+                            epoch_range(d.pue, UncertaintyMode::Epoch),
+                            epoch_assumption(&format!(
+                                "PUE {} by developer (energy.py:4-22), 90% range {}",
+                                d.pue.0,
+                                describe_interval(&d.pue.1)
+                            )),
                         ),
                     },
-                    electricity_price: match &fl.electricity_price {
-                        Some(q) => cx.quantity("fleet.electricity_price", q, Dim::UsdPerKwh)?,
-                        None => cx.money_default(
+                    electricity_price: match (&fl.electricity_price, d.electricity_usd_per_kwh) {
+                        (Some(q), _) => cx.quantity("fleet.electricity_price", q, Dim::UsdPerKwh)?,
+                        (None, Some(e)) => cx.money_default(
                             "fleet.electricity_price",
-                            epoch_range(
-                                epoch_electricity(published_year.unwrap_or(dollars.year)),
-                                0.6,
-                                1.7,
-                                UncertaintyMode::Epoch,
-                            ),
-                            epoch_assumption(
-                                "US industrial electricity price of the publication year, 0.6-1.7x",
-                            ),
+                            epoch_range(e, UncertaintyMode::Epoch),
+                            epoch_assumption(&format!(
+                                "US industrial electricity {year}: ${}/kWh (energy.py), 90% range {}",
+                                e.0,
+                                describe_interval(&e.1)
+                            )),
                         )?,
+                        (None, None) => {
+                            return Err(ScenarioError::new(
+                                None,
+                                "fleet.electricity_price",
+                                format!("Epoch AI's electricity table has no price for {year}"),
+                            )
+                            .hint("give electricity_price = { value = 0.08, unit = \"USD/kWh\", assumption = \"...\" }"));
+                        }
                     },
                     other_opex_fraction: cx.quantity(
                         "fleet.other_opex",
@@ -1255,16 +1223,49 @@ impl Scenario {
             ),
             (None, None) => return Err(need_gpu("tdp")),
         };
+        let d = epoch_defaults(
+            gpu,
+            f.developer.as_deref().unwrap_or(""),
+            published_year.unwrap_or(cx.dollars.year),
+        );
+        let year = published_year.unwrap_or(cx.dollars.year);
         let server_power_ratio = match (&o.server_power_ratio, gpu) {
             (Some(q), _) => cx.quantity("ownership.server_power_ratio", q, Dim::Multiplier)?,
-            (None, Some(g)) => Quantity::new(
-                Distribution::Point(epoch_server_power_ratio(g.name)),
+            (None, Some(_)) => Quantity::new(
+                Distribution::Point(d.chip_to_server_power),
                 epoch_assumption("chip-to-server power ratio by GPU (energy.py:66-126)"),
             ),
             (None, None) => return Err(need_gpu("server_power_ratio")),
         };
-        let (pue_point, pue_lo, pue_hi) = epoch_pue(f.developer.as_deref().unwrap_or(""));
-        let year = published_year.unwrap_or(cx.dollars.year);
+        let epoch_default = |value: epoch::ownership::WithInterval, what: String| {
+            Quantity::new(
+                epoch_range(value, mode),
+                epoch_assumption(&format!(
+                    "{what}, 90% range {}",
+                    describe_interval(&value.1)
+                )),
+            )
+        };
+        let electricity_price = match (&o.electricity_price, d.electricity_usd_per_kwh) {
+            (Some(q), _) => cx.quantity("ownership.electricity_price", q, Dim::UsdPerKwh)?,
+            (None, Some(e)) => cx.money_default(
+                "ownership.electricity_price",
+                epoch_range(e, mode),
+                epoch_assumption(&format!(
+                    "US industrial electricity {year}: ${}/kWh (energy.py), 90% range {}",
+                    e.0,
+                    describe_interval(&e.1)
+                )),
+            )?,
+            (None, None) => {
+                return Err(ScenarioError::new(
+                    None,
+                    "ownership.electricity_price",
+                    format!("Epoch AI's electricity table has no price for {year}"),
+                )
+                .hint("give electricity_price = { value = 0.08, unit = \"USD/kWh\", assumption = \"...\" }"));
+            }
+        };
         Ok(OwnershipSpec {
             purchase_price,
             years_to_training_start,
@@ -1272,22 +1273,18 @@ impl Scenario {
                 Some(q) => {
                     cx.quantity("ownership.depreciation_ooms_per_year", q, Dim::OomsPerYear)?
                 }
-                None => Quantity::new(
-                    epoch_range(epoch::PRICE_PERFORMANCE_OOMS_PER_YEAR, 0.10, 0.18, mode),
-                    epoch_assumption("g = 0.14 OOMs/year (parameters.py), 90% range 0.10-0.18"),
+                None => epoch_default(
+                    d.g_ooms_per_year,
+                    format!("g = {} OOMs/year (parameters.py)", d.g_ooms_per_year.0),
                 ),
             },
             interconnect_multiplier: match &o.interconnect_multiplier {
                 Some(q) => cx.quantity("ownership.interconnect_multiplier", q, Dim::Multiplier)?,
-                None => Quantity::new(
-                    epoch_range(
-                        1.0 / (1.0 - epoch::INTERCONNECT_COST_FRACTION),
-                        1.07,
-                        1.32,
-                        mode,
-                    ),
-                    epoch_assumption(
-                        "interconnect 19% of cluster cost (x1.2346), 90% range 1.07-1.32",
+                None => epoch_default(
+                    d.interconnect_multiplier,
+                    format!(
+                        "interconnect multiplier {:.4} (19% of cluster cost)",
+                        d.interconnect_multiplier.0
                     ),
                 ),
             },
@@ -1295,38 +1292,22 @@ impl Scenario {
             server_power_ratio,
             power_fraction: match &o.power_fraction {
                 Some(q) => cx.quantity("ownership.power_fraction", q, Dim::Fraction)?,
-                None => Quantity::new(
-                    epoch_range(epoch::GPU_AVERAGE_POWER_FRACTION, 0.56, 1.0, mode),
-                    epoch_assumption(
-                        "average power 0.75 of TDP (energy.py:25-63), 90% range 0.56-1.00",
+                None => epoch_default(
+                    d.average_power_fraction,
+                    format!(
+                        "average power {} of TDP (energy.py:25-63)",
+                        d.average_power_fraction.0
                     ),
                 ),
             },
             pue: match &o.pue {
                 Some(q) => cx.quantity("ownership.pue", q, Dim::Multiplier)?,
-                None => Quantity::new(
-                    epoch_range(pue_point, pue_lo, pue_hi, mode),
-                    epoch_assumption(&format!(
-                        "PUE {pue_point} by developer (energy.py:4-22), 90% range {pue_lo}-{pue_hi}"
-                    )),
+                None => epoch_default(
+                    d.pue,
+                    format!("PUE {} by developer (energy.py:4-22)", d.pue.0),
                 ),
             },
-            electricity_price: match &o.electricity_price {
-                Some(q) => cx.quantity("ownership.electricity_price", q, Dim::UsdPerKwh)?,
-                None => cx.money_default(
-                    "ownership.electricity_price",
-                    epoch_range(
-                        epoch_electricity(year),
-                        epoch_electricity(year) * 0.6,
-                        epoch_electricity(year) * 1.7,
-                        mode,
-                    ),
-                    epoch_assumption(&format!(
-                        "US industrial electricity {year}: ${}/kWh (energy.py), 90% range 0.6-1.7x",
-                        epoch_electricity(year)
-                    )),
-                )?,
-            },
+            electricity_price,
         })
     }
 
