@@ -511,3 +511,50 @@ fn bad_scenarios_are_located_errors_and_write_nothing() {
         );
     }
 }
+
+#[test]
+fn a_users_claims_file_can_be_cited() {
+    let dir = temp_dir();
+    let claims = write(
+        dir.path(),
+        "mine.toml",
+        r#"[[claim]]
+id = "my-h800-rental-quote"
+subject = "H800"
+quantity = "price per GPU hour"
+value = 1.6
+unit = "USD per GPU-hour"
+qualifier = "about"
+claimant = "A cloud broker"
+source_title = "Quote to our desk"
+source_url = "https://example.com/quote"
+published = "2025-01-15"
+quote = "H800 capacity at about $1.60 per GPU hour"
+notes = "Private quote."
+verified = true
+checked_in = "email"
+"#,
+    );
+    let scenario = stdout(&run(&["scenarios", "show", "deepseek-v3"])).replace(
+        "{ value = 2.0, unit = \"USD/GPU-hour\", claim = \"deepseek-v3-assumed-h800-rental-price\" }",
+        "{ value = 1.6, unit = \"USD/GPU-hour\", claim = \"my-h800-rental-quote\" }",
+    );
+    let path = write(dir.path(), "s.toml", &scenario);
+    let p = path.to_str().unwrap();
+    assert_fails_with(
+        &run(&["estimate", p, "--samples", "100"]),
+        &["s.toml:", "unknown claim id `my-h800-rental-quote`"],
+    );
+    let v = json_estimate(&[p, "--samples", "100", "--claims", claims.to_str().unwrap()]);
+    assert!(
+        (layer(&v, "final-run-rental")["central"].as_f64().unwrap() - 2_788_000.0 * 1.6).abs()
+            < 1e-6
+    );
+    assert!(
+        v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["url"] == "https://example.com/quote")
+    );
+}

@@ -58,6 +58,8 @@ pub(crate) struct EstimateArgs {
     /// Worker threads (default: all cores). The result does not depend on it.
     #[arg(long)]
     threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    claims: crate::claims_cmd::ClaimsFiles,
 }
 
 /// The published figure a scenario rebuilds, and what traincost rebuilds it to.
@@ -111,10 +113,10 @@ pub(crate) struct Report {
 pub(crate) fn build_report(
     scenario: &str,
     dollars: Option<DollarDate>,
+    claims: &ClaimSet,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
-    let claims = ClaimSet::builtin();
     let loaded = scenario_load::load(scenario)?;
     let (spec, refs) = loaded.spec(dollars, claims)?;
     let file = &loaded.scenario.file;
@@ -197,10 +199,15 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         percentiles: args.percentiles.clone(),
     };
+    let claims = crate::claims_cmd::load_claims(&args.claims)?;
     let bar = progress_bar(args.samples);
-    let report = build_report(&args.scenario, args.dollar_year, &config, &mut |done| {
-        bar.set_position(done)
-    })?;
+    let report = build_report(
+        &args.scenario,
+        args.dollar_year,
+        &claims,
+        &config,
+        &mut |done| bar.set_position(done),
+    )?;
     bar.finish_and_clear();
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
