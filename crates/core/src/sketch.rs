@@ -119,10 +119,11 @@ impl QuantileSketch {
 
     /// Counts every value of a slice (NaN ignored); a constant slice costs one update.
     pub fn insert_slice(&mut self, xs: &[f64]) {
+        // Written as selects (not f64::min) so that the loop vectorizes; NaN is tracked apart.
         let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
         for &x in xs {
-            lo = lo.min(x);
-            hi = hi.max(x);
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
             nan |= x.is_nan();
         }
         if nan || !(lo > 0.0 || lo == hi) || !hi.is_finite() {

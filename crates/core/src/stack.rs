@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
-use crate::montecarlo::Model;
+use crate::montecarlo::{Model, Sample, SampleMut};
 use crate::provenance::Provenance;
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
 
@@ -326,7 +326,7 @@ enum FlopPlan {
 
 impl FlopPlan {
     #[inline]
-    fn eval(self, x: &[f64]) -> f64 {
+    fn eval(self, x: &Sample<'_>) -> f64 {
         match self {
             FlopPlan::Given(i) => x[i],
             FlopPlan::SixND(p, t) => Flop::from_parameters_and_tokens(Count(x[p]), Count(x[t])).0,
@@ -336,7 +336,7 @@ impl FlopPlan {
 
 impl HoursPlan {
     #[inline]
-    fn eval(self, x: &[f64]) -> f64 {
+    fn eval(self, x: &Sample<'_>) -> f64 {
         match self {
             HoursPlan::Direct(i) => x[i],
             HoursPlan::GpusTimesHours(g, h) => x[g] * x[h],
@@ -967,15 +967,13 @@ impl CostModel {
             .iter()
             .map(|i| i.quantity.distribution.median())
             .collect();
-        let mut out = vec![0.0; self.outputs.len()];
-        self.evaluate(&x, &mut out);
-        out
+        self.evaluate_at(&x)
     }
 
     /// Every output with the inputs at the given values (model units, input order).
     pub fn evaluate_at(&self, x: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; self.outputs.len()];
-        self.evaluate(x, &mut out);
+        self.evaluate(&Sample::contiguous(x), &mut SampleMut::contiguous(&mut out));
         out
     }
 }
@@ -993,7 +991,7 @@ impl Model for CostModel {
     }
 
     #[inline]
-    fn evaluate(&self, x: &[f64], y: &mut [f64]) {
+    fn evaluate(&self, x: &Sample<'_>, y: &mut SampleMut<'_>) {
         let mut run_hours = 0.0;
         let mut rental = 0.0;
         for s in &self.stages {
