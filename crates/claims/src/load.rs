@@ -215,7 +215,15 @@ pub(crate) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        LineIndex { text, newlines: text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect() }
+        LineIndex {
+            text,
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset; same as [`line_col`].
@@ -225,7 +233,11 @@ impl<'a> LineIndex<'a> {
             offset -= 1;
         }
         let line = self.newlines.partition_point(|&n| n < offset);
-        let start = if line == 0 { 0 } else { self.newlines[line - 1] + 1 };
+        let start = if line == 0 {
+            0
+        } else {
+            self.newlines[line - 1] + 1
+        };
         (line + 1, self.text[start..offset].chars().count() + 1)
     }
 
