@@ -762,3 +762,133 @@ fn unknown_builtin_names_suggest_and_explain_paths() {
         ],
     );
 }
+
+/// A scenario that takes the GPU's specs, its purchase price and staff pay from plugins.
+const PLUGIN_SCENARIO: &str = r#"
+name = "plugin-priced"
+developer = "DeepSeek"
+published = "2024-12-27"
+dollars = "2024"
+gpu = "H800"
+pricing = "nvidia-pricing"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", claim = "deepseek-v3-assumed-h800-rental-price" }
+
+[[stages]]
+name = "pre-training"
+gpu_hours = { value = 2664000, claim = "deepseek-v3-pretraining-gpu-hours" }
+active_parameters = { value = 37e9, claim = "deepseek-v3-activated-parameters" }
+tokens = { value = 14.8e12, claim = "deepseek-v3-pretraining-tokens" }
+
+[ownership]
+acquired = "2023-06-19"
+training_start = "2024-09-02"
+
+[staff]
+duration = { value = 1.0, unit = "years", assumption = "test" }
+
+[[staff.groups]]
+role = "researchers"
+headcount = { value = 100, unit = "people", assumption = "test" }
+salary = { plugin = "salary-cn", role = "researcher" }
+fte = { value = 0.5, assumption = "test" }
+"#;
+
+fn estimate_json(cfg: &Path, scenario: &Path, extra: &[&str]) -> serde_json::Value {
+    let o = run(tc(cfg)
+        .args([
+            "estimate",
+            scenario.to_str().unwrap(),
+            "--samples",
+            "2000",
+            "--format",
+            "json",
+        ])
+        .args(extra));
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn input<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no input {name}"))
+}
+
+#[test]
+fn estimate_takes_specs_prices_and_pay_from_plugins_builtin_or_loaded() {
+    let cfg = temp_dir();
+    let scenario = cfg.path().join("s.toml");
+    std::fs::write(&scenario, PLUGIN_SCENARIO).unwrap();
+    let builtin = estimate_json(cfg.path(), &scenario, &[]);
+    for name in [
+        "ownership.purchase_price",
+        "ownership.tdp",
+        "stages.pre-training.peak_flops",
+    ] {
+        let note = input(&builtin, name)["note"].as_str().unwrap_or_default();
+        assert!(
+            note.contains("from plugin nvidia-pricing 0.1.0 (built-in)"),
+            "{name}: {note}"
+        );
+    }
+    let pay = input(&builtin, "staff.groups.researchers.compensation");
+    assert!(
+        pay["note"]
+            .as_str()
+            .unwrap()
+            .contains("from plugin salary-cn"),
+        "{pay}"
+    );
+    assert!(pay["claim"].is_string() || pay["assumption"].is_string());
+    assert!(
+        builtin["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == "final-run-ownership")
+    );
+
+    // The same plugins loaded from their shared libraries give the same numbers.
+    let (nv, cn) = (lib("nvidia-pricing"), lib("salary-cn"));
+    let loaded = estimate_json(
+        cfg.path(),
+        &scenario,
+        &[
+            "--plugin",
+            nv.to_str().unwrap(),
+            "--plugin",
+            cn.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(builtin["layers"], loaded["layers"]);
+    let note = input(&loaded, "ownership.purchase_price")["note"]
+        .as_str()
+        .unwrap();
+    assert!(note.contains("libnvidia_pricing"), "{note}");
+
+    // A value written in the file still wins over the plugin's.
+    let overridden = PLUGIN_SCENARIO.replace(
+        "acquired = \"2023-06-19\"",
+        "purchase_price = { value = 40000, unit = \"USD/GPU\", assumption = \"test\" }\nacquired = \"2023-06-19\"",
+    );
+    std::fs::write(&scenario, overridden).unwrap();
+    let v = estimate_json(cfg.path(), &scenario, &[]);
+    assert_eq!(input(&v, "ownership.purchase_price")["median"], 40000.0);
+
+    // A plugin the scenario needs but nobody provides is a located error.
+    std::fs::write(
+        &scenario,
+        PLUGIN_SCENARIO.replace("\"nvidia-pricing\"", "\"nvidia-prices\""),
+    )
+    .unwrap();
+    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "10"]));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("s.toml:") && err.contains("field `pricing`") && err.contains("nvidia-prices"),
+        "{err}"
+    );
+}

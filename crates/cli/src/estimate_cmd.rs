@@ -60,6 +60,8 @@ pub(crate) struct EstimateArgs {
     threads: Option<NonZeroUsize>,
     #[command(flatten)]
     claims: crate::claims_cmd::ClaimsFiles,
+    #[command(flatten)]
+    plugins: crate::plugin_host::PluginArgs,
 }
 
 /// The published figure a scenario rebuilds, and what traincost rebuilds it to.
@@ -114,11 +116,12 @@ pub(crate) fn build_report(
     scenario: &str,
     dollars: Option<DollarDate>,
     claims: &ClaimSet,
+    supplier: &dyn traincost_core::scenario::Supplier,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
     let loaded = scenario_load::load(scenario)?;
-    let (spec, refs) = loaded.spec(dollars, claims)?;
+    let (spec, refs) = loaded.spec(dollars, claims, supplier)?;
     let file = &loaded.scenario.file;
     let dollars = match dollars {
         Some(d) => d,
@@ -200,11 +203,18 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
         percentiles: args.percentiles.clone(),
     };
     let claims = crate::claims_cmd::load_claims(&args.claims)?;
+    // Broken plugins are skipped with a warning: fatal only if the scenario names one.
+    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.plugins);
+    for p in &problems {
+        tracing::warn!("{p}");
+    }
+    let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let bar = progress_bar(args.samples);
     let report = build_report(
         &args.scenario,
         args.dollar_year,
         &claims,
+        &supplier,
         &config,
         &mut |done| bar.set_position(done),
     )?;

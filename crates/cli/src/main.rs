@@ -7,6 +7,7 @@ mod epoch_cmd;
 mod estimate_cmd;
 mod output;
 mod plugin_host;
+mod plugin_supplier;
 mod plugins_cmd;
 mod scenario_load;
 mod scenarios_cmd;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use traincost_claims::ClaimSet;
-use traincost_core::scenario::{self, ClaimRef, Scenario, ScenarioError};
+use traincost_core::scenario::{self, ClaimRef, Scenario, ScenarioError, Supplier};
 use traincost_core::stack::StackSpec;
 use traincost_core::units::DollarDate;
 
@@ -36,10 +36,11 @@ impl Loaded {
         &self,
         dollars: Option<DollarDate>,
         claims: &ClaimSet,
+        supplier: &dyn Supplier,
     ) -> Result<(StackSpec, Vec<ClaimRef>), Diagnostic> {
         let (spec, refs) = self
             .scenario
-            .to_spec(dollars)
+            .to_spec_with(dollars, supplier)
             .map_err(|e| self.diagnose(e))?;
         for r in &refs {
             check_claim(claims, r).map_err(|d| {

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use crate::dist::Distribution;
 use crate::epoch;
-use crate::hardware::{self, GpuSpec};
+use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue};
 use crate::provenance::Provenance;
 use crate::stack::{
@@ -58,6 +58,11 @@ pub struct ScenarioFile {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub gpu: Option<Spanned<String>>,
+    /// Pricing plugin for the GPU's specs and purchase prices (`nvidia-pricing`); values given
+    /// in the file still win.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub pricing: Option<Spanned<String>>,
     /// A built-in scenario whose final-run stages this model builds on (`deepseek-v3` for R1).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -217,13 +222,31 @@ pub struct StaffGroupFile {
     pub role: String,
     /// People.
     pub headcount: QuantityField,
-    /// Annual compensation per person, USD per year.
-    pub compensation: QuantityField,
+    /// Annual compensation per person, USD per year (or take it from `salary`).
+    #[serde(default)]
+    pub compensation: Option<QuantityField>,
+    /// Salary plugin for the compensation: `{ plugin = "salary-cn", role = "researcher" }`.
+    #[serde(default)]
+    pub salary: Option<SalaryFile>,
     /// Loading on compensation (benefits, payroll, equity), a multiplier (default 1: compensation is already loaded).
     #[serde(default)]
     pub overhead: Option<QuantityField>,
     /// Share of their time on this model, a fraction.
     pub fte: QuantityField,
+}
+
+/// Where a staff group's compensation comes from.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SalaryFile {
+    /// Salary plugin name (`salary-us`, `salary-cn`, or a loaded one).
+    #[schemars(with = "String")]
+    pub plugin: Spanned<String>,
+    /// The plugin's role id (`researcher`, `engineer`, ...).
+    pub role: String,
+    /// Year of the pay (default: the publication year).
+    #[serde(default)]
+    pub year: Option<i32>,
 }
 
 /// The owner's fleet.
@@ -389,6 +412,69 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
         }
     }
     d.deserialize_any(V)
+}
+
+/// A value a plugin supplied, in the scenario's quantity format, and which plugin it came from.
+#[derive(Debug, Clone)]
+pub struct Supplied {
+    /// The value, its unit, dollars and provenance.
+    pub table: QuantityTable,
+    /// The plugin, for the report (`nvidia-pricing 0.1.0, built in`).
+    pub source: String,
+}
+
+/// A GPU's specifications from a pricing plugin.
+#[derive(Debug, Clone)]
+pub struct SuppliedGpu {
+    /// Product name (`NVIDIA H800 SXM5`): decides Epoch AI's power rules.
+    pub product: String,
+    /// Peak dense BF16 FLOP/s.
+    pub peak_flops: Supplied,
+    /// Thermal design power, W.
+    pub tdp: Supplied,
+}
+
+/// Values a scenario takes from pricing and salary plugins.
+///
+/// The CLI implements it with its plugin registry. Core asks once per value while building the
+/// spec, never while sampling, and does no I/O itself. Errors are one-line messages.
+pub trait Supplier {
+    /// Specs of `gpu` from pricing plugin `plugin`.
+    fn gpu(&self, plugin: &str, gpu: &str) -> Result<SuppliedGpu, String>;
+    /// Purchase price of one `gpu` in force at `date` (`YYYY-MM-DD` or `YYYY-MM`).
+    fn purchase_price(&self, plugin: &str, gpu: &str, date: &str) -> Result<Supplied, String>;
+    /// Loaded annual compensation of `role` in `year`, USD per year.
+    fn compensation(&self, plugin: &str, role: &str, year: i32) -> Result<Supplied, String>;
+}
+
+/// A [`Supplier`] with no plugins: scenarios that name one fail with a clear message.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPlugins;
+
+impl Supplier for NoPlugins {
+    fn gpu(&self, plugin: &str, _: &str) -> Result<SuppliedGpu, String> {
+        Err(format!(
+            "plugin `{plugin}` is not available here (this caller loads no plugins)"
+        ))
+    }
+    fn purchase_price(&self, plugin: &str, _: &str, _: &str) -> Result<Supplied, String> {
+        Err(format!(
+            "plugin `{plugin}` is not available here (this caller loads no plugins)"
+        ))
+    }
+    fn compensation(&self, plugin: &str, _: &str, _: i32) -> Result<Supplied, String> {
+        Err(format!(
+            "plugin `{plugin}` is not available here (this caller loads no plugins)"
+        ))
+    }
+}
+
+/// The scenario GPU's specs, from the built-in table or a pricing plugin.
+struct GpuInfo {
+    /// Name for Epoch AI's substring rules.
+    product: String,
+    peak: Quantity,
+    tdp: Quantity,
 }
 
 /// A problem in a scenario, located in its source.
@@ -578,8 +664,38 @@ impl Ctx<'_> {
         q: &QuantityField,
         dim: Dim,
     ) -> Result<Quantity, ScenarioError> {
-        let span = q.span();
-        let t = q.get_ref();
+        self.quantity_table(field, q.get_ref(), q.span(), dim)
+    }
+
+    /// A plugin's value, converted like a written one; the note says which plugin.
+    fn supplied(
+        &mut self,
+        field: &str,
+        s: Supplied,
+        span: Range<usize>,
+        dim: Dim,
+    ) -> Result<Quantity, ScenarioError> {
+        let mut q = self
+            .quantity_table(field, &s.table, span, dim)
+            .map_err(|mut e| {
+                e.message = format!("{} (value from plugin {})", e.message, s.source);
+                e
+            })?;
+        let from = format!("from plugin {}", s.source);
+        q.note = Some(match q.note {
+            Some(n) => format!("{from}; {n}"),
+            None => from,
+        });
+        Ok(q)
+    }
+
+    fn quantity_table(
+        &mut self,
+        field: &str,
+        t: &QuantityTable,
+        span: Range<usize>,
+        dim: Dim,
+    ) -> Result<Quantity, ScenarioError> {
         let err = |msg: String| ScenarioError::new(Some(span.clone()), field, msg);
         let given: Vec<&str> = [
             ("value", t.value.is_some()),
@@ -746,10 +862,10 @@ fn epoch_assumption(what: &str) -> Provenance {
 }
 
 /// Epoch AI's defaults (June 2025 version) for this GPU, developer and publication year.
-fn epoch_defaults(gpu: Option<&GpuSpec>, developer: &str, year: i32) -> epoch::ownership::Defaults {
+fn epoch_defaults(gpu: Option<&GpuInfo>, developer: &str, year: i32) -> epoch::ownership::Defaults {
     let settings = epoch::Settings::for_version(epoch::CodeVersion::Update2025_06);
     epoch::ownership::defaults(
-        gpu.map_or("", |g| g.dataset_name),
+        gpu.map_or("", |g| g.product.as_str()),
         developer,
         year,
         &settings,
@@ -853,6 +969,15 @@ impl Scenario {
         &self,
         report: Option<DollarDate>,
     ) -> Result<(StackSpec, Vec<ClaimRef>), ScenarioError> {
+        self.to_spec_with(report, &NoPlugins)
+    }
+
+    /// [`Scenario::to_spec`], taking values the file leaves out from plugins it names.
+    pub fn to_spec_with(
+        &self,
+        report: Option<DollarDate>,
+        supplier: &dyn Supplier,
+    ) -> Result<(StackSpec, Vec<ClaimRef>), ScenarioError> {
         let f = &self.file;
         let dollars: DollarDate =
             f.dollars
@@ -873,17 +998,8 @@ impl Scenario {
             claims: &mut claims,
         };
 
-        let gpu: Option<&'static GpuSpec> = match &f.gpu {
-            None => None,
-            Some(g) => Some(hardware::gpu(g.get_ref()).ok_or_else(|| {
-                ScenarioError::new(
-                    Some(g.span()),
-                    "gpu",
-                    format!("unknown GPU `{}`", g.get_ref()),
-                )
-                .hint(format!("known GPUs: {}", hardware::gpu_names().join(", ")))
-            })?),
-        };
+        let gpu = self.gpu_info(&mut cx, supplier)?;
+        let gpu = gpu.as_ref();
         let published_year = f
             .published
             .as_deref()
@@ -924,7 +1040,7 @@ impl Scenario {
 
         let ownership = match &f.ownership {
             None => None,
-            Some(o) => Some(self.ownership(&mut cx, o, gpu, published_year)?),
+            Some(o) => Some(self.ownership(&mut cx, o, gpu, published_year, supplier)?),
         };
 
         let development = match &f.development {
@@ -969,11 +1085,20 @@ impl Scenario {
                     groups.push(StaffGroup {
                         role: g.role.clone(),
                         headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::Count)?,
-                        compensation: cx.quantity(
-                            &n("compensation"),
-                            &g.compensation,
-                            Dim::UsdPerYear,
-                        )?,
+                        compensation: match (&g.compensation, &g.salary) {
+                            (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,
+                            (None, Some(sf)) => {
+                                let year = sf.year.or(published_year).unwrap_or(dollars.year);
+                                let supplied = supplier
+                                    .compensation(sf.plugin.get_ref(), &sf.role, year)
+                                    .map_err(|m| ScenarioError::new(Some(sf.plugin.span()), n("salary"), m))?;
+                                cx.supplied(&n("compensation"), supplied, sf.plugin.span(), Dim::UsdPerYear)?
+                            }
+                            (None, None) => {
+                                return Err(ScenarioError::new(None, n("compensation"), "no compensation")
+                                    .hint("give compensation = { ..., unit = \"USD/year\" } or salary = { plugin = \"salary-us\", role = \"researcher\" }"));
+                            }
+                        },
                         overhead: match &g.overhead {
                             Some(q) => cx.quantity(&n("overhead"), q, Dim::Multiplier)?,
                             None => Quantity::new(
@@ -1000,15 +1125,21 @@ impl Scenario {
                 let d = epoch_defaults(gpu, f.developer.as_deref().unwrap_or(""), year);
                 let power_per_gpu_watts = match (&fl.power_per_gpu, gpu) {
                     (Some(q), _) => cx.quantity("fleet.power_per_gpu", q, Dim::Watts)?,
-                    (None, Some(g)) => Quantity::new(
-                        Distribution::Point(
-                            g.tdp.0 * d.chip_to_server_power * d.average_power_fraction.0,
-                        ),
-                        Provenance::assumption(format!(
-                            "{} TDP {} W (Epoch AI chip dataset) x Epoch's server power ratio {:.4} x average power fraction {}",
-                            g.name, g.tdp.0, d.chip_to_server_power, d.average_power_fraction.0
-                        )),
-                    ),
+                    (None, Some(g)) => {
+                        let tdp = g.tdp.distribution.median();
+                        Quantity::new(
+                            Distribution::Point(
+                                tdp * d.chip_to_server_power * d.average_power_fraction.0,
+                            ),
+                            Provenance::assumption(format!(
+                                "{} TDP {tdp} W x Epoch's server power ratio {:.4} x average power fraction {} (TDP: {})",
+                                g.product,
+                                d.chip_to_server_power,
+                                d.average_power_fraction.0,
+                                g.tdp.provenance.describe()
+                            )),
+                        )
+                    }
                     (None, None) => {
                         return Err(ScenarioError::new(None, "fleet.power_per_gpu", "no power per GPU and no scenario `gpu` to take it from")
                             .hint("add `power_per_gpu = { value = 1000, unit = \"W\", assumption = \"...\" }` or set `gpu`"));
@@ -1075,12 +1206,58 @@ impl Scenario {
         Ok((spec, claims))
     }
 
+    /// The scenario GPU's specs: from the pricing plugin if the file names one, else built in.
+    fn gpu_info(
+        &self,
+        cx: &mut Ctx<'_>,
+        supplier: &dyn Supplier,
+    ) -> Result<Option<GpuInfo>, ScenarioError> {
+        let f = &self.file;
+        let Some(g) = &f.gpu else { return Ok(None) };
+        if let Some(plugin) = &f.pricing {
+            let spec = supplier
+                .gpu(plugin.get_ref(), g.get_ref())
+                .map_err(|m| ScenarioError::new(Some(plugin.span()), "pricing", m))?;
+            return Ok(Some(GpuInfo {
+                product: spec.product,
+                peak: cx.supplied("gpu.peak_flops", spec.peak_flops, g.span(), Dim::FlopRate)?,
+                tdp: cx.supplied("gpu.tdp", spec.tdp, g.span(), Dim::Watts)?,
+            }));
+        }
+        let spec = hardware::gpu(g.get_ref()).ok_or_else(|| {
+            ScenarioError::new(
+                Some(g.span()),
+                "gpu",
+                format!("unknown GPU `{}`", g.get_ref()),
+            )
+            .hint(format!(
+                "known GPUs: {}; or name a pricing plugin that knows it",
+                hardware::gpu_names().join(", ")
+            ))
+        })?;
+        let source = format!(
+            "{} ({}, Epoch AI chip dataset)",
+            spec.name, spec.dataset_name
+        );
+        Ok(Some(GpuInfo {
+            product: spec.dataset_name.to_owned(),
+            peak: Quantity::new(
+                Distribution::Point(spec.peak_bf16.0),
+                Provenance::assumption(format!("dense BF16 peak of the {source}")),
+            ),
+            tdp: Quantity::new(
+                Distribution::Point(spec.tdp.0),
+                Provenance::assumption(format!("TDP of the {source}")),
+            ),
+        }))
+    }
+
     fn stage(
         &self,
         cx: &mut Ctx<'_>,
         list: &str,
         s: &StageFile,
-        gpu: Option<&'static GpuSpec>,
+        gpu: Option<&GpuInfo>,
         default_price: Option<&Quantity>,
         needs_price: bool,
     ) -> Result<StageSpec, ScenarioError> {
@@ -1111,13 +1288,7 @@ impl Scenario {
         };
         let peak_flops = match (&s.peak_flops, gpu, &flop) {
             (Some(q), _, _) => Some(cx.quantity(&n("peak_flops"), q, Dim::FlopRate)?),
-            (None, Some(g), Some(_)) => Some(Quantity::new(
-                Distribution::Point(g.peak_bf16.0),
-                Provenance::assumption(format!(
-                    "dense BF16 peak of the {} ({}, Epoch AI chip dataset)",
-                    g.name, g.dataset_name
-                )),
-            )),
+            (None, Some(g), Some(_)) => Some(g.peak.clone()),
             _ => None,
         };
         let rental_price = match (
@@ -1154,14 +1325,34 @@ impl Scenario {
         &self,
         cx: &mut Ctx<'_>,
         o: &OwnershipFile,
-        gpu: Option<&'static GpuSpec>,
+        gpu: Option<&GpuInfo>,
         published_year: Option<i32>,
+        supplier: &dyn Supplier,
     ) -> Result<OwnershipSpec, ScenarioError> {
         let mode = o.uncertainty.unwrap_or(UncertaintyMode::Epoch);
         let f = &self.file;
-        let purchase_price = match &o.purchase_price {
-            Some(q) => cx.quantity("ownership.purchase_price", q, Dim::UsdPerGpu)?,
-            None => {
+        let purchase_price = match (&o.purchase_price, &f.pricing, &f.gpu) {
+            (Some(q), _, _) => cx.quantity("ownership.purchase_price", q, Dim::UsdPerGpu)?,
+            (None, Some(plugin), Some(g)) => {
+                // Epoch AI's rule: the quote in force when the hardware was acquired.
+                let date = o
+                    .acquired
+                    .as_deref()
+                    .or(f.published.as_deref())
+                    .unwrap_or("");
+                let supplied = supplier
+                    .purchase_price(plugin.get_ref(), g.get_ref(), date)
+                    .map_err(|m| {
+                        ScenarioError::new(Some(plugin.span()), "ownership.purchase_price", m)
+                    })?;
+                cx.supplied(
+                    "ownership.purchase_price",
+                    supplied,
+                    plugin.span(),
+                    Dim::UsdPerGpu,
+                )?
+            }
+            (None, _, _) => {
                 return Err(ScenarioError::new(None, "ownership.purchase_price", "the ownership method needs a purchase price per GPU")
                     .hint("add purchase_price = { value = ..., unit = \"USD/GPU\", claim = \"...\" } under [ownership]"));
             }
@@ -1214,13 +1405,7 @@ impl Scenario {
         };
         let tdp_watts = match (&o.tdp, gpu) {
             (Some(q), _) => cx.quantity("ownership.tdp", q, Dim::Watts)?,
-            (None, Some(g)) => Quantity::new(
-                Distribution::Point(g.tdp.0),
-                Provenance::assumption(format!(
-                    "TDP of the {} ({}, Epoch AI chip dataset)",
-                    g.name, g.dataset_name
-                )),
-            ),
+            (None, Some(g)) => g.tdp.clone(),
             (None, None) => return Err(need_gpu("tdp")),
         };
         let d = epoch_defaults(

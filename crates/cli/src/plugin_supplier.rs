@@ -1,0 +1,66 @@
+//! Plugins as a [`Supplier`] of scenario values: GPU specs and purchase prices from pricing
+//! plugins, compensation from salary plugins. Each value is asked for once per scenario.
+
+use traincost_core::scenario::{Supplied, SuppliedGpu, Supplier};
+
+use crate::plugin_host::{LoadedPlugin, PluginRegistry, to_core_quantity};
+
+/// The plugin registry seen from core.
+pub(crate) struct PluginSupplier<'a>(pub(crate) &'a PluginRegistry);
+
+fn source(p: &LoadedPlugin) -> String {
+    format!("{} {} ({})", p.name(), p.version(), p.origin())
+}
+
+impl Supplier for PluginSupplier<'_> {
+    fn gpu(&self, plugin: &str, gpu: &str) -> Result<SuppliedGpu, String> {
+        let p = self.0.pricing(plugin).map_err(|d| d.to_string())?;
+        let spec = p.gpu_spec(gpu).map_err(|d| d.to_string())?;
+        let source = source(p.plugin());
+        Ok(SuppliedGpu {
+            product: if spec.product.is_empty() {
+                spec.gpu.clone()
+            } else {
+                spec.product.clone()
+            },
+            peak_flops: Supplied {
+                table: to_core_quantity(&spec.peak_bf16_flops),
+                source: source.clone(),
+            },
+            tdp: Supplied {
+                table: to_core_quantity(&spec.tdp),
+                source,
+            },
+        })
+    }
+
+    fn purchase_price(&self, plugin: &str, gpu: &str, date: &str) -> Result<Supplied, String> {
+        let p = self.0.pricing(plugin).map_err(|d| d.to_string())?;
+        let prices = p.purchase_prices(gpu).map_err(|d| d.to_string())?;
+        let quote = prices
+            .quote_at(date)
+            .ok_or_else(|| format!("plugin `{plugin}` has no purchase price for {gpu}"))?;
+        let what = if quote.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", quote.note)
+        };
+        Ok(Supplied {
+            table: to_core_quantity(&quote.price),
+            source: format!("{}, quote of {}{what}", source(p.plugin()), quote.date),
+        })
+    }
+
+    fn compensation(&self, plugin: &str, role: &str, year: i32) -> Result<Supplied, String> {
+        let p = self.0.salary(plugin).map_err(|d| d.to_string())?;
+        let pay = p.compensation(role, year).map_err(|d| d.to_string())?;
+        Ok(Supplied {
+            table: to_core_quantity(&pay.loaded_usd),
+            source: format!(
+                "{}, {role} in {} {year}, fully loaded",
+                source(p.plugin()),
+                pay.region
+            ),
+        })
+    }
+}
