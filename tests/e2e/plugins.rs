@@ -892,3 +892,41 @@ fn estimate_takes_specs_prices_and_pay_from_plugins_builtin_or_loaded() {
         "{err}"
     );
 }
+
+#[test]
+fn estimate_takes_the_rental_price_from_a_cloud_plugin() {
+    let cfg = temp_dir();
+    let scenario = cfg.path().join("r.toml");
+    let text = r#"
+name = "rented"
+published = "2024-12-27"
+dollars = "2024"
+index = "ppi-data-processing"
+gpu = "H100"
+rental_pricing = { plugin = "cloud-rental", provider = "AWS", commitment = "three_year" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 1000000, assumption = "test" }
+"#;
+    std::fs::write(&scenario, text).unwrap();
+    let v = estimate_json(cfg.path(), &scenario, &[]);
+    let price = input(&v, "stages.run.rental_price");
+    let note = price["note"].as_str().unwrap();
+    assert!(
+        note.contains("from plugin cloud-rental") && note.contains("AWS three_year"),
+        "{note}"
+    );
+    let rental = v["layers"][0]["central"].as_f64().unwrap();
+    assert!((rental - 1e6 * price["median"].as_f64().unwrap()).abs() < 1e-6 * rental);
+    // Unknown commitments are located errors.
+    std::fs::write(&scenario, text.replace("three_year", "five_year")).unwrap();
+    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap()]));
+    let err = stderr(&o);
+    assert!(
+        !o.status.success()
+            && err.contains("r.toml:7:")
+            && err.contains("unknown commitment `five_year`"),
+        "{err}"
+    );
+}

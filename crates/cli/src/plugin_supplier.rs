@@ -51,6 +51,50 @@ impl Supplier for PluginSupplier<'_> {
         })
     }
 
+    fn rental_price(
+        &self,
+        plugin: &str,
+        gpu: &str,
+        provider: Option<&str>,
+        commitment: Option<&str>,
+        date: &str,
+    ) -> Result<Supplied, String> {
+        use traincost_plugin::payload::Commitment;
+        let commitment = match commitment {
+            None => None,
+            Some("on_demand") => Some(Commitment::OnDemand),
+            Some("one_year") => Some(Commitment::OneYear),
+            Some("three_year") => Some(Commitment::ThreeYear),
+            Some(other) => {
+                return Err(format!(
+                    "unknown commitment `{other}`: use on_demand, one_year or three_year"
+                ));
+            }
+        };
+        let p = self.0.pricing(plugin).map_err(|d| d.to_string())?;
+        let prices = p
+            .rental_prices(gpu, provider, commitment)
+            .map_err(|d| d.to_string())?;
+        let q = prices
+            .quote_at(date)
+            .ok_or_else(|| format!("plugin `{plugin}` has no rental price for {gpu}"))?;
+        let what = if q.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", q.note)
+        };
+        Ok(Supplied {
+            table: to_core_quantity(&q.price),
+            source: format!(
+                "{}, {} {} quote of {}{what}",
+                source(p.plugin()),
+                q.provider,
+                q.commitment.as_str(),
+                q.date
+            ),
+        })
+    }
+
     fn compensation(&self, plugin: &str, role: &str, year: i32) -> Result<Supplied, String> {
         let p = self.0.salary(plugin).map_err(|d| d.to_string())?;
         let pay = p.compensation(role, year).map_err(|d| d.to_string())?;

@@ -8,7 +8,8 @@
 //!   express training costs in constant dollars (EPOCH_METHOD.md section 4).
 //!
 //! `value(to) = value(from) x index(to) / index(from)`. A year on a monthly series is the
-//! average of that year's months; a month on an annual series is that year's average.
+//! average of that year's months published so far; a month on an annual series is that year's
+//! average.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -181,11 +182,12 @@ impl PriceIndex {
             (true, Some(m)) => self.values.get(&(date.year, m)).copied(),
             (false, _) => self.values.get(&(date.year, 0)).copied(),
             (true, None) => {
-                // Annual average of a monthly series: all twelve months must be present.
+                // A year on a monthly series: the average of its months published so far (the
+                // latest year may be partial: the best estimate of its average there is).
                 let months: Vec<f64> = (1..=12)
                     .filter_map(|m| self.values.get(&(date.year, m)).copied())
                     .collect();
-                (months.len() == 12).then(|| months.iter().sum::<f64>() / 12.0)
+                (!months.is_empty()).then(|| months.iter().sum::<f64>() / months.len() as f64)
             }
         };
         found.ok_or_else(|| {
@@ -247,9 +249,13 @@ mod tests {
             (DollarDate::month(2000, 12), DollarDate::month(2025, 6))
         );
         assert_eq!(ppi.value(DollarDate::month(2000, 12)).unwrap(), 100.0);
-        // A year's average needs all twelve months.
-        assert!(ppi.value(DollarDate::year(2024)).is_ok());
-        assert!(ppi.value(DollarDate::year(2025)).is_err());
+        // A year is the average of its published months (2025: January to June).
+        let jan_jun: f64 = (1..=6)
+            .map(|m| ppi.value(DollarDate::month(2025, m)).unwrap())
+            .sum::<f64>()
+            / 6.0;
+        assert_eq!(ppi.value(DollarDate::year(2025)).unwrap(), jan_jun);
+        assert!(ppi.value(DollarDate::year(2026)).is_err());
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub struct ScenarioFile {
     /// Default rental price for every stage, USD per GPU-hour.
     #[serde(default)]
     pub rental_price: Option<QuantityField>,
+    /// Or take the rental price from a pricing plugin (when `rental_price` is not given).
+    #[serde(default)]
+    pub rental_pricing: Option<RentalPricingFile>,
     /// Final-run stages, in order.
     #[serde(default)]
     pub stages: Vec<StageFile>,
@@ -233,6 +236,24 @@ pub struct StaffGroupFile {
     pub overhead: Option<QuantityField>,
     /// Share of their time on this model, a fraction.
     pub fte: QuantityField,
+}
+
+/// Where the rental price comes from: `{ plugin = "cloud-rental", provider = "AWS", commitment = "three_year" }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RentalPricingFile {
+    /// Pricing plugin name.
+    #[schemars(with = "String")]
+    pub plugin: Spanned<String>,
+    /// Cloud provider (default: any the plugin offers).
+    #[serde(default)]
+    pub provider: Option<String>,
+    /// `on_demand`, `one_year` or `three_year` (default: whatever the plugin quotes).
+    #[serde(default)]
+    pub commitment: Option<String>,
+    /// Date of the quote to use, `YYYY-MM-DD` or `YYYY-MM` (default: the publication date).
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 /// Where a staff group's compensation comes from.
@@ -445,27 +466,45 @@ pub trait Supplier {
     fn purchase_price(&self, plugin: &str, gpu: &str, date: &str) -> Result<Supplied, String>;
     /// Loaded annual compensation of `role` in `year`, USD per year.
     fn compensation(&self, plugin: &str, role: &str, year: i32) -> Result<Supplied, String>;
+    /// Rental price of one `gpu`-hour in force at `date`, optionally for one provider and
+    /// commitment (`on_demand`, `one_year`, `three_year`).
+    fn rental_price(
+        &self,
+        plugin: &str,
+        gpu: &str,
+        provider: Option<&str>,
+        commitment: Option<&str>,
+        date: &str,
+    ) -> Result<Supplied, String>;
 }
 
 /// A [`Supplier`] with no plugins: scenarios that name one fail with a clear message.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoPlugins;
 
+fn unavailable(plugin: &str) -> String {
+    format!("plugin `{plugin}` is not available here (this caller loads no plugins)")
+}
+
 impl Supplier for NoPlugins {
     fn gpu(&self, plugin: &str, _: &str) -> Result<SuppliedGpu, String> {
-        Err(format!(
-            "plugin `{plugin}` is not available here (this caller loads no plugins)"
-        ))
+        Err(unavailable(plugin))
     }
     fn purchase_price(&self, plugin: &str, _: &str, _: &str) -> Result<Supplied, String> {
-        Err(format!(
-            "plugin `{plugin}` is not available here (this caller loads no plugins)"
-        ))
+        Err(unavailable(plugin))
     }
     fn compensation(&self, plugin: &str, _: &str, _: i32) -> Result<Supplied, String> {
-        Err(format!(
-            "plugin `{plugin}` is not available here (this caller loads no plugins)"
-        ))
+        Err(unavailable(plugin))
+    }
+    fn rental_price(
+        &self,
+        plugin: &str,
+        _: &str,
+        _: Option<&str>,
+        _: Option<&str>,
+        _: &str,
+    ) -> Result<Supplied, String> {
+        Err(unavailable(plugin))
     }
 }
 
@@ -853,8 +892,12 @@ impl Ctx<'_> {
 }
 
 fn money_err(span: Option<Range<usize>>, field: &str, e: MissingIndexValue) -> ScenarioError {
-    ScenarioError::new(span, field, e.to_string())
-        .hint("pass --dollar-year within the index's range, or set `index = \"ppi-data-processing\"` (monthly, to mid-2025)")
+    let hint = if e.index == IndexId::CpiU.name() {
+        "pass --dollar-year within the index's range, or set `index = \"ppi-data-processing\"` (monthly, to mid-2025)"
+    } else {
+        "pass --dollar-year within the index's range"
+    };
+    ScenarioError::new(span, field, e.to_string()).hint(hint)
 }
 
 fn epoch_assumption(what: &str) -> Provenance {
@@ -1005,7 +1048,39 @@ impl Scenario {
             .as_deref()
             .and_then(|p| p.get(0..4)?.parse::<i32>().ok());
 
-        let default_price = cx.opt("rental_price", &f.rental_price, Dim::UsdPerGpuHour)?;
+        let default_price = match (&f.rental_price, &f.rental_pricing) {
+            (Some(q), _) => Some(cx.quantity("rental_price", q, Dim::UsdPerGpuHour)?),
+            (None, Some(r)) => {
+                let gpu_name = f
+                    .gpu
+                    .as_ref()
+                    .map(|g| g.get_ref().as_str())
+                    .ok_or_else(|| {
+                        ScenarioError::new(
+                            Some(r.plugin.span()),
+                            "rental_pricing",
+                            "a rental price from a plugin needs the scenario's `gpu`",
+                        )
+                    })?;
+                let date = r.date.as_deref().or(f.published.as_deref()).unwrap_or("");
+                let supplied = supplier
+                    .rental_price(
+                        r.plugin.get_ref(),
+                        gpu_name,
+                        r.provider.as_deref(),
+                        r.commitment.as_deref(),
+                        date,
+                    )
+                    .map_err(|m| ScenarioError::new(Some(r.plugin.span()), "rental_pricing", m))?;
+                Some(cx.supplied(
+                    "rental_price",
+                    supplied,
+                    r.plugin.span(),
+                    Dim::UsdPerGpuHour,
+                )?)
+            }
+            (None, None) => None,
+        };
         let mut stages = Vec::new();
         if let Some(b) = &f.base {
             let base = Scenario::builtin(b.get_ref()).ok_or_else(|| {
