@@ -8,7 +8,7 @@
 //! - [`stack`]: the cost stack, from the final run at rental prices to the owner's fleet.
 //! - [`epoch`]: Epoch AI's training-cost method.
 //! - [`scenario`]: the TOML scenario format and the built-in scenarios.
-//! - [`estimate`]: the assembled, serializable result.
+//! - [`estimate`]: the assembled, serializable result; [`sensitivity`]: which inputs drive it.
 //!
 //! This crate does no I/O: it parses strings and returns values.
 //!
@@ -32,6 +32,7 @@ pub mod money;
 pub mod montecarlo;
 pub mod provenance;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sketch;
 pub mod stack;
 pub mod units;

@@ -1,8 +1,8 @@
 //! A seeded, parallel, constant-memory Monte Carlo engine.
 //!
-//! Samples are drawn in chunks of [`CHUNK`]. Chunk `c` has its own random stream, seeded from
-//! `(seed, c)` alone, and draws its inputs in a fixed order, so every sample is the same
-//! whichever thread computes it. Each chunk's moments (count, mean, M2) are merged in chunk
+//! Samples are drawn in chunks of [`CHUNK`]. Each input of chunk `c` has its own random stream,
+//! seeded from `(seed, c, input)` alone, so every sample is the same whichever thread computes
+//! it, and fixing one input (sensitivity analysis) leaves the others' draws unchanged. Each chunk's moments (count, mean, M2) are merged in chunk
 //! order; percentiles come from [`QuantileSketch`]es whose integer counts merge exactly. The
 //! result is therefore identical for a given seed whatever the thread count, and memory is
 //! bounded by the chunk buffers and the sketches, never by the number of samples.
@@ -260,8 +260,11 @@ pub fn run(
     let run_chunk = |w: &mut Worker, chunk: u64| {
         let start = chunk * CHUNK as u64;
         let len = (config.samples - start).min(CHUNK as u64) as usize;
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(config.seed, chunk));
+        let chunk_seed = stream_seed(config.seed, chunk);
         for (i, s) in samplers.iter().enumerate() {
+            // One stream per (chunk, input): fixing or adding an input leaves every other
+            // input's draws unchanged (common random numbers for sensitivity analysis).
+            let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(chunk_seed, i as u64));
             s.fill(&mut rng, &mut w.columns[i * CHUNK..i * CHUNK + len]);
         }
         for j in 0..len {
@@ -444,9 +447,10 @@ mod tests {
         let mut ys = Vec::new();
         for chunk in 0..n.div_ceil(CHUNK as u64) {
             let len = (n - chunk * CHUNK as u64).min(CHUNK as u64) as usize;
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(9, chunk));
             let mut cols = vec![vec![0.0; len]; 2];
             for (i, smp) in samplers.iter().enumerate() {
+                let mut rng =
+                    Xoshiro256PlusPlus::seed_from_u64(stream_seed(stream_seed(9, chunk), i as u64));
                 smp.fill(&mut rng, &mut cols[i]);
             }
             ys.extend((0..len).map(|j| cols[0][j] * cols[1][j]));

@@ -1,0 +1,228 @@
+//! Sensitivity analysis: which uncertain inputs drive an output.
+//!
+//! A tornado: for each uncertain input, the output's Monte Carlo median with that input fixed at
+//! its 5th and then its 95th percentile, everything else left uncertain. Bars are sorted by
+//! swing (|high - low|). Every run uses the same seed and, because each input has its own
+//! random stream, the same draws for every other input (common random numbers), so the swings
+//! reflect the input and not sampling noise.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::Distribution;
+use crate::montecarlo::{self, Model, RunConfig, Sample, SampleMut};
+use crate::stack::CostModel;
+
+/// One bar of a tornado.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    /// Dotted input name.
+    pub input: String,
+    /// Unit of the input.
+    pub unit: String,
+    /// The input's 5th percentile.
+    pub input_p5: f64,
+    /// The input's 95th percentile.
+    pub input_p95: f64,
+    /// Output median with the input at its 5th percentile.
+    pub output_at_p5: f64,
+    /// Output median with the input at its 95th percentile.
+    pub output_at_p95: f64,
+    /// |output_at_p95 - output_at_p5|.
+    pub swing: f64,
+    /// Claim ids the input cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<String>,
+    /// The assumption behind the input, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumption: Option<String>,
+}
+
+/// A tornado analysis of one output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tornado {
+    /// Output id (`final-run-ownership`).
+    pub output: String,
+    /// Output label.
+    pub label: String,
+    /// Output unit.
+    pub unit: String,
+    /// The output's median with every input uncertain.
+    pub median: f64,
+    /// Samples per run.
+    pub samples: u64,
+    /// Bars, largest swing first; inputs with no effect are left out.
+    pub bars: Vec<Bar>,
+}
+
+/// Why a sensitivity analysis cannot run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SensitivityError {
+    /// No output has this id.
+    #[error("no layer or output `{id}`; available: {available}")]
+    UnknownOutput {
+        /// The id asked for.
+        id: String,
+        /// Ids that exist.
+        available: String,
+    },
+}
+
+/// The model with one input fixed at a value.
+struct Fixed<'a> {
+    model: &'a CostModel,
+    input: usize,
+    value: f64,
+}
+
+impl Model for Fixed<'_> {
+    fn inputs(&self) -> Vec<(Distribution, bool)> {
+        let mut inputs = self.model.inputs();
+        inputs[self.input].0 = Distribution::Point(self.value);
+        inputs
+    }
+    fn output_count(&self) -> usize {
+        self.model.output_count()
+    }
+    fn evaluate(&self, x: &Sample<'_>, y: &mut SampleMut<'_>) {
+        self.model.evaluate(x, y);
+    }
+}
+
+/// Tornado of output `output_id` (a layer, component, total or metric id).
+pub fn tornado(
+    model: &CostModel,
+    output_id: &str,
+    config: &RunConfig,
+) -> Result<Tornado, SensitivityError> {
+    let outputs = model.outputs();
+    let k = outputs
+        .iter()
+        .position(|o| o.id == output_id)
+        .ok_or_else(|| SensitivityError::UnknownOutput {
+            id: output_id.to_owned(),
+            available: outputs
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let config = RunConfig {
+        percentiles: Vec::new(),
+        ..config.clone()
+    };
+    let median_of = |m: &dyn Model| montecarlo::run(m, &config, &mut |_| {}).0[k].p50;
+    let median = median_of(model);
+    let mut bars = Vec::new();
+    for (i, input) in model.model_inputs().iter().enumerate() {
+        let d = &input.quantity.distribution;
+        if d.is_point() {
+            continue;
+        }
+        let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
+        let at_lo = median_of(&Fixed {
+            model,
+            input: i,
+            value: lo,
+        });
+        let at_hi = median_of(&Fixed {
+            model,
+            input: i,
+            value: hi,
+        });
+        let swing = (at_hi - at_lo).abs();
+        if swing > 0.0 {
+            bars.push(Bar {
+                input: input.name.clone(),
+                unit: input.unit.to_owned(),
+                input_p5: lo,
+                input_p95: hi,
+                output_at_p5: at_lo,
+                output_at_p95: at_hi,
+                swing,
+                claims: input.quantity.provenance.claims.clone(),
+                assumption: input.quantity.provenance.assumption.clone(),
+            });
+        }
+    }
+    bars.sort_by(|a, b| {
+        b.swing
+            .total_cmp(&a.swing)
+            .then_with(|| a.input.cmp(&b.input))
+    });
+    Ok(Tornado {
+        output: outputs[k].id.clone(),
+        label: outputs[k].label.clone(),
+        unit: outputs[k].unit.clone(),
+        median,
+        samples: config.samples,
+        bars,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+
+    fn deepseek() -> CostModel {
+        let (spec, _) = Scenario::builtin("deepseek-v3")
+            .unwrap()
+            .to_spec(None)
+            .unwrap();
+        CostModel::new(&spec).unwrap()
+    }
+
+    #[test]
+    fn development_compute_is_driven_by_its_multiplier_and_the_ownership_inputs() {
+        let m = deepseek();
+        let cfg = RunConfig {
+            samples: 20_000,
+            seed: 1,
+            threads: None,
+            percentiles: vec![],
+        };
+        let t = tornado(&m, "development-compute", &cfg).unwrap();
+        // Every bar brackets the median and the bars are sorted by swing.
+        assert!(!t.bars.is_empty());
+        for w in t.bars.windows(2) {
+            assert!(w[0].swing >= w[1].swing);
+        }
+        let names: Vec<&str> = t.bars.iter().map(|b| b.input.as_str()).collect();
+        assert!(names[..3].contains(&"development.multiplier"), "{names:?}");
+        assert!(
+            names[..3].contains(&"ownership.purchase_price"),
+            "{names:?}"
+        );
+        // Staff and fleet inputs cannot move development compute.
+        assert!(
+            !names
+                .iter()
+                .any(|n| n.starts_with("staff.") || n.starts_with("fleet.")),
+            "{names:?}"
+        );
+        let price = t
+            .bars
+            .iter()
+            .find(|b| b.input == "ownership.purchase_price")
+            .unwrap();
+        // Development compute is linear in the purchase price (hardware dominates): the
+        // medians scale with it.
+        assert!(price.output_at_p5 < t.median && t.median < price.output_at_p95);
+    }
+
+    #[test]
+    fn point_only_outputs_have_no_bars_and_unknown_ids_are_errors() {
+        let m = deepseek();
+        let cfg = RunConfig {
+            samples: 2_000,
+            seed: 1,
+            threads: None,
+            percentiles: vec![],
+        };
+        let t = tornado(&m, "final-run-rental", &cfg).unwrap();
+        assert!(t.bars.is_empty());
+        assert_eq!(t.median, 5_576_000.0);
+        let e = tornado(&m, "final-run", &cfg).unwrap_err();
+        assert!(e.to_string().contains("final-run-rental"));
+    }
+}
