@@ -1,7 +1,9 @@
 //! `traincost`: what did it really cost to train this AI model, and what does the headline
 //! figure leave out?
 
+mod chart;
 mod claims_cmd;
+mod compare_cmd;
 mod diagnostic;
 mod epoch_cmd;
 mod estimate_cmd;
@@ -9,8 +11,11 @@ mod output;
 mod plugin_host;
 mod plugin_supplier;
 mod plugins_cmd;
+mod reconcile_cmd;
+mod report_cmd;
 mod scenario_load;
 mod scenarios_cmd;
+mod sensitivity_cmd;
 
 use std::process::ExitCode;
 
@@ -43,6 +48,14 @@ struct Cli {
 enum Command {
     /// Cost a model: every layer of the stack with a 90% interval and the source of every input.
     Estimate(estimate_cmd::EstimateArgs),
+    /// The cost stack from the headline to the fleet, beside every sourced claim about each scope.
+    Reconcile(reconcile_cmd::ReconcileArgs),
+    /// Which uncertain inputs drive a layer (tornado analysis).
+    Sensitivity(sensitivity_cmd::SensitivityArgs),
+    /// Two scenarios side by side, layer by layer.
+    Compare(compare_cmd::CompareArgs),
+    /// A self-contained HTML report: the stack, charts, inputs, sources, claims and conflicts.
+    Report(report_cmd::ReportArgs),
     /// List the built-in scenarios, print one to edit, or print the scenario schema.
     Scenarios(scenarios_cmd::ScenariosArgs),
     /// Browse and audit the sourced claims behind every number.
@@ -59,6 +72,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Estimate(args) => estimate_cmd::run(args),
         Command::Scenarios(args) => scenarios_cmd::run(args),
+        Command::Reconcile(args) => reconcile_cmd::run(args),
+        Command::Sensitivity(args) => sensitivity_cmd::run(args),
+        Command::Compare(args) => compare_cmd::run(args),
+        Command::Report(args) => report_cmd::run(args),
         Command::Claims(args) => claims_cmd::run(args),
         Command::Epoch(args) => epoch_cmd::run(args),
         Command::Plugins(args) => plugins_cmd::run(args),
