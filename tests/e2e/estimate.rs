@@ -449,6 +449,17 @@ const BAD: &[Bad] = &[
         at_line: true,
     },
     Bad {
+        what: "impossible date",
+        from: "acquired = \"2023-06-19\"",
+        to: "acquired = \"2023-06-31\"",
+        needles: &[
+            "field `ownership.acquired`",
+            "`2023-06-31` is not a date",
+            "YYYY-MM-DD",
+        ],
+        at_line: true,
+    },
+    Bad {
         what: "bare number",
         from: "gpu_hours = { value = 5000, claim = \"deepseek-v3-post-training-gpu-hours\" }",
         to: "gpu_hours = 5000",

@@ -937,31 +937,11 @@ fn describe_interval(i: &epoch::uncertainty::Interval90) -> String {
     }
 }
 
-fn parse_date(field: &str, s: &str) -> Result<i64, ScenarioError> {
-    let bad = || {
+fn parse_date(field: &str, s: &str) -> Result<epoch::date::Date, ScenarioError> {
+    s.parse().map_err(|_| {
         ScenarioError::new(None, field, format!("`{s}` is not a date"))
             .hint("write dates as YYYY-MM-DD, e.g. 2022-05-12")
-    };
-    let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let (y, m, d): (i64, i64, i64) = (
-        y.parse().map_err(|_| bad())?,
-        m.parse().map_err(|_| bad())?,
-        d.parse().map_err(|_| bad())?,
-    );
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return Err(bad());
-    }
-    // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Ok(era * 146_097 + doe - 719_468)
+    })
 }
 
 impl Scenario {
@@ -1017,6 +997,20 @@ impl Scenario {
 
     /// [`Scenario::to_spec`], taking values the file leaves out from plugins it names.
     pub fn to_spec_with(
+        &self,
+        report: Option<DollarDate>,
+        supplier: &dyn Supplier,
+    ) -> Result<(StackSpec, Vec<ClaimRef>), ScenarioError> {
+        self.build_spec(report, supplier).map_err(|mut e| {
+            // Errors about plain (unspanned) fields point at the field's key in the file.
+            if e.span.is_none() {
+                e.span = e.field.as_deref().and_then(|f| self.span_of(f));
+            }
+            e
+        })
+    }
+
+    fn build_spec(
         &self,
         report: Option<DollarDate>,
         supplier: &dyn Supplier,
@@ -1438,8 +1432,8 @@ impl Scenario {
                     cx.quantity("ownership.years_to_training_start", q, Dim::Years)?
                 }
                 (None, Some(a), Some(s)) => {
-                    let days = (parse_date("ownership.training_start", s)?
-                        - parse_date("ownership.acquired", a)?)
+                    let days = parse_date("ownership.training_start", s)?
+                        .days_since(parse_date("ownership.acquired", a)?)
                         as f64;
                     let years = (days / crate::units::DAYS_PER_YEAR).max(0.0);
                     let sd = 120.0 / crate::units::DAYS_PER_YEAR / crate::dist::Z_95;
