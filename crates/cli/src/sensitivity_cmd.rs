@@ -1,11 +1,504 @@
-//! `traincost sensitivity`: placeholder until its issue lands; the owner replaces this file.
+//! `traincost sensitivity`: which uncertain inputs drive a layer (tornado analysis).
+//!
+//! For each uncertain input, the layer's Monte Carlo median with that input fixed at its 5th
+//! and then its 95th percentile, every other input uncertain, the same random numbers in every
+//! run (`traincost_core::sensitivity::tornado`). Bars are sorted by swing and each input is
+//! named with its source: the claims it cites (claimant, title, date, URL) or its assumption.
+//! Method and JSON: docs/SENSITIVITY.md.
 
+use std::fmt::Write as _;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use serde::Serialize;
+use traincost_claims::ClaimSet;
+use traincost_core::dist::format_number;
+use traincost_core::montecarlo::RunConfig;
+use traincost_core::sensitivity::{Bar, Tornado, tornado};
+use traincost_core::units::DollarDate;
+
+use crate::chart::tornado::value;
+use crate::diagnostic::Diagnostic;
+use crate::model_load::{self, BuiltModel, ClaimSource};
+use crate::output;
+
+/// The layers analysed when `--layer` is not given, in order of preference: the first one the
+/// scenario has. Development compute is the largest compute layer a headline leaves out and
+/// depends on both the development assumptions and the ownership inputs; a scenario without it
+/// falls back to the final run at its owner's cost.
+const DEFAULT_LAYERS: [&str; 2] = ["development-compute", "final-run-ownership"];
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Tables for people.
+    Table,
+    /// JSON (see docs/SENSITIVITY.md).
+    Json,
+    /// Markdown, ready to paste into an article.
+    Markdown,
+}
 
 /// Arguments of `traincost sensitivity`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct SensitivityArgs {}
+#[command(
+    after_long_help = "Examples:\n  traincost sensitivity deepseek-v3\n  traincost sensitivity deepseek-v3 --layer staff --chart staff.svg\n  traincost sensitivity gpt-4 --layer all --format json --output gpt4-tornado.json\n\nMethod and JSON: docs/SENSITIVITY.md."
+)]
+pub(crate) struct SensitivityArgs {
+    /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
+    scenario: String,
+    /// The layer (or total, component or metric) to analyse, or `all` for every layer and
+    /// total. Default: development-compute, else final-run-ownership, else the first layer.
+    #[arg(long, value_name = "ID")]
+    layer: Option<String>,
+    /// Monte Carlo samples per run (each input costs two runs). The same random numbers are
+    /// used in every run, so swings are stable with fewer samples than an estimate needs.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
+    samples: u64,
+    /// Random seed: the same seed gives the same result, whatever the thread count.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
+    #[arg(long, value_name = "YEAR")]
+    dollar_year: Option<DollarDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Also write the tornado chart as SVG to this file. With `--layer all`, one file per
+    /// layer: `NAME-LAYER.svg`.
+    #[arg(long, value_name = "FILE.svg")]
+    chart: Option<PathBuf>,
+    /// Show only the N inputs with the largest swing (the JSON always has every bar).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    top: Option<u64>,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    claims: crate::claims_cmd::ClaimsFiles,
+    #[command(flatten)]
+    plugins: crate::plugin_host::PluginArgs,
+}
 
-pub(crate) fn run(_args: SensitivityArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`traincost sensitivity` is not available in this build yet")
+/// One bar as reported: the core bar and the sources of the claims it cites.
+#[derive(Debug, Serialize)]
+struct ReportBar {
+    #[serde(flatten)]
+    bar: Bar,
+    /// Swing as a fraction of the median (0 if the median is 0).
+    swing_share: f64,
+    /// Sources of the cited claims.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<ClaimSource>,
+}
+
+/// One tornado as reported.
+#[derive(Debug, Serialize)]
+struct ReportTornado {
+    /// Output id.
+    output: String,
+    /// Output label.
+    label: String,
+    /// Output unit.
+    unit: String,
+    /// Median with every input uncertain.
+    median: f64,
+    /// Bars, largest swing first.
+    bars: Vec<ReportBar>,
+    /// Uncertain inputs that do not move this output.
+    no_effect: Vec<String>,
+    /// The core tornado, kept for the chart.
+    #[serde(skip)]
+    core: Tornado,
+}
+
+/// What `sensitivity` prints.
+#[derive(Debug, Serialize)]
+struct Report {
+    schema_version: u32,
+    scenario: String,
+    title: String,
+    dollar_year: DollarDate,
+    price_index: String,
+    samples: u64,
+    seed: u64,
+    tornadoes: Vec<ReportTornado>,
+}
+
+pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
+    // Fail before the work if an output cannot be written.
+    for p in args.output.iter().chain(&args.chart) {
+        model_load::check_output_dir(p)?;
+    }
+    let claims = crate::claims_cmd::load_claims(&args.claims)?;
+    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.plugins);
+    for p in &problems {
+        tracing::warn!("{p}");
+    }
+    let supplier = crate::plugin_supplier::PluginSupplier(&registry);
+    let built = model_load::build_model(&args.scenario, args.dollar_year, &claims, &supplier)?;
+    let ids = choose_outputs(&built, args.layer.as_deref())?;
+    let config = RunConfig {
+        samples: args.samples,
+        seed: args.seed,
+        threads: args.threads,
+        percentiles: Vec::new(),
+    };
+    let mut tornadoes = Vec::new();
+    for id in &ids {
+        tracing::info!(output = %id, "tornado");
+        let t = tornado(&built.model, id, &config).map_err(|e| anyhow::anyhow!("{e}"))?;
+        tornadoes.push(report_tornado(t, &built, &claims));
+    }
+    let report = Report {
+        schema_version: 1,
+        scenario: built.name.clone(),
+        title: built.title.clone(),
+        dollar_year: built.dollars,
+        price_index: built.price_index.to_owned(),
+        samples: args.samples,
+        seed: args.seed,
+        tornadoes,
+    };
+    let top = args.top.map_or(usize::MAX, |n| n as usize);
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Table => render_table(&report, top),
+        Format::Markdown => render_markdown(&report, top),
+    };
+    if let Some(chart) = &args.chart {
+        let many = report.tornadoes.len() > 1;
+        for t in &report.tornadoes {
+            let path = if many {
+                chart_path(chart, &t.output)
+            } else {
+                chart.clone()
+            };
+            output::write_atomically(&path, crate::chart::tornado::svg(&t.core).as_bytes())?;
+            tracing::info!("wrote {}", path.display());
+        }
+    }
+    output::emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The output ids to analyse for `--layer`.
+fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec<String>> {
+    let ids = model_load::output_ids(&built.model);
+    match layer {
+        Some("all") => Ok(ids.layers.iter().chain(&ids.totals).cloned().collect()),
+        Some(id) if ids.all().any(|x| x == id) => Ok(vec![id.to_owned()]),
+        Some(id) => {
+            let mut hint = match ids.closest(id) {
+                Some(c) => format!("did you mean `{c}`? "),
+                None => String::new(),
+            };
+            let _ = write!(hint, "{}; or `all`", ids.describe());
+            Err(Diagnostic::new(format!(
+                "scenario `{}` has no layer or output `{id}`",
+                built.name
+            ))
+            .field("--layer")
+            .hint(hint)
+            .into())
+        }
+        None => Ok(DEFAULT_LAYERS
+            .iter()
+            .find(|d| ids.layers.iter().any(|l| l == *d))
+            .map(|d| (*d).to_owned())
+            .or_else(|| ids.layers.first().cloned())
+            .into_iter()
+            .collect()),
+    }
+}
+
+fn report_tornado(t: Tornado, built: &BuiltModel, claims: &ClaimSet) -> ReportTornado {
+    let no_effect = built
+        .model
+        .model_inputs()
+        .iter()
+        .filter(|i| !i.quantity.distribution.is_point())
+        .filter(|i| !t.bars.iter().any(|b| b.input == i.name))
+        .map(|i| i.name.clone())
+        .collect();
+    let bars = t
+        .bars
+        .iter()
+        .map(|b| ReportBar {
+            bar: b.clone(),
+            swing_share: if t.median != 0.0 {
+                b.swing / t.median.abs()
+            } else {
+                0.0
+            },
+            sources: b
+                .claims
+                .iter()
+                .filter_map(|id| model_load::claim_source(claims, id))
+                .collect(),
+        })
+        .collect();
+    ReportTornado {
+        output: t.output.clone(),
+        label: t.label.clone(),
+        unit: t.unit.clone(),
+        median: t.median,
+        bars,
+        no_effect,
+        core: t,
+    }
+}
+
+/// `dir/tornado.svg` for layer `id` -> `dir/tornado-id.svg` (`/` in ids becomes `-`).
+fn chart_path(base: &Path, id: &str) -> PathBuf {
+    let stem = base
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tornado".to_owned());
+    let ext = base
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "svg".to_owned());
+    base.with_file_name(format!("{stem}-{}.{ext}", id.replace('/', "-")))
+}
+
+/// A bar's source for a table cell: its claims with claimant and date, or its assumption.
+fn source_line(b: &ReportBar) -> String {
+    let cited = b
+        .sources
+        .iter()
+        .map(|s| format!("{} ({}, {})", s.claim, s.claimant, s.published))
+        .collect::<Vec<_>>()
+        .join("; ");
+    match (&b.bar.assumption, cited.is_empty()) {
+        (None, false) => format!("claim {cited}"),
+        (None, true) if b.bar.claims.is_empty() => String::new(),
+        (None, true) => format!("claim {}", b.bar.claims.join(", ")),
+        (Some(a), true) => format!("assumption: {a}"),
+        (Some(a), false) => format!("assumption: {a}; citing {cited}"),
+    }
+}
+
+/// Every claim cited by the shown bars, once, in order of first appearance.
+fn cited_sources<'a>(r: &'a Report, top: usize) -> Vec<&'a ClaimSource> {
+    let mut out: Vec<&ClaimSource> = Vec::new();
+    for t in &r.tornadoes {
+        for b in t.bars.iter().take(top) {
+            for s in &b.sources {
+                if !out.iter().any(|o| o.claim == s.claim) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+fn render_table(r: &Report, top: usize) -> String {
+    use comfy_table::{
+        Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+    };
+    let mut out = String::new();
+    for t in &r.tornadoes {
+        let _ = writeln!(
+            out,
+            "{} — what drives {} (`{}`), {} USD ({})",
+            r.title, t.label, t.output, r.dollar_year, r.price_index
+        );
+        let _ = writeln!(
+            out,
+            "Median {} with every input uncertain. Each row: the median with one input fixed at \
+             its 5th / 95th percentile ({} samples per run, seed {}).\n",
+            value(t.median, &t.unit),
+            format_number(r.samples as f64),
+            r.seed
+        );
+        if t.bars.is_empty() {
+            out.push_str("No uncertain input moves this output: it is fixed by its inputs.\n\n");
+            continue;
+        }
+        let mut table = Table::new();
+        table
+            .load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(terminal_width())
+            .set_header([
+                "#",
+                "input",
+                "input p5 → p95",
+                "at p5",
+                "at p95",
+                "swing",
+                "source",
+            ]);
+        for (i, b) in t.bars.iter().take(top).enumerate() {
+            let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+            table.add_row(vec![
+                Cell::new(i + 1),
+                Cell::new(&b.bar.input),
+                Cell::new(format!(
+                    "{} → {}",
+                    value(b.bar.input_p5, &b.bar.unit),
+                    value(b.bar.input_p95, &b.bar.unit)
+                )),
+                right(value(b.bar.output_at_p5, &t.unit)),
+                right(value(b.bar.output_at_p95, &t.unit)),
+                right(format!(
+                    "{} ({})",
+                    value(b.bar.swing, &t.unit),
+                    percent(b.swing_share)
+                )),
+                Cell::new(source_line(b)),
+            ]);
+        }
+        let _ = writeln!(out, "{table}");
+        if t.bars.len() > top {
+            let _ = writeln!(
+                out,
+                "... and {} more inputs with smaller swings (drop --top to see them).",
+                t.bars.len() - top
+            );
+        }
+        if !t.no_effect.is_empty() {
+            let _ = writeln!(
+                out,
+                "Uncertain inputs that do not move {}: {}.",
+                t.output,
+                t.no_effect.join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let sources = cited_sources(r, top);
+    if !sources.is_empty() {
+        out.push_str("Sources of cited claims:\n");
+        for s in sources {
+            let _ = writeln!(
+                out,
+                "  {}: {}, \"{}\", {}, {}",
+                s.claim, s.claimant, s.title, s.published, s.url
+            );
+        }
+    }
+    out
+}
+
+fn render_markdown(r: &Report, top: usize) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::new();
+    for t in &r.tornadoes {
+        let _ = writeln!(
+            out,
+            "## {}: what drives {} ({} USD)\n",
+            r.title, t.label, r.dollar_year
+        );
+        let _ = writeln!(
+            out,
+            "Median {} with every input uncertain. Each row fixes one input at its 5th and then \
+             its 95th percentile, every other input uncertain; {} Monte Carlo samples per run, \
+             seed {}.\n",
+            value(t.median, &t.unit),
+            format_number(r.samples as f64),
+            r.seed
+        );
+        if t.bars.is_empty() {
+            out.push_str("No uncertain input moves this output.\n\n");
+            continue;
+        }
+        out.push_str(
+            "| # | input | input p5 → p95 | at p5 | at p95 | swing | source |\n\
+             |---:|---|---|---:|---:|---:|---|\n",
+        );
+        for (i, b) in t.bars.iter().take(top).enumerate() {
+            let source = if b.sources.is_empty() {
+                source_line(b)
+            } else {
+                let links = b
+                    .sources
+                    .iter()
+                    .map(|s| format!("[{}, {}]({})", s.claimant, s.published, s.url))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                match &b.bar.assumption {
+                    Some(a) => format!("assumption: {a}; citing {links}"),
+                    None => links,
+                }
+            };
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} → {} | {} | {} | {} ({}) | {} |",
+                i + 1,
+                cell(&b.bar.input),
+                value(b.bar.input_p5, &b.bar.unit),
+                value(b.bar.input_p95, &b.bar.unit),
+                value(b.bar.output_at_p5, &t.unit),
+                value(b.bar.output_at_p95, &t.unit),
+                value(b.bar.swing, &t.unit),
+                percent(b.swing_share),
+                cell(&source)
+            );
+        }
+        if !t.no_effect.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nDoes not depend on: {}.",
+                t.no_effect
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        out.push('\n');
+    }
+    let sources = cited_sources(r, top);
+    if !sources.is_empty() {
+        out.push_str("### Sources\n\n");
+        for s in sources {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}, [{}]({}), {}",
+                s.claim,
+                s.claimant,
+                cell(&s.title),
+                s.url,
+                s.published
+            );
+        }
+    }
+    out
+}
+
+/// The terminal's width from `COLUMNS`, else 120.
+fn terminal_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|w| *w >= 60)
+        .unwrap_or(120)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_paths_for_every_layer_keep_directory_and_extension() {
+        assert_eq!(
+            chart_path(Path::new("out/t.svg"), "development-compute"),
+            PathBuf::from("out/t-development-compute.svg")
+        );
+        assert_eq!(
+            chart_path(Path::new("t"), "final-run-rental/pre-training"),
+            PathBuf::from("t-final-run-rental-pre-training.svg")
+        );
+    }
 }

@@ -1,0 +1,156 @@
+//! Building a compiled cost model from a scenario, the way `estimate` does, for commands that
+//! work on the model itself rather than on a full estimate (`sensitivity`).
+
+use serde::Serialize;
+use traincost_claims::ClaimSet;
+use traincost_core::scenario::Supplier;
+use traincost_core::stack::{CostModel, OutputKind};
+use traincost_core::units::DollarDate;
+
+use crate::scenario_load;
+
+/// A scenario compiled into a model, in known dollars.
+pub(crate) struct BuiltModel {
+    /// Scenario name.
+    pub(crate) name: String,
+    /// Title for people.
+    pub(crate) title: String,
+    /// The dollars every money figure is in.
+    pub(crate) dollars: DollarDate,
+    /// The price index used for conversions.
+    pub(crate) price_index: &'static str,
+    /// The compiled model.
+    pub(crate) model: CostModel,
+}
+
+/// Loads `scenario` (a built-in name or a file), builds its spec in `dollars` (default: the
+/// scenario's), resolves every cited claim in `claims` and compiles the model.
+pub(crate) fn build_model(
+    scenario: &str,
+    dollars: Option<DollarDate>,
+    claims: &ClaimSet,
+    supplier: &dyn Supplier,
+) -> anyhow::Result<BuiltModel> {
+    let loaded = scenario_load::load(scenario)?;
+    let (spec, _refs) = loaded.spec(dollars, claims, supplier)?;
+    let dollars = match dollars {
+        Some(d) => d,
+        None => loaded
+            .scenario
+            .default_report_dollars()
+            .map_err(|e| loaded.diagnose(e))?,
+    };
+    let model = CostModel::new(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let file = &loaded.scenario.file;
+    Ok(BuiltModel {
+        name: file.name.clone(),
+        title: file.title.clone().unwrap_or_else(|| file.name.clone()),
+        dollars,
+        price_index: loaded.scenario.index().name(),
+        model,
+    })
+}
+
+/// A cited claim's source, for people.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ClaimSource {
+    /// Claim id.
+    pub(crate) claim: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// Title of the source.
+    pub(crate) title: String,
+    /// Publication date.
+    pub(crate) published: String,
+    /// URL.
+    pub(crate) url: String,
+}
+
+/// The source of claim `id`, if the claim set has it.
+pub(crate) fn claim_source(claims: &ClaimSet, id: &str) -> Option<ClaimSource> {
+    let c = claims.get(id)?;
+    Some(ClaimSource {
+        claim: c.id.clone(),
+        claimant: c.claimant.clone(),
+        title: c.source_title().to_owned(),
+        published: c.published().to_string(),
+        url: c.source_url().to_owned(),
+    })
+}
+
+/// The ids of a model's outputs by kind: layers, totals, components and metrics.
+pub(crate) fn output_ids(model: &CostModel) -> OutputIds {
+    let mut ids = OutputIds::default();
+    for o in model.outputs() {
+        let list = match o.kind {
+            OutputKind::Layer => &mut ids.layers,
+            OutputKind::Total => &mut ids.totals,
+            OutputKind::Component(_) => &mut ids.components,
+            OutputKind::Metric => &mut ids.metrics,
+        };
+        list.push(o.id.clone());
+    }
+    ids
+}
+
+/// Output ids grouped by kind.
+#[derive(Debug, Default)]
+pub(crate) struct OutputIds {
+    pub(crate) layers: Vec<String>,
+    pub(crate) totals: Vec<String>,
+    pub(crate) components: Vec<String>,
+    pub(crate) metrics: Vec<String>,
+}
+
+impl OutputIds {
+    /// Every id.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &str> {
+        self.layers
+            .iter()
+            .chain(&self.totals)
+            .chain(&self.components)
+            .chain(&self.metrics)
+            .map(String::as_str)
+    }
+
+    /// The closest id to `wanted`, if one is close enough to be a likely typo.
+    pub(crate) fn closest(&self, wanted: &str) -> Option<&str> {
+        self.all()
+            .map(|id| (strsim::jaro_winkler(wanted, id), id))
+            .filter(|(s, _)| *s > 0.75)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, id)| id)
+    }
+
+    /// A hint listing what exists, for an unknown id.
+    pub(crate) fn describe(&self) -> String {
+        let mut parts = vec![format!("layers: {}", self.layers.join(", "))];
+        if !self.totals.is_empty() {
+            parts.push(format!("totals: {}", self.totals.join(", ")));
+        }
+        if !self.components.is_empty() {
+            parts.push(format!("components: {}", self.components.join(", ")));
+        }
+        if !self.metrics.is_empty() {
+            parts.push(format!("metrics: {}", self.metrics.join(", ")));
+        }
+        parts.join("; ")
+    }
+}
+
+/// Fails early, before any work, if `path` cannot be written because its directory is missing
+/// (the same message as [`crate::output::write_atomically`]).
+pub(crate) fn check_output_dir(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "cannot write {}: directory {} does not exist (create it first, or choose another path)",
+            path.display(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
