@@ -151,23 +151,44 @@ struct Moments {
 }
 
 impl Moments {
-    /// Moments of a column: two passes (mean, then squared deviations), no division per value.
-    fn of(xs: &[f64]) -> Moments {
-        if xs.is_empty() {
+    /// Moments of a column in one pass: sums of deviations from the first value (a shift
+    /// inside the data keeps the subtraction well conditioned), no division per value.
+    /// `constant` (known from the sketch pass) makes constant columns exact.
+    fn of(xs: &[f64], constant: bool) -> Moments {
+        let Some(&shift) = xs.first() else {
             return Moments::default();
-        }
+        };
         let n = xs.len() as f64;
-        if xs.iter().all(|&x| x == xs[0]) {
+        if constant {
             // Exact for constant outputs: a point-input model reproduces its central value.
             return Moments {
                 n,
-                mean: xs[0],
+                mean: shift,
                 m2: 0.0,
             };
         }
-        let mean = sum4(xs, |x| x) / n;
-        let m2 = sum4(xs, |x| (x - mean) * (x - mean));
-        Moments { n, mean, m2 }
+        let (mut s1, mut s2) = ([0.0f64; 4], [0.0f64; 4]);
+        let mut chunks = xs.chunks_exact(4);
+        for c in &mut chunks {
+            for k in 0..4 {
+                let d = c[k] - shift;
+                s1[k] += d;
+                s2[k] += d * d;
+            }
+        }
+        let (mut t1, mut t2) = (0.0, 0.0);
+        for &x in chunks.remainder() {
+            let d = x - shift;
+            t1 += d;
+            t2 += d * d;
+        }
+        let s1 = (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1;
+        let s2 = (s2[0] + s2[1]) + (s2[2] + s2[3]) + t2;
+        Moments {
+            n,
+            mean: shift + s1 / n,
+            m2: (s2 - s1 * s1 / n).max(0.0),
+        }
     }
 
     fn merge(&mut self, o: &Moments) {
@@ -184,21 +205,6 @@ impl Moments {
         self.m2 += o.m2 + d * d * self.n * o.n / n;
         self.n = n;
     }
-}
-
-/// Sums `f(x)` over `xs` with four independent accumulators (a fixed order: deterministic, and
-/// four times the throughput of one dependent chain of additions).
-#[inline]
-fn sum4(xs: &[f64], f: impl Fn(f64) -> f64) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let mut chunks = xs.chunks_exact(4);
-    for c in &mut chunks {
-        for k in 0..4 {
-            acc[k] += f(c[k]);
-        }
-    }
-    let tail: f64 = chunks.remainder().iter().map(|&x| f(x)).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// What the run did, for benchmarks and logs.
@@ -286,8 +292,8 @@ pub fn run(
         let m = (0..n_out)
             .map(|k| {
                 let col = &w.out_columns[k * CHUNK..k * CHUNK + len];
-                w.sketches[k].insert_slice(col);
-                Moments::of(col)
+                let constant = w.sketches[k].insert_slice(col);
+                Moments::of(col, constant)
             })
             .collect();
         w.finished.push((chunk, m));

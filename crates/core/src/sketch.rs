@@ -117,8 +117,9 @@ impl QuantileSketch {
         }
     }
 
-    /// Counts every value of a slice (NaN ignored); a constant slice costs one update.
-    pub fn insert_slice(&mut self, xs: &[f64]) {
+    /// Counts every value of a slice (NaN ignored); a constant slice costs one update. Returns
+    /// whether the slice was constant (all values equal, none NaN).
+    pub fn insert_slice(&mut self, xs: &[f64]) -> bool {
         // Written as selects (not f64::min) so that the loop vectorizes; NaN is tracked apart.
         let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
         for &x in xs {
@@ -131,7 +132,7 @@ impl QuantileSketch {
             for &x in xs {
                 self.insert(x);
             }
-            return;
+            return !nan && lo == hi;
         }
         let n = xs.len() as u64;
         self.count += n;
@@ -143,7 +144,7 @@ impl QuantileSketch {
                 Some(std::cmp::Ordering::Less) => self.negative.add(key(-lo), n),
                 _ => self.zeros += n,
             }
-            return;
+            return true;
         }
         // All positive and finite: size the store once, then count.
         self.positive.add(key(lo), 0);
@@ -153,6 +154,7 @@ impl QuantileSketch {
         for &x in xs {
             counts[(key(x) - offset) as usize] += 1;
         }
+        false
     }
 
     /// Adds another sketch's counts to this one (exact, order-independent).
