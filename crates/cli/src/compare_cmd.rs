@@ -1,11 +1,633 @@
-//! `traincost compare`: placeholder until its issue lands; the owner replaces this file.
+//! `traincost compare`: two scenarios, or one scenario under two plugin sets, side by side per
+//! layer, with absolute and relative differences.
+//!
+//! Side A and side B are each a built-in scenario or a scenario file. `--plugin` loads plugins
+//! for both sides, `--plugin-a` / `--plugin-b` for one side only, so the same scenario can be
+//! compared under two pricing or salary plugins (`compare deepseek-v3 deepseek-v3 --plugin-b
+//! my_pricing.so`). An assumption set is a scenario file: `compare deepseek-v3 mine.toml`.
+//!
+//! Both sides are reported in the same dollars: `--dollar-year`, else side A's report dollars;
+//! a side that cannot be converted to them is an error. Both sides use the same samples and
+//! seed. Differences are B - A, and relative differences (B - A) / |A|. Differences of
+//! percentiles are differences of each side's percentile, not percentiles of a difference.
 
+use std::fmt::Write as _;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use serde::Serialize;
+use traincost_core::dist::format_number;
+use traincost_core::estimate::{Estimate, Figure};
+use traincost_core::montecarlo::RunConfig;
+use traincost_core::units::{DollarDate, format_money};
+
+use crate::estimate_cmd::{Report, build_report};
+use crate::output;
+use crate::plugin_host::{PluginArgs, PluginRegistry};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// A table for people.
+    Table,
+    /// JSON (see docs/SENSITIVITY.md, "compare").
+    Json,
+    /// Markdown, ready to paste into an article.
+    Markdown,
+}
 
 /// Arguments of `traincost compare`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct CompareArgs {}
+#[command(
+    after_long_help = "Examples:\n  traincost compare deepseek-v3 deepseek-r1\n  traincost compare deepseek-v3 mine.toml --format markdown\n  traincost compare deepseek-v3 deepseek-v3 --plugin-b ./libmy_pricing.so --label-b \"my prices\"\n\nDifferences are B - A; relative differences are (B - A) / |A|.\nMethod and JSON: docs/SENSITIVITY.md."
+)]
+pub(crate) struct CompareArgs {
+    /// Side A: a built-in scenario (`traincost scenarios list`) or a scenario TOML file.
+    a: String,
+    /// Side B: a built-in scenario or a scenario TOML file (may be A again, with other plugins).
+    b: String,
+    /// Monte Carlo samples, the same on both sides.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    samples: u64,
+    /// Random seed, the same on both sides.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Dollars both sides are reported in: a year (`2024`) or a month (`2023-12`). Default:
+    /// side A's report dollars.
+    #[arg(long, value_name = "YEAR")]
+    dollar_year: Option<DollarDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Load this plugin library for side A only (repeatable); `--plugin` loads for both.
+    #[arg(long = "plugin-a", value_name = "PATH")]
+    plugin_a: Vec<PathBuf>,
+    /// Load this plugin library for side B only (repeatable).
+    #[arg(long = "plugin-b", value_name = "PATH")]
+    plugin_b: Vec<PathBuf>,
+    /// Name side A in the output (default: its scenario name).
+    #[arg(long, value_name = "TEXT")]
+    label_a: Option<String>,
+    /// Name side B in the output (default: its scenario name).
+    #[arg(long, value_name = "TEXT")]
+    label_b: Option<String>,
+    /// Leave out the components of each layer (layers, totals and metrics only).
+    #[arg(long)]
+    no_components: bool,
+    /// Worker threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    claims: crate::claims_cmd::ClaimsFiles,
+    #[command(flatten)]
+    plugins: PluginArgs,
+}
 
-pub(crate) fn run(_args: CompareArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`traincost compare` is not available in this build yet")
+/// One side as reported.
+#[derive(Debug, Serialize)]
+struct Side {
+    /// The name used in the output.
+    label: String,
+    /// The scenario's name.
+    scenario: String,
+    /// Its title.
+    title: String,
+    /// Price index used for its dollar conversions.
+    price_index: String,
+    /// Plugin libraries loaded for this side only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    plugins: Vec<String>,
+}
+
+/// Central value and percentiles of one figure on one side.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Values {
+    central: f64,
+    p5: f64,
+    p50: f64,
+    p95: f64,
+}
+
+impl Values {
+    fn of(f: &Figure) -> Self {
+        Values {
+            central: f.central,
+            p5: f.p5,
+            p50: f.p50,
+            p95: f.p95,
+        }
+    }
+
+    fn zip(self, o: Values, op: impl Fn(f64, f64) -> Option<f64>) -> Relative {
+        Relative {
+            central: op(self.central, o.central),
+            p5: op(self.p5, o.p5),
+            p50: op(self.p50, o.p50),
+            p95: op(self.p95, o.p95),
+        }
+    }
+}
+
+/// Relative differences; `null` where side A is zero.
+#[derive(Debug, Clone, Copy, Serialize)]
+struct Relative {
+    central: Option<f64>,
+    p5: Option<f64>,
+    p50: Option<f64>,
+    p95: Option<f64>,
+}
+
+/// Which sides have a figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Presence {
+    Both,
+    OnlyA,
+    OnlyB,
+}
+
+/// One figure, side by side.
+#[derive(Debug, Serialize)]
+struct Row {
+    id: String,
+    /// `layer`, `component`, `total` or `metric`.
+    kind: &'static str,
+    label: String,
+    unit: String,
+    presence: Presence,
+    a: Option<Values>,
+    b: Option<Values>,
+    /// B - A, when both sides have the figure in one unit.
+    difference: Option<Values>,
+    /// (B - A) / |A|.
+    relative: Option<Relative>,
+}
+
+/// What `compare` prints.
+#[derive(Debug, Serialize)]
+struct Comparison {
+    schema_version: u32,
+    dollar_year: DollarDate,
+    samples: u64,
+    seed: u64,
+    a: Side,
+    b: Side,
+    rows: Vec<Row>,
+    /// Caveats for the reader (e.g. different price indexes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    if let Some(p) = &args.output {
+        crate::model_load::check_output_dir(p)?;
+    }
+    let config = RunConfig {
+        samples: args.samples,
+        seed: args.seed,
+        threads: args.threads,
+        percentiles: Vec::new(),
+    };
+    let claims = crate::claims_cmd::load_claims(&args.claims)?;
+    let registry = |extra: &[PathBuf]| {
+        let mut pa = args.plugins.clone();
+        pa.plugins.extend_from_slice(extra);
+        let (reg, problems) = PluginRegistry::from_args(&pa);
+        for p in &problems {
+            tracing::warn!("{p}");
+        }
+        reg
+    };
+    let reg_a = registry(&args.plugin_a);
+    let separate_b = !(args.plugin_a.is_empty() && args.plugin_b.is_empty());
+    let reg_b_owned = separate_b.then(|| registry(&args.plugin_b));
+    let reg_b = reg_b_owned.as_ref().unwrap_or(&reg_a);
+
+    let report_a = build_report(
+        &args.a,
+        args.dollar_year,
+        &claims,
+        &crate::plugin_supplier::PluginSupplier(&reg_a),
+        &config,
+        &mut |_| {},
+    )
+    .with_context(|| format!("cannot cost side A (`{}`)", args.a))?;
+    let dollars = report_a.estimate.dollar_year;
+    let report_b = build_report(
+        &args.b,
+        Some(dollars),
+        &claims,
+        &crate::plugin_supplier::PluginSupplier(reg_b),
+        &config,
+        &mut |_| {},
+    )
+    .with_context(|| {
+        format!(
+            "cannot cost side B (`{}`) in {dollars} dollars, the dollars of the comparison \
+             (choose others with --dollar-year)",
+            args.b
+        )
+    })?;
+    anyhow::ensure!(
+        report_b.estimate.dollar_year == dollars,
+        "side B came out in {} dollars, side A in {dollars}: they cannot be compared",
+        report_b.estimate.dollar_year
+    );
+
+    let mut side_a = side(&report_a, args.label_a.clone(), &args.plugin_a);
+    let mut side_b = side(&report_b, args.label_b.clone(), &args.plugin_b);
+    if side_a.label == side_b.label {
+        side_a.label.push_str(" (A)");
+        side_b.label.push_str(" (B)");
+    }
+    let mut notes = Vec::new();
+    if side_a.price_index != side_b.price_index {
+        notes.push(format!(
+            "the two scenarios convert dollars with different price indexes ({} for A, {} for \
+             B): both are in {dollars} dollars, each deflated by its own index",
+            side_a.price_index, side_b.price_index
+        ));
+    }
+    let comparison = Comparison {
+        schema_version: 1,
+        dollar_year: dollars,
+        samples: args.samples,
+        seed: args.seed,
+        rows: rows(&report_a.estimate, &report_b.estimate, !args.no_components),
+        a: side_a,
+        b: side_b,
+        notes,
+    };
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&comparison)? + "\n",
+        Format::Table => render_table(&comparison),
+        Format::Markdown => render_markdown(&comparison),
+    };
+    output::emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
+    Side {
+        label: label.unwrap_or_else(|| r.estimate.scenario.clone()),
+        scenario: r.estimate.scenario.clone(),
+        title: r.title.clone(),
+        price_index: r.estimate.price_index.clone(),
+        plugins: plugins.iter().map(|p| p.display().to_string()).collect(),
+    }
+}
+
+/// Every figure of an estimate in report order, with its kind.
+fn figures(e: &Estimate, components: bool) -> Vec<(&Figure, &'static str)> {
+    let mut out = Vec::new();
+    for l in &e.layers {
+        out.push((l, "layer"));
+        if components {
+            out.extend(l.components.iter().map(|c| (c, "component")));
+        }
+    }
+    out.extend(e.totals.iter().map(|t| (t, "total")));
+    out.extend(e.metrics.iter().map(|m| (m, "metric")));
+    out
+}
+
+/// The union of both sides' figures: A's order, with B's extra figures after the figure that
+/// precedes them in B.
+fn rows(a: &Estimate, b: &Estimate, components: bool) -> Vec<Row> {
+    let fa = figures(a, components);
+    let fb = figures(b, components);
+    let mut order: Vec<(&str, &'static str)> =
+        fa.iter().map(|(f, k)| (f.id.as_str(), *k)).collect();
+    let mut after: Option<usize> = None;
+    for (f, k) in &fb {
+        match order.iter().position(|(id, _)| *id == f.id) {
+            Some(p) => after = Some(p),
+            None => {
+                let at = after.map_or(0, |p| p + 1);
+                order.insert(at, (f.id.as_str(), k));
+                after = Some(at);
+            }
+        }
+    }
+    let find = |fs: &[(&Figure, &'static str)], id: &str| -> Option<Figure> {
+        fs.iter()
+            .find(|(f, _)| f.id == id)
+            .map(|(f, _)| (*f).clone())
+    };
+    order
+        .into_iter()
+        .map(|(id, kind)| {
+            let (x, y) = (find(&fa, id), find(&fb, id));
+            let any = x.as_ref().or(y.as_ref()).expect("on one side at least");
+            let (label, unit) = (any.label.clone(), any.unit.clone());
+            let presence = match (&x, &y) {
+                (Some(_), Some(_)) => Presence::Both,
+                (Some(_), None) => Presence::OnlyA,
+                _ => Presence::OnlyB,
+            };
+            let (va, vb) = (x.as_ref().map(Values::of), y.as_ref().map(Values::of));
+            let comparable = matches!((&x, &y), (Some(x), Some(y)) if x.unit == y.unit);
+            let (difference, relative) = match (va, vb) {
+                (Some(va), Some(vb)) if comparable => {
+                    let difference = Values {
+                        central: vb.central - va.central,
+                        p5: vb.p5 - va.p5,
+                        p50: vb.p50 - va.p50,
+                        p95: vb.p95 - va.p95,
+                    };
+                    let rel = va.zip(vb, |a, b| (a != 0.0).then(|| (b - a) / a.abs()));
+                    (Some(difference), Some(rel))
+                }
+                _ => (None, None),
+            };
+            Row {
+                id: id.to_owned(),
+                kind,
+                label,
+                unit,
+                presence,
+                a: va,
+                b: vb,
+                difference,
+                relative,
+            }
+        })
+        .collect()
+}
+
+/// A value in the figure's unit: money as `$9.736M`, other units as numbers.
+fn value(unit: &str, v: f64) -> String {
+    if unit.starts_with("USD") {
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!("{sign}${}", format_money(v.abs()))
+    } else {
+        format_number(v)
+    }
+}
+
+/// A difference with its sign: `+$294.7K`, `-$1.2M`, `$0`.
+fn signed(unit: &str, v: f64) -> String {
+    if v == 0.0 {
+        return value(unit, 0.0).replace("0.00", "0");
+    }
+    let s = value(unit, v.abs());
+    if v > 0.0 {
+        format!("+{s}")
+    } else {
+        format!("-{s}")
+    }
+}
+
+fn relative(r: Option<f64>) -> String {
+    match r {
+        None => "n/a".to_owned(),
+        Some(r) if r == 0.0 => "0%".to_owned(),
+        // From ten times up, as a multiple of A.
+        Some(r) if r >= 9.0 => format!("{:.0}x", r + 1.0),
+        Some(r) if r.abs() < 0.001 => format!("{:+.3}%", r * 100.0),
+        Some(r) => format!("{:+.1}%", r * 100.0),
+    }
+}
+
+fn interval(unit: &str, v: &Values) -> String {
+    format!(
+        "{} · {} · {}",
+        value(unit, v.p5),
+        value(unit, v.p50),
+        value(unit, v.p95)
+    )
+}
+
+fn name(r: &Row) -> String {
+    match r.kind {
+        "component" => format!("  · {}", r.id.rsplit('/').next().unwrap_or(&r.id)),
+        "total" => format!("= {}", r.id),
+        _ => r.id.clone(),
+    }
+}
+
+fn render_table(c: &Comparison) -> String {
+    use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "A: {} ({})  vs  B: {} ({}) — {} USD; {} samples, seed {}",
+        c.a.label,
+        c.a.title,
+        c.b.label,
+        c.b.title,
+        c.dollar_year,
+        format_number(c.samples as f64),
+        c.seed
+    );
+    out.push_str(
+        "Differences are B - A, relative ones (B - A) / A. Intervals are 90% (p5 · median · p95).\n\n",
+    );
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED).set_header([
+        "figure",
+        "A central",
+        "A p5 · median · p95",
+        "B central",
+        "B p5 · median · p95",
+        "B - A",
+        "change",
+    ]);
+    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+    for r in &c.rows {
+        let mut cells = vec![Cell::new(name(r))];
+        for v in [&r.a, &r.b] {
+            match v {
+                Some(v) => {
+                    cells.push(right(value(&r.unit, v.central)));
+                    cells.push(right(interval(&r.unit, v)));
+                }
+                None => {
+                    cells.push(right("—".to_owned()));
+                    cells.push(right("—".to_owned()));
+                }
+            }
+        }
+        match (r.presence, &r.difference, &r.relative) {
+            (_, Some(d), Some(rel)) => {
+                cells.push(right(signed(&r.unit, d.central)));
+                cells.push(right(relative(rel.central)));
+            }
+            (Presence::OnlyA, _, _) => {
+                cells.push(right("only in A".to_owned()));
+                cells.push(right(String::new()));
+            }
+            (Presence::OnlyB, _, _) => {
+                cells.push(right("only in B".to_owned()));
+                cells.push(right(String::new()));
+            }
+            _ => {
+                cells.push(right("units differ".to_owned()));
+                cells.push(right(String::new()));
+            }
+        }
+        t.add_row(cells);
+    }
+    let _ = writeln!(out, "{t}");
+    for n in &c.notes {
+        let _ = writeln!(out, "Note: {n}.");
+    }
+    for s in [&c.a, &c.b] {
+        if !s.plugins.is_empty() {
+            let _ = writeln!(out, "{} also loads {}.", s.label, s.plugins.join(", "));
+        }
+    }
+    out
+}
+
+fn render_markdown(c: &Comparison) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = format!(
+        "## {} vs {}: cost by layer ({} USD)\n\n",
+        cell(&c.a.title),
+        cell(&c.b.title),
+        c.dollar_year
+    );
+    if c.a.title == c.b.title {
+        out = format!(
+            "## {}: {} vs {} ({} USD)\n\n",
+            cell(&c.a.title),
+            cell(&c.a.label),
+            cell(&c.b.label),
+            c.dollar_year
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| layer | {a} | {a} 90% interval | {b} | {b} 90% interval | difference | change |\n\
+         |---|---:|---:|---:|---:|---:|---:|",
+        a = cell(&c.a.label),
+        b = cell(&c.b.label)
+    );
+    for r in &c.rows {
+        let label = match r.kind {
+            "component" => format!("&nbsp;&nbsp;{}", cell(&r.label)),
+            "total" => format!("**{}**", cell(&r.label)),
+            _ => cell(&r.label),
+        };
+        let side = |v: &Option<Values>| match v {
+            Some(v) => (
+                value(&r.unit, v.central),
+                format!("{} to {}", value(&r.unit, v.p5), value(&r.unit, v.p95)),
+            ),
+            None => ("—".to_owned(), "—".to_owned()),
+        };
+        let (ac, ai) = side(&r.a);
+        let (bc, bi) = side(&r.b);
+        let (d, rel) = match (r.presence, &r.difference, &r.relative) {
+            (_, Some(d), Some(rel)) => (signed(&r.unit, d.central), relative(rel.central)),
+            (Presence::OnlyA, _, _) => (format!("only in {}", cell(&c.a.label)), String::new()),
+            (Presence::OnlyB, _, _) => (format!("only in {}", cell(&c.b.label)), String::new()),
+            _ => ("units differ".to_owned(), String::new()),
+        };
+        let _ = writeln!(
+            out,
+            "| {label} (`{}`) | {ac} | {ai} | {bc} | {bi} | {d} | {rel} |",
+            r.id
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nCentral values use every input's median; intervals are 90% from {} Monte Carlo \
+         samples (seed {}). Differences are {b} minus {a}; change is relative to {a}.",
+        format_number(c.samples as f64),
+        c.seed,
+        a = cell(&c.a.label),
+        b = cell(&c.b.label)
+    );
+    for n in &c.notes {
+        let _ = writeln!(out, "\nNote: {n}.");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(id: &str, central: f64) -> Figure {
+        Figure {
+            id: id.to_owned(),
+            label: id.to_owned(),
+            unit: "USD".to_owned(),
+            central,
+            mean: central,
+            sd: 0.0,
+            p5: central * 0.5,
+            p50: central,
+            p95: central * 2.0,
+            percentiles: vec![],
+            includes: String::new(),
+            excludes: String::new(),
+            components: vec![],
+        }
+    }
+
+    fn est(layers: Vec<Figure>) -> Estimate {
+        Estimate {
+            scenario: "s".to_owned(),
+            dollar_year: DollarDate::year(2024),
+            price_index: "cpi-u".to_owned(),
+            samples: 1,
+            seed: 1,
+            layers,
+            totals: vec![],
+            metrics: vec![],
+            inputs: vec![],
+            run: traincost_core::montecarlo::RunStats {
+                threads: 1,
+                sketch_bytes: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn rows_merge_both_sides_in_order_and_flag_one_sided_layers() {
+        let mut rental_a = fig("rental", 100.0);
+        rental_a.components = vec![fig("rental/x", 100.0)];
+        let mut rental_b = fig("rental", 150.0);
+        rental_b.components = vec![fig("rental/x", 100.0), fig("rental/y", 50.0)];
+        let a = est(vec![rental_a, fig("staff", 10.0), fig("fleet", 0.0)]);
+        let b = est(vec![rental_b, fig("dev", 40.0), fig("fleet", 5.0)]);
+        let r = rows(&a, &b, true);
+        let ids: Vec<&str> = r.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["rental", "rental/x", "rental/y", "staff", "dev", "fleet"]
+        );
+        assert_eq!(r[0].presence, Presence::Both);
+        assert_eq!(r[0].difference.unwrap().central, 50.0);
+        assert_eq!(r[0].relative.unwrap().central, Some(0.5));
+        assert_eq!(r[0].difference.unwrap().p95, 100.0);
+        assert_eq!(r[2].presence, Presence::OnlyB);
+        assert!(r[2].a.is_none() && r[2].difference.is_none());
+        assert_eq!(r[3].presence, Presence::OnlyA);
+        assert_eq!(r[4].presence, Presence::OnlyB);
+        // Relative to zero is undefined, not infinite.
+        assert_eq!(r[5].relative.unwrap().central, None);
+        assert_eq!(r[5].difference.unwrap().central, 5.0);
+        let without = rows(&a, &b, false);
+        assert!(without.iter().all(|r| r.kind != "component"));
+    }
+
+    #[test]
+    fn differences_are_signed_and_relative_changes_readable() {
+        assert_eq!(signed("USD", 294_672.0), "+$294.7K");
+        assert_eq!(signed("USD", -1_500_000.0), "-$1.500M");
+        assert_eq!(signed("USD", 0.0), "$0");
+        assert_eq!(relative(Some(0.0528)), "+5.3%");
+        assert_eq!(relative(Some(-0.25)), "-25.0%");
+        assert_eq!(relative(Some(310.0)), "311x");
+        assert_eq!(relative(None), "n/a");
+    }
 }

@@ -42,7 +42,16 @@ pub(crate) fn svg(t: &Tornado) -> String {
     let label_w = (longest as f64 * 7.0 + 24.0).clamp(180.0, 440.0);
     let x0 = label_w;
     let x1 = x0 + WIDTH_PLOT;
-    let width = x1 + 24.0;
+    let title = format!("What drives {}", t.label);
+    let note = format!(
+        "Each bar: the median of {} with one input fixed at its 5th or 95th percentile, every other input uncertain.",
+        t.label
+    );
+    // Wide enough for the plot, the title (16px bold) and the note (11px).
+    let width = (x1 + 24.0)
+        .max(title.chars().count() as f64 * 9.5 + 32.0)
+        .max(note.chars().count() as f64 * 6.0 + 32.0)
+        .ceil();
     let rows = t.bars.len().max(1) as f64;
     let plot_bottom = TOP + rows * ROW;
     let height = plot_bottom + 70.0;
@@ -50,15 +59,19 @@ pub(crate) fn svg(t: &Tornado) -> String {
     let (lo, hi) = domain(t);
     let scale = |v: f64| x0 + VALUE_ROOM + (v - lo) / (hi - lo) * (WIDTH_PLOT - 2.0 * VALUE_ROOM);
 
+    // Unique per output, so that several charts can be inlined in one HTML page.
+    let id: String = format!("tornado-{}-title", t.output)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="tornado-title" font-family="{FONT}" font-size="12">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}" font-family="{FONT}" font-size="12">"#,
         w = num(width),
         h = num(height),
     );
-    let title = format!("What drives {}: tornado around the median", t.label);
-    let _ = writeln!(s, r#"<title id="tornado-title">{}</title>"#, escape(&title));
+    let _ = writeln!(s, r#"<title id="{id}">{}</title>"#, escape(&title));
     let _ = writeln!(
         s,
         r#"<rect x="0" y="0" width="{}" height="{}" fill="white"/>"#,
@@ -72,8 +85,7 @@ pub(crate) fn svg(t: &Tornado) -> String {
     );
     let _ = writeln!(
         s,
-        r#"<text x="16" y="46" fill="{MUTED}">{} (`{}`), median {} with every input uncertain</text>"#,
-        escape(&t.label),
+        r#"<text x="16" y="46" fill="{MUTED}">Tornado of {}: median {} with every input uncertain</text>"#,
         escape(&t.output),
         escape(&value(t.median, &t.unit)),
     );
@@ -98,7 +110,7 @@ pub(crate) fn svg(t: &Tornado) -> String {
             top = num(TOP - 6.0),
             bottom = num(plot_bottom),
             ty = num(plot_bottom + 16.0),
-            label = escape(&value(tick, &t.unit)),
+            label = escape(&tick_label(tick, &t.unit)),
         );
     }
     let _ = writeln!(s, "</g>");
@@ -128,9 +140,9 @@ pub(crate) fn svg(t: &Tornado) -> String {
     );
     let _ = writeln!(
         s,
-        r#"<text x="16" y="{}" fill="{MUTED}" font-size="11">Each bar: the median of {} with one input fixed at its 5th or 95th percentile and every other input uncertain.</text>"#,
+        r#"<text x="16" y="{}" fill="{MUTED}" font-size="11">{}</text>"#,
         num(plot_bottom + 40.0),
-        escape(&t.label)
+        escape(&note)
     );
     let _ = writeln!(
         s,
@@ -286,6 +298,25 @@ pub(crate) fn value(v: f64, unit: &str) -> String {
         "x" => format!("{n}x"),
         "fraction" => n,
         u => format!("{n} {u}"),
+    }
+}
+
+/// A tick's label: [`value`] without trailing zeros (`$8M`, not `$8.000M`).
+fn tick_label(v: f64, unit: &str) -> String {
+    let s = value(v, unit);
+    let Some(dot) = s.find('.') else {
+        return s;
+    };
+    let digits_end = s[dot + 1..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(s.len(), |i| dot + 1 + i);
+    let decimals = s[dot + 1..digits_end].trim_end_matches('0');
+    let int = &s[..dot];
+    let rest = &s[digits_end..];
+    if decimals.is_empty() {
+        format!("{int}{rest}")
+    } else {
+        format!("{int}.{decimals}{rest}")
     }
 }
 
@@ -485,6 +516,14 @@ mod tests {
         assert_eq!(value(1.5, "x"), "1.5x");
         assert_eq!(value(0.3, "fraction"), "0.3");
         assert_eq!(value(150.0, "people"), "150 people");
+    }
+
+    #[test]
+    fn tick_labels_drop_trailing_zeros() {
+        assert_eq!(tick_label(8e6, "USD"), "$8M");
+        assert_eq!(tick_label(12.5e6, "USD"), "$12.5M");
+        assert_eq!(tick_label(2.0, "x"), "2x");
+        assert_eq!(tick_label(1500.0, "USD/year"), "$1.5K/year");
     }
 
     #[test]
