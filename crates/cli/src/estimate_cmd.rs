@@ -52,6 +52,9 @@ pub(crate) struct EstimateArgs {
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Also write the cost stack as an SVG chart (log scale, 90% intervals) to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    chart: Option<PathBuf>,
     /// Also report this percentile (0-100); repeatable.
     #[arg(long = "percentile", value_name = "P")]
     percentiles: Vec<f64>,
@@ -225,6 +228,9 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
         Format::Table => render_table(&report),
         Format::Markdown => render_markdown(&report),
     };
+    if let Some(path) = &args.chart {
+        output::write_atomically(path, crate::chart::stack::from_report(&report).as_bytes())?;
+    }
     output::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,777 @@
-//! `traincost reconcile`: placeholder until its issue lands; the owner replaces this file.
+//! `traincost reconcile`: the cost stack from the headline to the fleet, and beside each layer
+//! every sourced claim about that scope, with whether the layer's 90% interval contains it,
+//! which claims disagree and why, and each layer as a multiple of the headline.
+//!
+//! Which claims are about a scenario, and beside which layer, is decided in [`scope`].
+//! The JSON document is described in docs/REPORTS.md.
 
+mod render;
+pub(crate) mod scope;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use serde::Serialize;
+use traincost_claims::{Claim, ClaimSet, Currency, Per, Status, Value, Verdict as GroupVerdict};
+use traincost_core::estimate::Figure;
+use traincost_core::money::IndexId;
+use traincost_core::montecarlo::RunConfig;
+use traincost_core::units::DollarDate;
+
+use crate::estimate_cmd::{Report, build_report};
+use crate::output;
+use scope::{Role, Subjects};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Text for people: one screen.
+    Table,
+    /// The stable JSON document (see docs/REPORTS.md).
+    Json,
+    /// Markdown, ready to paste into an article.
+    Markdown,
+}
+
+/// Options shared by `reconcile` and `report`: the Monte Carlo run, the dollars, extra claims
+/// and plugins.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct RunOptions {
+    /// Monte Carlo samples. Memory does not grow with this number.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) samples: u64,
+    /// Random seed: the same seed gives the same result, whatever the thread count.
+    #[arg(long, default_value_t = 42)]
+    pub(crate) seed: u64,
+    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
+    #[arg(long, value_name = "YEAR")]
+    pub(crate) dollar_year: Option<DollarDate>,
+    #[command(flatten)]
+    pub(crate) claims: crate::claims_cmd::ClaimsFiles,
+    #[command(flatten)]
+    pub(crate) plugins: crate::plugin_host::PluginArgs,
+}
+
+impl RunOptions {
+    /// The run configuration.
+    pub(crate) fn config(&self) -> RunConfig {
+        RunConfig {
+            samples: self.samples,
+            seed: self.seed,
+            threads: None,
+            percentiles: Vec::new(),
+        }
+    }
+}
 
 /// Arguments of `traincost reconcile`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct ReconcileArgs {}
+#[command(
+    after_long_help = "Examples:\n  traincost reconcile deepseek-v3\n  traincost reconcile deepseek-v3 --format markdown --output story.md --chart stack.svg\n  traincost reconcile mine.toml --format json"
+)]
+pub(crate) struct ReconcileArgs {
+    /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
+    scenario: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Also write the cost stack with claim markers as an SVG chart to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    chart: Option<PathBuf>,
+    #[command(flatten)]
+    run: RunOptions,
+}
 
-pub(crate) fn run(_args: ReconcileArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`traincost reconcile` is not available in this build yet")
+/// How a claim compares with the layer beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Verdict {
+    /// The claim and the layer's 90% interval overlap.
+    Consistent,
+    /// The claim is below the layer's 5th percentile.
+    Below,
+    /// The claim is above the layer's 95th percentile.
+    Above,
+    /// Another unit or another scope: shown, not compared.
+    NotComparable,
+    /// A figure printed in error: shown, never evidence.
+    Erroneous,
+}
+
+impl Verdict {
+    /// A short word for tables.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            Verdict::Consistent => "consistent",
+            Verdict::Below => "below",
+            Verdict::Above => "above",
+            Verdict::NotComparable => "context",
+            Verdict::Erroneous => "ERRONEOUS",
+        }
+    }
+}
+
+/// A claim beside a layer.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ClaimView {
+    /// Claim id.
+    pub(crate) id: String,
+    /// Subject as written in the claim.
+    pub(crate) subject: String,
+    /// How the subject relates to the scenario.
+    #[serde(flatten)]
+    pub(crate) role: Role,
+    /// What is claimed.
+    pub(crate) quantity: String,
+    /// The number, qualifier and high end.
+    pub(crate) value: Value,
+    /// The claim's unit.
+    pub(crate) unit: String,
+    /// The value for people (`~$1.600B`, `at least $500.0M`, `385.0M to 721.0M CNY`).
+    pub(crate) display: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// When.
+    pub(crate) published: String,
+    /// Where.
+    pub(crate) url: String,
+    /// Title of the source.
+    pub(crate) source_title: String,
+    /// Verbatim quote.
+    pub(crate) quote: String,
+    /// Verified, erroneous, disputed or unverified.
+    pub(crate) status: Status,
+    /// The layer or component it is compared with (a component when the claim names it).
+    pub(crate) compared_with: Option<String>,
+    /// The interval of numbers consistent with the claim, in the report's dollars (`null` for
+    /// an open end), when compared.
+    pub(crate) interval: Option<(Option<f64>, Option<f64>)>,
+    /// How it compares.
+    pub(crate) verdict: Verdict,
+    /// Whether the layer's 90% interval contains the claim's own number (the midpoint of a
+    /// range), when compared.
+    pub(crate) contains: Option<bool>,
+    /// The claim's number as a multiple of the headline (money claims in USD only).
+    pub(crate) multiple_of_headline: Option<f64>,
+    /// True if the scenario cites this claim as an input (so it is not independent evidence).
+    pub(crate) input: bool,
+    /// Why, in words.
+    pub(crate) explanation: String,
+    /// Conflict groups the claim is in.
+    pub(crate) conflicts: Vec<String>,
+}
+
+/// A layer or total, with the claims about its scope.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LayerView {
+    /// Layer id (`fleet`).
+    pub(crate) id: String,
+    /// `layer` or `total`.
+    pub(crate) kind: &'static str,
+    /// Label for people.
+    pub(crate) label: String,
+    /// Unit (`USD`, `USD/year`).
+    pub(crate) unit: String,
+    /// Every input at its median.
+    pub(crate) central: f64,
+    /// Mean over samples.
+    pub(crate) mean: f64,
+    /// 5th percentile.
+    pub(crate) p5: f64,
+    /// Median.
+    pub(crate) p50: f64,
+    /// 95th percentile.
+    pub(crate) p95: f64,
+    /// Central value over the headline (`null` without a headline or for other units).
+    pub(crate) multiple_of_headline: Option<f64>,
+    /// What it counts.
+    pub(crate) includes: String,
+    /// What it leaves out.
+    pub(crate) excludes: String,
+    /// Claims about this scope.
+    pub(crate) claims: Vec<ClaimView>,
+}
+
+/// The headline figure.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct HeadlineView {
+    /// Claim id.
+    pub(crate) claim: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// When.
+    pub(crate) published: String,
+    /// Where.
+    pub(crate) url: String,
+    /// The claimed number (the midpoint of a range); the unit of multiples.
+    pub(crate) value: f64,
+    /// The value for people.
+    pub(crate) display: String,
+    /// The layer it is a figure of.
+    pub(crate) layer: String,
+    /// What traincost rebuilds it to from its stages (central).
+    pub(crate) rebuilt: f64,
+    /// What the headline's layer leaves out.
+    pub(crate) excludes: String,
+}
+
+/// A member of a conflict group.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MemberView {
+    /// Claim id.
+    pub(crate) id: String,
+    /// Who said it.
+    pub(crate) claimant: String,
+    /// When.
+    pub(crate) published: String,
+    /// What is claimed.
+    pub(crate) quantity: String,
+    /// The value for people.
+    pub(crate) display: String,
+    /// Standing.
+    pub(crate) status: Status,
+}
+
+/// Claims that measure the same thing and what their disagreement is about.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ConflictView {
+    /// Group id (`auto:...` for groups found by shared subject and quantity).
+    pub(crate) id: String,
+    /// What they measure.
+    pub(crate) title: String,
+    /// Declared in the claims data (else found).
+    pub(crate) declared: bool,
+    /// `agree`, `disagree` or `not-comparable` (over non-erroneous claims of one unit).
+    pub(crate) verdict: GroupVerdict,
+    /// Why they differ: `typo`, `scope`, `units`, `date`, `restatement`, `disputed`.
+    pub(crate) reasons: Vec<&'static str>,
+    /// The data's own explanation.
+    pub(crate) note: String,
+    /// The claims.
+    pub(crate) members: Vec<MemberView>,
+}
+
+/// What `reconcile` prints.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Reconciliation {
+    /// Schema version of this JSON document.
+    pub(crate) schema_version: u32,
+    /// Scenario name.
+    pub(crate) scenario: String,
+    /// Model title.
+    pub(crate) title: String,
+    /// Who trained it.
+    pub(crate) developer: Option<String>,
+    /// Dollars of every money figure.
+    pub(crate) dollar_year: String,
+    /// Price index for conversions.
+    pub(crate) price_index: String,
+    /// Monte Carlo samples.
+    pub(crate) samples: u64,
+    /// Seed.
+    pub(crate) seed: u64,
+    /// Claim subjects taken as this scenario's: `[name, role]`.
+    pub(crate) subjects: Vec<(String, String)>,
+    /// The headline, if the scenario names one.
+    pub(crate) headline: Option<HeadlineView>,
+    /// Layers, then totals, each with the claims about its scope.
+    pub(crate) layers: Vec<LayerView>,
+    /// Claims about related models (built on this one, or its base): add-ons, not compared.
+    pub(crate) related: Vec<ClaimView>,
+    /// Claims of a layer scope the scenario does not model.
+    pub(crate) unplaced: Vec<ClaimView>,
+    /// Conflict groups of every claim shown.
+    pub(crate) conflicts: Vec<ConflictView>,
+}
+
+/// Relative slack for "about" claims: "about $1B" is consistent with $0.9B-$1.1B.
+pub(crate) const ABOUT_SLACK: f64 = 0.1;
+
+/// Builds the reconciliation of a scenario from its estimate and the claims.
+pub(crate) fn reconcile(
+    scenario: &str,
+    report: &Report,
+    claims: &ClaimSet,
+) -> anyhow::Result<Reconciliation> {
+    let loaded = crate::scenario_load::load(scenario)?;
+    let file = &loaded.scenario.file;
+    let subjects = Subjects::of(file);
+    let e = &report.estimate;
+    let report_dollars = e.dollar_year;
+    let index = IndexId::ALL
+        .into_iter()
+        .find(|i| i.name() == e.price_index)
+        .unwrap_or(IndexId::CpiU);
+    let inputs: BTreeSet<&str> = e
+        .inputs
+        .iter()
+        .flat_map(|i| i.claims.iter().map(String::as_str))
+        .chain(report.headline.as_ref().map(|h| h.claim.as_str()))
+        .collect();
+
+    let headline = report.headline.as_ref().and_then(|h| {
+        let c = claims.get(&h.claim)?;
+        let layer = e.layers.first()?;
+        Some(HeadlineView {
+            claim: c.id.clone(),
+            claimant: c.claimant.clone(),
+            published: c.published().to_string(),
+            url: c.source_url().to_owned(),
+            value: c.value.point(),
+            display: display_value(c),
+            layer: layer.id.clone(),
+            rebuilt: h.rebuilt,
+            excludes: layer.excludes.clone(),
+        })
+    });
+    let base = headline.as_ref().map(|h| h.value);
+
+    let mut layers: Vec<LayerView> = e
+        .layers
+        .iter()
+        .map(|f| layer_view(f, "layer", base))
+        .chain(e.totals.iter().map(|f| layer_view(f, "total", base)))
+        .collect();
+    let mut related = Vec::new();
+    let mut unplaced = Vec::new();
+    for c in claims.iter() {
+        let Some(role) = subjects.role(&c.subject) else {
+            continue;
+        };
+        let Some(layer_id) = scope::layer_of(c) else {
+            continue;
+        };
+        let ctx = Ctx {
+            claims,
+            inputs: &inputs,
+            base,
+            index,
+            report_dollars,
+        };
+        if let Role::Related { model, how } = &role {
+            let mut v = ctx.view(c, role.clone(), None);
+            if v.verdict != Verdict::Erroneous {
+                v.explanation = match *how {
+                    "builds-on-this" => format!(
+                        "about {model}, which builds on this model: an add-on to its cost, not part of this stack"
+                    ),
+                    _ => format!(
+                        "about {model}, the base this model builds on: already inside this stack's final run"
+                    ),
+                };
+            }
+            related.push(v);
+            continue;
+        }
+        let figure = e
+            .layers
+            .iter()
+            .find(|l| l.id == layer_id)
+            .map(|l| (l, component_named(l, &c.quantity).unwrap_or(l)));
+        match figure {
+            Some((layer, fig)) => {
+                let v = ctx.view(c, role, Some(fig));
+                if let Some(lv) = layers.iter_mut().find(|lv| lv.id == layer.id) {
+                    lv.claims.push(v);
+                }
+            }
+            None => {
+                let mut v = ctx.view(c, role, None);
+                if v.verdict != Verdict::Erroneous {
+                    v.explanation =
+                        format!("the scenario has no `{layer_id}` layer to compare with");
+                }
+                unplaced.push(v);
+            }
+        }
+    }
+    for l in &mut layers {
+        l.claims.sort_by_key(|c| {
+            (
+                match c.verdict {
+                    Verdict::Consistent | Verdict::Below | Verdict::Above => 0,
+                    Verdict::Erroneous => 1,
+                    Verdict::NotComparable => 2,
+                },
+                c.published.clone(),
+            )
+        });
+    }
+
+    let mut shown: Vec<&str> = layers
+        .iter()
+        .flat_map(|l| &l.claims)
+        .chain(&related)
+        .chain(&unplaced)
+        .map(|c| c.id.as_str())
+        .collect();
+    shown.sort_unstable();
+    let mut conflicts: Vec<ConflictView> = Vec::new();
+    for g in claims.conflicts() {
+        if conflicts.iter().any(|v| v.id == g.id)
+            || !g
+                .members
+                .iter()
+                .any(|m| shown.binary_search(&m.id.as_str()).is_ok())
+        {
+            continue;
+        }
+        conflicts.push(ConflictView {
+            id: g.id.clone(),
+            title: g.title.clone(),
+            declared: g.declared,
+            verdict: g.verdict,
+            reasons: reasons(&g.members),
+            note: g.note.clone(),
+            members: g
+                .members
+                .iter()
+                .map(|m| MemberView {
+                    id: m.id.clone(),
+                    claimant: m.claimant.clone(),
+                    published: m.published().to_string(),
+                    quantity: m.quantity.clone(),
+                    display: display_value(m),
+                    status: m.status,
+                })
+                .collect(),
+        });
+    }
+    // Groups that disagree or hold an erroneous claim first: they are the story.
+    conflicts.sort_by_key(|g| {
+        let typo = g.members.iter().any(|m| m.status == Status::Erroneous);
+        (g.verdict != GroupVerdict::Disagree && !typo, !g.declared)
+    });
+
+    Ok(Reconciliation {
+        schema_version: 1,
+        scenario: e.scenario.clone(),
+        title: report.title.clone(),
+        developer: file.developer.clone(),
+        dollar_year: e.dollar_year.to_string(),
+        price_index: e.price_index.clone(),
+        samples: e.samples,
+        seed: e.seed,
+        subjects: subjects.describe(),
+        headline,
+        layers,
+        related,
+        unplaced,
+        conflicts,
+    })
+}
+
+fn layer_view(f: &Figure, kind: &'static str, base: Option<f64>) -> LayerView {
+    LayerView {
+        id: f.id.clone(),
+        kind,
+        label: f.label.clone(),
+        unit: f.unit.clone(),
+        central: f.central,
+        mean: f.mean,
+        p5: f.p5,
+        p50: f.p50,
+        p95: f.p95,
+        multiple_of_headline: base
+            .filter(|b| *b > 0.0 && f.unit == "USD")
+            .map(|b| f.central / b),
+        includes: f.includes.clone(),
+        excludes: f.excludes.clone(),
+        claims: Vec::new(),
+    }
+}
+
+/// The component of `layer` that a claim's quantity names (`pre-training cost ...` names
+/// `final-run-rental/pre-training`).
+fn component_named<'a>(layer: &'a Figure, quantity: &str) -> Option<&'a Figure> {
+    let q = quantity.to_lowercase();
+    layer.components.iter().find(|c| {
+        let name = c.id.rsplit('/').next().unwrap_or(&c.id).to_lowercase();
+        q.contains(&name) || q.contains(&name.replace('-', " "))
+    })
+}
+
+/// Why the members of a conflict group differ, from their records.
+fn reasons(members: &[&Claim]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if members.iter().any(|m| m.is_erroneous()) {
+        out.push("typo");
+    }
+    let usable: Vec<&&Claim> = members.iter().filter(|m| !m.is_erroneous()).collect();
+    let scope_of = |c: &Claim| {
+        c.quantity
+            .split(" (as ")
+            .next()
+            .unwrap_or(&c.quantity)
+            .to_lowercase()
+    };
+    if usable.iter().any(|m| scope_of(m) != scope_of(usable[0])) {
+        out.push("scope");
+    }
+    if usable.iter().any(|m| m.unit != usable[0].unit) {
+        out.push("units");
+    }
+    let months = |c: &Claim| c.published().year() * 12 + i32::from(c.published().month());
+    let (lo, hi) = usable.iter().fold((i32::MAX, i32::MIN), |(lo, hi), m| {
+        (lo.min(months(m)), hi.max(months(m)))
+    });
+    if usable.len() > 1 && hi - lo >= 6 {
+        out.push("date");
+    }
+    if members
+        .iter()
+        .any(|m| m.has_tag(traincost_claims::Tag::Restatement))
+    {
+        out.push("restatement");
+    }
+    if members.iter().any(|m| m.status == Status::Disputed) {
+        out.push("disputed");
+    }
+    out
+}
+
+/// A claim's value for people: money compactly with its currency, others with their unit.
+pub(crate) fn display_value(c: &Claim) -> String {
+    let money = c.unit.currency();
+    let num = |x: f64| match money {
+        Some(Currency::Usd) => format!("${}", traincost_core::units::format_money(x)),
+        Some(_) => traincost_core::units::format_money(x),
+        None => traincost_claims::format_number(x),
+    };
+    let v = match c.value {
+        Value::Exact(x) => num(x),
+        Value::About(x) => format!("~{}", num(x)),
+        Value::AtLeast(x) => format!("at least {}", num(x)),
+        Value::AtMost(x) => format!("at most {}", num(x)),
+        Value::Range { low, high } => format!("{} to {}", num(low), num(high)),
+    };
+    let unit = c.unit.to_string();
+    let unit = match money {
+        Some(Currency::Usd) => unit.strip_prefix("USD").unwrap_or(&unit).trim().to_owned(),
+        _ => unit,
+    };
+    if unit.is_empty() {
+        v
+    } else {
+        format!("{v} {unit}")
+    }
+}
+
+struct Ctx<'a> {
+    claims: &'a ClaimSet,
+    inputs: &'a BTreeSet<&'a str>,
+    base: Option<f64>,
+    index: IndexId,
+    report_dollars: DollarDate,
+}
+
+impl Ctx<'_> {
+    /// The claim beside `figure` (or beside nothing), compared where the units allow.
+    fn view(&self, c: &Claim, role: Role, figure: Option<&Figure>) -> ClaimView {
+        let input = self.inputs.contains(c.id.as_str());
+        let usd = c.unit.currency() == Some(Currency::Usd);
+        let factor = self.dollar_factor(c);
+        let multiple_of_headline = self
+            .base
+            .filter(|b| usd && c.unit.per.is_none() && *b > 0.0)
+            .map(|b| c.value.point() * factor.1 / b);
+        let conflicts = self
+            .claims
+            .conflicts_of(&c.id)
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        let mut v = ClaimView {
+            id: c.id.clone(),
+            subject: c.subject.clone(),
+            role,
+            quantity: c.quantity.clone(),
+            value: c.value,
+            unit: c.unit.to_string(),
+            display: display_value(c),
+            claimant: c.claimant.clone(),
+            published: c.published().to_string(),
+            url: c.source_url().to_owned(),
+            source_title: c.source_title().to_owned(),
+            quote: c.quote.clone(),
+            status: c.status,
+            compared_with: None,
+            interval: None,
+            verdict: Verdict::NotComparable,
+            contains: None,
+            multiple_of_headline,
+            input,
+            explanation: String::new(),
+            conflicts,
+        };
+        if c.is_erroneous() {
+            v.verdict = Verdict::Erroneous;
+            v.multiple_of_headline = None;
+            let why = c.notes.split(". ").next().unwrap_or(&c.notes);
+            // Notes open with "ERRONEOUS as printed: ..." or "PROBABLY ERRONEOUS: ...".
+            let why = match why.split_once(": ") {
+                Some((head, rest)) if head.contains("ERRONEOUS") => rest,
+                _ => why,
+            };
+            v.explanation = format!("printed in error, never evidence: {why}");
+            return v;
+        }
+        let Some(f) = figure else {
+            v.explanation = "not compared".to_owned();
+            return v;
+        };
+        if let Some(why) = incomparable(c, &f.unit) {
+            v.explanation = why;
+            if input {
+                v.explanation
+                    .push_str("; cited as an input of this scenario");
+            }
+            return v;
+        }
+        // The claim's interval in report dollars. A nominal figure (no stated dollar year) is
+        // taken in its publication year's dollars *or* as is: when the money was spent is
+        // rarely known, so the interval spans both.
+        let (lo, hi) = c.value.interval(ABOUT_SLACK);
+        let (lo, hi) = if matches!(c.value, Value::Exact(_)) {
+            (lo * (1.0 - 1e-6), hi * (1.0 + 1e-6))
+        } else {
+            (lo, hi)
+        };
+        let (stated, f_conv) = factor;
+        let scale = |x: f64, pick_min: bool| {
+            if !x.is_finite() {
+                x
+            } else if stated {
+                x * f_conv
+            } else if pick_min {
+                x.min(x * f_conv)
+            } else {
+                x.max(x * f_conv)
+            }
+        };
+        let (lo, hi) = (scale(lo, true), scale(hi, false));
+        let eps = 1e-9 * f.p95.abs().max(1.0);
+        v.compared_with = Some(f.id.clone());
+        v.interval = Some((lo.is_finite().then_some(lo), hi.is_finite().then_some(hi)));
+        v.verdict = if hi < f.p5 - eps {
+            Verdict::Below
+        } else if lo > f.p95 + eps {
+            Verdict::Above
+        } else {
+            Verdict::Consistent
+        };
+        let point = c.value.point() * f_conv;
+        let point_in = point >= f.p5 - eps && point <= f.p95 + eps;
+        v.contains = Some(point_in);
+        let range = format!("{}-{}", money_short(f.p5), money_short(f.p95));
+        v.explanation = match (v.verdict, &c.value) {
+            (Verdict::Below, _) => format!("below {}'s 90% interval {range}", f.id),
+            (Verdict::Above, _) => format!("above {}'s 90% interval {range}", f.id),
+            (_, Value::AtLeast(_)) => format!(
+                "a lower bound, consistent: {}'s 95th percentile {} is above it",
+                f.id,
+                money_short(f.p95)
+            ),
+            (_, Value::AtMost(_)) => format!(
+                "an upper bound, consistent: {}'s 5th percentile {} is below it",
+                f.id,
+                money_short(f.p5)
+            ),
+            _ if point_in => format!("inside {}'s 90% interval {range}", f.id),
+            _ => format!("overlaps {}'s 90% interval {range}", f.id),
+        };
+        if input {
+            v.explanation
+                .push_str("; cited as an input of this scenario, so not independent evidence");
+        }
+        if !stated && (f_conv - 1.0).abs() > 0.005 {
+            v.explanation.push_str(&format!(
+                "; nominal {} dollars ({:+.1}% in {} dollars)",
+                c.published().year(),
+                (f_conv - 1.0) * 100.0,
+                self.report_dollars
+            ));
+        }
+        v
+    }
+
+    /// `(stated, factor)`: whether the claim states its dollar year, and the factor from its
+    /// dollars (stated, else its publication year's) to the report's.
+    fn dollar_factor(&self, c: &Claim) -> (bool, f64) {
+        let Some(year) = c.dollar_year() else {
+            return (false, 1.0);
+        };
+        let stated = c.unit.money_year().is_some();
+        let f = self
+            .index
+            .index()
+            .factor(DollarDate::year(year), self.report_dollars)
+            .unwrap_or(1.0);
+        (stated, f)
+    }
+}
+
+/// Why a claim in `unit` cannot be compared with a figure in `figure_unit`, if it cannot.
+fn incomparable(c: &Claim, figure_unit: &str) -> Option<String> {
+    let unit = c.unit.to_string();
+    match c.unit.currency() {
+        None => Some(format!("in {unit}, not money: context")),
+        Some(Currency::Usd) => {
+            let per_year = c.unit.per == Some(Per::Year);
+            match (c.unit.per, figure_unit) {
+                (None, "USD") => None,
+                (Some(Per::Year), "USD/year") => None,
+                (None, "USD/year") => Some(
+                    "a sum with no stated period; the layer is per year: not compared".to_owned(),
+                ),
+                _ if per_year => Some(format!(
+                    "a rate ({unit}), per person or per year, not a total: context"
+                )),
+                _ => Some(format!("a rate ({unit}), not a total: context")),
+            }
+        }
+        Some(cur) => Some(format!(
+            "in {}: traincost has no exchange rates, so not compared",
+            cur.code()
+        )),
+    }
+}
+
+/// `$1.6B`.
+pub(crate) fn money_short(v: f64) -> String {
+    format!("${}", traincost_core::units::format_money(v))
+}
+
+pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
+    let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
+    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.run.plugins);
+    for p in &problems {
+        tracing::warn!("{p}");
+    }
+    let supplier = crate::plugin_supplier::PluginSupplier(&registry);
+    let report = build_report(
+        &args.scenario,
+        args.run.dollar_year,
+        &claims,
+        &supplier,
+        &args.run.config(),
+        &mut |_| {},
+    )?;
+    let rec = reconcile(&args.scenario, &report, &claims)?;
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&rec)? + "\n",
+        Format::Table => render::table(&rec),
+        Format::Markdown => render::markdown(&rec),
+    };
+    // The chart first: a failure to write it leaves the main output untouched.
+    if let Some(path) = &args.chart {
+        let svg = crate::chart::stack::from_reconciliation(&rec);
+        output::write_atomically(path, svg.as_bytes())?;
+    }
+    output::emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,11 @@
 //! SVG charts, hand-written (no font or system libraries): the cost stack on a log scale with
-//! 90% intervals and claim markers, one layer's distribution, and the tornado.
+//! 90% intervals and claim markers, one layer's distribution, and the tornado. Shared
+//! primitives (document builder, escaping, axes, colours, number formatting) are in [`svg`].
 
-#![allow(dead_code, reason = "filled in by the charts work of issue 6")]
+#![allow(
+    dead_code,
+    reason = "the tornado chart is filled in by the sensitivity work of issue 6"
+)]
 
 pub(crate) mod distribution;
 pub(crate) mod stack;

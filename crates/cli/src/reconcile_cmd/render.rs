@@ -1,0 +1,363 @@
+//! Text and Markdown renderings of a reconciliation.
+
+use std::fmt::Write as _;
+
+use traincost_core::dist::format_number;
+
+use super::{ClaimView, LayerView, Reconciliation, Verdict, money_short};
+
+/// How many claims in other units a layer shows in the table before "+N more".
+const CONTEXT_SHOWN: usize = 2;
+
+fn value(l: &LayerView, v: f64) -> String {
+    if l.unit.starts_with("USD") {
+        money_short(v)
+    } else {
+        format_number(v)
+    }
+}
+
+fn multiple(m: Option<f64>) -> String {
+    match m {
+        Some(x) if x >= 10.0 => format!("{x:.0}x"),
+        Some(x) if x >= 0.1 => format!("{x:.1}x"),
+        Some(x) => format!("{x:.2}x"),
+        None => String::new(),
+    }
+}
+
+fn mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Consistent => "ok",
+        Verdict::Below | Verdict::Above => "!!",
+        Verdict::NotComparable => "..",
+        Verdict::Erroneous => "XX",
+    }
+}
+
+fn headline_sentence(r: &Reconciliation) -> Option<String> {
+    let h = r.headline.as_ref()?;
+    Some(format!(
+        "Headline: {} by {} ({}, claim {}), the `{}` layer; traincost rebuilds it to {}. It leaves out {}.",
+        h.display,
+        h.claimant,
+        h.published,
+        h.claim,
+        h.layer,
+        money_short(h.rebuilt),
+        h.excludes
+    ))
+}
+
+/// One screen for people.
+pub(crate) fn table(r: &Reconciliation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: from the headline to the fleet ({} USD, {}; {} samples, seed {})",
+        r.title,
+        r.dollar_year,
+        r.price_index,
+        format_number(r.samples as f64),
+        r.seed
+    );
+    if let Some(h) = headline_sentence(r) {
+        let _ = writeln!(out, "{h}");
+    }
+    let _ = writeln!(
+        out,
+        "\n{:<26} {:>9} {:>21} {:>8}   (claims: ok consistent, !! outside, XX erroneous, .. other unit)",
+        "layer", "central", "90% interval", "x headl."
+    );
+    for l in &r.layers {
+        let name = if l.kind == "total" {
+            format!("= {}", l.id)
+        } else {
+            l.id.clone()
+        };
+        let _ = writeln!(
+            out,
+            "{:<26} {:>9} {:>21} {:>8}",
+            name,
+            value(l, l.central),
+            format!("{} - {}", value(l, l.p5), value(l, l.p95)),
+            multiple(l.multiple_of_headline)
+        );
+        let (context, shown): (Vec<&ClaimView>, Vec<&ClaimView>) = l
+            .claims
+            .iter()
+            .partition(|c| c.verdict == Verdict::NotComparable);
+        for c in shown {
+            claim_line(&mut out, c);
+        }
+        for c in context.iter().take(CONTEXT_SHOWN) {
+            claim_line(&mut out, c);
+        }
+        if context.len() > CONTEXT_SHOWN {
+            let _ = writeln!(
+                out,
+                "    .. and {} more in other units (--format markdown or json lists them)",
+                context.len() - CONTEXT_SHOWN
+            );
+        }
+    }
+    if !r.related.is_empty() {
+        out.push_str("\nRelated models (add-ons or bases, not part of this stack):\n");
+        let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = r
+            .related
+            .iter()
+            .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
+        for c in &money {
+            claim_line(&mut out, c);
+        }
+        if !other.is_empty() {
+            let _ = writeln!(
+                out,
+                "    .. and {} more in other units (GPUs, hours, multiples)",
+                other.len()
+            );
+        }
+    }
+    if !r.unplaced.is_empty() {
+        out.push_str("\nClaims of a scope this scenario does not model:\n");
+        for c in &r.unplaced {
+            claim_line(&mut out, c);
+        }
+    }
+    if !r.conflicts.is_empty() {
+        out.push_str("\nWhere sources disagree, and why:\n");
+        for g in &r.conflicts {
+            let _ = writeln!(
+                out,
+                "  [{}] {}: {} (why: {})",
+                verdict_word(g.verdict),
+                g.id,
+                g.title,
+                if g.reasons.is_empty() {
+                    "-".to_owned()
+                } else {
+                    g.reasons.join(", ")
+                }
+            );
+            let typo = g
+                .members
+                .iter()
+                .any(|m| m.status == traincost_claims::Status::Erroneous);
+            if !g.note.is_empty() && (typo || g.verdict == traincost_claims::Verdict::Disagree) {
+                let _ = writeln!(out, "      {}", g.note);
+            }
+        }
+    }
+    out
+}
+
+fn verdict_word(v: traincost_claims::Verdict) -> &'static str {
+    match v {
+        traincost_claims::Verdict::Agree => "agree",
+        traincost_claims::Verdict::Disagree => "disagree",
+        traincost_claims::Verdict::NotComparable => "not comparable",
+    }
+}
+
+fn claim_line(out: &mut String, c: &ClaimView) {
+    let mult = c
+        .multiple_of_headline
+        .map(|m| multiple(Some(m)))
+        .unwrap_or_default();
+    let disputed = if c.status == traincost_claims::Status::Disputed {
+        " (disputed)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "  {} {:<22} {:>6}  {}, {}{disputed}: {}: {}  [{}]",
+        mark(c.verdict),
+        c.display,
+        mult,
+        c.claimant_short(),
+        c.published,
+        c.quantity,
+        c.short_verdict(),
+        c.id
+    );
+    if c.verdict == Verdict::Erroneous {
+        let _ = writeln!(out, "       {}", c.explanation);
+    }
+}
+
+impl ClaimView {
+    /// The verdict in a few words, for tables.
+    pub(crate) fn short_verdict(&self) -> String {
+        if let (super::Role::Related { how, .. }, false) =
+            (&self.role, self.verdict == Verdict::Erroneous)
+        {
+            return if *how == "builds-on-this" {
+                "builds on this model: an add-on, not in this stack".to_owned()
+            } else {
+                "the base of this model: inside its final run".to_owned()
+            };
+        }
+        let v = match (self.verdict, &self.value, self.contains) {
+            (Verdict::Consistent, traincost_claims::Value::AtLeast(_), _) => {
+                "consistent (a lower bound)"
+            }
+            (Verdict::Consistent, traincost_claims::Value::AtMost(_), _) => {
+                "consistent (an upper bound)"
+            }
+            (Verdict::Consistent, _, Some(true)) => "inside the 90% interval",
+            (Verdict::Consistent, _, _) => "overlaps the 90% interval",
+            (Verdict::Below, ..) => "BELOW the 90% interval",
+            (Verdict::Above, ..) => "ABOVE the 90% interval",
+            (Verdict::NotComparable, ..) => "context, not compared",
+            (Verdict::Erroneous, ..) => "ERRONEOUS, not evidence",
+        };
+        if self.input {
+            format!("{v}; an input")
+        } else {
+            v.to_owned()
+        }
+    }
+
+    /// The claimant up to its first comma or parenthesis.
+    pub(crate) fn claimant_short(&self) -> &str {
+        self.claimant
+            .split([',', '('])
+            .next()
+            .unwrap_or(&self.claimant)
+            .trim()
+    }
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Markdown, ready to paste into an article.
+pub(crate) fn markdown(r: &Reconciliation) -> String {
+    let mut out = format!(
+        "## {}: from the headline to the fleet ({} USD)\n\n",
+        r.title, r.dollar_year
+    );
+    if let Some(h) = &r.headline {
+        let _ = writeln!(
+            out,
+            "**Headline:** {} ({}, [{}]({}), {}), the `{}` layer. It leaves out {}.\n",
+            h.display,
+            h.claimant,
+            h.claim,
+            h.url,
+            h.published,
+            h.layer,
+            md(&h.excludes)
+        );
+    }
+    out.push_str("| layer | central | 90% interval | x headline | what it leaves out |\n|---|---:|---:|---:|---|\n");
+    for l in &r.layers {
+        let _ = writeln!(
+            out,
+            "| {}{} (`{}`) | {} | {} to {} | {} | {} |",
+            if l.kind == "total" { "= " } else { "" },
+            md(&l.label),
+            l.id,
+            value(l, l.central),
+            value(l, l.p5),
+            value(l, l.p95),
+            multiple(l.multiple_of_headline),
+            md(&l.excludes)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n{} Monte Carlo samples, seed {}; intervals are 90%.\n",
+        format_number(r.samples as f64),
+        r.seed
+    );
+    for l in r.layers.iter().filter(|l| !l.claims.is_empty()) {
+        let _ = writeln!(
+            out,
+            "### {} (`{}`): {} [{} to {}]\n",
+            md(&l.label),
+            l.id,
+            value(l, l.central),
+            value(l, l.p5),
+            value(l, l.p95)
+        );
+        for c in &l.claims {
+            md_claim(&mut out, c);
+        }
+        out.push('\n');
+    }
+    if !r.related.is_empty() {
+        out.push_str("### Related models (not part of this stack)\n\n");
+        for c in &r.related {
+            md_claim(&mut out, c);
+        }
+        out.push('\n');
+    }
+    if !r.unplaced.is_empty() {
+        out.push_str("### Claims of a scope this scenario does not model\n\n");
+        for c in &r.unplaced {
+            md_claim(&mut out, c);
+        }
+        out.push('\n');
+    }
+    if !r.conflicts.is_empty() {
+        out.push_str("### Where sources disagree, and why\n\n");
+        for g in &r.conflicts {
+            let _ = writeln!(
+                out,
+                "- **{}** (`{}`): {}; why: {}. {}",
+                md(&g.title),
+                g.id,
+                verdict_word(g.verdict),
+                if g.reasons.is_empty() {
+                    "-".to_owned()
+                } else {
+                    g.reasons.join(", ")
+                },
+                md(&g.note)
+            );
+            for m in &g.members {
+                let flag = if m.status == traincost_claims::Status::Erroneous {
+                    " **(erroneous: printed in error)**"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "  - {}: {}, {} (`{}`){flag}",
+                    md(&m.display),
+                    md(&m.claimant),
+                    m.published,
+                    m.id
+                );
+            }
+        }
+    }
+    out
+}
+
+fn md_claim(out: &mut String, c: &ClaimView) {
+    let verdict = match c.verdict {
+        Verdict::Erroneous => "**erroneous, not evidence**".to_owned(),
+        v => v.word().to_owned(),
+    };
+    let mult = c
+        .multiple_of_headline
+        .map(|m| format!(" ({} the headline)", multiple(Some(m))))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "- {}{mult}: {}, [{}]({}), {}. *{}*: {}; {}. (`{}`)",
+        md(&c.display),
+        md(&c.claimant),
+        md(&c.source_title),
+        c.url,
+        c.published,
+        md(&c.quantity),
+        verdict,
+        md(&c.explanation),
+        c.id
+    );
+}
