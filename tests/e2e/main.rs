@@ -9,3 +9,4 @@ mod claims;
 mod epoch;
 mod estimate;
 mod plugins;
+mod reconcile;

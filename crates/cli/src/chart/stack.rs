@@ -111,7 +111,11 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
             markers: l
                 .claims
                 .iter()
-                .filter(|c| c.compared_with.is_some() || c.verdict == Verdict::Erroneous)
+                // Claims compared with a component (a stage's cost) are not drawn on the layer.
+                .filter(|c| {
+                    c.compared_with.as_deref() == Some(l.id.as_str())
+                        || c.verdict == Verdict::Erroneous
+                })
                 .filter(|c| c.unit.starts_with("USD"))
                 .map(|c| {
                     let (shape, high) = match c.value {

@@ -59,6 +59,18 @@ pub(crate) fn money(v: f64) -> String {
     format!("${}", traincost_core::units::format_money(v))
 }
 
+/// `$1`, `$10K`, `$100M`, `$1B`: a power of ten as money, for log-axis ticks.
+pub(crate) fn decade_money(v: f64) -> String {
+    let (scaled, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+        .into_iter()
+        .find(|(d, _)| v >= *d * 0.999)
+        .map_or((v, ""), |(d, s)| (v / d, s));
+    format!(
+        "${}{suffix}",
+        traincost_core::dist::format_number(scaled.round().max(0.0))
+    )
+}
+
 /// A coordinate with one decimal (keeps files small and diffs stable).
 pub(crate) fn num(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
@@ -125,7 +137,7 @@ impl LogAxis {
         let mut out = Vec::new();
         let mut v = self.lo;
         while v <= self.hi * 1.0001 {
-            out.push((self.x(v), money(v)));
+            out.push((self.x(v), decade_money(v)));
             v *= 10.0;
         }
         out
@@ -501,7 +513,8 @@ mod tests {
         s.circle(1.0, 1.0, 2.0, colour::CLAIM, "none");
         s.end_group();
         let xml = s.finish();
-        assert_eq!(check_xml(&xml), Ok(6));
+        // svg, title, background rect, rect, text, g, its title, circle.
+        assert_eq!(check_xml(&xml), Ok(8));
         assert!(check_xml("<a><b></a></b>").is_err());
         assert!(check_xml("<a>x & y</a>").is_err());
         assert!(check_xml("<a>").is_err());
@@ -512,6 +525,9 @@ mod tests {
         assert_eq!(money(5.576e6), "$5.576M");
         assert_eq!(money(1.6e9), "$1.600B");
         assert_eq!(num(1.25), "1.3");
+        assert_eq!(decade_money(1e6), "$1M");
+        assert_eq!(decade_money(1e10), "$10B");
+        assert_eq!(decade_money(100.0), "$100");
         assert_eq!(num(3.0), "3");
     }
 }

@@ -1,0 +1,301 @@
+//! `traincost reconcile`, end to end: golden facts from the claims data.
+
+use serde_json::Value;
+
+use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+
+fn reconcile_json(args: &[&str]) -> Value {
+    let mut all = vec!["reconcile"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json", "--samples", "20000"]);
+    let o = run(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn layer<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id)
+        .unwrap_or_else(|| panic!("no layer {id}"))
+}
+
+fn claim<'a>(l: &'a Value, id: &str) -> &'a Value {
+    l["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no claim {id} beside {}", l["id"]))
+}
+
+#[test]
+fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
+    let v = reconcile_json(&["deepseek-v3"]);
+    assert_eq!(v["schema_version"], 1);
+    let fleet = layer(&v, "fleet");
+    let capex = claim(fleet, "semianalysis-deepseek-server-capex");
+    assert_eq!(
+        capex["claimant"]
+            .as_str()
+            .unwrap()
+            .starts_with("SemiAnalysis"),
+        true
+    );
+    assert_eq!(capex["published"], "2025-01-31");
+    assert_eq!(capex["compared_with"], "fleet");
+    // The verdict must agree with the layer's own interval.
+    let (p5, p95) = (
+        fleet["p5"].as_f64().unwrap(),
+        fleet["p95"].as_f64().unwrap(),
+    );
+    let inside = p5 <= 1.6e9 && 1.6e9 <= p95;
+    assert_eq!(capex["contains"], inside);
+    assert_eq!(
+        capex["verdict"],
+        if inside {
+            "consistent"
+        } else if p95 < 1.6e9 {
+            "above"
+        } else {
+            "below"
+        }
+    );
+    // Multiples of the headline: fleet ~ hundreds of times $5.576M.
+    let m = fleet["multiple_of_headline"].as_f64().unwrap();
+    let central = fleet["central"].as_f64().unwrap();
+    assert!((m - central / 5.576e6).abs() < 1e-6 * m, "{m}");
+    // Amodei's and Lambert's estimates, and the "at least $500M" spend, sit beside the fleet.
+    for id in [
+        "amodei-deepseek-hopper-chips-cost",
+        "lambert-deepseek-gpu-capex",
+        "semianalysis-deepseek-hardware-spend",
+    ] {
+        claim(fleet, id);
+    }
+    let spend = claim(fleet, "semianalysis-deepseek-hardware-spend");
+    // "At least $500M" is consistent when the 95th percentile is above it.
+    assert_eq!(spend["value"]["qualifier"], "at least");
+    assert_eq!(
+        spend["verdict"],
+        if p95 >= 5e8 { "consistent" } else { "below" }
+    );
+    assert_eq!(spend["interval"][1], Value::Null, "an open upper end");
+}
+
+#[test]
+fn deepseek_v3_headline_typo_and_r1_add_on() {
+    let v = reconcile_json(&["deepseek-v3"]);
+    let h = &v["headline"];
+    assert_eq!(h["claim"], "deepseek-v3-total-training-cost-usd");
+    assert_eq!(h["value"], 5_576_000.0);
+    assert_eq!(h["layer"], "final-run-rental");
+    let rental = layer(&v, "final-run-rental");
+    assert_eq!(rental["multiple_of_headline"], 1.0);
+    let own = claim(rental, "deepseek-v3-total-training-cost-usd");
+    assert_eq!(own["verdict"], "consistent");
+    assert_eq!(
+        own["input"], true,
+        "the headline is an input, not independent evidence"
+    );
+    // The typo is shown as erroneous, never compared, never a multiple.
+    let typo = claim(rental, "finansguncel-deepseek-v3-cost-typo");
+    assert_eq!(typo["verdict"], "erroneous");
+    assert_eq!(typo["status"], "erroneous");
+    assert_eq!(typo["interval"], Value::Null);
+    assert_eq!(typo["multiple_of_headline"], Value::Null);
+    assert!(
+        typo["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("never evidence")
+    );
+    // A stage's cost is compared with its component, not with the whole layer.
+    let stage = claim(rental, "deepseek-v3-pretraining-cost-usd");
+    assert_eq!(stage["compared_with"], "final-run-rental/pre-training");
+    assert_eq!(stage["verdict"], "consistent");
+    // R1's $294K is an add-on from a related model.
+    let r1 = v["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "deepseek-r1-training-cost")
+        .expect("R1 add-on listed");
+    assert_eq!(r1["role"], "related");
+    assert_eq!(r1["how"], "builds-on-this");
+    let m = r1["multiple_of_headline"].as_f64().unwrap();
+    assert!((m - 294_000.0 / 5_576_000.0).abs() < 1e-9);
+    // Development compute and staff carry their sources.
+    claim(
+        layer(&v, "development-compute"),
+        "lambert-deepseek-v3-experiment-compute-multiple",
+    );
+    claim(layer(&v, "staff"), "semianalysis-deepseek-headcount");
+    // Conflicts explain themselves: the fleet group disagrees on scope; the run group has a typo.
+    let groups = v["conflicts"].as_array().unwrap();
+    let g = |id: &str| {
+        groups
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let fleet = g("deepseek-fleet-cost");
+    assert_eq!(fleet["verdict"], "disagree");
+    assert!(
+        fleet["reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("scope"))
+    );
+    let run = g("deepseek-v3-final-run-cost");
+    assert!(
+        run["reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("typo"))
+    );
+    // No claim of another model slips in.
+    let all = serde_json::to_string(&v).unwrap();
+    assert!(
+        !all.contains("claude-35-sonnet"),
+        "Claude claims beside DeepSeek-V3"
+    );
+}
+
+#[test]
+fn json_is_stable_for_a_seed() {
+    let a = run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--format",
+        "json",
+        "--samples",
+        "5000",
+        "--seed",
+        "3",
+    ]);
+    let b = run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--format",
+        "json",
+        "--samples",
+        "5000",
+        "--seed",
+        "3",
+    ]);
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert_eq!(stdout(&a), stdout(&b));
+}
+
+#[test]
+fn table_tells_the_story_on_one_screen() {
+    let o = run(&["reconcile", "deepseek-v3", "--samples", "20000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    for needle in [
+        "Headline: $5.576M",
+        "fleet",
+        "semianalysis-deepseek-server-capex",
+        "amodei-deepseek-hopper-chips-cost",
+        "lambert-deepseek-gpu-capex",
+        "deepseek-r1-training-cost",
+        "ERRONEOUS, not evidence",
+        "finansguncel-deepseek-v3-cost-typo",
+        "staff",
+        "development-compute",
+        "Where sources disagree",
+    ] {
+        assert!(t.contains(needle), "table lacks {needle:?}:\n{t}");
+    }
+    // The typo's line says it is erroneous.
+    let typo_line = t
+        .lines()
+        .find(|l| l.contains("[finansguncel-deepseek-v3-cost-typo]"))
+        .unwrap();
+    assert!(typo_line.contains("ERRONEOUS"), "{typo_line}");
+    assert!(
+        t.lines().count() < 90,
+        "more than a screen or two: {} lines",
+        t.lines().count()
+    );
+}
+
+#[test]
+fn markdown_and_chart_files_are_written() {
+    let dir = temp_dir();
+    let md = dir.path().join("story.md");
+    let svg = dir.path().join("stack.svg");
+    let o = run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--samples",
+        "5000",
+        "--format",
+        "markdown",
+        "--output",
+        md.to_str().unwrap(),
+        "--chart",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.starts_with("## DeepSeek-V3"));
+    assert!(text.contains("| layer | central |"));
+    assert!(text.contains("**erroneous, not evidence**"));
+    assert!(text.contains("[DeepSeek Debates"), "links to sources");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg"));
+    assert!(chart.trim_end().ends_with("</svg>"));
+    assert_eq!(chart.matches("<g>").count(), chart.matches("</g>").count());
+    assert!(chart.contains("semianalysis-deepseek-server-capex"));
+}
+
+#[test]
+fn other_scenarios_and_user_files_reconcile() {
+    let v = reconcile_json(&["claude-3.5-sonnet"]);
+    let rental = layer(&v, "final-run-rental");
+    claim(rental, "semianalysis-claude-35-sonnet-training-cost");
+    assert_eq!(
+        claim(rental, "finansguncel-claude-35-sonnet-cost")["verdict"],
+        "erroneous"
+    );
+    // A user's copy of a built-in keeps its claims (mapping by title and developer).
+    let dir = temp_dir();
+    let src = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    let path = write(
+        dir.path(),
+        "mine.toml",
+        &src.replace("name = \"deepseek-v3\"", "name = \"mine\""),
+    );
+    let v = reconcile_json(&[path.to_str().unwrap()]);
+    assert_eq!(v["scenario"], "mine");
+    claim(layer(&v, "fleet"), "semianalysis-deepseek-server-capex");
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let o = run(&["reconcile", "deepseek-v4"]);
+    assert_fails_with(&o, &["deepseek-v4", "did you mean"]);
+    let o = run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--output",
+        "/nonexistent-dir/x.md",
+    ]);
+    assert_fails_with(&o, &["does not exist"]);
+    let o = run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--chart",
+        "/nonexistent-dir/x.svg",
+    ]);
+    assert_fails_with(&o, &["does not exist"]);
+}
