@@ -6,7 +6,9 @@
 mod util;
 
 mod claims;
+mod compare;
 mod epoch;
 mod estimate;
 mod plugins;
 mod reconcile;
+mod sensitivity;

@@ -193,6 +193,11 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         percentiles: Vec::new(),
     };
+    // An unknown or unreadable scenario is reported for what it is, before any costing.
+    for (side, scenario) in [("A", &args.a), ("B", &args.b)] {
+        crate::scenario_load::load(scenario)
+            .map_err(|d| anyhow::Error::new(d).context(format!("side {side} (`{scenario}`)")))?;
+    }
     let claims = crate::claims_cmd::load_claims(&args.claims)?;
     let registry = |extra: &[PathBuf]| {
         let mut pa = args.plugins.clone();
@@ -227,9 +232,13 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         &mut |_| {},
     )
     .with_context(|| {
+        let whose = if args.dollar_year.is_some() {
+            "--dollar-year"
+        } else {
+            "side A's; choose others with --dollar-year"
+        };
         format!(
-            "cannot cost side B (`{}`) in {dollars} dollars, the dollars of the comparison \
-             (choose others with --dollar-year)",
+            "cannot cost side B (`{}`) in {dollars} dollars ({whose})",
             args.b
         )
     })?;
@@ -386,7 +395,7 @@ fn signed(unit: &str, v: f64) -> String {
 fn relative(r: Option<f64>) -> String {
     match r {
         None => "n/a".to_owned(),
-        Some(r) if r == 0.0 => "0%".to_owned(),
+        Some(0.0) => "0%".to_owned(),
         // From ten times up, as a multiple of A.
         Some(r) if r >= 9.0 => format!("{:.0}x", r + 1.0),
         Some(r) if r.abs() < 0.001 => format!("{:+.3}%", r * 100.0),
@@ -603,7 +612,7 @@ mod tests {
         let ids: Vec<&str> = r.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["rental", "rental/x", "rental/y", "staff", "dev", "fleet"]
+            ["rental", "rental/x", "rental/y", "dev", "staff", "fleet"]
         );
         assert_eq!(r[0].presence, Presence::Both);
         assert_eq!(r[0].difference.unwrap().central, 50.0);
@@ -611,8 +620,9 @@ mod tests {
         assert_eq!(r[0].difference.unwrap().p95, 100.0);
         assert_eq!(r[2].presence, Presence::OnlyB);
         assert!(r[2].a.is_none() && r[2].difference.is_none());
-        assert_eq!(r[3].presence, Presence::OnlyA);
-        assert_eq!(r[4].presence, Presence::OnlyB);
+        // B's extra layer follows what precedes it in B.
+        assert_eq!(r[3].presence, Presence::OnlyB);
+        assert_eq!(r[4].presence, Presence::OnlyA);
         // Relative to zero is undefined, not infinite.
         assert_eq!(r[5].relative.unwrap().central, None);
         assert_eq!(r[5].difference.unwrap().central, 5.0);

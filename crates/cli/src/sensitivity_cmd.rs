@@ -284,7 +284,7 @@ fn source_line(b: &ReportBar) -> String {
 }
 
 /// Every claim cited by the shown bars, once, in order of first appearance.
-fn cited_sources<'a>(r: &'a Report, top: usize) -> Vec<&'a ClaimSource> {
+fn cited_sources(r: &Report, top: usize) -> Vec<&ClaimSource> {
     let mut out: Vec<&ClaimSource> = Vec::new();
     for t in &r.tornadoes {
         for b in t.bars.iter().take(top) {
@@ -444,6 +444,13 @@ fn render_markdown(r: &Report, top: usize) -> String {
                 value(b.bar.swing, &t.unit),
                 percent(b.swing_share),
                 cell(&source)
+            );
+        }
+        if t.bars.len() > top {
+            let _ = writeln!(
+                out,
+                "\n{} more inputs have smaller swings.",
+                t.bars.len() - top
             );
         }
         if !t.no_effect.is_empty() {

@@ -1,0 +1,249 @@
+//! `traincost compare`, end to end: two scenarios, or one under two assumption sets, side by side.
+
+use serde_json::Value;
+
+use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+
+const SAMPLES: &str = "2000";
+
+fn json(args: &[&str]) -> Value {
+    let mut all = vec!["compare"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--samples", SAMPLES, "--format", "json"]);
+    let o = run(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn row<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row {id}"))
+}
+
+#[test]
+fn r1_rental_exceeds_v3_by_its_own_stages() {
+    let v = json(&["deepseek-v3", "deepseek-r1"]);
+    assert_eq!(v["dollar_year"], "2024");
+    assert_eq!(v["a"]["scenario"], "deepseek-v3");
+    assert_eq!(v["b"]["scenario"], "deepseek-r1");
+    let rental = row(&v, "final-run-rental");
+    assert_eq!(rental["presence"], "both");
+    // R1's reasoning stages: (512 x 198 + 5,000 + 512 x 80) GPU-hours at $2 = $294,672.
+    assert_eq!(rental["difference"]["central"], 294_672.0);
+    let (a, b) = (
+        rental["a"]["central"].as_f64().unwrap(),
+        rental["b"]["central"].as_f64().unwrap(),
+    );
+    assert_eq!(b - a, 294_672.0);
+    assert_eq!(rental["relative"]["central"].as_f64().unwrap(), (b - a) / a);
+    // R1 states only its final run: the other layers are V3's alone.
+    for id in [
+        "final-run-ownership",
+        "development-compute",
+        "staff",
+        "fleet",
+    ] {
+        let r = row(&v, id);
+        assert_eq!(r["presence"], "only-a", "{id}");
+        assert!(r["b"].is_null() && r["difference"].is_null(), "{id}");
+    }
+    // R1's own stages are components only B has.
+    assert_eq!(row(&v, "final-run-rental/r1-zero")["presence"], "only-b");
+    assert_eq!(
+        row(&v, "final-run-rental/pre-training")["presence"],
+        "only-a"
+    );
+    let gpu_hours = row(&v, "final-run-gpu-hours");
+    assert_eq!(gpu_hours["difference"]["central"], 147_336.0);
+}
+
+#[test]
+fn table_and_markdown_show_differences_and_one_sided_layers() {
+    let o = run(&[
+        "compare",
+        "deepseek-v3",
+        "deepseek-r1",
+        "--samples",
+        SAMPLES,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("A: deepseek-v3"), "{out}");
+    assert!(out.contains("B: deepseek-r1"));
+    assert!(out.contains("+$294.7K"));
+    assert!(out.contains("only in A"));
+    assert!(out.contains("only in B"));
+
+    let o = run(&[
+        "compare",
+        "deepseek-v3",
+        "deepseek-r1",
+        "--samples",
+        SAMPLES,
+        "--format",
+        "markdown",
+        "--no-components",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.starts_with("## DeepSeek-V3 vs DeepSeek-R1"), "{md}");
+    assert!(md.contains("| layer | deepseek-v3 |"));
+    assert!(md.contains("|---|"));
+    assert!(md.contains("(`final-run-rental`) | $5.576M |"));
+    assert!(md.contains("+$294.7K | +5.3% |"));
+    assert!(md.contains("only in deepseek-v3"));
+    assert!(!md.contains("r1-zero"), "--no-components");
+    // Every table row has the header's number of cells.
+    let cells = |l: &str| l.matches(" | ").count();
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+    assert!(rows.len() > 5);
+    assert!(rows.iter().all(|l| cells(l) == cells(rows[0])), "{md}");
+}
+
+#[test]
+fn a_scenario_against_itself_differs_by_nothing() {
+    let v = json(&["deepseek-v3", "deepseek-v3"]);
+    assert_eq!(v["a"]["label"], "deepseek-v3 (A)");
+    assert_eq!(v["b"]["label"], "deepseek-v3 (B)");
+    for r in v["rows"].as_array().unwrap() {
+        assert_eq!(r["presence"], "both");
+        for k in ["central", "p5", "p50", "p95"] {
+            assert_eq!(r["difference"][k], 0.0, "{} {k}", r["id"]);
+        }
+    }
+}
+
+#[test]
+fn an_assumption_set_is_a_scenario_file() {
+    // The same scenario with a $2.50 rental price instead of DeepSeek's $2.
+    let shown = run(&["scenarios", "show", "deepseek-v3"]);
+    assert!(shown.status.success());
+    let text = stdout(&shown);
+    let from = "rental_price = { value = 2.0,";
+    assert!(text.contains(from));
+    let dir = temp_dir();
+    let mine = write(
+        dir.path(),
+        "mine.toml",
+        &text.replacen(from, "rental_price = { value = 2.5,", 1),
+    );
+    let v = json(&[
+        "deepseek-v3",
+        mine.to_str().unwrap(),
+        "--label-a",
+        "DeepSeek's $2",
+        "--label-b",
+        "$2.50",
+    ]);
+    assert_eq!(v["a"]["label"], "DeepSeek's $2");
+    let rental = row(&v, "final-run-rental");
+    assert_eq!(rental["relative"]["central"], 0.25);
+    // Everything but the rental layer is unchanged.
+    assert_eq!(row(&v, "development-compute")["difference"]["central"], 0.0);
+    assert_eq!(row(&v, "fleet")["difference"]["p95"], 0.0);
+}
+
+#[test]
+fn both_sides_are_put_in_the_same_dollars() {
+    let now = json(&["deepseek-v3", "deepseek-r1"]);
+    let then = json(&["deepseek-v3", "deepseek-r1", "--dollar-year", "2020"]);
+    assert_eq!(then["dollar_year"], "2020");
+    let r = |v: &Value, side: &str| {
+        row(v, "final-run-rental")[side]["central"]
+            .as_f64()
+            .unwrap()
+    };
+    // 2020 dollars are worth more: the same costs are smaller numbers, by one factor on both sides.
+    assert!(r(&then, "a") < r(&now, "a"));
+    let ratio = |v: &Value| r(v, "b") / r(v, "a");
+    assert!((ratio(&then) - ratio(&now)).abs() < 1e-12);
+}
+
+#[test]
+fn an_unknown_scenario_names_its_side_and_suggests_the_closest() {
+    let o = run(&["compare", "deepseek-v3", "deepseek-r2"]);
+    assert_fails_with(
+        &o,
+        &[
+            "side B",
+            "deepseek-r2",
+            "did you mean the built-in `deepseek-r1`?",
+        ],
+    );
+    let o = run(&["compare", "gtp-4", "deepseek-v3"]);
+    assert_fails_with(&o, &["side A", "did you mean the built-in `gpt-4`?"]);
+}
+
+#[test]
+fn dollars_side_b_cannot_be_put_in_are_an_error() {
+    let o = run(&[
+        "compare",
+        "deepseek-v3",
+        "deepseek-r1",
+        "--dollar-year",
+        "1850",
+    ]);
+    assert_fails_with(&o, &["side A", "1850", "--dollar-year"]);
+}
+
+#[test]
+fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
+    let dir = temp_dir();
+    let target = dir.path().join("missing").join("cmp.md");
+    let o = run(&[
+        "compare",
+        "deepseek-v3",
+        "deepseek-r1",
+        "--output",
+        target.to_str().unwrap(),
+    ]);
+    assert_fails_with(&o, &["does not exist", "missing"]);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+    let ok = dir.path().join("cmp.md");
+    let o = run(&[
+        "compare",
+        "deepseek-v3",
+        "deepseek-r1",
+        "--samples",
+        SAMPLES,
+        "--format",
+        "markdown",
+        "-o",
+        ok.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&ok).unwrap().contains("+$294.7K"));
+}
+
+#[test]
+fn side_b_that_cannot_be_put_in_side_a_dollars_is_an_error() {
+    // GPT-4 reported in May 2025 dollars (its producer price index reaches them); DeepSeek-V3
+    // deflates with CPI-U, which stops at 2024.
+    let shown = run(&["scenarios", "show", "gpt-4"]);
+    let text = stdout(&shown);
+    let from = "report_dollars = \"2023-12\"";
+    assert!(text.contains(from));
+    let dir = temp_dir();
+    let a = write(
+        dir.path(),
+        "gpt4-2025.toml",
+        &text.replacen(from, "report_dollars = \"2025-05\"", 1),
+    );
+    let o = run(&[
+        "compare",
+        a.to_str().unwrap(),
+        "deepseek-v3",
+        "--samples",
+        SAMPLES,
+    ]);
+    assert_fails_with(
+        &o,
+        &["side B (`deepseek-v3`) in 2025-05 dollars", "--dollar-year"],
+    );
+    assert!(stdout(&o).is_empty());
+}
