@@ -264,7 +264,7 @@ fn domain(t: &Tornado) -> (f64, f64) {
 /// Round tick values inside `[lo, hi]`: steps of 1, 2 or 5 times a power of ten, 3 to 7 ticks.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = hi - lo;
-    if !(span > 0.0) || !span.is_finite() {
+    if span.is_nan() || span <= 0.0 || !span.is_finite() {
         return Vec::new();
     }
     let raw = span / 5.0;
