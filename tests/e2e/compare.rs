@@ -247,3 +247,82 @@ fn side_b_that_cannot_be_put_in_side_a_dollars_is_an_error() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+/// Builds the `tc-fixture-bad-values` pricing plugin (valid answers unless told otherwise) and
+/// returns its library, read from cargo's JSON messages.
+fn fixture_plugin() -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--message-format=json",
+            "-p",
+            "tc-fixture-bad-values",
+        ])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| {
+            m["target"]["crate_types"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|k| k == "cdylib"))
+        })
+        .flat_map(|m| m["filenames"].as_array().cloned().unwrap_or_default())
+        .filter_map(|f| f.as_str().map(std::path::PathBuf::from))
+        .find(|f| {
+            f.extension()
+                .is_some_and(|e| e == std::env::consts::DLL_EXTENSION)
+        })
+        .expect("a cdylib")
+}
+
+#[test]
+fn plugins_can_be_loaded_for_one_side_only() {
+    // A scenario whose GPU specs come from the fixture plugin.
+    let shown = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    let dir = temp_dir();
+    let s = write(
+        dir.path(),
+        "fixture-priced.toml",
+        &shown.replacen(
+            "gpu = \"H800\"",
+            "gpu = \"H100\"\npricing = \"tc-fixture-bad-values\"",
+            1,
+        ),
+    );
+    let s = s.to_str().unwrap();
+    let so = fixture_plugin();
+    let so = so.to_str().unwrap();
+    let config = temp_dir();
+    let compare = |extra: &[&str]| {
+        let mut cmd = crate::util::traincost();
+        cmd.env("XDG_CONFIG_HOME", config.path())
+            .env("HOME", config.path())
+            .env_remove("TRAINCOST_FIXTURE_MODE")
+            .args(["compare", s, s, "--samples", SAMPLES])
+            .args(extra);
+        cmd.output().expect("traincost runs")
+    };
+    // Loaded for side B only: side A cannot find it.
+    let o = compare(&["--plugin-b", so]);
+    assert_fails_with(&o, &["side A", "tc-fixture-bad-values"]);
+    // Loaded for both sides: the same numbers, and B says which library it loaded.
+    let o = compare(&["--plugin-a", so, "--plugin-b", so, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["b"]["plugins"][0], so);
+    assert_eq!(row(&v, "final-run-ownership")["difference"]["central"], 0.0);
+    let o = compare(&["--plugin", so, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["b"]["plugins"].is_null(), "--plugin is not side-specific");
+}
