@@ -421,12 +421,15 @@ fn render_markdown(r: &Report, top: usize) -> String {
             let source = if b.sources.is_empty() {
                 source_line(b)
             } else {
-                let links = b
-                    .sources
-                    .iter()
-                    .map(|s| format!("[{}, {}]({})", s.claimant, s.published, s.url))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                // One link per source: several claims often come from one article.
+                let mut links: Vec<String> = Vec::new();
+                for s in &b.sources {
+                    let link = format!("[{}, {}]({})", s.claimant, s.published, s.url);
+                    if !links.contains(&link) {
+                        links.push(link);
+                    }
+                }
+                let links = links.join("; ");
                 match &b.bar.assumption {
                     Some(a) => format!("assumption: {a}; citing {links}"),
                     None => links,
