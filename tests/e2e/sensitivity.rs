@@ -337,3 +337,66 @@ fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
     assert_fails_with(&o, &["does not exist", "no/such/dir"]);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_users_claim_is_named_as_the_source_of_its_bar() {
+    let dir = temp_dir();
+    let claims = crate::util::write(
+        dir.path(),
+        "mine.toml",
+        r#"[[claim]]
+id = "my-experiment-multiple"
+subject = "DeepSeek-V3"
+quantity = "total pre-training experiment compute as a multiple of the reported run"
+value = 1.0
+value_high = 8.0
+unit = "x reported GPU hours"
+qualifier = "range"
+claimant = "A lab insider"
+source_title = "Interview notes"
+source_url = "https://example.com/notes"
+published = "2025-02-01"
+quote = "Experiments took one to eight times the final run."
+verified = true
+checked_in = "notes"
+tags = ["development"]
+"#,
+    );
+    let from = "multiplier = { uniform = [2.0, 4.0], unit = \"x\", claim = \"lambert-deepseek-v3-experiment-compute-multiple\" }";
+    let shown = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    assert!(shown.contains(from));
+    let scenario = crate::util::write(
+        dir.path(),
+        "s.toml",
+        &shown.replacen(
+            from,
+            "multiplier = { uniform = [1.0, 8.0], unit = \"x\", claim = \"my-experiment-multiple\" }",
+            1,
+        ),
+    );
+    let v = json(&[
+        scenario.to_str().unwrap(),
+        "--claims",
+        claims.to_str().unwrap(),
+        "--dollar-year",
+        "2020",
+    ]);
+    assert_eq!(v["dollar_year"], "2020");
+    let t = &v["tornadoes"][0];
+    let bar = t["bars"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["input"] == "development.multiplier")
+        .unwrap();
+    assert_eq!(bar["sources"][0]["claimant"], "A lab insider");
+    assert_eq!(bar["sources"][0]["url"], "https://example.com/notes");
+    // The much wider multiplier now leads.
+    assert_eq!(t["bars"][0]["input"], "development.multiplier");
+    // Without the claims file the citation is an error pointing into the scenario.
+    let o = run(&["sensitivity", scenario.to_str().unwrap()]);
+    assert_fails_with(
+        &o,
+        &["s.toml:", "unknown claim id `my-experiment-multiple`"],
+    );
+}
