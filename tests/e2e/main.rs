@@ -12,3 +12,4 @@ mod estimate;
 mod plugins;
 mod reconcile;
 mod sensitivity;
+mod report;

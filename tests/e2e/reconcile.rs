@@ -37,12 +37,11 @@ fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
     assert_eq!(v["schema_version"], 1);
     let fleet = layer(&v, "fleet");
     let capex = claim(fleet, "semianalysis-deepseek-server-capex");
-    assert_eq!(
+    assert!(
         capex["claimant"]
             .as_str()
             .unwrap()
-            .starts_with("SemiAnalysis"),
-        true
+            .starts_with("SemiAnalysis")
     );
     assert_eq!(capex["published"], "2025-01-31");
     assert_eq!(capex["compared_with"], "fleet");

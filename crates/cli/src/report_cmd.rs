@@ -1,11 +1,490 @@
-//! `traincost report`: placeholder until its issue lands; the owner replaces this file.
+//! `traincost report`: one self-contained HTML file (inline SVG and CSS, no network, no
+//! JavaScript) with the cost stack, the charts, every input with its provenance and source
+//! links, the claims beside each layer and the conflicts between sources. Readable on a phone.
+//!
+//! Every text is escaped; links are kept only for `http(s)` URLs.
 
+use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use traincost_claims::ClaimSet;
+use traincost_core::dist::format_number;
+
+use crate::chart::svg::escape;
+use crate::estimate_cmd::{Report, build_report};
+use crate::output;
+use crate::reconcile_cmd::{
+    ClaimView, LayerView, Reconciliation, RunOptions, Verdict, money_short, reconcile,
+};
 
 /// Arguments of `traincost report`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct ReportArgs {}
+#[command(
+    after_long_help = "Examples:\n  traincost report deepseek-v3 --output report.html\n  traincost report mine.toml --tornado-layer staff --output mine.html"
+)]
+pub(crate) struct ReportArgs {
+    /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
+    scenario: String,
+    /// Write the HTML to this file (atomically); default: stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The layer or total whose tornado (which inputs drive it) the report shows. Default:
+    /// `total-model-development`, else the first uncertain layer.
+    #[arg(long, value_name = "ID")]
+    tornado_layer: Option<String>,
+    #[command(flatten)]
+    run: RunOptions,
+}
 
-pub(crate) fn run(_args: ReportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`traincost report` is not available in this build yet")
+pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
+    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.run.plugins);
+    for p in &problems {
+        tracing::warn!("{p}");
+    }
+    let supplier = crate::plugin_supplier::PluginSupplier(&registry);
+    let config = args.run.config();
+    let report = build_report(
+        &args.scenario,
+        args.run.dollar_year,
+        &claims,
+        &supplier,
+        &config,
+        &mut |_| {},
+    )?;
+    let rec = reconcile(&args.scenario, &report, &claims)?;
+    let loaded = crate::scenario_load::load(&args.scenario)?;
+    let description = loaded.scenario.file.description.clone();
+
+    // The tornado of one layer: which inputs drive it.
+    let layer = match &args.tornado_layer {
+        Some(id) => Some(id.clone()),
+        None => rec
+            .layers
+            .iter()
+            .find(|l| l.id == "total-model-development" && l.p95 > l.p5)
+            .or_else(|| rec.layers.iter().find(|l| l.p95 > l.p5))
+            .map(|l| l.id.clone()),
+    };
+    let tornado = match layer {
+        Some(id) => {
+            let built = crate::model_load::build_model(
+                &args.scenario,
+                args.run.dollar_year,
+                &claims,
+                &supplier,
+            )?;
+            let t = traincost_core::sensitivity::tornado(&built.model, &id, &config)
+                .map_err(|e| anyhow::anyhow!("--tornado-layer: {e}"))?;
+            Some(crate::chart::tornado::svg(&t))
+        }
+        None => None,
+    };
+    let html = render(
+        &report,
+        &rec,
+        &claims,
+        description.as_deref(),
+        tornado.as_deref(),
+    );
+    output::emit(args.output.as_deref(), &html)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+const CSS: &str = r#"
+:root { --ink:#1f2328; --muted:#59636e; --line:#d0d7de; --ok:#1a7f37; --bad:#a50f15; --err:#7a0177; --bg:#ffffff; --soft:#f6f8fa; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color:var(--ink); background:var(--bg); line-height:1.5; font-size:16px; }
+main { max-width: 980px; margin: 0 auto; padding: 16px; }
+h1 { font-size: 1.6rem; margin: 0.2em 0; }
+h2 { font-size: 1.25rem; margin-top: 2em; border-bottom: 1px solid var(--line); padding-bottom: 0.2em; }
+h3 { font-size: 1.05rem; margin-bottom: 0.3em; }
+p, li { overflow-wrap: anywhere; }
+a { color: #0969da; }
+.lede { color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 16px 0; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--soft); }
+.card .big { font-size: 1.7rem; font-weight: 700; }
+.card .small { color: var(--muted); font-size: 0.9rem; }
+figure { margin: 16px 0; }
+figure svg { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
+figure.wide { overflow-x: auto; }
+figure.wide svg { min-width: 620px; }
+figcaption { color: var(--muted); font-size: 0.9rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
+table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 0.8rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
+.consistent { color: var(--ok); } .below, .above { color: var(--bad); } .erroneous { color: var(--err); } .not-comparable { color: var(--muted); }
+.claim { margin: 6px 0 10px; padding-left: 10px; border-left: 3px solid var(--line); }
+.claim.erroneous { border-left-color: var(--err); background: #fbf0fa; }
+.claim .value { font-weight: 700; }
+.quote { color: var(--muted); font-style: italic; }
+footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 16px; }
+@media (max-width: 640px) {
+  body { font-size: 15px; }
+  main { padding: 10px; }
+  table.stack thead, table.inputs thead { display: none; }
+  table.stack tr, table.inputs tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
+  table.stack td, table.inputs td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
+  table.stack td::before, table.inputs td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+}
+"#;
+
+/// An `<a>` for http(s) URLs; other schemes are shown as text, never linked.
+fn link(url: &str, text: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+            escape(url.trim()),
+            escape(text)
+        )
+    } else {
+        format!("{} ({})", escape(text), escape(url))
+    }
+}
+
+/// An SVG document for inlining: anything before `<svg` (an XML declaration) is dropped.
+fn inline_svg(svg: &str) -> &str {
+    svg.find("<svg").map_or("", |i| &svg[i..])
+}
+
+fn layer_value(l: &LayerView, v: f64) -> String {
+    if l.unit.starts_with("USD") {
+        money_short(v)
+    } else {
+        format_number(v)
+    }
+}
+
+fn multiple(m: Option<f64>) -> String {
+    match m {
+        Some(x) if x >= 10.0 => format!("{x:.0}x"),
+        Some(x) if x >= 0.1 => format!("{x:.1}x"),
+        Some(x) => format!("{x:.2}x"),
+        None => "—".to_owned(),
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Consistent => "consistent",
+        Verdict::Below => "below",
+        Verdict::Above => "above",
+        Verdict::NotComparable => "not-comparable",
+        Verdict::Erroneous => "erroneous",
+    }
+}
+
+fn claim_html(out: &mut String, c: &ClaimView) {
+    let class = verdict_class(c.verdict);
+    let mult = c
+        .multiple_of_headline
+        .map(|m| format!(" ({} the headline)", multiple(Some(m))))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<div class=\"claim {class}\" id=\"claim-{id}\"><span class=\"value\">{value}</span>{mult} <span class=\"badge {class}\">{verdict}</span><br>{claimant}, {source}, {published}. <em>{quantity}</em>: {explanation}.",
+        id = escape(&c.id),
+        value = escape(&c.display),
+        mult = escape(&mult),
+        verdict = escape(&c.short_verdict()),
+        claimant = escape(&c.claimant),
+        source = link(&c.url, &c.source_title),
+        published = escape(&c.published),
+        quantity = escape(&c.quantity),
+        explanation = escape(&c.explanation),
+    );
+    if c.status == traincost_claims::Status::Disputed {
+        out.push_str(" <span class=\"badge below\">disputed</span>");
+    }
+    let _ = writeln!(
+        out,
+        "<br><span class=\"quote\">“{}”</span> <code>{}</code></div>",
+        escape(&c.quote),
+        escape(&c.id)
+    );
+}
+
+/// The whole HTML document.
+pub(crate) fn render(
+    report: &Report,
+    rec: &Reconciliation,
+    claims: &ClaimSet,
+    description: Option<&str>,
+    tornado: Option<&str>,
+) -> String {
+    let e = &report.estimate;
+    let mut o = String::new();
+    let title = format!("{}: what did it really cost to train?", rec.title);
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"traincost {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&title)
+    );
+    let _ = writeln!(o, "<h1>{}</h1>", escape(&title));
+    if let Some(d) = description {
+        let _ = writeln!(o, "<p class=\"lede\">{}</p>", escape(d));
+    }
+
+    // Headline cards.
+    o.push_str("<section class=\"cards\" id=\"summary\">\n");
+    if let Some(h) = &rec.headline {
+        let _ = writeln!(
+            o,
+            "<div class=\"card\" id=\"headline\"><div class=\"small\">The headline</div><div class=\"big\">{}</div><div class=\"small\">{}, {} ({})</div></div>",
+            escape(&h.display),
+            escape(&h.claimant),
+            escape(&h.published),
+            escape(&h.layer)
+        );
+    }
+    for id in ["total-model-development", "fleet"] {
+        if let Some(l) = rec.layers.iter().find(|l| l.id == id) {
+            let _ = writeln!(
+                o,
+                "<div class=\"card\"><div class=\"small\">{}</div><div class=\"big\">{}</div><div class=\"small\">90%: {} to {}; {} the headline</div></div>",
+                escape(&l.label),
+                escape(&layer_value(l, l.central)),
+                escape(&layer_value(l, l.p5)),
+                escape(&layer_value(l, l.p95)),
+                escape(&multiple(l.multiple_of_headline))
+            );
+        }
+    }
+    o.push_str("</section>\n");
+    if let Some(h) = &rec.headline {
+        let _ = writeln!(
+            o,
+            "<p>The headline is the <code>{}</code> layer; traincost rebuilds it to <strong>{}</strong> from its inputs. It leaves out {}.</p>",
+            escape(&h.layer),
+            escape(&money_short(h.rebuilt)),
+            escape(&h.excludes)
+        );
+    }
+
+    // The stack.
+    o.push_str("<h2 id=\"stack\">The cost stack</h2>\n<figure class=\"wide\">\n");
+    o.push_str(inline_svg(&crate::chart::stack::from_reconciliation(rec)));
+    let _ = writeln!(
+        o,
+        "<figcaption>Each layer's 90% interval (bar), median (line) and central value (triangle) on a log scale, in {} USD; dots are sourced claims about that scope, a cross is a figure printed in error.</figcaption>\n</figure>",
+        escape(&rec.dollar_year)
+    );
+    o.push_str("<table class=\"stack\"><thead><tr><th>layer</th><th>central</th><th>90% interval</th><th>x headline</th><th>what it counts</th><th>what it leaves out</th></tr></thead><tbody>\n");
+    for l in &rec.layers {
+        let _ = writeln!(
+            o,
+            "<tr id=\"layer-{id}\"><td data-label=\"layer\"><strong>{prefix}{label}</strong><br><code>{id}</code></td><td class=\"num\" data-label=\"central\">{central}</td><td class=\"num\" data-label=\"90% interval\">{p5} to {p95}</td><td class=\"num\" data-label=\"x headline\">{mult}</td><td data-label=\"counts\">{inc}</td><td data-label=\"leaves out\">{exc}</td></tr>",
+            id = escape(&l.id),
+            prefix = if l.kind == "total" { "= " } else { "" },
+            label = escape(&l.label),
+            central = escape(&layer_value(l, l.central)),
+            p5 = escape(&layer_value(l, l.p5)),
+            p95 = escape(&layer_value(l, l.p95)),
+            mult = escape(&multiple(l.multiple_of_headline)),
+            inc = escape(&l.includes),
+            exc = escape(&l.excludes),
+        );
+    }
+    o.push_str("</tbody></table>\n");
+
+    // Claims beside each layer.
+    o.push_str("<h2 id=\"claims\">What the sources say, layer by layer</h2>\n");
+    for l in rec.layers.iter().filter(|l| !l.claims.is_empty()) {
+        let _ = writeln!(
+            o,
+            "<h3>{} <code>{}</code>: {} (90%: {} to {})</h3>",
+            escape(&l.label),
+            escape(&l.id),
+            escape(&layer_value(l, l.central)),
+            escape(&layer_value(l, l.p5)),
+            escape(&layer_value(l, l.p95))
+        );
+        for c in &l.claims {
+            claim_html(&mut o, c);
+        }
+    }
+    if !rec.related.is_empty() {
+        o.push_str("<h3>Related models (add-ons or bases, not part of this stack)</h3>\n");
+        for c in &rec.related {
+            claim_html(&mut o, c);
+        }
+    }
+    if !rec.unplaced.is_empty() {
+        o.push_str("<h3>Claims of a scope this scenario does not model</h3>\n");
+        for c in &rec.unplaced {
+            claim_html(&mut o, c);
+        }
+    }
+
+    // Conflicts.
+    if !rec.conflicts.is_empty() {
+        o.push_str("<h2 id=\"conflicts\">Where sources disagree, and why</h2>\n<ul>\n");
+        for g in &rec.conflicts {
+            let verdict = match g.verdict {
+                traincost_claims::Verdict::Agree => "agree",
+                traincost_claims::Verdict::Disagree => "disagree",
+                traincost_claims::Verdict::NotComparable => "not comparable",
+            };
+            let _ = write!(
+                o,
+                "<li><strong>{}</strong> <span class=\"badge {}\">{}</span> why: {}. {}<ul>",
+                escape(&g.title),
+                if verdict == "disagree" {
+                    "below"
+                } else {
+                    "not-comparable"
+                },
+                verdict,
+                escape(&if g.reasons.is_empty() {
+                    "-".to_owned()
+                } else {
+                    g.reasons.join(", ")
+                }),
+                escape(&g.note)
+            );
+            for m in &g.members {
+                let flag = if m.status == traincost_claims::Status::Erroneous {
+                    " <span class=\"badge erroneous\">erroneous: printed in error</span>"
+                } else {
+                    ""
+                };
+                let _ = write!(
+                    o,
+                    "<li>{}: {}, {} <code>{}</code>{flag}</li>",
+                    escape(&m.display),
+                    escape(&m.claimant),
+                    escape(&m.published),
+                    escape(&m.id)
+                );
+            }
+            o.push_str("</ul></li>\n");
+        }
+        o.push_str("</ul>\n");
+    }
+
+    // Charts: distributions and the tornado.
+    o.push_str("<h2 id=\"charts\">How uncertain each layer is</h2>\n<div class=\"charts\">\n");
+    for f in e
+        .layers
+        .iter()
+        .chain(&e.totals)
+        .filter(|f| f.p95 > f.p5 && f.unit.starts_with("USD"))
+    {
+        let _ = writeln!(
+            o,
+            "<figure id=\"dist-{}\">{}<figcaption>{}</figcaption></figure>",
+            escape(&f.id),
+            inline_svg(&crate::chart::distribution::render(f, &rec.dollar_year)),
+            escape(&f.label)
+        );
+    }
+    o.push_str("</div>\n");
+    if let Some(t) = tornado {
+        let _ = writeln!(
+            o,
+            "<h2 id=\"tornado\">Which inputs drive the answer</h2>\n<figure class=\"wide\">{}<figcaption>The layer's median with each uncertain input at its 5th and 95th percentile, everything else uncertain; largest swing first.</figcaption></figure>",
+            inline_svg(t)
+        );
+    }
+
+    // Inputs.
+    let _ = writeln!(
+        o,
+        "<h2 id=\"inputs\">Every input and where it comes from</h2>\n<p>Money in {} USD ({}).</p>",
+        escape(&rec.dollar_year),
+        escape(&rec.price_index)
+    );
+    o.push_str("<table class=\"inputs\"><thead><tr><th>input</th><th>value</th><th>unit</th><th>source</th></tr></thead><tbody>\n");
+    for i in &e.inputs {
+        let mut src = String::new();
+        if let Some(a) = &i.assumption {
+            let _ = write!(src, "assumption: {}", escape(a));
+        }
+        for id in &i.claims {
+            if !src.is_empty() {
+                src.push_str("<br>");
+            }
+            match claims.get(id) {
+                Some(c) => {
+                    let _ = write!(
+                        src,
+                        "claim <code>{}</code>: {}, {}",
+                        escape(id),
+                        escape(&c.claimant),
+                        link(c.source_url(), c.source_title())
+                    );
+                }
+                None => {
+                    let _ = write!(src, "claim <code>{}</code>", escape(id));
+                }
+            }
+        }
+        if let Some(n) = &i.note {
+            let _ = write!(src, "<br><small>{}</small>", escape(n));
+        }
+        let _ = writeln!(
+            o,
+            "<tr><td data-label=\"input\"><code>{}</code></td><td data-label=\"value\">{}</td><td data-label=\"unit\">{}</td><td data-label=\"source\">{}</td></tr>",
+            escape(&i.name),
+            escape(&i.description),
+            escape(&i.unit),
+            src
+        );
+    }
+    o.push_str("</tbody></table>\n");
+
+    // Sources.
+    if !report.sources.is_empty() {
+        o.push_str("<h2 id=\"sources\">Sources of cited claims</h2>\n<ul>\n");
+        for s in &report.sources {
+            let _ = writeln!(
+                o,
+                "<li><code>{}</code>: {}, {}, {}</li>",
+                escape(&s.claim),
+                escape(&s.claimant),
+                link(&s.url, &s.title),
+                escape(&s.published)
+            );
+        }
+        o.push_str("</ul>\n");
+    }
+    let _ = writeln!(
+        o,
+        "<footer>traincost {}: scenario <code>{}</code>, {} Monte Carlo samples, seed {}; intervals are 90%. Layers of different scopes are never summed: the fleet is shown beside the model, not added to it.</footer>\n</main>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION"),
+        escape(&rec.scenario),
+        format_number(rec.samples as f64),
+        rec.seed
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_only_for_http_urls_and_always_escaped() {
+        assert_eq!(
+            link("https://example.com/?a=1&b=\"2\"", "A <b> & \"c\""),
+            "<a href=\"https://example.com/?a=1&amp;b=&quot;2&quot;\" rel=\"noopener noreferrer\">A &lt;b&gt; &amp; &quot;c&quot;</a>"
+        );
+        let js = link("javascript:alert(1)", "x");
+        assert!(!js.contains("<a"), "{js}");
+    }
+
+    #[test]
+    fn inline_svg_drops_an_xml_declaration() {
+        assert_eq!(
+            inline_svg("<?xml version=\"1.0\"?>\n<svg></svg>"),
+            "<svg></svg>"
+        );
+        assert_eq!(inline_svg("not svg"), "");
+    }
 }

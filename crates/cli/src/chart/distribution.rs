@@ -7,8 +7,8 @@ use traincost_core::estimate::Figure;
 
 use super::svg::{self, Anchor, LinearAxis, Svg, colour};
 
-const WIDTH: f64 = 560.0;
-const HEIGHT: f64 = 230.0;
+const WIDTH: f64 = 480.0;
+const HEIGHT: f64 = 250.0;
 const LEFT: f64 = 30.0;
 const RIGHT: f64 = 30.0;
 const TOP: f64 = 44.0;
@@ -21,11 +21,25 @@ const Z95: f64 = 1.644_853_626_951_472_2;
 pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
     let title = format!("{} ({}): distribution, {} USD", f.label, f.id, dollar_year);
     let mut s = Svg::new(WIDTH, HEIGHT, &title);
-    s.text(10.0, 22.0, Anchor::Start, 13.0, colour::TEXT, &title);
+    s.text(
+        10.0,
+        22.0,
+        Anchor::Start,
+        15.0,
+        colour::TEXT,
+        &format!("{}, {} USD", f.id, dollar_year),
+    );
     let money = f.unit.starts_with("USD");
     let fmt = |v: f64| {
         if money {
             svg::money(v)
+        } else {
+            traincost_core::dist::format_number(v)
+        }
+    };
+    let tick = |v: f64| {
+        if money {
+            svg::money_tick(v)
         } else {
             traincost_core::dist::format_number(v)
         }
@@ -60,7 +74,14 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
     for t in axis.ticks() {
         let x = axis.x(t);
         s.line(x, TOP, x, BASE, colour::GRID, 1.0);
-        s.text(x, BASE + 16.0, Anchor::Middle, 10.0, colour::MUTED, &fmt(t));
+        s.text(
+            x,
+            BASE + 17.0,
+            Anchor::Middle,
+            12.0,
+            colour::MUTED,
+            &tick(t),
+        );
     }
     s.line(LEFT, BASE, WIDTH - RIGHT, BASE, colour::TEXT, 1.0);
     if lognormal {
@@ -119,33 +140,38 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
         s.end_group();
     }
     let legend = format!(
-        "90% interval {} to {}; median {}; mean {}; central {}",
+        "90%: {} to {}; median {}",
         fmt(f.p5),
         fmt(f.p95),
-        fmt(f.p50),
+        fmt(f.p50)
+    );
+    s.text(
+        10.0,
+        BASE + 38.0,
+        Anchor::Start,
+        13.0,
+        colour::TEXT,
+        &legend,
+    );
+    let legend2 = format!(
+        "mean {} (orange); central {} (black)",
         fmt(f.mean),
         fmt(f.central)
     );
     s.text(
         10.0,
-        BASE + 36.0,
+        BASE + 56.0,
         Anchor::Start,
-        11.0,
+        13.0,
         colour::TEXT,
-        &legend,
+        &legend2,
     );
-    s.text(
-        10.0,
-        BASE + 52.0,
-        Anchor::Start,
-        10.0,
-        colour::MUTED,
-        if lognormal {
-            "curve: the lognormal with the same 5th and 95th percentiles (a guide to the shape)"
-        } else {
-            "a single value: every input of this layer is certain"
-        },
-    );
+    let note = if lognormal {
+        "curve: lognormal with the same 5th and 95th percentiles (a guide)"
+    } else {
+        "a single value: every input of this layer is certain"
+    };
+    s.text(10.0, BASE + 73.0, Anchor::Start, 11.0, colour::MUTED, note);
     s.finish()
 }
 

@@ -59,6 +59,19 @@ pub(crate) fn money(v: f64) -> String {
     format!("${}", traincost_core::units::format_money(v))
 }
 
+/// `$2M`, `$2.5M`, `$750K`: money with trailing zeros dropped, for linear-axis ticks.
+pub(crate) fn money_tick(v: f64) -> String {
+    let m = money(v);
+    let split = m.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(m.len());
+    let (digits, suffix) = m.split_at(split);
+    let digits = if digits.contains('.') {
+        digits.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        digits
+    };
+    format!("{digits}{suffix}")
+}
+
 /// `$1`, `$10K`, `$100M`, `$1B`: a power of ten as money, for log-axis ticks.
 pub(crate) fn decade_money(v: f64) -> String {
     let (scaled, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
@@ -526,6 +539,9 @@ mod tests {
         assert_eq!(money(1.6e9), "$1.600B");
         assert_eq!(num(1.25), "1.3");
         assert_eq!(decade_money(1e6), "$1M");
+        assert_eq!(money_tick(2e6), "$2M");
+        assert_eq!(money_tick(2.5e6), "$2.5M");
+        assert_eq!(money_tick(0.0), "$0");
         assert_eq!(decade_money(1e10), "$10B");
         assert_eq!(decade_money(100.0), "$100");
         assert_eq!(num(3.0), "3");

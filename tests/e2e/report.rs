@@ -1,0 +1,368 @@
+//! `traincost report`, end to end and as a person would see it: the HTML file opened in
+//! headless Chromium (Debian's `chromium`; `.ci/run` installs it). Without Chromium these tests
+//! fail with a message saying how to install it: they never pass silently.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+
+/// The Chromium binary: `$TRAINCOST_CHROMIUM`, else `/usr/bin/chromium`, else `chromium` on
+/// the PATH. Panics with the fix if there is none.
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("TRAINCOST_CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let debian = Path::new("/usr/bin/chromium");
+    if debian.exists() {
+        return debian.to_owned();
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let p = dir.join("chromium");
+            if p.exists() {
+                return p;
+            }
+        }
+    }
+    panic!(
+        "headless Chromium is needed to test the HTML report and was not found at /usr/bin/chromium \
+         or on the PATH: install it (`apt-get install -y chromium`; `.ci/run` does this) or set \
+         TRAINCOST_CHROMIUM to its path"
+    );
+}
+
+/// Runs Chromium headless on `page` with a fresh profile, the extra `args`, and console
+/// logging on stderr. A guard kills it after 3 minutes (a hung browser, not a timed assertion).
+fn chromium_run(page: &Path, args: &[&str]) -> Output {
+    let profile = temp_dir();
+    let mut cmd = Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .args(args)
+    .arg(format!("file://{}", page.display()))
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let child = cmd.spawn().expect("chromium starts");
+    let pid = child.id();
+    // Read its output while it runs (a DOM larger than a pipe buffer would block it otherwise).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(180)) {
+        Ok(out) => out.expect("chromium output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!(
+                "chromium did not finish within 3 minutes on {}",
+                page.display()
+            );
+        }
+    }
+}
+
+/// Console messages and uncaught errors in Chromium's log. Chromium logs every console
+/// message as `...:CONSOLE...] "text", source: ...` (uncaught exceptions as `"Uncaught ..."`).
+fn console_problems(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
+        .collect()
+}
+
+/// Visible text of a DOM: tags dropped, entities decoded (the few we write).
+fn text_of(dom: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in dom.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn make_report(dir: &Path, extra: &[&str]) -> PathBuf {
+    let path = dir.join("report.html");
+    let mut args = vec![
+        "report",
+        "deepseek-v3",
+        "--samples",
+        "5000",
+        "--output",
+        path.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "the report went to the file");
+    path
+}
+
+#[test]
+fn the_console_check_catches_errors() {
+    // The detector itself: a page with a console error and an uncaught exception.
+    let dir = temp_dir();
+    let bad = write(
+        dir.path(),
+        "bad.html",
+        "<!DOCTYPE html><html><body><p>x</p><script>console.error('boom'); throw new Error('uncaught boom');</script></body></html>",
+    );
+    let o = chromium_run(&bad, &["--dump-dom"]);
+    let log = stderr(&o);
+    let problems = console_problems(&log);
+    assert!(
+        problems.iter().any(|l| l.contains("boom"))
+            && problems.iter().any(|l| l.contains("Uncaught")),
+        "console errors not seen in Chromium's log:\n{log}"
+    );
+}
+
+#[test]
+fn the_report_renders_every_layer_and_the_headline_without_console_errors() {
+    let dir = temp_dir();
+    let page = make_report(dir.path(), &[]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Self-contained: no script, no external resource.
+    assert!(!html.contains("<script"), "no JavaScript");
+    assert!(!html.contains("<link"), "no external stylesheet");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("url(http"),
+        "no network"
+    );
+    assert!(html.contains("<meta name=\"viewport\""), "phone layout");
+
+    let o = chromium_run(&page, &["--dump-dom"]);
+    let log = stderr(&o);
+    assert!(o.status.success(), "chromium failed:\n{log}");
+    let dom = stdout(&o);
+    let problems = console_problems(&log);
+    assert!(
+        problems.is_empty(),
+        "console errors:\n{}",
+        problems.join("\n")
+    );
+    let text = text_of(&dom);
+
+    // The headline figure, from the claims data, and every layer and total, from the estimate.
+    let est: serde_json::Value = serde_json::from_slice(
+        &run(&[
+            "estimate",
+            "deepseek-v3",
+            "--samples",
+            "5000",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let headline = est["headline"]["claimed"].as_f64().unwrap();
+    assert_eq!(headline, 5_576_000.0);
+    assert!(text.contains("$5.576M"), "headline figure not rendered");
+    let ids: Vec<&str> = est["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(est["totals"].as_array().unwrap())
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() >= 6);
+    for id in &ids {
+        assert!(
+            dom.contains(&format!("id=\"layer-{id}\"")),
+            "layer {id} missing from the DOM"
+        );
+        let label = est["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(est["totals"].as_array().unwrap())
+            .find(|l| l["id"] == *id)
+            .unwrap()["label"]
+            .as_str()
+            .unwrap();
+        assert!(text.contains(label), "label {label:?} not rendered");
+    }
+    // Charts are inline SVG; the tornado is there; sources are links; the typo is flagged.
+    assert!(
+        dom.matches("<svg").count() >= 3,
+        "stack, distributions and tornado"
+    );
+    assert!(dom.contains("id=\"tornado\""));
+    assert!(dom.contains("href=\"https://arxiv.org/abs/2412.19437\""));
+    assert!(dom.contains("id=\"claim-finansguncel-deepseek-v3-cost-typo\""));
+    assert!(text.contains("ERRONEOUS, not evidence"));
+    assert!(text.contains("semianalysis-deepseek-server-capex"));
+    assert!(text.contains("Where sources disagree"));
+}
+
+#[test]
+fn a_phone_screenshot_is_saved() {
+    let dir = temp_dir();
+    let page = make_report(dir.path(), &[]);
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("deepseek-v3-phone.png");
+    let _ = std::fs::remove_file(&png);
+    let o = chromium_run(
+        &page,
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=412,915",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&png).expect("screenshot written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!((width, height), (412, 915), "phone-sized");
+    eprintln!("screenshot: {}", png.display());
+}
+
+#[test]
+fn hostile_claim_text_is_escaped() {
+    // A user's claim about DeepSeek-V3 full of markup: it must show as text, never as markup.
+    let dir = temp_dir();
+    let claims = write(
+        dir.path(),
+        "hostile.toml",
+        r#"
+[[claim]]
+id = "hostile-deepseek-v3-cost"
+subject = "DeepSeek-V3"
+quantity = "final training run cost (<b>bold</b> & \"quoted\")"
+value = 6000000
+unit = "USD"
+qualifier = "about"
+claimant = "Mallory <script>alert('x')</script> & Co"
+source_title = "A \"title\" with <i>tags</i> & ampersands"
+source_url = "https://example.com/?a=1&b=<2>"
+published = "2025-02"
+quote = "it cost about $6,000,000 <script>document.title='pwned'</script>"
+tags = ["final-run"]
+"#,
+    );
+    let page = make_report(dir.path(), &["--claims", claims.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("<script"),
+        "markup from a claim reached the HTML"
+    );
+    assert!(html.contains("Mallory &lt;script&gt;"));
+    let o = chromium_run(&page, &["--dump-dom"]);
+    let dom = stdout(&o);
+    assert!(!dom.contains("<script"), "a script element in the DOM");
+    assert!(
+        !dom.contains("<b>bold</b>"),
+        "claim markup rendered as markup"
+    );
+    let text = text_of(&dom);
+    assert!(
+        text.contains("Mallory <script>alert('x')</script> & Co"),
+        "shown as text"
+    );
+    assert!(text.contains("(<b>bold</b> & \"quoted\")"));
+    assert!(console_problems(&stderr(&o)).is_empty());
+    assert!(dom.contains("<title>DeepSeek-V3: what did it really cost to train?</title>"));
+}
+
+#[test]
+fn bad_input_is_a_clear_error_and_leaves_no_file() {
+    let o = run(&[
+        "report",
+        "deepseek-v33",
+        "--output",
+        "/tmp/never-written.html",
+    ]);
+    assert_fails_with(&o, &["deepseek-v33", "did you mean"]);
+    let o = run(&[
+        "report",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--output",
+        "/nonexistent-dir/r.html",
+    ]);
+    assert_fails_with(&o, &["does not exist"]);
+    let o = run(&[
+        "report",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--tornado-layer",
+        "stafff",
+    ]);
+    assert_fails_with(&o, &["stafff", "staff"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir();
+        let ro = dir.path().join("ro");
+        std::fs::create_dir(&ro).unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // Root ignores permissions: only check when the directory is really read-only.
+        if std::fs::write(ro.join("probe"), b"x").is_err() {
+            let target = ro.join("r.html");
+            let o = run(&[
+                "report",
+                "deepseek-v3",
+                "--samples",
+                "1000",
+                "--output",
+                target.to_str().unwrap(),
+            ]);
+            assert_fails_with(&o, &["permission"]);
+            assert!(!target.exists());
+        }
+    }
+    // An existing report is replaced whole or not at all.
+    let dir = temp_dir();
+    let page = make_report(dir.path(), &[]);
+    let before = std::fs::read(&page).unwrap();
+    let o = run(&[
+        "report",
+        "deepseek-v3",
+        "--samples",
+        "1000",
+        "--tornado-layer",
+        "nope",
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        before,
+        "a failed run left the old report intact"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
