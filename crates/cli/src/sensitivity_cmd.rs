@@ -15,7 +15,7 @@ use serde::Serialize;
 use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
 use traincost_core::montecarlo::RunConfig;
-use traincost_core::sensitivity::{Bar, Tornado, tornado};
+use traincost_core::sensitivity::{self, Bar, Tornado};
 use traincost_core::units::DollarDate;
 
 use crate::chart::tornado::value;
@@ -148,12 +148,13 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         percentiles: Vec::new(),
     };
-    let mut tornadoes = Vec::new();
-    for id in &ids {
-        tracing::info!(output = %id, "tornado");
-        let t = tornado(&built.model, id, &config).map_err(|e| anyhow::anyhow!("{e}"))?;
-        tornadoes.push(report_tornado(t, &built, &claims));
-    }
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    tracing::info!(outputs = ?id_refs, "tornado");
+    let tornadoes = sensitivity::tornadoes(&built.model, &id_refs, &config)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .map(|t| report_tornado(t, &built, &claims))
+        .collect();
     let report = Report {
         schema_version: 1,
         scenario: built.name.clone(),

@@ -94,69 +94,102 @@ pub fn tornado(
     output_id: &str,
     config: &RunConfig,
 ) -> Result<Tornado, SensitivityError> {
+    Ok(tornadoes(model, &[output_id], config)?.remove(0))
+}
+
+/// Tornadoes of several outputs from one set of runs: one baseline and two runs per uncertain
+/// input, whatever the number of outputs (every run summarizes every output).
+pub fn tornadoes(
+    model: &CostModel,
+    output_ids: &[&str],
+    config: &RunConfig,
+) -> Result<Vec<Tornado>, SensitivityError> {
     let outputs = model.outputs();
-    let k = outputs
+    let ks = output_ids
         .iter()
-        .position(|o| o.id == output_id)
-        .ok_or_else(|| SensitivityError::UnknownOutput {
-            id: output_id.to_owned(),
-            available: outputs
-                .iter()
-                .map(|o| o.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
+        .map(|id| {
+            outputs.iter().position(|o| o.id == *id).ok_or_else(|| {
+                SensitivityError::UnknownOutput {
+                    id: (*id).to_owned(),
+                    available: outputs
+                        .iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            })
+        })
+        .collect::<Result<Vec<usize>, _>>()?;
     let config = RunConfig {
         percentiles: Vec::new(),
         ..config.clone()
     };
-    let median_of = |m: &dyn Model| montecarlo::run(m, &config, &mut |_| {}).0[k].p50;
-    let median = median_of(model);
-    let mut bars = Vec::new();
-    for (i, input) in model.model_inputs().iter().enumerate() {
-        let d = &input.quantity.distribution;
-        if d.is_point() {
-            continue;
-        }
-        let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
-        let at_lo = median_of(&Fixed {
-            model,
-            input: i,
-            value: lo,
-        });
-        let at_hi = median_of(&Fixed {
-            model,
-            input: i,
-            value: hi,
-        });
-        let swing = (at_hi - at_lo).abs();
-        if swing > 0.0 {
-            bars.push(Bar {
-                input: input.name.clone(),
-                unit: input.unit.to_owned(),
-                input_p5: lo,
-                input_p95: hi,
-                output_at_p5: at_lo,
-                output_at_p95: at_hi,
-                swing,
-                claims: input.quantity.provenance.claims.clone(),
-                assumption: input.quantity.provenance.assumption.clone(),
+    let medians_of = |m: &dyn Model| -> Vec<f64> {
+        montecarlo::run(m, &config, &mut |_| {})
+            .0
+            .iter()
+            .map(|s| s.p50)
+            .collect()
+    };
+    let baseline = medians_of(model);
+    // (input index, p5, p95, medians at p5, medians at p95) for every uncertain input.
+    let runs: Vec<(usize, f64, f64, Vec<f64>, Vec<f64>)> = model
+        .model_inputs()
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| !input.quantity.distribution.is_point())
+        .map(|(i, input)| {
+            let d = &input.quantity.distribution;
+            let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
+            let at_lo = medians_of(&Fixed {
+                model,
+                input: i,
+                value: lo,
             });
-        }
-    }
-    bars.sort_by(|a, b| {
-        b.swing
-            .total_cmp(&a.swing)
-            .then_with(|| a.input.cmp(&b.input))
-    });
-    Ok(Tornado {
-        output: outputs[k].id.clone(),
-        label: outputs[k].label.clone(),
-        unit: outputs[k].unit.clone(),
-        median,
-        samples: config.samples,
-        bars,
-    })
+            let at_hi = medians_of(&Fixed {
+                model,
+                input: i,
+                value: hi,
+            });
+            (i, lo, hi, at_lo, at_hi)
+        })
+        .collect();
+    Ok(ks
+        .iter()
+        .map(|&k| {
+            let mut bars: Vec<Bar> = runs
+                .iter()
+                .filter(|(_, _, _, lo, hi)| hi[k] != lo[k])
+                .map(|(i, p5, p95, lo, hi)| {
+                    let input = &model.model_inputs()[*i];
+                    Bar {
+                        input: input.name.clone(),
+                        unit: input.unit.to_owned(),
+                        input_p5: *p5,
+                        input_p95: *p95,
+                        output_at_p5: lo[k],
+                        output_at_p95: hi[k],
+                        swing: (hi[k] - lo[k]).abs(),
+                        claims: input.quantity.provenance.claims.clone(),
+                        assumption: input.quantity.provenance.assumption.clone(),
+                    }
+                })
+                .collect();
+            bars.sort_by(|a, b| {
+                b.swing
+                    .total_cmp(&a.swing)
+                    .then_with(|| a.input.cmp(&b.input))
+            });
+            Tornado {
+                output: outputs[k].id.clone(),
+                label: outputs[k].label.clone(),
+                unit: outputs[k].unit.clone(),
+                median: baseline[k],
+                samples: config.samples,
+                bars,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -208,6 +241,21 @@ mod tests {
         // Development compute is linear in the purchase price (hardware dominates): the
         // medians scale with it.
         assert!(price.output_at_p5 < t.median && t.median < price.output_at_p95);
+    }
+
+    #[test]
+    fn many_tornadoes_from_one_set_of_runs_equal_single_ones() {
+        let m = deepseek();
+        let cfg = RunConfig {
+            samples: 4_000,
+            seed: 3,
+            threads: None,
+            percentiles: vec![],
+        };
+        let all = tornadoes(&m, &["staff", "development-compute"], &cfg).unwrap();
+        assert_eq!(all[0], tornado(&m, "staff", &cfg).unwrap());
+        assert_eq!(all[1], tornado(&m, "development-compute", &cfg).unwrap());
+        assert!(all[0].bars.iter().all(|b| b.input.starts_with("staff.")));
     }
 
     #[test]
