@@ -262,6 +262,18 @@ fn other_scenarios_and_user_files_reconcile() {
         claim(rental, "finansguncel-claude-35-sonnet-cost")["verdict"],
         "erroneous"
     );
+    // R1's $294K covers its own stages, not the V3 base inside its final run.
+    let v = reconcile_json(&["deepseek-r1"]);
+    let r1 = claim(layer(&v, "final-run-rental"), "deepseek-r1-training-cost");
+    assert_eq!(r1["compared_with"], "final-run-rental[r1-zero+sft-data+r1]");
+    assert_eq!(r1["verdict"], "consistent");
+    let base = v["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "deepseek-v3-total-training-cost-usd")
+        .expect("V3 is R1's base");
+    assert_eq!(base["how"], "base-of-this");
     // A user's copy of a built-in keeps its claims (mapping by title and developer).
     let dir = temp_dir();
     let src = stdout(&run(&["scenarios", "show", "deepseek-v3"]));

@@ -367,14 +367,22 @@ pub(crate) fn reconcile(
             related.push(v);
             continue;
         }
-        let figure = e
-            .layers
-            .iter()
-            .find(|l| l.id == layer_id)
-            .map(|l| (l, component_named(l, &c.quantity).unwrap_or(l)));
+        let headline_stages = report
+            .headline
+            .as_ref()
+            .filter(|h| h.claim == c.id)
+            .map(|h| h.stages.as_slice());
+        let figure = e.layers.iter().find(|l| l.id == layer_id).map(|l| {
+            let part = headline_stages.and_then(|st| headline_part(l, st));
+            let fig = match part {
+                Some(p) => std::borrow::Cow::Owned(p),
+                None => std::borrow::Cow::Borrowed(component_named(l, &c.quantity).unwrap_or(l)),
+            };
+            (l, fig)
+        });
         match figure {
             Some((layer, fig)) => {
-                let v = ctx.view(c, role, Some(fig));
+                let v = ctx.view(c, role, Some(&fig));
                 if let Some(lv) = layers.iter_mut().find(|lv| lv.id == layer.id) {
                     lv.claims.push(v);
                 }
@@ -491,7 +499,39 @@ fn component_named<'a>(layer: &'a Figure, quantity: &str) -> Option<&'a Figure> 
     let q = quantity.to_lowercase();
     layer.components.iter().find(|c| {
         let name = c.id.rsplit('/').next().unwrap_or(&c.id).to_lowercase();
-        q.contains(&name) || q.contains(&name.replace('-', " "))
+        [name.clone(), name.replace('-', " ")].iter().any(|n| {
+            q.strip_prefix(n.as_str())
+                .is_some_and(|rest| rest.starts_with(' '))
+        })
+    })
+}
+
+/// The part of `layer` a headline covers when it names only some stages (R1's $294K covers
+/// its own stages, not the V3 base inside its final run): the sum of those components, with
+/// the sums of their 5th and 95th percentiles as a conservative interval (exact when the
+/// stages are certain). `None` when the headline covers the whole layer.
+fn headline_part(layer: &Figure, stages: &[String]) -> Option<Figure> {
+    let parts: Vec<&Figure> = layer
+        .components
+        .iter()
+        .filter(|c| stages.iter().any(|s| c.id == format!("{}/{s}", layer.id)))
+        .collect();
+    if parts.is_empty() || parts.len() == layer.components.len() {
+        return None;
+    }
+    let sum = |f: fn(&Figure) -> f64| parts.iter().map(|c| f(c)).sum::<f64>();
+    Some(Figure {
+        id: format!("{}[{}]", layer.id, stages.join("+")),
+        label: format!("{} ({})", layer.label, stages.join(", ")),
+        central: sum(|c| c.central),
+        mean: sum(|c| c.mean),
+        sd: f64::NAN,
+        p5: sum(|c| c.p5),
+        p50: sum(|c| c.p50),
+        p95: sum(|c| c.p95),
+        components: Vec::new(),
+        percentiles: Vec::new(),
+        ..layer.clone()
     })
 }
 

@@ -9,6 +9,9 @@ use super::{ClaimView, LayerView, Reconciliation, Verdict, money_short};
 /// How many claims in other units a layer shows in the table before "+N more".
 const CONTEXT_SHOWN: usize = 2;
 
+/// How many claims about related models, and of unmodelled scopes, the table shows.
+const RELATED_SHOWN: usize = 5;
+
 fn value(l: &LayerView, v: f64) -> String {
     if l.unit.starts_with("USD") {
         money_short(v)
@@ -107,21 +110,32 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             .related
             .iter()
             .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
-        for c in &money {
+        for c in money.iter().take(RELATED_SHOWN) {
             claim_line(&mut out, c);
         }
-        if !other.is_empty() {
+        let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
+        if more > 0 {
             let _ = writeln!(
                 out,
-                "    .. and {} more in other units (GPUs, hours, multiples)",
-                other.len()
+                "    .. and {more} more (--format markdown or json lists them)"
             );
         }
     }
     if !r.unplaced.is_empty() {
         out.push_str("\nClaims of a scope this scenario does not model:\n");
-        for c in &r.unplaced {
+        let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = r
+            .unplaced
+            .iter()
+            .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
+        for c in money.iter().take(RELATED_SHOWN) {
             claim_line(&mut out, c);
+        }
+        let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "    .. and {more} more (--format markdown or json lists them)"
+            );
         }
     }
     if !r.conflicts.is_empty() {
