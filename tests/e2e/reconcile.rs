@@ -310,3 +310,34 @@ fn bad_input_is_a_clear_error() {
     ]);
     assert_fails_with(&o, &["does not exist"]);
 }
+
+#[test]
+fn other_dollars_convert_the_headline_and_the_claims() {
+    let v = reconcile_json(&["deepseek-v3", "--dollar-year", "2020"]);
+    assert_eq!(v["dollar_year"], "2020");
+    let h = &v["headline"];
+    assert_eq!(h["claimed"], 5_576_000.0);
+    let value = h["value"].as_f64().unwrap();
+    assert!(
+        value < 5_576_000.0 * 0.95,
+        "2024 dollars are fewer 2020 dollars: {value}"
+    );
+    // The headline's own layer is 1x the headline in any dollars.
+    let rental = layer(&v, "final-run-rental");
+    let m = rental["multiple_of_headline"].as_f64().unwrap();
+    assert!((m - 1.0).abs() < 1e-3, "{m}");
+    // Restatements printed in 2025 of the 2024 figure stay consistent with it.
+    assert_eq!(
+        claim(rental, "cnbc-deepseek-v3-cost")["verdict"],
+        "consistent"
+    );
+    let t = stdout(&run(&[
+        "reconcile",
+        "deepseek-v3",
+        "--dollar-year",
+        "2020",
+        "--samples",
+        "2000",
+    ]));
+    assert!(t.contains("in 2020 USD)"), "{t}");
+}

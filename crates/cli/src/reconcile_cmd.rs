@@ -207,7 +207,9 @@ pub(crate) struct HeadlineView {
     pub(crate) published: String,
     /// Where.
     pub(crate) url: String,
-    /// The claimed number (the midpoint of a range); the unit of multiples.
+    /// The claimed number as written (the midpoint of a range).
+    pub(crate) claimed: f64,
+    /// That number in the report's dollars: the unit of multiples.
     pub(crate) value: f64,
     /// The value for people.
     pub(crate) display: String,
@@ -321,7 +323,9 @@ pub(crate) fn reconcile(
             claimant: c.claimant.clone(),
             published: c.published().to_string(),
             url: c.source_url().to_owned(),
-            value: c.value.point(),
+            claimed: c.value.point(),
+            // In the report's dollars, like the layers it divides.
+            value: c.value.point() * dollar_factor(c, index, report_dollars).1,
             display: display_value(c),
             layer: layer.id.clone(),
             rebuilt: h.rebuilt,
@@ -742,17 +746,25 @@ impl Ctx<'_> {
     /// `(stated, factor)`: whether the claim states its dollar year, and the factor from its
     /// dollars (stated, else its publication year's) to the report's.
     fn dollar_factor(&self, c: &Claim) -> (bool, f64) {
-        let Some(year) = c.dollar_year() else {
-            return (false, 1.0);
-        };
-        let stated = c.unit.money_year().is_some();
-        let f = self
-            .index
-            .index()
-            .factor(DollarDate::year(year), self.report_dollars)
-            .unwrap_or(1.0);
-        (stated, f)
+        dollar_factor(c, self.index, self.report_dollars)
     }
+}
+
+/// `(stated, factor)`: whether the claim states its dollar year, and the factor from its
+/// dollars (stated, else its publication year's) to `report` dollars. A year beyond the
+/// index's coverage (a claim published this year) takes the nearest covered year.
+fn dollar_factor(c: &Claim, index: IndexId, report: DollarDate) -> (bool, f64) {
+    let Some(year) = c.dollar_year() else {
+        return (false, 1.0);
+    };
+    let stated = c.unit.money_year().is_some();
+    let (first, last) = index.index().coverage();
+    let year = year.clamp(first.year, last.year);
+    let f = index
+        .index()
+        .factor(DollarDate::year(year), report)
+        .unwrap_or(1.0);
+    (stated, f)
 }
 
 /// Why a claim in `unit` cannot be compared with a figure in `figure_unit`, if it cannot.

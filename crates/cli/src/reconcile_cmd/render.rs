@@ -40,9 +40,19 @@ fn mark(v: Verdict) -> &'static str {
 
 fn headline_sentence(r: &Reconciliation) -> Option<String> {
     let h = r.headline.as_ref()?;
+    let display = if (h.value - h.claimed).abs() > 0.005 * h.claimed.abs() {
+        format!(
+            "{} (= {} in {} USD)",
+            h.display,
+            money_short(h.value),
+            r.dollar_year
+        )
+    } else {
+        h.display.clone()
+    };
     Some(format!(
         "Headline: {} by {} ({}, claim {}), the `{}` layer; traincost rebuilds it to {}. It leaves out {}.",
-        h.display,
+        display,
         h.claimant,
         h.published,
         h.claim,
