@@ -716,12 +716,12 @@ impl Ctx<'_> {
             (Verdict::Below, _) => format!("below {}'s 90% interval {range}", f.id),
             (Verdict::Above, _) => format!("above {}'s 90% interval {range}", f.id),
             (_, Value::AtLeast(_)) => format!(
-                "a lower bound, consistent: {}'s 95th percentile {} is above it",
+                "a lower bound: {}'s 95th percentile {} is at or above it",
                 f.id,
                 money_short(f.p95)
             ),
             (_, Value::AtMost(_)) => format!(
-                "an upper bound, consistent: {}'s 5th percentile {} is below it",
+                "an upper bound: {}'s 5th percentile {} is at or below it",
                 f.id,
                 money_short(f.p5)
             ),
@@ -771,7 +771,7 @@ fn dollar_factor(c: &Claim, index: IndexId, report: DollarDate) -> (bool, f64) {
 fn incomparable(c: &Claim, figure_unit: &str) -> Option<String> {
     let unit = c.unit.to_string();
     match c.unit.currency() {
-        None => Some(format!("in {unit}, not money: context")),
+        None => Some(format!("in {unit}, not money")),
         Some(Currency::Usd) => {
             let per_year = c.unit.per == Some(Per::Year);
             match (c.unit.per, figure_unit) {
@@ -781,9 +781,9 @@ fn incomparable(c: &Claim, figure_unit: &str) -> Option<String> {
                     "a sum with no stated period; the layer is per year: not compared".to_owned(),
                 ),
                 _ if per_year => Some(format!(
-                    "a rate ({unit}), per person or per year, not a total: context"
+                    "a rate ({unit}), per person or per year, not a total"
                 )),
-                _ => Some(format!("a rate ({unit}), not a total: context")),
+                _ => Some(format!("a rate ({unit}), not a total")),
             }
         }
         Some(cur) => Some(format!(

@@ -257,7 +257,23 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
             colour::MUTED,
             &svg::money(r.p50),
         );
+        // Claims with the same number, bound and verdict share one mark, with a count.
+        let mut merged: Vec<(Marker, usize)> = Vec::new();
         for m in &r.markers {
+            match merged.iter_mut().find(|(o, _)| {
+                o.value == m.value
+                    && o.high == m.high
+                    && o.shape == m.shape
+                    && o.verdict == m.verdict
+            }) {
+                Some((o, n)) => {
+                    o.label = format!("{}\n{}", o.label, m.label);
+                    *n += 1;
+                }
+                None => merged.push((m.clone(), 1)),
+            }
+        }
+        for (m, count) in &merged {
             let fill = match m.verdict {
                 Verdict::Consistent => colour::CLAIM,
                 Verdict::Erroneous => colour::ERRONEOUS,
@@ -286,6 +302,16 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
                     let x2 = axis.x(m.high.unwrap_or(m.value));
                     s.rect(x, ym - 2.5, (x2 - x).max(3.0), 5.0, fill, "");
                 }
+            }
+            if *count > 1 {
+                s.text(
+                    x - 6.0,
+                    ym + 4.0,
+                    Anchor::End,
+                    10.0,
+                    fill,
+                    &format!("{count}x"),
+                );
             }
             s.end_group();
         }

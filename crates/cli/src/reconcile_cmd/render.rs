@@ -266,12 +266,12 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
     if let Some(h) = &r.headline {
         let _ = writeln!(
             out,
-            "**Headline:** {} ({}, [{}]({}), {}), the `{}` layer. It leaves out {}.\n",
+            "**Headline:** {} ({}, [source]({}), {}, `{}`), the `{}` layer. It leaves out {}.\n",
             h.display,
-            h.claimant,
-            h.claim,
+            md(&h.claimant),
             h.url,
             h.published,
+            h.claim,
             h.layer,
             md(&h.excludes)
         );
@@ -365,7 +365,12 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
 fn md_claim(out: &mut String, c: &ClaimView) {
     let verdict = match c.verdict {
         Verdict::Erroneous => "**erroneous, not evidence**".to_owned(),
-        v => v.word().to_owned(),
+        _ => c
+            .short_verdict()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
     };
     let mult = c
         .multiple_of_headline
