@@ -827,3 +827,134 @@ pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
     output::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Claims of subject S, nominal USD published in 2024 unless `unit` says otherwise.
+    fn set(rows: &[(&str, f64, Option<f64>, &str, &str, &str)]) -> ClaimSet {
+        let mut src = String::new();
+        for (id, v, high, q, unit, status) in rows {
+            let high_line = high.map_or(String::new(), |h| format!("value_high = {h:?}\n"));
+            let quote = match high {
+                Some(h) => format!("between {v} and {h}"),
+                None => format!("it was {v}"),
+            };
+            src.push_str(&format!(
+                "[[claim]]\nid = \"{id}\"\nsubject = \"S\"\nquantity = \"cost\"\nvalue = {v:?}\n{high_line}unit = \"{unit}\"\nqualifier = \"{q}\"\nclaimant = \"C\"\nsource_title = \"T\"\nsource_url = \"https://example.com/\"\npublished = \"2024-06\"\nquote = \"{quote}\"\nnotes = \"n\"\nstatus = \"{status}\"\ntags = [\"fleet\"]\n\n"
+            ));
+        }
+        ClaimSet::parse_str("t.toml", &src).unwrap()
+    }
+
+    fn figure(unit: &str, p5: f64, p95: f64) -> Figure {
+        Figure {
+            id: "fleet".into(),
+            label: "Fleet".into(),
+            unit: unit.into(),
+            central: (p5 + p95) / 2.0,
+            mean: (p5 + p95) / 2.0,
+            sd: 1.0,
+            p5,
+            p50: (p5 + p95) / 2.0,
+            p95,
+            percentiles: Vec::new(),
+            includes: String::new(),
+            excludes: String::new(),
+            components: Vec::new(),
+        }
+    }
+
+    fn verdicts(claims: &ClaimSet, f: &Figure) -> Vec<(String, Verdict, Option<bool>)> {
+        let inputs = BTreeSet::new();
+        let ctx = Ctx {
+            claims,
+            inputs: &inputs,
+            base: Some(1e6),
+            index: IndexId::CpiU,
+            report_dollars: DollarDate::year(2024),
+        };
+        claims
+            .iter()
+            .map(|c| {
+                let v = ctx.view(c, Role::Model, Some(f));
+                (v.id, v.verdict, v.contains)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn qualifiers_decide_the_verdict() {
+        let claims = set(&[
+            ("least-ok", 500.0, None, "at least", "USD", "verified"),
+            ("least-above", 5000.0, None, "at least", "USD", "verified"),
+            ("most-ok", 2000.0, None, "at most", "USD", "verified"),
+            ("most-below", 50.0, None, "at most", "USD", "verified"),
+            ("about-edge", 1050.0, None, "about", "USD", "verified"),
+            ("exact-in", 700.0, None, "exact", "USD", "verified"),
+            ("exact-below", 10.0, None, "exact", "USD", "verified"),
+            (
+                "range-overlap",
+                900.0,
+                Some(3000.0),
+                "range",
+                "USD",
+                "verified",
+            ),
+            ("typo", 700.0, None, "exact", "USD", "erroneous"),
+            ("yuan", 700.0, None, "exact", "CNY", "verified"),
+            ("rate", 700.0, None, "exact", "USD per GPU", "verified"),
+        ]);
+        let got = verdicts(&claims, &figure("USD", 100.0, 1000.0));
+        let v = |id: &str| got.iter().find(|(i, ..)| i == id).unwrap().clone();
+        assert_eq!(v("least-ok").1, Verdict::Consistent, "p95 1000 >= 500");
+        assert_eq!(v("least-above").1, Verdict::Above);
+        assert_eq!(v("most-ok").1, Verdict::Consistent);
+        assert_eq!(v("most-below").1, Verdict::Below);
+        // About 1050 is 945-1155: overlaps, but 1050 itself is outside the 90% interval.
+        assert_eq!(v("about-edge").1, Verdict::Consistent);
+        assert_eq!(v("about-edge").2, Some(false));
+        assert_eq!(
+            v("exact-in"),
+            ("exact-in".into(), Verdict::Consistent, Some(true))
+        );
+        assert_eq!(v("exact-below").1, Verdict::Below);
+        assert_eq!(v("range-overlap").1, Verdict::Consistent);
+        assert_eq!(v("typo"), ("typo".into(), Verdict::Erroneous, None));
+        assert_eq!(v("yuan").1, Verdict::NotComparable);
+        assert_eq!(v("rate").1, Verdict::NotComparable);
+    }
+
+    #[test]
+    fn yearly_claims_compare_only_with_yearly_layers() {
+        let claims = set(&[
+            ("per-year", 500.0, None, "about", "USD per year", "verified"),
+            ("sum", 500.0, None, "about", "USD", "verified"),
+        ]);
+        let got = verdicts(&claims, &figure("USD/year", 100.0, 1000.0));
+        assert_eq!(got[0].1, Verdict::Consistent);
+        assert_eq!(got[1].1, Verdict::NotComparable);
+    }
+
+    #[test]
+    fn component_names_match_only_at_the_start() {
+        let mut layer = figure("USD", 1.0, 2.0);
+        layer.id = "final-run-rental".into();
+        let mut r1 = figure("USD", 1.0, 2.0);
+        r1.id = "final-run-rental/r1".into();
+        let mut pre = figure("USD", 1.0, 2.0);
+        pre.id = "final-run-rental/pre-training".into();
+        layer.components = vec![r1, pre];
+        let name = |q: &str| component_named(&layer, q).map(|c| c.id.clone());
+        assert_eq!(
+            name("pre-training cost at assumed rental price").as_deref(),
+            Some("final-run-rental/pre-training")
+        );
+        assert_eq!(name("training cost (R1 reasoning stages)"), None);
+        assert_eq!(name("r1 cost").as_deref(), Some("final-run-rental/r1"));
+        let part = headline_part(&layer, &["r1".to_owned()]).unwrap();
+        assert_eq!((part.p5, part.p95), (1.0, 2.0));
+        assert!(headline_part(&layer, &["r1".to_owned(), "pre-training".to_owned()]).is_none());
+    }
+}
