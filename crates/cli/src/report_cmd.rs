@@ -479,6 +479,33 @@ mod tests {
         assert!(!js.contains("<a"), "{js}");
     }
 
+    /// The whole report of every built-in scenario is well-formed (XHTML-style) markup.
+    #[test]
+    fn every_builtin_report_is_well_formed() {
+        let (registry, _) = crate::plugin_host::PluginRegistry::builtin();
+        let supplier = crate::plugin_supplier::PluginSupplier(&registry);
+        let claims = ClaimSet::builtin();
+        let config = traincost_core::montecarlo::RunConfig {
+            samples: 2_000,
+            ..Default::default()
+        };
+        for name in traincost_core::scenario::builtin_names() {
+            let report = build_report(name, None, claims, &supplier, &config, &mut |_| {}).unwrap();
+            let rec = reconcile(name, &report, claims).unwrap();
+            let html = render(&report, &rec, claims, Some("a <b> & \"c\""), None);
+            let n = crate::chart::svg::check_xml(&html).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(n > 100, "{name}: {n} elements");
+            assert!(html.contains("a &lt;b&gt; &amp; &quot;c&quot;"));
+            for l in &rec.layers {
+                assert!(
+                    html.contains(&format!("id=\"layer-{}\"", l.id)),
+                    "{name}: {}",
+                    l.id
+                );
+            }
+        }
+    }
+
     #[test]
     fn inline_svg_drops_an_xml_declaration() {
         assert_eq!(
