@@ -108,7 +108,7 @@ a { color: #0969da; }
 .card .big { font-size: 1.7rem; font-weight: 700; }
 .card .small { color: var(--muted); font-size: 0.9rem; }
 figure { margin: 16px 0; }
-figure svg { max-width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
 figure.wide { overflow-x: auto; }
 figure.wide svg { min-width: 620px; }
 figcaption { color: var(--muted); font-size: 0.9rem; }

@@ -172,7 +172,7 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
                 .flat_map(|m| std::iter::once(m.value).chain(m.high)),
         )
     });
-    let legend_h = 30.0;
+    let legend_h = 12.0;
     let height = TOP + ROW * rows.len().max(1) as f64 + 40.0 + legend_h;
     let mut s = Svg::new(WIDTH, height, title);
     s.text(10.0, 22.0, Anchor::Start, 14.0, colour::TEXT, title);
