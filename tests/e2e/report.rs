@@ -366,3 +366,57 @@ fn bad_input_is_a_clear_error_and_leaves_no_file() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
+
+#[test]
+fn estimate_writes_the_stack_chart() {
+    let dir = temp_dir();
+    let svg = dir.path().join("stack.svg");
+    let out = dir.path().join("est.json");
+    let o = run(&[
+        "estimate",
+        "gpt-4",
+        "--samples",
+        "2000",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+        "--chart",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let est: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(chart.matches("<g>").count(), chart.matches("</g>").count());
+    assert_eq!(
+        chart.matches("<text").count(),
+        chart.matches("</text>").count()
+    );
+    for l in est["layers"].as_array().unwrap() {
+        let id = l["id"].as_str().unwrap();
+        assert!(
+            chart.contains(&format!(">{id}<")) || chart.contains(&format!(">{id} (")),
+            "{id} not drawn"
+        );
+    }
+    // The chart opens in a browser without complaint.
+    let o = chromium_run(&svg, &["--dump-dom"]);
+    assert!(console_problems(&stderr(&o)).is_empty(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("gpt-4") || stdout(&o).contains("GPT-4"));
+    // A chart path in a missing directory fails before anything is written.
+    let out2 = dir.path().join("est2.json");
+    let o = run(&[
+        "estimate",
+        "gpt-4",
+        "--samples",
+        "1000",
+        "--output",
+        out2.to_str().unwrap(),
+        "--chart",
+        "/nonexistent-dir/s.svg",
+    ]);
+    assert_fails_with(&o, &["does not exist"]);
+    assert!(!out2.exists());
+}
