@@ -11,5 +11,5 @@ mod epoch;
 mod estimate;
 mod plugins;
 mod reconcile;
-mod sensitivity;
 mod report;
+mod sensitivity;
