@@ -5,7 +5,7 @@
 //! Which claims are about a scenario, and beside which layer, is decided in [`scope`].
 //! The JSON document is described in docs/REPORTS.md.
 
-mod render;
+pub(crate) mod render;
 pub(crate) mod scope;
 
 use std::collections::BTreeSet;
@@ -186,7 +186,8 @@ pub(crate) struct LayerView {
     pub(crate) p50: f64,
     /// 95th percentile.
     pub(crate) p95: f64,
-    /// Central value over the headline (`null` without a headline or for other units).
+    /// Central value over the headline (per year for a `USD/year` layer; `null` without a
+    /// headline or for other units).
     pub(crate) multiple_of_headline: Option<f64>,
     /// What it counts.
     pub(crate) includes: String,
@@ -489,7 +490,7 @@ fn layer_view(f: &Figure, kind: &'static str, base: Option<f64>) -> LayerView {
         p50: f.p50,
         p95: f.p95,
         multiple_of_headline: base
-            .filter(|b| *b > 0.0 && f.unit == "USD")
+            .filter(|b| *b > 0.0 && (f.unit == "USD" || f.unit == "USD/year"))
             .map(|b| f.central / b),
         includes: f.includes.clone(),
         excludes: f.excludes.clone(),

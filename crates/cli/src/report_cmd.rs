@@ -161,12 +161,13 @@ fn layer_value(l: &LayerView, v: f64) -> String {
 }
 
 fn multiple(m: Option<f64>) -> String {
-    match m {
-        Some(x) if x >= 10.0 => format!("{x:.0}x"),
-        Some(x) if x >= 0.1 => format!("{x:.1}x"),
-        Some(x) => format!("{x:.2}x"),
-        None => "—".to_owned(),
-    }
+    let s = crate::reconcile_cmd::render::multiple(m);
+    if s.is_empty() { "—".to_owned() } else { s }
+}
+
+fn layer_multiple(l: &LayerView) -> String {
+    let s = crate::reconcile_cmd::render::layer_multiple(l);
+    if s.is_empty() { "—".to_owned() } else { s }
 }
 
 fn verdict_class(v: Verdict) -> &'static str {
@@ -252,7 +253,7 @@ pub(crate) fn render(
                 escape(&layer_value(l, l.central)),
                 escape(&layer_value(l, l.p5)),
                 escape(&layer_value(l, l.p95)),
-                escape(&multiple(l.multiple_of_headline))
+                escape(&layer_multiple(l))
             );
         }
     }
@@ -286,7 +287,7 @@ pub(crate) fn render(
             central = escape(&layer_value(l, l.central)),
             p5 = escape(&layer_value(l, l.p5)),
             p95 = escape(&layer_value(l, l.p95)),
-            mult = escape(&multiple(l.multiple_of_headline)),
+            mult = escape(&layer_multiple(l)),
             inc = escape(&l.includes),
             exc = escape(&l.excludes),
         );

@@ -20,12 +20,23 @@ fn value(l: &LayerView, v: f64) -> String {
     }
 }
 
-fn multiple(m: Option<f64>) -> String {
+/// `311x`, `1.8x`, `0.04x`; empty for `None`.
+pub(crate) fn multiple(m: Option<f64>) -> String {
     match m {
         Some(x) if x >= 10.0 => format!("{x:.0}x"),
         Some(x) if x >= 0.1 => format!("{x:.1}x"),
         Some(x) => format!("{x:.2}x"),
         None => String::new(),
+    }
+}
+
+/// A layer's multiple of the headline, `89x/yr` for a yearly layer.
+pub(crate) fn layer_multiple(l: &LayerView) -> String {
+    let m = multiple(l.multiple_of_headline);
+    if !m.is_empty() && l.unit.ends_with("/year") {
+        format!("{m}/yr")
+    } else {
+        m
     }
 }
 
@@ -94,7 +105,7 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             name,
             value(l, l.central),
             format!("{} - {}", value(l, l.p5), value(l, l.p95)),
-            multiple(l.multiple_of_headline)
+            layer_multiple(l)
         );
         let (context, shown): (Vec<&ClaimView>, Vec<&ClaimView>) = l
             .claims
@@ -287,7 +298,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
             value(l, l.central),
             value(l, l.p5),
             value(l, l.p95),
-            multiple(l.multiple_of_headline),
+            layer_multiple(l),
             md(&l.excludes)
         );
     }
