@@ -31,6 +31,16 @@ pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<(
                 dir.display()
             )
         })?;
+    // Temporary files are private (0600); the result should be as readable as any new file
+    // (or keep the permissions of the file it replaces).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting permissions of {}", path.display()))?;
+    }
     tmp.write_all(contents)
         .with_context(|| format!("writing {}", path.display()))?;
     tmp.as_file()

@@ -834,7 +834,10 @@ mod tests {
     use super::*;
 
     /// Claims of subject S, nominal USD published in 2024 unless `unit` says otherwise.
-    fn set(rows: &[(&str, f64, Option<f64>, &str, &str, &str)]) -> ClaimSet {
+    /// (id, value, value_high, qualifier, unit, status) of a test claim.
+    type Row<'a> = (&'a str, f64, Option<f64>, &'a str, &'a str, &'a str);
+
+    fn set(rows: &[Row<'_>]) -> ClaimSet {
         let mut src = String::new();
         for (id, v, high, q, unit, status) in rows {
             let high_line = high.map_or(String::new(), |h| format!("value_high = {h:?}\n"));

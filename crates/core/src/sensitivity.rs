@@ -67,6 +67,15 @@ pub enum SensitivityError {
     },
 }
 
+/// One uncertain input's two runs: its 5th and 95th percentiles and every output's median at each.
+struct InputRuns {
+    input: usize,
+    p5: f64,
+    p95: f64,
+    at_p5: Vec<f64>,
+    at_p95: Vec<f64>,
+}
+
 /// The model with one input fixed at a value.
 struct Fixed<'a> {
     model: &'a CostModel,
@@ -132,8 +141,7 @@ pub fn tornadoes(
             .collect()
     };
     let baseline = medians_of(model);
-    // (input index, p5, p95, medians at p5, medians at p95) for every uncertain input.
-    let runs: Vec<(usize, f64, f64, Vec<f64>, Vec<f64>)> = model
+    let runs: Vec<InputRuns> = model
         .model_inputs()
         .iter()
         .enumerate()
@@ -141,17 +149,21 @@ pub fn tornadoes(
         .map(|(i, input)| {
             let d = &input.quantity.distribution;
             let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
-            let at_lo = medians_of(&Fixed {
-                model,
+            InputRuns {
                 input: i,
-                value: lo,
-            });
-            let at_hi = medians_of(&Fixed {
-                model,
-                input: i,
-                value: hi,
-            });
-            (i, lo, hi, at_lo, at_hi)
+                p5: lo,
+                p95: hi,
+                at_p5: medians_of(&Fixed {
+                    model,
+                    input: i,
+                    value: lo,
+                }),
+                at_p95: medians_of(&Fixed {
+                    model,
+                    input: i,
+                    value: hi,
+                }),
+            }
         })
         .collect();
     Ok(ks
@@ -159,17 +171,17 @@ pub fn tornadoes(
         .map(|&k| {
             let mut bars: Vec<Bar> = runs
                 .iter()
-                .filter(|(_, _, _, lo, hi)| hi[k] != lo[k])
-                .map(|(i, p5, p95, lo, hi)| {
-                    let input = &model.model_inputs()[*i];
+                .filter(|r| r.at_p95[k] != r.at_p5[k])
+                .map(|r| {
+                    let input = &model.model_inputs()[r.input];
                     Bar {
                         input: input.name.clone(),
                         unit: input.unit.to_owned(),
-                        input_p5: *p5,
-                        input_p95: *p95,
-                        output_at_p5: lo[k],
-                        output_at_p95: hi[k],
-                        swing: (hi[k] - lo[k]).abs(),
+                        input_p5: r.p5,
+                        input_p95: r.p95,
+                        output_at_p5: r.at_p5[k],
+                        output_at_p95: r.at_p95[k],
+                        swing: (r.at_p95[k] - r.at_p5[k]).abs(),
                         claims: input.quantity.provenance.claims.clone(),
                         assumption: input.quantity.provenance.assumption.clone(),
                     }
