@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
-                 ci       fmt check, clippy (warnings are errors), every test\n  \
+                 ci       fmt check, clippy (warnings are errors), every test (installs chromium if missing)\n  \
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
                  schema   regenerate docs/scenario.schema.json\n  \
                  new-plugin NAME [--kind pricing|salary] [--path DIR]   scaffold a plugin crate"
@@ -66,7 +66,44 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// The HTML report's end-to-end tests open it in headless Chromium (Debian's `chromium`):
+/// install it when missing, as root, so that `cargo xtask ci` works on a fresh machine.
+fn ensure_chromium() -> Result<(), String> {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("chromium").is_file()));
+    if on_path
+        || Path::new("/usr/bin/chromium").is_file()
+        || std::env::var_os("TRAINCOST_CHROMIUM").is_some()
+    {
+        return Ok(());
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0"));
+    if !root {
+        eprintln!(
+            "xtask: chromium is missing and this is not root: install Debian's `chromium` (the report tests need it)"
+        );
+        return Ok(());
+    }
+    eprintln!("xtask: installing chromium for the report's end-to-end tests");
+    run(Command::new("apt-get")
+        .args(["update", "-qq"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
 fn ci() -> Result<(), String> {
+    ensure_chromium()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     run(cargo().args([
         "clippy",
