@@ -330,6 +330,21 @@ fn every_builtin_scenario_estimates() {
             layer(&v, "final-run-rental")["central"].as_f64().unwrap() > 0.0,
             "{name}"
         );
+        // Every layer is either modelled or listed as not modelled, never silently absent.
+        let modelled = v["layers"].as_array().unwrap().len();
+        let missing: Vec<&str> = v["not_modelled"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(modelled + missing.len(), 6, "{name}: {missing:?}");
+        if name == "claude-3.5-sonnet" {
+            assert_eq!(
+                missing,
+                ["final-run-ownership", "staff", "fleet", "fleet-annual"]
+            );
+        }
     }
 }
 

@@ -593,6 +593,7 @@ mod tests {
             totals: vec![],
             metrics: vec![],
             inputs: vec![],
+            not_modelled: vec![],
             run: traincost_core::montecarlo::RunStats {
                 threads: 1,
                 sketch_bytes: 0,

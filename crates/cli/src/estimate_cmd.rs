@@ -343,6 +343,14 @@ fn render_table(r: &Report) -> String {
     if let Some(h) = headline_line(r) {
         let _ = writeln!(out, "{h}");
     }
+    if !e.not_modelled.is_empty() {
+        let list: Vec<String> = e
+            .not_modelled
+            .iter()
+            .map(|n| format!("{} (needs {})", n.id, n.needs))
+            .collect();
+        let _ = writeln!(out, "Not modelled in this scenario: {}.", list.join("; "));
+    }
     out.push('\n');
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).set_header([
@@ -448,6 +456,14 @@ fn render_markdown(r: &Report) -> String {
     let mut out = format!("## {}: cost stack ({} USD)\n\n", r.title, e.dollar_year);
     if let Some(h) = headline_line(r) {
         let _ = writeln!(out, "{h}\n");
+    }
+    if !e.not_modelled.is_empty() {
+        let list: Vec<String> = e
+            .not_modelled
+            .iter()
+            .map(|n| format!("`{}` (needs {})", n.id, n.needs))
+            .collect();
+        let _ = writeln!(out, "Not modelled in this scenario: {}.\n", list.join("; "));
     }
     out.push_str("| layer | central | p5 | median | p95 | includes | leaves out |\n|---|---:|---:|---:|---:|---|---|\n");
     for f in e.layers.iter().chain(&e.totals) {

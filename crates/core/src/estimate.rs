@@ -66,6 +66,15 @@ pub struct InputReport {
     pub note: Option<String>,
 }
 
+/// A layer the scenario does not model, and what it would need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotModelled {
+    /// Layer id.
+    pub id: String,
+    /// What the scenario would need to model it.
+    pub needs: String,
+}
+
 /// A full estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
@@ -87,6 +96,8 @@ pub struct Estimate {
     pub metrics: Vec<Figure>,
     /// Every input with its provenance.
     pub inputs: Vec<InputReport>,
+    /// Layers of the stack this scenario does not model (so no reader mistakes absence for zero).
+    pub not_modelled: Vec<NotModelled>,
     /// How the run went.
     pub run: RunStats,
 }
@@ -158,6 +169,14 @@ pub fn estimate(
             note: i.quantity.note.clone(),
         })
         .collect();
+    let not_modelled = crate::stack::LAYERS
+        .iter()
+        .filter(|(id, _)| !layers.iter().any(|l| l.id == *id))
+        .map(|(id, needs)| NotModelled {
+            id: (*id).to_owned(),
+            needs: (*needs).to_owned(),
+        })
+        .collect();
     Estimate {
         scenario: scenario.to_owned(),
         dollar_year: dollars,
@@ -168,6 +187,7 @@ pub fn estimate(
         totals,
         metrics,
         inputs,
+        not_modelled,
         run,
     }
 }

@@ -25,6 +25,31 @@ use crate::montecarlo::{Model, Sample, SampleMut};
 use crate::provenance::Provenance;
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
 
+/// Every layer the stack can have, in order, with what a scenario needs to model it.
+pub const LAYERS: [(&str, &str); 6] = [
+    (
+        "final-run-rental",
+        "[[stages]] with GPU-hours and a rental price",
+    ),
+    (
+        "final-run-ownership",
+        "an [ownership] table (Epoch AI's method: purchase price and dates)",
+    ),
+    (
+        "development-compute",
+        "a [development] table (a multiplier or stages)",
+    ),
+    ("staff", "a [staff] table (duration and role groups)"),
+    (
+        "fleet",
+        "a [fleet] table (GPUs, price, overhead, lifetime, opex)",
+    ),
+    (
+        "fleet-annual",
+        "a [fleet] table (GPUs, price, overhead, lifetime, opex)",
+    ),
+];
+
 /// An uncertain input with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
