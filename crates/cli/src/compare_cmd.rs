@@ -12,7 +12,6 @@
 //! percentiles are differences of each side's percentile, not percentiles of a difference.
 
 use std::fmt::Write as _;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,12 +19,11 @@ use anyhow::Context as _;
 use serde::Serialize;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
-use traincost_core::montecarlo::RunConfig;
 use traincost_core::units::{DollarDate, format_money};
 
 use crate::estimate_cmd::{Report, build_report};
 use crate::output;
-use crate::plugin_host::{PluginArgs, PluginRegistry};
+use crate::plugin_host::PluginRegistry;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,16 +46,6 @@ pub(crate) struct CompareArgs {
     a: String,
     /// Side B: a built-in scenario or a scenario TOML file (may be A again, with other plugins).
     b: String,
-    /// Monte Carlo samples, the same on both sides.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
-    samples: u64,
-    /// Random seed, the same on both sides.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Dollars both sides are reported in: a year (`2024`) or a month (`2023-12`). Default:
-    /// side A's report dollars.
-    #[arg(long, value_name = "YEAR")]
-    dollar_year: Option<DollarDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -79,13 +67,8 @@ pub(crate) struct CompareArgs {
     /// Leave out the components of each layer (layers, totals and metrics only).
     #[arg(long)]
     no_components: bool,
-    /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
-    threads: Option<NonZeroUsize>,
     #[command(flatten)]
-    claims: crate::claims_cmd::ClaimsFiles,
-    #[command(flatten)]
-    plugins: PluginArgs,
+    run: crate::run_options::RunOptions,
 }
 
 /// One side as reported.
@@ -187,20 +170,18 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.output {
         crate::model_load::check_output_dir(p)?;
     }
-    let config = RunConfig {
-        samples: args.samples,
-        seed: args.seed,
-        threads: args.threads,
-        percentiles: Vec::new(),
-    };
+    // The same samples, seed and dollars on both sides.
+    let config = args
+        .run
+        .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
     // An unknown or unreadable scenario is reported for what it is, before any costing.
     for (side, scenario) in [("A", &args.a), ("B", &args.b)] {
         crate::scenario_load::load(scenario)
             .map_err(|d| anyhow::Error::new(d).context(format!("side {side} (`{scenario}`)")))?;
     }
-    let claims = crate::claims_cmd::load_claims(&args.claims)?;
+    let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
     let registry = |extra: &[PathBuf]| {
-        let mut pa = args.plugins.clone();
+        let mut pa = args.run.plugins.clone();
         pa.plugins.extend_from_slice(extra);
         let (reg, problems) = PluginRegistry::from_args(&pa);
         for p in &problems {
@@ -215,7 +196,7 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
 
     let report_a = build_report(
         &args.a,
-        args.dollar_year,
+        args.run.dollar_year,
         &claims,
         &crate::plugin_supplier::PluginSupplier(&reg_a),
         &config,
@@ -232,7 +213,7 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         &mut |_| {},
     )
     .with_context(|| {
-        let whose = if args.dollar_year.is_some() {
+        let whose = if args.run.dollar_year.is_some() {
             "--dollar-year"
         } else {
             "side A's; choose others with --dollar-year"
@@ -265,8 +246,8 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let comparison = Comparison {
         schema_version: 1,
         dollar_year: dollars,
-        samples: args.samples,
-        seed: args.seed,
+        samples: config.samples,
+        seed: config.seed,
         rows: rows(&report_a.estimate, &report_b.estimate, !args.no_components),
         a: side_a,
         b: side_b,

@@ -1,7 +1,6 @@
 //! `traincost estimate`: the whole cost stack of one scenario, with 90% intervals and sources.
 
 use std::fmt::Write as _;
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,15 +36,6 @@ pub(crate) enum Format {
 pub(crate) struct EstimateArgs {
     /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
     scenario: String,
-    /// Monte Carlo samples. Memory does not grow with this number.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
-    samples: u64,
-    /// Random seed: the same seed gives the same result, whatever the thread count.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
-    #[arg(long, value_name = "YEAR")]
-    dollar_year: Option<DollarDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -58,13 +48,8 @@ pub(crate) struct EstimateArgs {
     /// Also report this percentile (0-100); repeatable.
     #[arg(long = "percentile", value_name = "P")]
     percentiles: Vec<f64>,
-    /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
-    threads: Option<NonZeroUsize>,
     #[command(flatten)]
-    claims: crate::claims_cmd::ClaimsFiles,
-    #[command(flatten)]
-    plugins: crate::plugin_host::PluginArgs,
+    run: crate::run_options::RunOptions,
 }
 
 /// The published figure a scenario rebuilds, and what traincost rebuilds it to.
@@ -199,23 +184,16 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
             "--percentile {p} is out of range: give a number between 0 and 100"
         );
     }
-    let config = RunConfig {
-        samples: args.samples,
-        seed: args.seed,
-        threads: args.threads,
-        percentiles: args.percentiles.clone(),
-    };
-    let claims = crate::claims_cmd::load_claims(&args.claims)?;
-    // Broken plugins are skipped with a warning: fatal only if the scenario names one.
-    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.plugins);
-    for p in &problems {
-        tracing::warn!("{p}");
-    }
+    let config = args.run.config(
+        crate::run_options::DEFAULT_SAMPLES,
+        args.percentiles.clone(),
+    );
+    let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let bar = progress_bar(args.samples);
+    let bar = progress_bar(config.samples);
     let report = build_report(
         &args.scenario,
-        args.dollar_year,
+        args.run.dollar_year,
         &claims,
         &supplier,
         &config,

@@ -14,6 +14,7 @@ mod plugin_supplier;
 mod plugins_cmd;
 mod reconcile_cmd;
 mod report_cmd;
+mod run_options;
 mod scenario_load;
 mod scenarios_cmd;
 mod sensitivity_cmd;

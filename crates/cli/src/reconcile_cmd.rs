@@ -16,7 +16,6 @@ use serde::Serialize;
 use traincost_claims::{Claim, ClaimSet, Currency, Per, Status, Value, Verdict as GroupVerdict};
 use traincost_core::estimate::Figure;
 use traincost_core::money::IndexId;
-use traincost_core::montecarlo::RunConfig;
 use traincost_core::units::DollarDate;
 
 use crate::estimate_cmd::{Report, build_report};
@@ -32,37 +31,6 @@ pub(crate) enum Format {
     Json,
     /// Markdown, ready to paste into an article.
     Markdown,
-}
-
-/// Options shared by `reconcile` and `report`: the Monte Carlo run, the dollars, extra claims
-/// and plugins.
-#[derive(Debug, Clone, clap::Args)]
-pub(crate) struct RunOptions {
-    /// Monte Carlo samples. Memory does not grow with this number.
-    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub(crate) samples: u64,
-    /// Random seed: the same seed gives the same result, whatever the thread count.
-    #[arg(long, default_value_t = 42)]
-    pub(crate) seed: u64,
-    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
-    #[arg(long, value_name = "YEAR")]
-    pub(crate) dollar_year: Option<DollarDate>,
-    #[command(flatten)]
-    pub(crate) claims: crate::claims_cmd::ClaimsFiles,
-    #[command(flatten)]
-    pub(crate) plugins: crate::plugin_host::PluginArgs,
-}
-
-impl RunOptions {
-    /// The run configuration.
-    pub(crate) fn config(&self) -> RunConfig {
-        RunConfig {
-            samples: self.samples,
-            seed: self.seed,
-            threads: None,
-            percentiles: Vec::new(),
-        }
-    }
 }
 
 /// Arguments of `traincost reconcile`.
@@ -83,7 +51,7 @@ pub(crate) struct ReconcileArgs {
     #[arg(long, value_name = "FILE.svg")]
     chart: Option<PathBuf>,
     #[command(flatten)]
-    run: RunOptions,
+    run: crate::run_options::RunOptions,
 }
 
 /// How a claim compares with the layer beside it.
@@ -800,18 +768,16 @@ pub(crate) fn money_short(v: f64) -> String {
 }
 
 pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
-    let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
-    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.run.plugins);
-    for p in &problems {
-        tracing::warn!("{p}");
-    }
+    let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let report = build_report(
         &args.scenario,
         args.run.dollar_year,
         &claims,
         &supplier,
-        &args.run.config(),
+        &args
+            .run
+            .config(crate::run_options::DEFAULT_SAMPLES, Vec::new()),
         &mut |_| {},
     )?;
     let rec = reconcile(&args.scenario, &report, &claims)?;

@@ -14,9 +14,7 @@ use traincost_core::dist::format_number;
 use crate::chart::svg::escape;
 use crate::estimate_cmd::{Report, build_report};
 use crate::output;
-use crate::reconcile_cmd::{
-    ClaimView, LayerView, Reconciliation, RunOptions, Verdict, money_short, reconcile,
-};
+use crate::reconcile_cmd::{ClaimView, LayerView, Reconciliation, Verdict, money_short, reconcile};
 
 /// Arguments of `traincost report`.
 #[derive(Debug, clap::Args)]
@@ -34,17 +32,15 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_name = "ID")]
     tornado_layer: Option<String>,
     #[command(flatten)]
-    run: RunOptions,
+    run: crate::run_options::RunOptions,
 }
 
 pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
-    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.run.plugins);
-    for p in &problems {
-        tracing::warn!("{p}");
-    }
+    let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let config = args.run.config();
+    let config = args
+        .run
+        .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
     let report = build_report(
         &args.scenario,
         args.run.dollar_year,

@@ -7,14 +7,12 @@
 //! Method and JSON: docs/SENSITIVITY.md.
 
 use std::fmt::Write as _;
-use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
 use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
-use traincost_core::montecarlo::RunConfig;
 use traincost_core::sensitivity::{self, Bar, Tornado};
 use traincost_core::units::DollarDate;
 
@@ -28,6 +26,9 @@ use crate::output;
 /// depends on both the development assumptions and the ownership inputs; a scenario without it
 /// falls back to the final run at its owner's cost.
 const DEFAULT_LAYERS: [&str; 2] = ["development-compute", "final-run-ownership"];
+
+/// Default Monte Carlo samples per run.
+const SAMPLES_PER_RUN: u64 = 20_000;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,16 +53,6 @@ pub(crate) struct SensitivityArgs {
     /// total. Default: development-compute, else final-run-ownership, else the first layer.
     #[arg(long, value_name = "ID")]
     layer: Option<String>,
-    /// Monte Carlo samples per run (each input costs two runs). The same random numbers are
-    /// used in every run, so swings are stable with fewer samples than an estimate needs.
-    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..))]
-    samples: u64,
-    /// Random seed: the same seed gives the same result, whatever the thread count.
-    #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
-    #[arg(long, value_name = "YEAR")]
-    dollar_year: Option<DollarDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -75,13 +66,8 @@ pub(crate) struct SensitivityArgs {
     /// Show only the N inputs with the largest swing (the JSON always has every bar).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     top: Option<u64>,
-    /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
-    threads: Option<NonZeroUsize>,
     #[command(flatten)]
-    claims: crate::claims_cmd::ClaimsFiles,
-    #[command(flatten)]
-    plugins: crate::plugin_host::PluginArgs,
+    run: crate::run_options::RunOptions,
 }
 
 /// One bar as reported: the core bar and the sources of the claims it cites.
@@ -134,20 +120,13 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     for p in args.output.iter().chain(&args.chart) {
         model_load::check_output_dir(p)?;
     }
-    let claims = crate::claims_cmd::load_claims(&args.claims)?;
-    let (registry, problems) = crate::plugin_host::PluginRegistry::from_args(&args.plugins);
-    for p in &problems {
-        tracing::warn!("{p}");
-    }
+    let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let built = model_load::build_model(&args.scenario, args.dollar_year, &claims, &supplier)?;
+    let built = model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
     let ids = choose_outputs(&built, args.layer.as_deref())?;
-    let config = RunConfig {
-        samples: args.samples,
-        seed: args.seed,
-        threads: args.threads,
-        percentiles: Vec::new(),
-    };
+    // Every run uses the same random numbers, so swings are stable with fewer samples than an
+    // estimate needs (each uncertain input costs two runs).
+    let config = args.run.config(SAMPLES_PER_RUN, Vec::new());
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     tracing::info!(outputs = ?id_refs, "tornado");
     let tornadoes = sensitivity::tornadoes(&built.model, &id_refs, &config)
@@ -161,8 +140,8 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         title: built.title.clone(),
         dollar_year: built.dollars,
         price_index: built.price_index.to_owned(),
-        samples: args.samples,
-        seed: args.seed,
+        samples: config.samples,
+        seed: config.seed,
         tornadoes,
     };
     let top = args.top.map_or(usize::MAX, |n| n as usize);
