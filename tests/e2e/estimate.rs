@@ -441,7 +441,7 @@ const BAD: &[Bad] = &[
         to: "claim = \"deepseek-v3-post-training-gpu-hour\"",
         needles: &[
             "unknown claim id `deepseek-v3-post-training-gpu-hour`",
-            "did you mean `deepseek-v3-post-training-gpu-hours`",
+            "did you mean one of `deepseek-v3-post-training-gpu-hours`",
         ],
         at_line: true,
     },
@@ -449,7 +449,10 @@ const BAD: &[Bad] = &[
         what: "erroneous claim",
         from: "claim = \"deepseek-v3-post-training-gpu-hours\"",
         to: "claim = \"finansguncel-deepseek-v3-cost-typo\"",
-        needles: &["printed in error"],
+        needles: &[
+            "claim `finansguncel-deepseek-v3-cost-typo` is marked erroneous",
+            "cite a correct claim instead",
+        ],
         at_line: true,
     },
     Bad {

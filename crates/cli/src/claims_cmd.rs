@@ -240,24 +240,9 @@ fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
 
 fn show(a: ShowArgs) -> anyhow::Result<ExitCode> {
     let set = load_claims(&a.files)?;
-    let Some(claim) = set.get(&a.id) else {
-        let suggestions = set.suggest(&a.id);
-        let hint = if suggestions.is_empty() {
-            "list the ids with `traincost claims list`".to_owned()
-        } else {
-            format!(
-                "did you mean {}?",
-                suggestions
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
-        return Err(Diagnostic::new(format!("unknown claim id `{}`", a.id))
-            .hint(hint)
-            .into());
-    };
+    let claim = set.resolve(&a.id).map_err(|e| {
+        Diagnostic::new(e.to_string()).hint("list the ids with `traincost claims list`")
+    })?;
     let text = match a.format {
         ReportFormat::Text => render::claim_text(&set, claim),
         ReportFormat::Json => render::claim_json(&set, claim)?,

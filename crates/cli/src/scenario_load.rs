@@ -73,37 +73,17 @@ impl Loaded {
     }
 }
 
+/// A cited claim must exist and must not be a figure printed in error (the claims crate's
+/// rules, with its suggestions).
 fn check_claim(claims: &ClaimSet, r: &ClaimRef) -> Result<(), Diagnostic> {
-    match claims.get(&r.id) {
-        None => {
-            let suggestions = claims.suggest(&r.id);
-            let hint = if suggestions.is_empty() {
-                "list claim ids with `traincost claims list`".to_owned()
-            } else {
-                format!(
-                    "did you mean {}?",
-                    suggestions
-                        .iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            Err(Diagnostic::new(format!("unknown claim id `{}`", r.id))
-                .field(r.field.clone())
-                .hint(hint))
-        }
-        Some(c) if c.is_erroneous() => Err(Diagnostic::new(format!(
-            "claim `{}` records a figure printed in error and cannot be used as an input",
-            r.id
-        ))
-        .field(r.field.clone())
-        .hint(format!(
-            "see `traincost claims show {}` and cite a verified claim instead",
-            r.id
-        ))),
-        Some(_) => Ok(()),
-    }
+    claims.input(&r.id).map(|_| ()).map_err(|e| {
+        Diagnostic::new(e.to_string())
+            .field(r.field.clone())
+            .hint(format!(
+                "`traincost claims show {}` or `traincost claims list` shows the claims",
+                r.id
+            ))
+    })
 }
 
 /// A scenario error located in `source`, read from `path`.
