@@ -201,6 +201,51 @@ fn bench(args: &[String]) -> Result<(), String> {
             peak_mib(&stderr).map_or("?".into(), |m| format!("{m:.1}"))
         );
     }
+    // Model size drives the cost: every built-in scenario at the largest count (<= 1e7).
+    let n_scen = counts
+        .iter()
+        .copied()
+        .filter(|&n| n <= 10_000_000)
+        .max()
+        .unwrap_or(1_000_000);
+    println!(
+        "\n| scenario ({n_scen:.0e} samples) | uncertain inputs | outputs | wall s | peak MiB |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for scenario in [
+        "claude-3.5-sonnet",
+        "llama-3.1-405b",
+        "gpt-4",
+        "deepseek-r1",
+        "deepseek-v3",
+    ] {
+        let t = Instant::now();
+        let out = Command::new(&bin)
+            .args([
+                "-v",
+                "estimate",
+                scenario,
+                "--samples",
+                &n_scen.to_string(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let wall = t.elapsed().as_secs_f64();
+        let json = String::from_utf8_lossy(&out.stdout);
+        let uncertain = json.matches("\"distribution\": {").count()
+            - json
+                .matches("\"distribution\": {\n        \"point\"")
+                .count();
+        // Every layer, component, total and metric says what it includes.
+        let outputs = json.matches("\"includes\":").count();
+        println!(
+            "| {scenario} | {uncertain} | {outputs} | {wall:.3} | {} |",
+            peak_mib(&String::from_utf8_lossy(&out.stderr))
+                .map_or("?".into(), |m| format!("{m:.1}"))
+        );
+    }
     // The raw rate: lognormal variates in a plain single-threaded loop, same sampler.
     let n = *counts.iter().max().unwrap_or(&10_000_000);
     let out = Command::new(&raw)
