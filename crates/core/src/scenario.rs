@@ -196,7 +196,7 @@ pub enum UncertaintyMode {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DevelopmentFile {
-    /// `ownership` (default when [ownership] is given) or `rental`.
+    /// `ownership` (default when an `[ownership]` table is given) or `rental`.
     #[serde(default)]
     pub basis: Option<Basis>,
     /// Development compute as a multiple of the final run, excluding the run itself.

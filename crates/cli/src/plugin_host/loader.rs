@@ -1,7 +1,7 @@
 //! Loading one plugin library: security checks, `dlopen` with `RTLD_NOW | RTLD_LOCAL`, the
 //! entry symbol, the descriptor. The only module of the binary with `unsafe` code.
 //!
-//! Libraries are never unloaded: a loaded [`Library`] is leaked for the life of the process,
+//! Libraries are never unloaded: a loaded `libloading::Library` is leaked for the life of the process,
 //! because unloading Rust libraries is unsound in practice (thread-local destructors, statics;
 //! rust-lang/rust#59629, nagisa/rust_libloading#41) and `dlopen` caches by path anyway.
 #![allow(unsafe_code)]
