@@ -125,40 +125,16 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             );
         }
     }
-    if !r.related.is_empty() {
-        out.push_str("\nRelated models (add-ons or bases, not part of this stack):\n");
-        let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = r
-            .related
-            .iter()
-            .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
-        for c in money.iter().take(RELATED_SHOWN) {
-            claim_line(&mut out, c);
-        }
-        let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
-        if more > 0 {
-            let _ = writeln!(
-                out,
-                "    .. and {more} more (--format markdown or json lists them)"
-            );
-        }
-    }
-    if !r.unplaced.is_empty() {
-        out.push_str("\nClaims of a scope this scenario does not model:\n");
-        let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = r
-            .unplaced
-            .iter()
-            .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
-        for c in money.iter().take(RELATED_SHOWN) {
-            claim_line(&mut out, c);
-        }
-        let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
-        if more > 0 {
-            let _ = writeln!(
-                out,
-                "    .. and {more} more (--format markdown or json lists them)"
-            );
-        }
-    }
+    claim_section(
+        &mut out,
+        "Related models (add-ons or bases, not part of this stack)",
+        &r.related,
+    );
+    claim_section(
+        &mut out,
+        "Claims of a scope this scenario does not model",
+        &r.unplaced,
+    );
     if !r.conflicts.is_empty() {
         out.push_str("\nWhere sources disagree, and why:\n");
         for g in &r.conflicts {
@@ -191,6 +167,27 @@ fn verdict_word(v: traincost_claims::Verdict) -> &'static str {
         traincost_claims::Verdict::Agree => "agree",
         traincost_claims::Verdict::Disagree => "disagree",
         traincost_claims::Verdict::NotComparable => "not comparable",
+    }
+}
+
+/// A titled list of claims outside the stack: money claims (and errors) first, the rest counted.
+fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
+    if claims.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{title}:");
+    let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = claims
+        .iter()
+        .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
+    for c in money.iter().take(RELATED_SHOWN) {
+        claim_line(out, c);
+    }
+    let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "    .. and {more} more (--format markdown or json lists them)"
+        );
     }
 }
 
