@@ -9,11 +9,11 @@ use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure, estimate};
 use traincost_core::montecarlo::RunConfig;
-use traincost_core::stack::CostModel;
+
 use traincost_core::units::{DollarDate, format_money};
 
+use crate::model_load::{self, ClaimSource};
 use crate::output;
-use crate::scenario_load;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -69,21 +69,6 @@ pub(crate) struct Headline {
     pub(crate) stages: Vec<String>,
 }
 
-/// A cited claim's source.
-#[derive(Debug, Serialize)]
-pub(crate) struct Source {
-    /// Claim id.
-    pub(crate) claim: String,
-    /// Who said it.
-    pub(crate) claimant: String,
-    /// Title of the source.
-    pub(crate) title: String,
-    /// Publication date.
-    pub(crate) published: String,
-    /// URL.
-    pub(crate) url: String,
-}
-
 /// What `estimate` prints: the core estimate, the headline and the sources of cited claims.
 #[derive(Debug, Serialize)]
 pub(crate) struct Report {
@@ -96,7 +81,7 @@ pub(crate) struct Report {
     /// The headline figure, if the scenario names one.
     pub(crate) headline: Option<Headline>,
     /// Every cited claim's source.
-    pub(crate) sources: Vec<Source>,
+    pub(crate) sources: Vec<ClaimSource>,
 }
 
 /// Builds the report for a scenario name or path.
@@ -108,27 +93,23 @@ pub(crate) fn build_report(
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
-    let loaded = scenario_load::load(scenario)?;
-    let (spec, refs) = loaded.spec(dollars, claims, supplier)?;
-    let file = &loaded.scenario.file;
-    let dollars = match dollars {
-        Some(d) => d,
-        None => loaded
-            .scenario
-            .default_report_dollars()
-            .map_err(|e| loaded.diagnose(e))?,
-    };
-    let model = CostModel::new(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(
-        inputs = model.model_inputs().len(),
-        outputs = model.outputs().len(),
-        "model compiled"
-    );
+    let built = model_load::build_model(scenario, dollars, claims, supplier)?;
+    Ok(report_for(&built, claims, config, progress))
+}
+
+/// Runs the estimate of a built model and adds the headline check and the cited sources.
+pub(crate) fn report_for(
+    built: &model_load::BuiltModel,
+    claims: &ClaimSet,
+    config: &RunConfig,
+    progress: &mut dyn FnMut(u64),
+) -> Report {
+    let file = &built.scenario.file;
     let est = estimate(
-        &file.name,
-        &model,
-        dollars,
-        loaded.scenario.index().name(),
+        built.name(),
+        &built.model,
+        built.dollars,
+        built.price_index,
         config,
         progress,
     );
@@ -151,7 +132,7 @@ pub(crate) fn build_report(
             stages,
         })
     });
-    let mut ids: Vec<&str> = refs.iter().map(|r| r.id.as_str()).collect();
+    let mut ids: Vec<&str> = built.cited.iter().map(|r| r.id.as_str()).collect();
     if let Some(h) = &file.headline {
         ids.push(h.claim.get_ref());
     }
@@ -159,22 +140,15 @@ pub(crate) fn build_report(
     ids.dedup();
     let sources = ids
         .iter()
-        .filter_map(|id| claims.get(id))
-        .map(|c| Source {
-            claim: c.id.clone(),
-            claimant: c.claimant.clone(),
-            title: c.source_title().to_owned(),
-            published: c.published().to_string(),
-            url: c.source_url().to_owned(),
-        })
+        .filter_map(|id| model_load::claim_source(claims, id))
         .collect();
-    Ok(Report {
+    Report {
         schema_version: 1,
-        title: file.title.clone().unwrap_or_else(|| file.name.clone()),
+        title: built.title().to_owned(),
         estimate: est,
         headline,
         sources,
-    })
+    }
 }
 
 pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {

@@ -1,9 +1,9 @@
-//! Building a compiled cost model from a scenario, the way `estimate` does, for commands that
-//! work on the model itself rather than on a full estimate (`sensitivity`).
+//! Building a compiled cost model from a scenario: one path for `estimate` (and so reconcile,
+//! report and compare) and for commands that work on the model itself (`sensitivity`).
 
 use serde::Serialize;
 use traincost_claims::ClaimSet;
-use traincost_core::scenario::Supplier;
+use traincost_core::scenario::{ClaimRef, Scenario, Supplier};
 use traincost_core::stack::{CostModel, OutputKind};
 use traincost_core::units::DollarDate;
 
@@ -11,10 +11,10 @@ use crate::scenario_load;
 
 /// A scenario compiled into a model, in known dollars.
 pub(crate) struct BuiltModel {
-    /// Scenario name.
-    pub(crate) name: String,
-    /// Title for people.
-    pub(crate) title: String,
+    /// The scenario as parsed.
+    pub(crate) scenario: Scenario,
+    /// Every claim the scenario cites (all resolved), with where.
+    pub(crate) cited: Vec<ClaimRef>,
     /// The dollars every money figure is in.
     pub(crate) dollars: DollarDate,
     /// The price index used for conversions.
@@ -32,7 +32,7 @@ pub(crate) fn build_model(
     supplier: &dyn Supplier,
 ) -> anyhow::Result<BuiltModel> {
     let loaded = scenario_load::load(scenario)?;
-    let (spec, _refs) = loaded.spec(dollars, claims, supplier)?;
+    let (spec, cited) = loaded.spec(dollars, claims, supplier)?;
     let dollars = match dollars {
         Some(d) => d,
         None => loaded
@@ -41,14 +41,34 @@ pub(crate) fn build_model(
             .map_err(|e| loaded.diagnose(e))?,
     };
     let model = CostModel::new(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let file = &loaded.scenario.file;
+    tracing::info!(
+        inputs = model.model_inputs().len(),
+        outputs = model.outputs().len(),
+        "model compiled"
+    );
     Ok(BuiltModel {
-        name: file.name.clone(),
-        title: file.title.clone().unwrap_or_else(|| file.name.clone()),
-        dollars,
         price_index: loaded.scenario.index().name(),
+        scenario: loaded.scenario,
+        cited,
+        dollars,
         model,
     })
+}
+
+impl BuiltModel {
+    /// Scenario name.
+    pub(crate) fn name(&self) -> &str {
+        &self.scenario.file.name
+    }
+
+    /// Title for people (the name if the scenario has none).
+    pub(crate) fn title(&self) -> &str {
+        self.scenario
+            .file
+            .title
+            .as_deref()
+            .unwrap_or(&self.scenario.file.name)
+    }
 }
 
 /// A cited claim's source, for people.

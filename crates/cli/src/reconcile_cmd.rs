@@ -18,7 +18,7 @@ use traincost_core::estimate::Figure;
 use traincost_core::money::IndexId;
 use traincost_core::units::DollarDate;
 
-use crate::estimate_cmd::{Report, build_report};
+use crate::estimate_cmd::Report;
 use crate::output;
 use scope::{Role, Subjects};
 
@@ -262,14 +262,12 @@ pub(crate) struct Reconciliation {
 /// Relative slack for "about" claims: "about $1B" is consistent with $0.9B-$1.1B.
 pub(crate) const ABOUT_SLACK: f64 = 0.1;
 
-/// Builds the reconciliation of a scenario from its estimate and the claims.
+/// Builds the reconciliation of a scenario (`file`) from its estimate and the claims.
 pub(crate) fn reconcile(
-    scenario: &str,
+    file: &traincost_core::scenario::ScenarioFile,
     report: &Report,
     claims: &ClaimSet,
 ) -> anyhow::Result<Reconciliation> {
-    let loaded = crate::scenario_load::load(scenario)?;
-    let file = &loaded.scenario.file;
     let subjects = Subjects::of(file);
     let e = &report.estimate;
     let report_dollars = e.dollar_year;
@@ -770,17 +768,13 @@ pub(crate) fn money_short(v: f64) -> String {
 pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let report = build_report(
-        &args.scenario,
-        args.run.dollar_year,
-        &claims,
-        &supplier,
-        &args
-            .run
-            .config(crate::run_options::DEFAULT_SAMPLES, Vec::new()),
-        &mut |_| {},
-    )?;
-    let rec = reconcile(&args.scenario, &report, &claims)?;
+    let built =
+        crate::model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
+    let config = args
+        .run
+        .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
+    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {});
+    let rec = reconcile(&built.scenario.file, &report, &claims)?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&rec)? + "\n",
         Format::Table => render::table(&rec),

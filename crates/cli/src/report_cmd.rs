@@ -12,7 +12,7 @@ use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
 
 use crate::chart::svg::escape;
-use crate::estimate_cmd::{Report, build_report};
+use crate::estimate_cmd::Report;
 use crate::output;
 use crate::reconcile_cmd::{ClaimView, LayerView, Reconciliation, Verdict, money_short, reconcile};
 
@@ -41,17 +41,12 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let config = args
         .run
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
-    let report = build_report(
-        &args.scenario,
-        args.run.dollar_year,
-        &claims,
-        &supplier,
-        &config,
-        &mut |_| {},
-    )?;
-    let rec = reconcile(&args.scenario, &report, &claims)?;
-    let loaded = crate::scenario_load::load(&args.scenario)?;
-    let description = loaded.scenario.file.description.clone();
+    // One load, one compiled model: the estimate and the tornado share it.
+    let built =
+        crate::model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
+    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {});
+    let rec = reconcile(&built.scenario.file, &report, &claims)?;
+    let description = built.scenario.file.description.clone();
 
     // The tornado of one layer: which inputs drive it.
     let layer = match &args.tornado_layer {
@@ -65,12 +60,6 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     };
     let tornado = match layer {
         Some(id) => {
-            let built = crate::model_load::build_model(
-                &args.scenario,
-                args.run.dollar_year,
-                &claims,
-                &supplier,
-            )?;
             let t = traincost_core::sensitivity::tornado(&built.model, &id, &config)
                 .map_err(|e| anyhow::anyhow!("--tornado-layer: {e}"))?;
             Some(crate::chart::tornado::svg(&t))
@@ -487,8 +476,9 @@ mod tests {
             ..Default::default()
         };
         for name in traincost_core::scenario::builtin_names() {
-            let report = build_report(name, None, claims, &supplier, &config, &mut |_| {}).unwrap();
-            let rec = reconcile(name, &report, claims).unwrap();
+            let built = crate::model_load::build_model(name, None, claims, &supplier).unwrap();
+            let report = crate::estimate_cmd::report_for(&built, claims, &config, &mut |_| {});
+            let rec = reconcile(&built.scenario.file, &report, claims).unwrap();
             let html = render(&report, &rec, claims, Some("a <b> & \"c\""), None);
             let n = crate::chart::svg::check_xml(&html).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(n > 100, "{name}: {n} elements");

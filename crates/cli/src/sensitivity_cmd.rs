@@ -136,8 +136,8 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let report = Report {
         schema_version: 1,
-        scenario: built.name.clone(),
-        title: built.title.clone(),
+        scenario: built.name().to_owned(),
+        title: built.title().to_owned(),
         dollar_year: built.dollars,
         price_index: built.price_index.to_owned(),
         samples: config.samples,
@@ -180,7 +180,7 @@ fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec
             let _ = write!(hint, "{}; or `all`", ids.describe());
             Err(Diagnostic::new(format!(
                 "scenario `{}` has no layer or output `{id}`",
-                built.name
+                built.name()
             ))
             .field("--layer")
             .hint(hint)
