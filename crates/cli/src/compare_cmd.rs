@@ -168,7 +168,7 @@ struct Comparison {
 
 pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     if let Some(p) = &args.output {
-        crate::model_load::check_output_dir(p)?;
+        crate::output::check_output_dir(p)?;
     }
     // The same samples, seed and dollars on both sides.
     let config = args

@@ -157,20 +157,3 @@ impl OutputIds {
         parts.join("; ")
     }
 }
-
-/// Fails early, before any work, if `path` cannot be written because its directory is missing
-/// (the same message as [`crate::output::write_atomically`]).
-pub(crate) fn check_output_dir(path: &std::path::Path) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    if !dir.is_dir() {
-        anyhow::bail!(
-            "cannot write {}: directory {} does not exist (create it first, or choose another path)",
-            path.display(),
-            dir.display()
-        );
-    }
-    Ok(())
-}

@@ -6,20 +6,27 @@ use std::path::Path;
 
 use anyhow::Context;
 
-/// Writes `contents` to `path` atomically: a temporary file in the same directory, fsynced, then
-/// renamed over the target. On any error the target is untouched.
-pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+/// The directory `path` would be written in, which must exist: call before long work so that a
+/// bad output path fails fast.
+pub(crate) fn check_output_dir(path: &Path) -> anyhow::Result<&Path> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
         anyhow::bail!(
-            "cannot write {}: directory {} does not exist (create it first, or choose another --output)",
+            "cannot write {}: directory {} does not exist (create it first, or choose another path)",
             path.display(),
             dir.display()
         );
     }
+    Ok(dir)
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, fsynced, then
+/// renamed over the target. On any error the target is untouched.
+pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = check_output_dir(path)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".traincost-")
         .suffix(".tmp")

@@ -118,7 +118,7 @@ struct Report {
 pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // Fail before the work if an output cannot be written.
     for p in args.output.iter().chain(&args.chart) {
-        model_load::check_output_dir(p)?;
+        crate::output::check_output_dir(p)?;
     }
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
