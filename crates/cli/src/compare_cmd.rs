@@ -19,9 +19,10 @@ use anyhow::Context as _;
 use serde::Serialize;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
-use traincost_core::units::{DollarDate, format_money};
+use traincost_core::units::DollarDate;
 
 use crate::estimate_cmd::{Report, build_report};
+use crate::format::amount;
 use crate::output;
 use crate::plugin_host::PluginRegistry;
 
@@ -350,22 +351,12 @@ fn rows(a: &Estimate, b: &Estimate, components: bool) -> Vec<Row> {
         .collect()
 }
 
-/// A value in the figure's unit: money as `$9.736M`, other units as numbers.
-fn value(unit: &str, v: f64) -> String {
-    if unit.starts_with("USD") {
-        let sign = if v < 0.0 { "-" } else { "" };
-        format!("{sign}${}", format_money(v.abs()))
-    } else {
-        format_number(v)
-    }
-}
-
 /// A difference with its sign: `+$294.7K`, `-$1.2M`, `$0`.
 fn signed(unit: &str, v: f64) -> String {
     if v == 0.0 {
-        return value(unit, 0.0).replace("0.00", "0");
+        return amount(unit, 0.0).replace("0.00", "0");
     }
-    let s = value(unit, v.abs());
+    let s = amount(unit, v.abs());
     if v > 0.0 {
         format!("+{s}")
     } else {
@@ -387,9 +378,9 @@ fn relative(r: Option<f64>) -> String {
 fn interval(unit: &str, v: &Values) -> String {
     format!(
         "{} · {} · {}",
-        value(unit, v.p5),
-        value(unit, v.p50),
-        value(unit, v.p95)
+        amount(unit, v.p5),
+        amount(unit, v.p50),
+        amount(unit, v.p95)
     )
 }
 
@@ -434,7 +425,7 @@ fn render_table(c: &Comparison) -> String {
         for v in [&r.a, &r.b] {
             match v {
                 Some(v) => {
-                    cells.push(right(value(&r.unit, v.central)));
+                    cells.push(right(amount(&r.unit, v.central)));
                     cells.push(right(interval(&r.unit, v)));
                 }
                 None => {
@@ -507,8 +498,8 @@ fn render_markdown(c: &Comparison) -> String {
         };
         let side = |v: &Option<Values>| match v {
             Some(v) => (
-                value(&r.unit, v.central),
-                format!("{} to {}", value(&r.unit, v.p5), value(&r.unit, v.p95)),
+                amount(&r.unit, v.central),
+                format!("{} to {}", amount(&r.unit, v.p5), amount(&r.unit, v.p95)),
             ),
             None => ("—".to_owned(), "—".to_owned()),
         };

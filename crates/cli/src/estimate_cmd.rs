@@ -10,8 +10,9 @@ use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure, estimate};
 use traincost_core::montecarlo::RunConfig;
 
-use traincost_core::units::{DollarDate, format_money};
+use traincost_core::units::DollarDate;
 
+use crate::format::{amount, money};
 use crate::model_load::{self, ClaimSource};
 use crate::output;
 
@@ -204,18 +205,6 @@ fn progress_bar(samples: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn money(v: f64) -> String {
-    format!("${}", format_money(v))
-}
-
-fn value(f: &Figure, v: f64) -> String {
-    if f.unit.starts_with("USD") {
-        money(v)
-    } else {
-        format_number(v)
-    }
-}
-
 fn all_rows(e: &Estimate) -> Vec<(&Figure, &'static str)> {
     let mut rows = Vec::new();
     for l in &e.layers {
@@ -323,7 +312,7 @@ fn render_table(r: &Report) -> String {
         };
         let mut cells = vec![Cell::new(format!("{indent}{name}"))];
         for v in [f.central, f.mean, f.p5, f.p50, f.p95] {
-            cells.push(Cell::new(value(f, v)).set_alignment(CellAlignment::Right));
+            cells.push(Cell::new(amount(&f.unit, v)).set_alignment(CellAlignment::Right));
         }
         let x = if ratio && base > 0.0 && f.unit == "USD" {
             format!("{:.1}x", f.central / base)
@@ -424,10 +413,10 @@ fn render_markdown(r: &Report) -> String {
             "| {} (`{}`) | {} | {} | {} | {} | {} | {} |",
             f.label,
             f.id,
-            value(f, f.central),
-            value(f, f.p5),
-            value(f, f.p50),
-            value(f, f.p95),
+            amount(&f.unit, f.central),
+            amount(&f.unit, f.p5),
+            amount(&f.unit, f.p50),
+            amount(&f.unit, f.p95),
             f.includes,
             f.excludes
         );

@@ -7,6 +7,7 @@ mod compare_cmd;
 mod diagnostic;
 mod epoch_cmd;
 mod estimate_cmd;
+mod format;
 mod model_load;
 mod output;
 mod plugin_host;

@@ -51,13 +51,7 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
-/// `$5.576M`, `$1.60B`, `$294K`: money for axis ticks and labels.
-pub(crate) fn money(v: f64) -> String {
-    if v < 0.0 {
-        return format!("-{}", money(-v));
-    }
-    format!("${}", traincost_core::units::format_money(v))
-}
+pub(crate) use crate::format::money;
 
 /// `$2M`, `$2.5M`, `$750K`: money with trailing zeros dropped, for linear-axis ticks.
 pub(crate) fn money_tick(v: f64) -> String {
