@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use rand_core::Rng;
-use rand_distr::{Beta, Distribution as _, StandardNormal};
+use rand_distr::{Distribution as _, Gamma, StandardNormal};
 use serde::{Deserialize, Serialize};
 
 /// The standard normal quantile at 0.95: a 90% interval spans +-this many sigmas.
@@ -443,14 +443,18 @@ pub enum Sampler {
         /// Lower clamp (0 or -inf).
         floor: f64,
     },
-    /// `min + width * Beta(a, b)`.
+    /// `min + width * Beta(a, b)`, the beta variate drawn as `X / (X + Y)` with
+    /// `X ~ Gamma(a)`, `Y ~ Gamma(b)` (Marsaglia-Tsang: a normal, a uniform and no logarithm
+    /// in most draws; PERT shapes are >= 1).
     Pert {
         /// Minimum.
         min: f64,
         /// Width.
         width: f64,
-        /// The beta distribution.
-        beta: Beta<f64>,
+        /// `Gamma(a, 1)`.
+        a: Gamma<f64>,
+        /// `Gamma(b, 1)`.
+        b: Gamma<f64>,
     },
     /// `exp(mu + sigma * Z)`.
     Lognormal {
@@ -490,7 +494,8 @@ impl Sampler {
                 Sampler::Pert {
                     min,
                     width: max - min,
-                    beta: Beta::new(a, b).expect("PERT shapes are >= 1"),
+                    a: Gamma::new(a, 1.0).expect("PERT shapes are >= 1"),
+                    b: Gamma::new(b, 1.0).expect("PERT shapes are >= 1"),
                 }
             }
             Distribution::Lognormal { .. } => {
@@ -527,16 +532,20 @@ impl Sampler {
                     *o = (mean + sd * z).max(*floor);
                 }
             }
-            Sampler::Pert { min, width, beta } => {
+            Sampler::Pert { min, width, a, b } => {
                 for o in out {
-                    *o = min + width * beta.sample(rng);
+                    let x = a.sample(rng);
+                    let y = b.sample(rng);
+                    *o = min + width * (x / (x + y));
                 }
             }
             Sampler::Lognormal { mu, sigma } => {
-                for o in out {
+                // Normals first, then one vectorized pass of exponentials.
+                for o in out.iter_mut() {
                     let z: f64 = StandardNormal.sample(rng);
-                    *o = (mu + sigma * z).exp();
+                    *o = mu + sigma * z;
                 }
+                crate::math::exp_in_place(out);
             }
             Sampler::Samples(s) => {
                 let n = s.len() as u64;

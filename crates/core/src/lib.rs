@@ -3,6 +3,7 @@
 //!
 //! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...).
 //! - [`money`]: constant dollars with a sourced price index (CPI-U, Epoch AI's PPI).
+//! - [`math`]: an `exp` that vectorizes and rounds the same on every CPU.
 //! - [`dist`]: distributions for uncertain inputs; [`provenance`]: where each number comes from.
 //! - [`montecarlo`]: a seeded, parallel, constant-memory Monte Carlo engine ([`sketch`] for percentiles).
 //! - [`stack`]: the cost stack, from the final run at rental prices to the owner's fleet.
@@ -28,6 +29,7 @@ pub mod dist;
 pub mod epoch;
 pub mod estimate;
 pub mod hardware;
+pub mod math;
 pub mod money;
 pub mod montecarlo;
 pub mod provenance;

@@ -22,78 +22,123 @@ pub const CHUNK: usize = 256;
 /// Chunks per round: the unit of work between progress reports.
 const CHUNKS_PER_ROUND: u64 = 512;
 
-/// One sample's values inside column-major buffers: value `i` is at `i * stride + j`.
+/// A block of samples' input values, column by column: input `i` of sample `j` is at
+/// `data[i * stride + j]`, for `j < len`.
 ///
-/// The engine keeps a chunk's inputs and outputs column by column (fast to draw and to
-/// summarize); a model reads and writes one sample through this view without copying.
-#[derive(Debug)]
-pub struct Sample<'a> {
+/// The engine draws a chunk's inputs column by column; a model computes a whole block at a
+/// time from these columns, so its arithmetic runs over contiguous slices and vectorizes.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns<'a> {
     data: &'a [f64],
     stride: usize,
-    j: usize,
+    len: usize,
 }
 
-impl<'a> Sample<'a> {
-    /// A single sample stored contiguously (`stride` 1).
-    pub fn contiguous(data: &'a [f64]) -> Self {
-        Sample {
+impl<'a> Columns<'a> {
+    /// `len` samples of `data.len() / stride` values each, column-major with `stride`.
+    ///
+    /// # Panics
+    /// If `len > stride`.
+    pub fn new(data: &'a [f64], stride: usize, len: usize) -> Self {
+        assert!(len <= stride, "a column holds at most `stride` samples");
+        Columns { data, stride, len }
+    }
+
+    /// A single sample stored contiguously: one value per column.
+    pub fn single(data: &'a [f64]) -> Self {
+        Columns {
             data,
             stride: 1,
-            j: 0,
+            len: 1,
         }
     }
-}
 
-impl std::ops::Index<usize> for Sample<'_> {
-    type Output = f64;
+    /// Number of samples.
     #[inline]
-    fn index(&self, i: usize) -> &f64 {
-        &self.data[i * self.stride + self.j]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the block holds no sample.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values of column `i`, one per sample.
+    #[inline]
+    pub fn col(&self, i: usize) -> &'a [f64] {
+        &self.data[i * self.stride..][..self.len]
     }
 }
 
-/// The writable counterpart of [`Sample`].
+/// The writable counterpart of [`Columns`]: a block of samples' outputs.
 #[derive(Debug)]
-pub struct SampleMut<'a> {
+pub struct ColumnsMut<'a> {
     data: &'a mut [f64],
     stride: usize,
-    j: usize,
+    len: usize,
 }
 
-impl<'a> SampleMut<'a> {
-    /// A single sample stored contiguously (`stride` 1).
-    pub fn contiguous(data: &'a mut [f64]) -> Self {
-        SampleMut {
+impl<'a> ColumnsMut<'a> {
+    /// `len` samples, column-major with `stride`.
+    ///
+    /// # Panics
+    /// If `len > stride`.
+    pub fn new(data: &'a mut [f64], stride: usize, len: usize) -> Self {
+        assert!(len <= stride, "a column holds at most `stride` samples");
+        ColumnsMut { data, stride, len }
+    }
+
+    /// A single sample stored contiguously: one value per column.
+    pub fn single(data: &'a mut [f64]) -> Self {
+        ColumnsMut {
             data,
             stride: 1,
-            j: 0,
+            len: 1,
         }
     }
-}
 
-impl std::ops::Index<usize> for SampleMut<'_> {
-    type Output = f64;
+    /// Number of samples.
     #[inline]
-    fn index(&self, i: usize) -> &f64 {
-        &self.data[i * self.stride + self.j]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the block holds no sample.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Column `k`, writable.
+    #[inline]
+    pub fn col_mut(&mut self, k: usize) -> &mut [f64] {
+        &mut self.data[k * self.stride..][..self.len]
+    }
+
+    /// Several distinct columns at once, all writable.
+    ///
+    /// # Panics
+    /// If two of `ks` are equal or one is out of range (a bug in the model, not bad input).
+    #[inline]
+    pub fn cols_mut<const K: usize>(&mut self, ks: [usize; K]) -> [&mut [f64]; K] {
+        let (stride, len) = (self.stride, self.len);
+        self.data
+            .get_disjoint_mut(ks.map(|k| k * stride..k * stride + len))
+            .expect("distinct output columns")
     }
 }
 
-impl std::ops::IndexMut<usize> for SampleMut<'_> {
-    #[inline]
-    fn index_mut(&mut self, i: usize) -> &mut f64 {
-        &mut self.data[i * self.stride + self.j]
-    }
-}
-
-/// A model evaluated once per sample.
+/// A model evaluated on blocks of samples.
 pub trait Model: Sync {
     /// The uncertain inputs, in the order `evaluate` reads them; `allow_negative` per input.
     fn inputs(&self) -> Vec<(Distribution, bool)>;
-    /// How many values `evaluate` writes.
+    /// How many values `evaluate` writes per sample.
     fn output_count(&self) -> usize;
-    /// Computes the outputs of one sample from its input values.
-    fn evaluate(&self, inputs: &Sample<'_>, outputs: &mut SampleMut<'_>);
+    /// Computes every output of every sample of the block from its inputs. Each sample's
+    /// outputs depend on that sample's inputs alone.
+    fn evaluate(&self, inputs: &Columns<'_>, outputs: &mut ColumnsMut<'_>);
 }
 
 /// How to run a simulation.
@@ -273,21 +318,10 @@ pub fn run(
             let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(chunk_seed, i as u64));
             s.fill(&mut rng, &mut w.columns[i * CHUNK..i * CHUNK + len]);
         }
-        for j in 0..len {
-            let x = Sample {
-                data: &w.columns,
-                stride: CHUNK,
-                j,
-            };
-            model.evaluate(
-                &x,
-                &mut SampleMut {
-                    data: &mut w.out_columns,
-                    stride: CHUNK,
-                    j,
-                },
-            );
-        }
+        model.evaluate(
+            &Columns::new(&w.columns, CHUNK, len),
+            &mut ColumnsMut::new(&mut w.out_columns, CHUNK, len),
+        );
         // Summarize column by column: vectorizable sums, one sketch update per constant column.
         let m = (0..n_out)
             .map(|k| {
@@ -396,9 +430,13 @@ mod tests {
         fn output_count(&self) -> usize {
             2
         }
-        fn evaluate(&self, x: &Sample<'_>, y: &mut SampleMut<'_>) {
-            y[0] = x[0] * x[1];
-            y[1] = x[0] + x[1];
+        fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
+            let (a, b) = (x.col(0), x.col(1));
+            let [prod, sum] = y.cols_mut([0, 1]);
+            for j in 0..x.len() {
+                prod[j] = a[j] * b[j];
+                sum[j] = a[j] + b[j];
+            }
         }
     }
 

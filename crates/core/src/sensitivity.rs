@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::montecarlo::{self, Model, RunConfig, Sample, SampleMut};
+use crate::montecarlo::{self, Columns, ColumnsMut, Model, RunConfig};
 use crate::stack::CostModel;
 
 /// One bar of a tornado.
@@ -92,7 +92,7 @@ impl Model for Fixed<'_> {
     fn output_count(&self) -> usize {
         self.model.output_count()
     }
-    fn evaluate(&self, x: &Sample<'_>, y: &mut SampleMut<'_>) {
+    fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
         self.model.evaluate(x, y);
     }
 }

@@ -87,6 +87,38 @@ fn key(abs: f64) -> u64 {
     abs.to_bits() >> SHIFT
 }
 
+/// Smallest and largest non-NaN value of `xs`, and whether it holds a NaN, in one pass.
+/// Eight independent lanes of selects (not `f64::min`, whose NaN rule blocks SIMD) let the
+/// loop vectorize.
+#[inline]
+fn range(xs: &[f64]) -> (f64, f64, bool) {
+    const LANES: usize = 8;
+    let mut lo = [f64::INFINITY; LANES];
+    let mut hi = [f64::NEG_INFINITY; LANES];
+    let mut nan = [false; LANES];
+    let mut chunks = xs.chunks_exact(LANES);
+    for c in &mut chunks {
+        for k in 0..LANES {
+            let x = c[k];
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+            nan[k] |= x.is_nan();
+        }
+    }
+    let (mut l, mut h, mut n) = (f64::INFINITY, f64::NEG_INFINITY, false);
+    for &x in chunks.remainder() {
+        l = if x < l { x } else { l };
+        h = if x > h { x } else { h };
+        n |= x.is_nan();
+    }
+    for k in 0..LANES {
+        l = if lo[k] < l { lo[k] } else { l };
+        h = if hi[k] > h { hi[k] } else { h };
+        n |= nan[k];
+    }
+    (l, h, n)
+}
+
 fn bucket_midpoint(key: u64) -> f64 {
     let lo = f64::from_bits(key << SHIFT);
     let hi = f64::from_bits((key + 1) << SHIFT);
@@ -120,13 +152,7 @@ impl QuantileSketch {
     /// Counts every value of a slice (NaN ignored); a constant slice costs one update. Returns
     /// whether the slice was constant (all values equal, none NaN).
     pub fn insert_slice(&mut self, xs: &[f64]) -> bool {
-        // Written as selects (not f64::min) so that the loop vectorizes; NaN is tracked apart.
-        let (mut lo, mut hi, mut nan) = (f64::INFINITY, f64::NEG_INFINITY, false);
-        for &x in xs {
-            lo = if x < lo { x } else { lo };
-            hi = if x > hi { x } else { hi };
-            nan |= x.is_nan();
-        }
+        let (lo, hi, nan) = range(xs);
         if nan || !(lo > 0.0 || lo == hi) || !hi.is_finite() {
             // Rare: NaN, zeros, negatives or infinities: the general path.
             for &x in xs {

@@ -2,7 +2,8 @@
 //!
 //! A [`StackSpec`] holds every input of one model's costing, already in model units and in the
 //! report's dollars. [`CostModel::new`] validates it and compiles it into a [`Model`] that the
-//! Monte Carlo engine evaluates once per sample. Layers, in order:
+//! Monte Carlo engine evaluates a block of samples at a time (column by column, so the
+//! arithmetic vectorizes; the central estimate is a block of one). Layers, in order:
 //!
 //! | id | what |
 //! |---|---|
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
-use crate::montecarlo::{Model, Sample, SampleMut};
+use crate::montecarlo::{Columns, ColumnsMut, Model};
 use crate::provenance::Provenance;
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
 
@@ -349,26 +350,28 @@ enum FlopPlan {
     SixND(usize, usize),
 }
 
-impl FlopPlan {
-    #[inline]
-    fn eval(self, x: &Sample<'_>) -> f64 {
-        match self {
-            FlopPlan::Given(i) => x[i],
-            FlopPlan::SixND(p, t) => Flop::from_parameters_and_tokens(Count(x[p]), Count(x[t])).0,
-        }
-    }
-}
-
 impl HoursPlan {
+    /// Writes each sample's GPU-hours into `out`.
     #[inline]
-    fn eval(self, x: &Sample<'_>) -> f64 {
+    fn eval_into(self, x: &Columns<'_>, out: &mut [f64]) {
         match self {
-            HoursPlan::Direct(i) => x[i],
-            HoursPlan::GpusTimesHours(g, h) => x[g] * x[h],
+            HoursPlan::Direct(i) => out.copy_from_slice(x.col(i)),
+            HoursPlan::GpusTimesHours(g, h) => {
+                for ((o, g), h) in out.iter_mut().zip(x.col(g)).zip(x.col(h)) {
+                    *o = g * h;
+                }
+            }
             HoursPlan::FromFlop { flop, peak, mfu } => {
-                Flop(flop.eval(x))
-                    .gpu_hours_at(FlopPerSecond(x[peak]), x[mfu])
-                    .0
+                let (peak, mfu) = (x.col(peak), x.col(mfu));
+                for (j, o) in out.iter_mut().enumerate() {
+                    let flop = match flop {
+                        FlopPlan::Given(i) => Flop(x.col(i)[j]),
+                        FlopPlan::SixND(p, t) => {
+                            Flop::from_parameters_and_tokens(Count(x.col(p)[j]), Count(x.col(t)[j]))
+                        }
+                    };
+                    *o = flop.gpu_hours_at(FlopPerSecond(peak[j]), mfu[j]).0;
+                }
             }
         }
     }
@@ -998,7 +1001,7 @@ impl CostModel {
     /// Every output with the inputs at the given values (model units, input order).
     pub fn evaluate_at(&self, x: &[f64]) -> Vec<f64> {
         let mut out = vec![0.0; self.outputs.len()];
-        self.evaluate(&Sample::contiguous(x), &mut SampleMut::contiguous(&mut out));
+        self.evaluate(&Columns::single(x), &mut ColumnsMut::single(&mut out));
         out
     }
 }
@@ -1015,88 +1018,133 @@ impl Model for CostModel {
         self.outputs.len()
     }
 
-    #[inline]
-    fn evaluate(&self, x: &Sample<'_>, y: &mut SampleMut<'_>) {
-        let mut run_hours = 0.0;
-        let mut rental = 0.0;
+    /// Array style: each layer's formula runs as one loop over the block's samples, on
+    /// column slices, so the arithmetic vectorizes; a single sample is a block of one.
+    fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
+        let n = x.len();
+        y.col_mut(self.hours_out).fill(0.0);
+        y.col_mut(self.rental_out).fill(0.0);
         for s in &self.stages {
-            let h = s.hours.eval(x);
-            let c = h * x[s.price];
-            y[s.out] = c;
-            run_hours += h;
-            rental += c;
+            let [cost, run_hours, rental] = y.cols_mut([s.out, self.hours_out, self.rental_out]);
+            // The stage's hours go into its cost column first, then are priced in place.
+            s.hours.eval_into(x, cost);
+            let price = x.col(s.price);
+            for j in 0..n {
+                run_hours[j] += cost[j];
+                cost[j] *= price[j];
+                rental[j] += cost[j];
+            }
         }
-        y[self.hours_out] = run_hours;
-        y[self.rental_out] = rental;
 
         if let Some(o) = &self.ownership {
-            let g = x[o.g];
-            let chip_hours = GpuHours(run_hours);
-            let value = epoch::value_at_training_start(x[o.price], g, Years(x[o.years].max(0.0)));
-            let hardware = epoch::amortized_hardware_cost(value, g, chip_hours);
-            // A multiplier below 1 would be a negative network: clamp at none.
-            let interconnect = hardware * (x[o.interconnect] - 1.0).max(0.0);
-            let kwh = epoch::energy(
-                Watts(x[o.tdp]),
-                x[o.server_ratio],
-                x[o.power_fraction],
-                x[o.pue],
-                chip_hours,
-            );
-            let energy = kwh.0 * x[o.electricity];
-            y[o.out] = hardware + interconnect + energy;
-            y[o.out + 1] = hardware;
-            y[o.out + 2] = interconnect;
-            y[o.out + 3] = energy;
+            let [run_hours, total, hardware, interconnect, energy] =
+                y.cols_mut([self.hours_out, o.out, o.out + 1, o.out + 2, o.out + 3]);
+            let (price, years, g) = (x.col(o.price), x.col(o.years), x.col(o.g));
+            let (ic, tdp, ratio) = (x.col(o.interconnect), x.col(o.tdp), x.col(o.server_ratio));
+            let (fraction, pue) = (x.col(o.power_fraction), x.col(o.pue));
+            let electricity = x.col(o.electricity);
+            for j in 0..n {
+                let chip_hours = GpuHours(run_hours[j]);
+                let value =
+                    epoch::value_at_training_start(price[j], g[j], Years(years[j].max(0.0)));
+                let hw = epoch::amortized_hardware_cost(value, g[j], chip_hours);
+                // A multiplier below 1 would be a negative network: clamp at none.
+                let net = hw * (ic[j] - 1.0).max(0.0);
+                let kwh = epoch::energy(Watts(tdp[j]), ratio[j], fraction[j], pue[j], chip_hours);
+                let power = kwh.0 * electricity[j];
+                total[j] = hw + net + power;
+                hardware[j] = hw;
+                interconnect[j] = net;
+                energy[j] = power;
+            }
         }
 
         if let Some((basis, plan, out)) = &self.development {
-            let base = match basis {
-                Basis::Rental => rental,
-                Basis::Ownership => y[self.ownership.as_ref().map_or(self.rental_out, |o| o.out)],
+            let base_out = match basis {
+                Basis::Rental => self.rental_out,
+                Basis::Ownership => self.ownership.as_ref().map_or(self.rental_out, |o| o.out),
             };
-            y[*out] = match plan {
-                DevPlan::Multiplier(m) => x[*m] * base,
-                DevPlan::Stages(list) => {
-                    let per_gpu_hour = if run_hours > 0.0 {
-                        base / run_hours
-                    } else {
-                        0.0
-                    };
-                    list.iter().map(|h| h.eval(x)).sum::<f64>() * per_gpu_hour
+            let [base, run_hours, dev] = y.cols_mut([base_out, self.hours_out, *out]);
+            match plan {
+                DevPlan::Multiplier(m) => {
+                    let m = x.col(*m);
+                    for j in 0..n {
+                        dev[j] = m[j] * base[j];
+                    }
                 }
-            };
+                DevPlan::Stages(list) => {
+                    // Sum the extra stages' hours in `dev`, then price them at the run's
+                    // average cost per GPU-hour.
+                    dev.fill(0.0);
+                    let mut hours = vec![0.0; n];
+                    for h in list {
+                        h.eval_into(x, &mut hours);
+                        for j in 0..n {
+                            dev[j] += hours[j];
+                        }
+                    }
+                    for j in 0..n {
+                        let per_gpu_hour = if run_hours[j] > 0.0 {
+                            base[j] / run_hours[j]
+                        } else {
+                            0.0
+                        };
+                        dev[j] *= per_gpu_hour;
+                    }
+                }
+            }
         }
 
         if let Some((duration, groups, out)) = &self.staff {
-            let mut total = 0.0;
+            let duration = x.col(*duration);
+            y.col_mut(*out).fill(0.0);
             for g in groups {
-                let c = x[g.headcount] * x[g.comp] * x[g.overhead] * x[g.fte] * x[*duration];
-                y[g.out] = c;
-                total += c;
+                let [cost, total] = y.cols_mut([g.out, *out]);
+                let (head, comp) = (x.col(g.headcount), x.col(g.comp));
+                let (overhead, fte) = (x.col(g.overhead), x.col(g.fte));
+                for j in 0..n {
+                    cost[j] = head[j] * comp[j] * overhead[j] * fte[j] * duration[j];
+                    total[j] += cost[j];
+                }
             }
-            y[*out] = total;
         }
 
         if let Some(f) = &self.fleet {
-            let gpus = x[f.gpus] * x[f.price];
-            // Installed cost is at least the GPUs themselves.
-            let capex = gpus * x[f.overhead].max(1.0);
-            y[f.out] = capex;
-            y[f.out + 1] = gpus;
-            y[f.out + 2] = capex - gpus;
-            let amortized = capex / x[f.lifetime];
-            let power =
-                x[f.gpus] * x[f.power] / 1000.0 * x[f.pue] * HOURS_PER_YEAR * x[f.electricity];
-            let other = capex * x[f.other];
-            y[f.annual_out] = amortized + power + other;
-            y[f.annual_out + 1] = amortized;
-            y[f.annual_out + 2] = power;
-            y[f.annual_out + 3] = other;
+            let [capex, gpus_cost, rest, annual, amortized, power, other] = y.cols_mut([
+                f.out,
+                f.out + 1,
+                f.out + 2,
+                f.annual_out,
+                f.annual_out + 1,
+                f.annual_out + 2,
+                f.annual_out + 3,
+            ]);
+            let (gpus, price, overhead) = (x.col(f.gpus), x.col(f.price), x.col(f.overhead));
+            let (lifetime, watts, pue) = (x.col(f.lifetime), x.col(f.power), x.col(f.pue));
+            let (electricity, other_share) = (x.col(f.electricity), x.col(f.other));
+            for j in 0..n {
+                let g = gpus[j] * price[j];
+                // Installed cost is at least the GPUs themselves.
+                let c = g * overhead[j].max(1.0);
+                capex[j] = c;
+                gpus_cost[j] = g;
+                rest[j] = c - g;
+                amortized[j] = c / lifetime[j];
+                power[j] =
+                    gpus[j] * watts[j] / 1000.0 * pue[j] * HOURS_PER_YEAR * electricity[j];
+                other[j] = c * other_share[j];
+                annual[j] = amortized[j] + power[j] + other[j];
+            }
         }
 
         for (parts, out) in &self.totals {
-            y[*out] = parts.iter().map(|&p| y[p]).sum();
+            y.col_mut(*out).fill(0.0);
+            for &p in parts {
+                let [part, total] = y.cols_mut([p, *out]);
+                for j in 0..n {
+                    total[j] += part[j];
+                }
+            }
         }
     }
 }
