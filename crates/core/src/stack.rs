@@ -1130,8 +1130,7 @@ impl Model for CostModel {
                 gpus_cost[j] = g;
                 rest[j] = c - g;
                 amortized[j] = c / lifetime[j];
-                power[j] =
-                    gpus[j] * watts[j] / 1000.0 * pue[j] * HOURS_PER_YEAR * electricity[j];
+                power[j] = gpus[j] * watts[j] / 1000.0 * pue[j] * HOURS_PER_YEAR * electricity[j];
                 other[j] = c * other_share[j];
                 annual[j] = amortized[j] + power[j] + other[j];
             }
