@@ -25,17 +25,11 @@ const MAX_ARG: f64 = 709.782_712_893_384;
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
     // ln 2 split so that k * LN2_HI is exact for |k| < 2^11 (fdlibm's constants).
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     // Adding 1.5 * 2^52 rounds to the nearest integer and leaves it in the low mantissa bits.
     const ROUND: f64 = 6_755_399_441_055_744.0;
-    let xc = if x < MIN_ARG {
-        MIN_ARG
-    } else if x > MAX_ARG {
-        MAX_ARG
-    } else {
-        x
-    };
+    let xc = x.clamp(MIN_ARG, MAX_ARG);
     let kf = xc * std::f64::consts::LOG2_E + ROUND;
     let k = kf - ROUND;
     let r = (xc - k * LN2_HI) - k * LN2_LO;
@@ -135,8 +129,8 @@ fn small_uint_to_f64(n: u64) -> f64 {
 /// subnormal, infinite and NaN arguments give meaningless results: callers guarantee the range.
 #[inline(always)]
 pub fn ln(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 6.931_471_803_691_238e-1;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const MANTISSA: u64 = (1 << 52) - 1;
     let bits = x.to_bits();
     // x = 2^e * m with m in [1, 2); then fold m into [sqrt(1/2), sqrt(2)).
@@ -149,13 +143,13 @@ pub fn ln(x: f64) -> f64 {
     // z = s^2, R = z (Lg1 + z (Lg2 + ... + z Lg7)) is a minimax fit of 2 atanh(s) / s - 2
     // (error < 2^-58.45), and 2 atanh(s) = f - f^2/2 + s (f^2/2 + R).
     const LG: [f64; 7] = [
-        6.666_666_666_666_735_130e-01,
-        3.999_999_999_940_941_908e-01,
-        2.857_142_874_366_239_149e-01,
-        2.222_219_843_214_978_396e-01,
-        1.818_357_216_161_805_012e-01,
-        1.531_383_769_920_937_332e-01,
-        1.479_819_860_511_658_591e-01,
+        6.666_666_666_666_735e-1,
+        3.999_999_999_940_942e-1,
+        2.857_142_874_366_239e-1,
+        2.222_219_843_214_978_4e-1,
+        1.818_357_216_161_805e-1,
+        1.531_383_769_920_937_3e-1,
+        1.479_819_860_511_658_6e-1,
     ];
     let f = m - 1.0;
     let s = f / (m + 1.0);
