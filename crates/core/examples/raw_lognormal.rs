@@ -5,9 +5,8 @@
 
 use std::time::Instant;
 
-use rand_core::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use traincost_core::dist::{Distribution, Sampler};
+use traincost_core::rng::WideRng;
 
 fn main() {
     let n: u64 = std::env::args()
@@ -15,7 +14,7 @@ fn main() {
         .and_then(|a| a.parse::<f64>().ok())
         .map_or(10_000_000, |x| x as u64);
     let sampler = Sampler::new(&Distribution::Lognormal { p5: 1.2, p95: 4.0 }, false);
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let mut rng = WideRng::seed_from_u64(1);
     let mut buf = vec![0.0; 4096];
     let t = Instant::now();
     let mut sum = 0.0;

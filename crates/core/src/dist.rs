@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use rand_core::Rng;
+use crate::rng::WideRng;
 use serde::{Deserialize, Serialize};
 
 /// The standard normal quantile at 0.95: a 90% interval spans +-this many sigmas.
@@ -506,12 +506,13 @@ impl Sampler {
 
     /// Fills `out` with independent draws.
     #[inline]
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {
         match self {
             Sampler::Constant(v) => out.fill(*v),
             Sampler::Uniform { low, width } => {
+                rng.fill_unit(out);
                 for o in out {
-                    *o = low + width * unit_f64(rng);
+                    *o = low + width * *o;
                 }
             }
             Sampler::Triangular { min, mode, max } => {
@@ -520,8 +521,9 @@ impl Sampler {
                     mode: *mode,
                     max: *max,
                 };
+                rng.fill_unit(out);
                 for o in out {
-                    *o = d.quantile(unit_f64(rng));
+                    *o = d.quantile(*o);
                 }
             }
             Sampler::Normal { mean, sd, floor } => {
@@ -589,16 +591,14 @@ impl GammaSampler {
     /// Fills `out` with independent draws. A vectorized pass takes one normal and one uniform
     /// per value and accepts by the squeeze alone (about 98% for PERT shapes); a scalar pass
     /// finishes the rest: the full test on the same pair, then fresh pairs until accepted.
-    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {
         const BLOCK: usize = 256;
         let GammaSampler { d, c } = *self;
         let (mut z, mut u) = ([0.0; BLOCK], [0.0; BLOCK]);
         for block in out.chunks_mut(BLOCK) {
             let (z, u) = (&mut z[..block.len()], &mut u[..block.len()]);
             fill_standard_normal(rng, z);
-            for u in u.iter_mut() {
-                *u = unit_open_closed(rng);
-            }
+            rng.fill_unit_open_closed(u);
             crate::math::with_simd(
                 #[inline(always)]
                 || {
@@ -619,7 +619,7 @@ impl GammaSampler {
                             break g;
                         }
                         zj = standard_normal_pair(rng).0;
-                        uj = unit_open_closed(rng);
+                        uj = rng.unit_open_closed();
                     };
                 }
             }
@@ -640,8 +640,8 @@ impl GammaSampler {
 }
 
 /// One Box-Muller pair, scalar (for rejection retries).
-fn standard_normal_pair<R: Rng + ?Sized>(rng: &mut R) -> (f64, f64) {
-    let (mut a, mut b) = ([unit_open_closed(rng)], [unit_f64(rng)]);
+fn standard_normal_pair(rng: &mut WideRng) -> (f64, f64) {
+    let (mut a, mut b) = ([rng.unit_open_closed()], [rng.unit()]);
     crate::math::box_muller(&mut a, &mut b);
     (a[0], b[0])
 }
@@ -649,33 +649,19 @@ fn standard_normal_pair<R: Rng + ?Sized>(rng: &mut R) -> (f64, f64) {
 /// Fills `out` with independent standard normal draws: Box-Muller on uniform pairs, vectorized
 /// ([`crate::math::box_muller`]). Pair `k` of a block of `2m` values fills `out[k]` and
 /// `out[m + k]`; an odd last value uses one half of a pair.
-fn fill_standard_normal<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
+fn fill_standard_normal(rng: &mut WideRng, out: &mut [f64]) {
     const PAIRS: usize = 128;
     let (mut u1, mut u2) = ([0.0; PAIRS], [0.0; PAIRS]);
     for block in out.chunks_mut(2 * PAIRS) {
         let m = block.len().div_ceil(2);
-        for (a, b) in u1[..m].iter_mut().zip(&mut u2[..m]) {
-            // u1 in (0, 1] so that its logarithm is finite; u2 in [0, 1).
-            *a = unit_open_closed(rng);
-            *b = unit_f64(rng);
-        }
+        // u1 in (0, 1] so that its logarithm is finite; u2 in [0, 1).
+        rng.fill_unit_open_closed(&mut u1[..m]);
+        rng.fill_unit(&mut u2[..m]);
         crate::math::box_muller(&mut u1[..m], &mut u2[..m]);
         let (first, second) = block.split_at_mut(m);
         first.copy_from_slice(&u1[..m]);
         second.copy_from_slice(&u2[..second.len()]);
     }
-}
-
-/// A uniform draw in (0, 1] with 53 bits of precision.
-#[inline]
-fn unit_open_closed<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A uniform draw in [0, 1) with 53 bits of precision.
-#[inline]
-fn unit_f64<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
@@ -858,11 +844,9 @@ fn beta_quantile(a: f64, b: f64, q: f64) -> f64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use rand_core::SeedableRng;
-    use rand_xoshiro::Xoshiro256PlusPlus;
 
     fn draws(d: &Distribution, n: usize) -> Vec<f64> {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let mut rng = WideRng::seed_from_u64(7);
         let mut out = vec![0.0; n];
         Sampler::new(d, false).fill(&mut rng, &mut out);
         out.sort_by(f64::total_cmp);
@@ -1052,7 +1036,7 @@ mod tests {
         #[test]
         fn draws_are_finite_nonnegative_and_within_support(d in any_distribution(), seed in any::<u64>()) {
             prop_assert!(d.validate(false).is_ok());
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut rng = WideRng::seed_from_u64(seed);
             let mut out = [0.0; 64];
             Sampler::new(&d, false).fill(&mut rng, &mut out);
             for v in out {

@@ -3,7 +3,8 @@
 //!
 //! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...).
 //! - [`money`]: constant dollars with a sourced price index (CPI-U, Epoch AI's PPI).
-//! - [`math`]: an `exp` that vectorizes and rounds the same on every CPU.
+//! - [`math`]: exp, ln, sin/cos and Box-Muller that vectorize and round the same on every CPU;
+//!   [`rng`]: eight xoshiro256++ generators stepped in SIMD.
 //! - [`dist`]: distributions for uncertain inputs; [`provenance`]: where each number comes from.
 //! - [`montecarlo`]: a seeded, parallel, constant-memory Monte Carlo engine ([`sketch`] for percentiles).
 //! - [`stack`]: the cost stack, from the final run at rental prices to the owner's fleet.
@@ -33,6 +34,7 @@ pub mod math;
 pub mod money;
 pub mod montecarlo;
 pub mod provenance;
+pub mod rng;
 pub mod scenario;
 pub mod sensitivity;
 pub mod sketch;

@@ -10,11 +10,10 @@
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rand_core::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
 use crate::dist::{Distribution, Sampler};
+use crate::rng::WideRng;
 use crate::sketch::QuantileSketch;
 
 /// Samples per chunk (one random stream each).
@@ -315,7 +314,7 @@ pub fn run(
         for (i, s) in samplers.iter().enumerate() {
             // One stream per (chunk, input): fixing or adding an input leaves every other
             // input's draws unchanged (common random numbers for sensitivity analysis).
-            let mut rng = Xoshiro256PlusPlus::seed_from_u64(stream_seed(chunk_seed, i as u64));
+            let mut rng = WideRng::seed_from_u64(stream_seed(chunk_seed, i as u64));
             s.fill(&mut rng, &mut w.columns[i * CHUNK..i * CHUNK + len]);
         }
         model.evaluate(
@@ -493,8 +492,7 @@ mod tests {
             let len = (n - chunk * CHUNK as u64).min(CHUNK as u64) as usize;
             let mut cols = vec![vec![0.0; len]; 2];
             for (i, smp) in samplers.iter().enumerate() {
-                let mut rng =
-                    Xoshiro256PlusPlus::seed_from_u64(stream_seed(stream_seed(9, chunk), i as u64));
+                let mut rng = WideRng::seed_from_u64(stream_seed(stream_seed(9, chunk), i as u64));
                 smp.fill(&mut rng, &mut cols[i]);
             }
             ys.extend((0..len).map(|j| cols[0][j] * cols[1][j]));

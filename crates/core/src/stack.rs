@@ -1292,9 +1292,8 @@ mod tests {
 
         #[test]
         fn components_sum_to_their_layer_in_every_sample(h in stages_strategy(), p in 0.1f64..10.0, seed in any::<u64>()) {
-            use rand_core::SeedableRng;
             let (m, _) = central(&spec(&h, p, 10.0, true, 1.0, 1.0, 1.0));
-            let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+            let mut rng = crate::rng::WideRng::seed_from_u64(seed);
             let x: Vec<f64> = m.model_inputs().iter().map(|i| {
                 let mut v = [0.0];
                 crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative).fill(&mut rng, &mut v);
