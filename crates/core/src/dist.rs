@@ -504,6 +504,14 @@ impl Sampler {
         }
     }
 
+    /// The value every draw takes, if the sampler is a constant.
+    pub fn constant(&self) -> Option<f64> {
+        match self {
+            Sampler::Constant(v) => Some(*v),
+            _ => None,
+        }
+    }
+
     /// Fills `out` with independent draws.
     #[inline]
     pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::{Distribution, Sampler};
 use crate::rng::WideRng;
-use crate::sketch::QuantileSketch;
+use crate::sketch::{QuantileSketch, Scan, scan};
 
 /// Samples per chunk (one random stream each).
 pub const CHUNK: usize = 256;
@@ -195,43 +195,26 @@ struct Moments {
 }
 
 impl Moments {
-    /// Moments of a column in one pass: sums of deviations from the first value (a shift
-    /// inside the data keeps the subtraction well conditioned), no division per value.
-    /// `constant` (known from the sketch pass) makes constant columns exact.
-    fn of(xs: &[f64], constant: bool) -> Moments {
-        let Some(&shift) = xs.first() else {
+    /// Moments of a column of `n` values from its [`scan`]: sums of deviations from the
+    /// first value (a shift inside the data keeps the subtraction well conditioned).
+    /// `constant` (known from the sketch) makes constant columns exact.
+    fn of(n: usize, scan: &Scan, constant: bool) -> Moments {
+        if n == 0 {
             return Moments::default();
-        };
-        let n = xs.len() as f64;
+        }
+        let n = n as f64;
         if constant {
             // Exact for constant outputs: a point-input model reproduces its central value.
             return Moments {
                 n,
-                mean: shift,
+                mean: scan.shift,
                 m2: 0.0,
             };
         }
-        let (mut s1, mut s2) = ([0.0f64; 4], [0.0f64; 4]);
-        let mut chunks = xs.chunks_exact(4);
-        for c in &mut chunks {
-            for k in 0..4 {
-                let d = c[k] - shift;
-                s1[k] += d;
-                s2[k] += d * d;
-            }
-        }
-        let (mut t1, mut t2) = (0.0, 0.0);
-        for &x in chunks.remainder() {
-            let d = x - shift;
-            t1 += d;
-            t2 += d * d;
-        }
-        let s1 = (s1[0] + s1[1]) + (s1[2] + s1[3]) + t1;
-        let s2 = (s2[0] + s2[1]) + (s2[2] + s2[3]) + t2;
         Moments {
             n,
-            mean: shift + s1 / n,
-            m2: (s2 - s1 * s1 / n).max(0.0),
+            mean: scan.shift + scan.s1 / n,
+            m2: (scan.s2 - scan.s1 * scan.s1 / n).max(0.0),
         }
     }
 
@@ -297,9 +280,16 @@ pub fn run(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
         .clamp(1, total_chunks.max(1) as usize);
 
+    // Constant inputs are written once per worker, not once per chunk.
+    let mut columns = vec![0.0; n_in * CHUNK];
+    for (i, s) in samplers.iter().enumerate() {
+        if let Some(v) = s.constant() {
+            columns[i * CHUNK..(i + 1) * CHUNK].fill(v);
+        }
+    }
     let mut workers: Vec<Worker> = (0..threads)
         .map(|_| Worker {
-            columns: vec![0.0; n_in * CHUNK],
+            columns: columns.clone(),
             out_columns: vec![0.0; n_out * CHUNK],
             sketches: vec![QuantileSketch::new(); n_out],
             finished: Vec::new(),
@@ -312,6 +302,9 @@ pub fn run(
         let len = (config.samples - start).min(CHUNK as u64) as usize;
         let chunk_seed = stream_seed(config.seed, chunk);
         for (i, s) in samplers.iter().enumerate() {
+            if s.constant().is_some() {
+                continue;
+            }
             // One stream per (chunk, input): fixing or adding an input leaves every other
             // input's draws unchanged (common random numbers for sensitivity analysis).
             let mut rng = WideRng::seed_from_u64(stream_seed(chunk_seed, i as u64));
@@ -325,8 +318,9 @@ pub fn run(
         let m = (0..n_out)
             .map(|k| {
                 let col = &w.out_columns[k * CHUNK..k * CHUNK + len];
-                let constant = w.sketches[k].insert_slice(col);
-                Moments::of(col, constant)
+                let scan = scan(col);
+                let constant = w.sketches[k].insert_scanned(col, &scan);
+                Moments::of(len, &scan, constant)
             })
             .collect();
         w.finished.push((chunk, m));

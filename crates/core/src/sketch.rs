@@ -87,36 +87,74 @@ fn key(abs: f64) -> u64 {
     abs.to_bits() >> SHIFT
 }
 
-/// Smallest and largest non-NaN value of `xs`, and whether it holds a NaN, in one pass.
-/// Eight independent lanes of selects (not `f64::min`, whose NaN rule blocks SIMD) let the
-/// loop vectorize.
-#[inline]
-fn range(xs: &[f64]) -> (f64, f64, bool) {
+/// What one pass over a slice finds: its range, whether it holds a NaN, and the sums of its
+/// deviations from its first value (`shift`) and of their squares, for the moments.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scan {
+    /// Smallest non-NaN value (infinity if none).
+    pub(crate) lo: f64,
+    /// Largest non-NaN value (minus infinity if none).
+    pub(crate) hi: f64,
+    /// Whether a value is NaN.
+    pub(crate) nan: bool,
+    /// The first value (0 for an empty slice).
+    pub(crate) shift: f64,
+    /// Sum of `x - shift`.
+    pub(crate) s1: f64,
+    /// Sum of `(x - shift)^2`.
+    pub(crate) s2: f64,
+}
+
+/// Scans `xs` in one pass: eight independent lanes of selects (not `f64::min`, whose NaN rule
+/// blocks SIMD) and sums, compiled for the widest SIMD the CPU has. The lanes are combined in
+/// a fixed order, so the sums are the same bits on every CPU.
+pub(crate) fn scan(xs: &[f64]) -> Scan {
     const LANES: usize = 8;
-    let mut lo = [f64::INFINITY; LANES];
-    let mut hi = [f64::NEG_INFINITY; LANES];
-    let mut nan = [false; LANES];
-    let mut chunks = xs.chunks_exact(LANES);
-    for c in &mut chunks {
-        for k in 0..LANES {
-            let x = c[k];
-            lo[k] = if x < lo[k] { x } else { lo[k] };
-            hi[k] = if x > hi[k] { x } else { hi[k] };
-            nan[k] |= x.is_nan();
-        }
-    }
-    let (mut l, mut h, mut n) = (f64::INFINITY, f64::NEG_INFINITY, false);
-    for &x in chunks.remainder() {
-        l = if x < l { x } else { l };
-        h = if x > h { x } else { h };
-        n |= x.is_nan();
-    }
-    for k in 0..LANES {
-        l = if lo[k] < l { lo[k] } else { l };
-        h = if hi[k] > h { hi[k] } else { h };
-        n |= nan[k];
-    }
-    (l, h, n)
+    let shift = xs.first().copied().unwrap_or(0.0);
+    crate::math::with_simd(
+        #[inline(always)]
+        || {
+            let mut lo = [f64::INFINITY; LANES];
+            let mut hi = [f64::NEG_INFINITY; LANES];
+            let mut nan = [false; LANES];
+            let mut s1 = [0.0; LANES];
+            let mut s2 = [0.0; LANES];
+            let mut chunks = xs.chunks_exact(LANES);
+            for c in &mut chunks {
+                for k in 0..LANES {
+                    let x = c[k];
+                    lo[k] = if x < lo[k] { x } else { lo[k] };
+                    hi[k] = if x > hi[k] { x } else { hi[k] };
+                    nan[k] |= x.is_nan();
+                    let d = x - shift;
+                    s1[k] += d;
+                    s2[k] += d * d;
+                }
+            }
+            let mut out = Scan {
+                lo: f64::INFINITY,
+                hi: f64::NEG_INFINITY,
+                nan: false,
+                shift,
+                s1: ((s1[0] + s1[1]) + (s1[2] + s1[3])) + ((s1[4] + s1[5]) + (s1[6] + s1[7])),
+                s2: ((s2[0] + s2[1]) + (s2[2] + s2[3])) + ((s2[4] + s2[5]) + (s2[6] + s2[7])),
+            };
+            for k in 0..LANES {
+                out.lo = if lo[k] < out.lo { lo[k] } else { out.lo };
+                out.hi = if hi[k] > out.hi { hi[k] } else { out.hi };
+                out.nan |= nan[k];
+            }
+            for &x in chunks.remainder() {
+                out.lo = if x < out.lo { x } else { out.lo };
+                out.hi = if x > out.hi { x } else { out.hi };
+                out.nan |= x.is_nan();
+                let d = x - shift;
+                out.s1 += d;
+                out.s2 += d * d;
+            }
+            out
+        },
+    )
 }
 
 fn bucket_midpoint(key: u64) -> f64 {
@@ -152,7 +190,12 @@ impl QuantileSketch {
     /// Counts every value of a slice (NaN ignored); a constant slice costs one update. Returns
     /// whether the slice was constant (all values equal, none NaN).
     pub fn insert_slice(&mut self, xs: &[f64]) -> bool {
-        let (lo, hi, nan) = range(xs);
+        self.insert_scanned(xs, &scan(xs))
+    }
+
+    /// [`QuantileSketch::insert_slice`] with the slice's [`scan`] already done.
+    pub(crate) fn insert_scanned(&mut self, xs: &[f64], scan: &Scan) -> bool {
+        let Scan { lo, hi, nan, .. } = *scan;
         if nan || !(lo > 0.0 || lo == hi) || !hi.is_finite() {
             // Rare: NaN, zeros, negatives or infinities: the general path.
             for &x in xs {
