@@ -597,7 +597,7 @@ impl GammaSampler {
     }
 
     /// Fills `out` with independent draws. A vectorized pass takes one normal and one uniform
-    /// per value and accepts by the squeeze alone (about 98% for PERT shapes); a scalar pass
+    /// per value and accepts by the squeeze alone (about 92% for PERT shapes); a scalar pass
     /// finishes the rest: the full test on the same pair, then fresh pairs until accepted.
     pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {
         const BLOCK: usize = 256;
@@ -607,10 +607,12 @@ impl GammaSampler {
             let (z, u) = (&mut z[..block.len()], &mut u[..block.len()]);
             fill_standard_normal(rng, z);
             rng.fill_unit_open_closed(u);
+            let (g, zs, us) = (&mut *block, &*z, &*u);
+            // `move`: the closure holds `c` and `d` by value.
             crate::math::with_simd(
                 #[inline(always)]
-                || {
-                    for ((g, z), u) in block.iter_mut().zip(z.iter()).zip(u.iter()) {
+                move || {
+                    for ((g, z), u) in g.iter_mut().zip(zs).zip(us) {
                         let w = 1.0 + c * z;
                         let z2 = z * z;
                         let squeeze = (w > 0.0) & (*u < 1.0 - 0.0331 * z2 * z2);
@@ -626,7 +628,7 @@ impl GammaSampler {
                         if let Some(g) = self.accept(zj, uj) {
                             break g;
                         }
-                        zj = standard_normal_pair(rng).0;
+                        zj = standard_normal(rng);
                         uj = rng.unit_open_closed();
                     };
                 }
@@ -643,15 +645,15 @@ impl GammaSampler {
         let v = w * w * w;
         let z2 = z * z;
         let squeeze = u < 1.0 - 0.0331 * z2 * z2;
-        (squeeze || u.ln() < 0.5 * z2 + self.d * (1.0 - v + v.ln())).then_some(self.d * v)
+        let ln = crate::math::ln;
+        (squeeze || ln(u) < 0.5 * z2 + self.d * (1.0 - v + ln(v))).then_some(self.d * v)
     }
 }
 
-/// One Box-Muller pair, scalar (for rejection retries).
-fn standard_normal_pair(rng: &mut WideRng) -> (f64, f64) {
-    let (mut a, mut b) = ([rng.unit_open_closed()], [rng.unit()]);
-    crate::math::box_muller(&mut a, &mut b);
-    (a[0], b[0])
+/// One Box-Muller normal, scalar (for rejection retries): `r cos(2 pi u2)`.
+fn standard_normal(rng: &mut WideRng) -> f64 {
+    let r = (-2.0 * crate::math::ln(rng.unit_open_closed())).sqrt();
+    r * crate::math::cos_sin_2pi(rng.unit()).0
 }
 
 /// Fills `out` with independent standard normal draws: Box-Muller on uniform pairs, vectorized

@@ -109,7 +109,7 @@ fn run_avx2<R>(f: impl FnOnce() -> R) -> R {
 pub fn exp_in_place(xs: &mut [f64]) {
     with_simd(
         #[inline(always)]
-        || {
+        move || {
             for x in xs {
                 *x = exp(*x);
             }
@@ -205,7 +205,7 @@ pub fn box_muller(u1: &mut [f64], u2: &mut [f64]) {
     assert_eq!(u1.len(), u2.len(), "Box-Muller needs pairs");
     with_simd(
         #[inline(always)]
-        || {
+        move || {
             for (a, b) in u1.iter_mut().zip(u2.iter_mut()) {
                 let r = (-2.0 * ln(*a)).sqrt();
                 let (c, s) = cos_sin_2pi(*b);

@@ -113,7 +113,7 @@ pub(crate) fn scan(xs: &[f64]) -> Scan {
     let shift = xs.first().copied().unwrap_or(0.0);
     crate::math::with_simd(
         #[inline(always)]
-        || {
+        move || {
             let mut lo = [f64::INFINITY; LANES];
             let mut hi = [f64::NEG_INFINITY; LANES];
             let mut nan = [false; LANES];
