@@ -140,6 +140,53 @@ fn peak_mib(stderr: &str) -> Option<f64> {
         .map(|k| k / 1024.0)
 }
 
+/// Wall times of `runs` runs of `bin args`: (best, median), the last run's stdout and its peak
+/// memory (from `-v`'s `peak_rss_kib`, if asked for).
+struct Timed {
+    best: f64,
+    median: f64,
+    stdout: String,
+    peak_mib: Option<f64>,
+}
+
+fn time_runs(bin: &Path, args: &[&str], runs: usize) -> Result<Timed, String> {
+    let mut walls = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let out = Command::new(bin)
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        walls.push(t.elapsed().as_secs_f64());
+        if !out.status.success() {
+            return Err(format!(
+                "{} {}: {}",
+                bin.display(),
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        last = Some(out);
+    }
+    walls.sort_by(f64::total_cmp);
+    let out = last.expect("at least one run");
+    Ok(Timed {
+        best: walls[0],
+        median: walls[walls.len() / 2],
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        peak_mib: peak_mib(&String::from_utf8_lossy(&out.stderr)),
+    })
+}
+
+/// Uncertain (non-point) inputs in an estimate's JSON.
+fn uncertain_inputs(json: &str) -> usize {
+    json.matches("\"distribution\": {").count()
+        - json
+            .matches("\"distribution\": {\n        \"point\"")
+            .count()
+}
+
 fn bench(args: &[String]) -> Result<(), String> {
     let counts: Vec<u64> = if args.is_empty() {
         vec![1_000_000, 10_000_000, 100_000_000]
@@ -168,37 +215,37 @@ fn bench(args: &[String]) -> Result<(), String> {
     let bin = target.join("release/traincost");
     let raw = target.join("release/examples/raw_lognormal");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // This machine's speed drifts from run to run: time everything several times.
+    let runs_for = |n: u64| if n >= 100_000_000 { 3 } else { 5 };
+    let fmt_mib = |m: Option<f64>| m.map_or("?".into(), |m| format!("{m:.1}"));
 
-    println!("machine: {threads} hardware threads");
-    println!("| samples | wall s | samples/s | input draws/s | peak MiB | threads |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "machine: {threads} hardware threads; wall times are best and median of 5 runs (3 at 1e8)"
+    );
+    println!(
+        "| samples | best s | median s | samples/s (best) | uncertain-input draws/s (best) | peak MiB | threads |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut model_draw_rate = 0.0;
     for &n in &counts {
-        let t = Instant::now();
-        let out = Command::new(&bin)
-            .args([
-                "-v",
-                "estimate",
-                "deepseek-v3",
-                "--samples",
-                &n.to_string(),
-                "--format",
-                "json",
-            ])
-            .output()
-            .map_err(|e| e.to_string())?;
-        let wall = t.elapsed().as_secs_f64();
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-        }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let json = String::from_utf8_lossy(&out.stdout);
-        let inputs = json.matches("\"median\":").count() as f64;
-        model_draw_rate = n as f64 * inputs / wall;
+        let samples = n.to_string();
+        let args = [
+            "-v",
+            "estimate",
+            "deepseek-v3",
+            "--samples",
+            &samples,
+            "--format",
+            "json",
+        ];
+        let t = time_runs(&bin, &args, runs_for(n))?;
+        model_draw_rate = n as f64 * uncertain_inputs(&t.stdout) as f64 / t.best;
         println!(
-            "| {n:.0e} | {wall:.3} | {:.3e} | {model_draw_rate:.3e} | {} | {threads} |",
-            n as f64 / wall,
-            peak_mib(&stderr).map_or("?".into(), |m| format!("{m:.1}"))
+            "| {n:.0e} | {:.3} | {:.3} | {:.3e} | {model_draw_rate:.3e} | {} | {threads} |",
+            t.best,
+            t.median,
+            n as f64 / t.best,
+            fmt_mib(t.peak_mib)
         );
     }
     // Model size drives the cost: every built-in scenario at the largest count (<= 1e7).
@@ -209,9 +256,9 @@ fn bench(args: &[String]) -> Result<(), String> {
         .max()
         .unwrap_or(1_000_000);
     println!(
-        "\n| scenario ({n_scen:.0e} samples) | uncertain inputs | outputs | wall s | peak MiB |"
+        "\n| scenario ({n_scen:.0e} samples) | uncertain inputs | outputs | best s | median s | peak MiB |"
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     for scenario in [
         "claude-3.5-sonnet",
         "llama-3.1-405b",
@@ -219,74 +266,58 @@ fn bench(args: &[String]) -> Result<(), String> {
         "deepseek-r1",
         "deepseek-v3",
     ] {
-        let t = Instant::now();
-        let out = Command::new(&bin)
-            .args([
-                "-v",
-                "estimate",
-                scenario,
-                "--samples",
-                &n_scen.to_string(),
-                "--format",
-                "json",
-            ])
-            .output()
-            .map_err(|e| e.to_string())?;
-        let wall = t.elapsed().as_secs_f64();
-        let json = String::from_utf8_lossy(&out.stdout);
-        let uncertain = json.matches("\"distribution\": {").count()
-            - json
-                .matches("\"distribution\": {\n        \"point\"")
-                .count();
+        let samples = n_scen.to_string();
+        let args = [
+            "-v",
+            "estimate",
+            scenario,
+            "--samples",
+            &samples,
+            "--format",
+            "json",
+        ];
+        let t = time_runs(&bin, &args, 3)?;
         // Every layer, component, total and metric says what it includes.
-        let outputs = json.matches("\"includes\":").count();
+        let outputs = t.stdout.matches("\"includes\":").count();
         println!(
-            "| {scenario} | {uncertain} | {outputs} | {wall:.3} | {} |",
-            peak_mib(&String::from_utf8_lossy(&out.stderr))
-                .map_or("?".into(), |m| format!("{m:.1}"))
+            "| {scenario} | {} | {outputs} | {:.3} | {:.3} | {} |",
+            uncertain_inputs(&t.stdout),
+            t.best,
+            t.median,
+            fmt_mib(t.peak_mib)
         );
     }
     // The raw rate: lognormal variates in a plain single-threaded loop, same sampler.
     let n = *counts.iter().max().unwrap_or(&10_000_000);
-    let out = Command::new(&raw)
-        .arg(n.to_string())
-        .output()
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!("\nraw lognormal loop: {}", text.trim());
+    let text = time_runs(&raw, &[&n.to_string()], 1)?.stdout;
+    println!("\nraw lognormal loop (best of 3 passes): {}", text.trim());
     if let Some(rate) = text
         .split("variates/s=")
         .nth(1)
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
     {
         println!(
-            "model input draws per second / raw single-thread lognormal draws per second = {:.2} ({threads} threads)",
+            "model's uncertain-input draws per second / raw single-thread lognormal draws per second = {:.2} ({threads} threads)",
             model_draw_rate / rate
         );
     }
     // End to end, the acceptance command.
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let t = Instant::now();
-        let out = Command::new(&bin)
-            .args([
-                "estimate",
-                "deepseek-v3",
-                "--samples",
-                "1000000",
-                "--format",
-                "json",
-            ])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err("estimate failed".into());
-        }
-        best = best.min(t.elapsed().as_secs_f64());
-    }
+    let t = time_runs(
+        &bin,
+        &[
+            "estimate",
+            "deepseek-v3",
+            "--samples",
+            "1000000",
+            "--format",
+            "json",
+        ],
+        7,
+    )?;
     println!(
-        "`traincost estimate deepseek-v3 --samples 1000000 --format json`: best of 5 = {:.0} ms",
-        best * 1e3
+        "`traincost estimate deepseek-v3 --samples 1000000 --format json`: best of 7 = {:.0} ms, median = {:.0} ms",
+        t.best * 1e3,
+        t.median * 1e3
     );
     Ok(())
 }
