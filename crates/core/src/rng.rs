@@ -58,24 +58,14 @@ fn step(s: &mut [[u64; LANES]; 4]) -> [u64; LANES] {
 /// as one loop over locals so that it compiles to SIMD with the state in registers.
 #[inline(always)]
 fn fill_steps(state: &mut [[u64; LANES]; 4], out: &mut [f64], f: impl Fn(u64) -> f64) {
-    let [mut s0, mut s1, mut s2, mut s3] = *state;
+    let mut s = *state;
     for c in out.chunks_exact_mut(LANES) {
+        let x = step(&mut s);
         for k in 0..LANES {
-            let r = s0[k]
-                .wrapping_add(s3[k])
-                .rotate_left(23)
-                .wrapping_add(s0[k]);
-            let t = s1[k] << 17;
-            s2[k] ^= s0[k];
-            s3[k] ^= s1[k];
-            s1[k] ^= s2[k];
-            s0[k] ^= s3[k];
-            s2[k] ^= t;
-            s3[k] = s3[k].rotate_left(45);
-            c[k] = f(r);
+            c[k] = f(x[k]);
         }
     }
-    *state = [s0, s1, s2, s3];
+    *state = s;
 }
 
 /// `[0, 1)` from the top 52 bits of `x`, exactly.
