@@ -657,20 +657,18 @@ fn standard_normal(rng: &mut WideRng) -> f64 {
 }
 
 /// Fills `out` with independent standard normal draws: Box-Muller on uniform pairs, vectorized
-/// ([`crate::math::box_muller`]). Pair `k` of a block of `2m` values fills `out[k]` and
-/// `out[m + k]`; an odd last value uses one half of a pair.
+/// ([`crate::math::box_muller`]) and in place: with `m = len / 2`, pair `k` fills `out[k]` and
+/// `out[m + k]`; an odd last value is one scalar Box-Muller normal.
 fn fill_standard_normal(rng: &mut WideRng, out: &mut [f64]) {
-    const PAIRS: usize = 128;
-    let (mut u1, mut u2) = ([0.0; PAIRS], [0.0; PAIRS]);
-    for block in out.chunks_mut(2 * PAIRS) {
-        let m = block.len().div_ceil(2);
-        // u1 in (0, 1] so that its logarithm is finite; u2 in [0, 1).
-        rng.fill_unit_open_closed(&mut u1[..m]);
-        rng.fill_unit(&mut u2[..m]);
-        crate::math::box_muller(&mut u1[..m], &mut u2[..m]);
-        let (first, second) = block.split_at_mut(m);
-        first.copy_from_slice(&u1[..m]);
-        second.copy_from_slice(&u2[..second.len()]);
+    let m = out.len() / 2;
+    let (pairs, last) = out.split_at_mut(2 * m);
+    let (u1, u2) = pairs.split_at_mut(m);
+    // u1 in (0, 1] so that its logarithm is finite; u2 in [0, 1).
+    rng.fill_unit_open_closed(u1);
+    rng.fill_unit(u2);
+    crate::math::box_muller(u1, u2);
+    if let Some(z) = last.first_mut() {
+        *z = standard_normal(rng);
     }
 }
 
