@@ -553,10 +553,16 @@ impl Sampler {
             }
             Sampler::Lognormal { mu, sigma } => {
                 fill_standard_normal(rng, out);
-                for o in out.iter_mut() {
-                    *o = mu + sigma * *o;
-                }
-                crate::math::exp_in_place(out);
+                let (mu, sigma) = (*mu, *sigma);
+                // Scale and exponentiate in one SIMD pass.
+                crate::math::with_simd(
+                    #[inline(always)]
+                    move || {
+                        for o in out {
+                            *o = crate::math::exp(mu + sigma * *o);
+                        }
+                    },
+                );
             }
             Sampler::Samples(s) => {
                 let n = s.len() as u64;
