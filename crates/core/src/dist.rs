@@ -656,7 +656,7 @@ impl GammaSampler {
     }
 }
 
-/// One Box-Muller normal, scalar (for rejection retries): `r cos(2 pi u2)`.
+/// One Box-Muller normal, scalar (rejection retries, an odd last value): `r cos(2 pi u2)`.
 fn standard_normal(rng: &mut WideRng) -> f64 {
     let r = (-2.0 * crate::math::ln(rng.unit_open_closed())).sqrt();
     r * crate::math::cos_sin_2pi(rng.unit()).0
