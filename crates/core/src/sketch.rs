@@ -319,6 +319,37 @@ mod tests {
     use crate::dist::sorted_quantile;
     use proptest::prelude::*;
 
+    /// The slice path (one SIMD scan, then counting) keeps exactly what one-by-one inserts keep.
+    #[test]
+    fn slice_inserts_equal_single_inserts() {
+        let spread: Vec<f64> = (1..=300)
+            .map(|i| 1.0 + (f64::from(i) * 0.37).sin().abs() * 1e3)
+            .collect();
+        let slices: [Vec<f64>; 4] = [
+            spread,
+            vec![42.0; 37],
+            vec![3.0, 0.0, -2.5, 7.0, -0.0, 1e-300, 9e9],
+            vec![1.0, f64::NAN, 2.0, 2.0, f64::NAN],
+        ];
+        for xs in &slices {
+            let (mut a, mut b) = (QuantileSketch::new(), QuantileSketch::new());
+            let constant = a.insert_slice(xs);
+            for &x in xs {
+                b.insert(x);
+            }
+            let first = xs[0];
+            assert_eq!(constant, xs.iter().all(|&x| x == first));
+            assert_eq!((a.count(), a.min(), a.max()), (b.count(), b.min(), b.max()));
+            for rank in 0..a.count() {
+                assert_eq!(
+                    a.order_statistic(rank),
+                    b.order_statistic(rank),
+                    "{xs:?} rank {rank}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn constant_stream_is_exact() {
         let mut s = QuantileSketch::new();
