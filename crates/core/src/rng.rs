@@ -23,10 +23,13 @@ pub struct WideRng {
     next: usize,
 }
 
-/// SplitMix64 (Steele, Lea and Flood, 2014), the seeding generator xoshiro's authors recommend.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
+/// SplitMix64's increment (Steele, Lea and Flood, 2014): the golden ratio in 64 bits.
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's output function: its `n`-th output from `seed` is `splitmix64_mix(seed + n
+/// GOLDEN_GAMMA)`, so outputs can be computed side by side.
+#[inline(always)]
+fn splitmix64_mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -83,14 +86,22 @@ fn unit_open_closed(x: u64) -> f64 {
 impl WideRng {
     /// A generator seeded from one number: SplitMix64 fills the 8 x 4 state words, lane by
     /// lane (a state of all zeros, xoshiro's one bad state, cannot come out of it in practice).
+    /// Word `w` of lane `k` is SplitMix64's output number `4 k + w + 1`; the 32 are computed
+    /// side by side in SIMD (the engine seeds a generator per input per chunk).
     pub fn seed_from_u64(seed: u64) -> WideRng {
-        let mut sm = seed;
-        let mut s = [[0; LANES]; 4];
-        for k in 0..LANES {
-            for word in &mut s {
-                word[k] = splitmix64(&mut sm);
-            }
-        }
+        let s = crate::math::with_simd(
+            #[inline(always)]
+            move || {
+                let mut s = [[0; LANES]; 4];
+                for (w, word) in s.iter_mut().enumerate() {
+                    for (k, x) in word.iter_mut().enumerate() {
+                        let n = (4 * k + w + 1) as u64;
+                        *x = splitmix64_mix(seed.wrapping_add(n.wrapping_mul(GOLDEN_GAMMA)));
+                    }
+                }
+                s
+            },
+        );
         WideRng {
             s,
             buf: [0; LANES],
@@ -183,6 +194,20 @@ mod tests {
         for _ in 0..1000 {
             for lane in &mut lanes {
                 assert_eq!(wide.next_u64(), lane.next_u64());
+            }
+        }
+    }
+
+    /// The state is SplitMix64's first 32 outputs (rand_xoshiro's), lane by lane.
+    #[test]
+    fn seeding_is_reference_splitmix64() {
+        for seed in [0, 1, 2024, u64::MAX] {
+            let wide = WideRng::seed_from_u64(seed);
+            let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(seed);
+            for k in 0..LANES {
+                for w in 0..4 {
+                    assert_eq!(wide.s[w][k], sm.next_u64(), "seed {seed}, lane {k}, word {w}");
+                }
             }
         }
     }
