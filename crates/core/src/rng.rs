@@ -206,7 +206,11 @@ mod tests {
             let mut sm = rand_xoshiro::SplitMix64::seed_from_u64(seed);
             for k in 0..LANES {
                 for w in 0..4 {
-                    assert_eq!(wide.s[w][k], sm.next_u64(), "seed {seed}, lane {k}, word {w}");
+                    assert_eq!(
+                        wide.s[w][k],
+                        sm.next_u64(),
+                        "seed {seed}, lane {k}, word {w}"
+                    );
                 }
             }
         }
