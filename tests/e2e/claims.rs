@@ -1,7 +1,7 @@
 //! `traincost claims`: list, show, check and export on the built-in set and with users' files
 //! merged in; every bad-input case of a user claims file, located by file, line, id and field.
 
-use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+use crate::util::{assert_fails_with, find, run, stderr, stdout, temp_dir, write};
 
 const GOOD: &str = r#"# my claims
 [[claim]]
@@ -84,12 +84,7 @@ fn check_as_json() {
     assert_eq!(v["summary"]["relations_failed"], 0);
     let relations = v["relations"].as_array().unwrap();
     assert!(relations.iter().all(|r| r["holds"] == true));
-    let fleet = v["conflicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["id"] == "deepseek-fleet-cost")
-        .expect("fleet group");
+    let fleet = find(&v, "conflicts", "id", "deepseek-fleet-cost");
     assert_eq!(fleet["verdict"], "disagree");
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+use crate::util::{assert_fails_with, find, run, run_json, stderr, stdout, temp_dir, write};
 
 const SAMPLES: &str = "2000";
 
@@ -10,18 +10,11 @@ fn json(args: &[&str]) -> Value {
     let mut all = vec!["compare"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--samples", SAMPLES, "--format", "json"]);
-    let o = run(&all);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
+    run_json(&all)
 }
 
 fn row<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no row {id}"))
+    find(v, "rows", "id", id)
 }
 
 #[test]

@@ -2,33 +2,28 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, traincost, write};
+use crate::util::{
+    assert_fails_with, find, run, run_json, stderr, stdout, temp_dir, traincost, write,
+};
 
 fn json_estimate(args: &[&str]) -> Value {
     let mut all = vec!["estimate"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
-    let o = run(&all);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
+    run_json(&all)
 }
 
 fn layer<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == id)
-        .unwrap_or_else(|| panic!("no layer {id}"))
+    find(v, "layers", "id", id)
 }
 
 fn component<'a>(v: &'a Value, layer_id: &str, id: &str) -> &'a Value {
-    layer(v, layer_id)["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == format!("{layer_id}/{id}"))
-        .unwrap_or_else(|| panic!("no component {id}"))
+    find(
+        layer(v, layer_id),
+        "components",
+        "id",
+        &format!("{layer_id}/{id}"),
+    )
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use crate::util::{stderr, stdout, temp_dir, traincost};
+use crate::util::{find, stderr, stdout, temp_dir, traincost};
 
 const CRATES: &[&str] = &[
     "nvidia-pricing",
@@ -809,12 +809,7 @@ fn estimate_json(cfg: &Path, scenario: &Path, extra: &[&str]) -> serde_json::Val
 }
 
 fn input<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == name)
-        .unwrap_or_else(|| panic!("no input {name}"))
+    find(v, "inputs", "name", name)
 }
 
 #[test]

@@ -2,33 +2,21 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir, write};
+use crate::util::{assert_fails_with, find, run, run_json, stderr, stdout, temp_dir, write};
 
 fn reconcile_json(args: &[&str]) -> Value {
     let mut all = vec!["reconcile"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json", "--samples", "20000"]);
-    let o = run(&all);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&o.stdout).expect("valid JSON")
+    run_json(&all)
 }
 
 fn layer<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == id)
-        .unwrap_or_else(|| panic!("no layer {id}"))
+    find(v, "layers", "id", id)
 }
 
 fn claim<'a>(l: &'a Value, id: &str) -> &'a Value {
-    l["claims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no claim {id} beside {}", l["id"]))
+    find(l, "claims", "id", id)
 }
 
 #[test]
@@ -116,12 +104,7 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
     assert_eq!(stage["compared_with"], "final-run-rental/pre-training");
     assert_eq!(stage["verdict"], "consistent");
     // R1's $294K is an add-on from a related model.
-    let r1 = v["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "deepseek-r1-training-cost")
-        .expect("R1 add-on listed");
+    let r1 = find(&v, "related", "id", "deepseek-r1-training-cost");
     assert_eq!(r1["role"], "related");
     assert_eq!(r1["how"], "builds-on-this");
     let m = r1["multiple_of_headline"].as_f64().unwrap();
@@ -267,12 +250,7 @@ fn other_scenarios_and_user_files_reconcile() {
     let r1 = claim(layer(&v, "final-run-rental"), "deepseek-r1-training-cost");
     assert_eq!(r1["compared_with"], "final-run-rental[r1-zero+sft-data+r1]");
     assert_eq!(r1["verdict"], "consistent");
-    let base = v["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "deepseek-v3-total-training-cost-usd")
-        .expect("V3 is R1's base");
+    let base = find(&v, "related", "id", "deepseek-v3-total-training-cost-usd");
     assert_eq!(base["how"], "base-of-this");
     // A user's copy of a built-in keeps its claims (mapping by title and developer).
     let dir = temp_dir();

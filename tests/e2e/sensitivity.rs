@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::util::{assert_fails_with, run, stderr, stdout, temp_dir};
+use crate::util::{assert_fails_with, find, run, stderr, stdout, temp_dir};
 
 /// Small but enough: every run shares its random numbers, so swings are stable.
 const SAMPLES: &str = "4000";
@@ -383,12 +383,7 @@ tags = ["development"]
     ]);
     assert_eq!(v["dollar_year"], "2020");
     let t = &v["tornadoes"][0];
-    let bar = t["bars"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["input"] == "development.multiplier")
-        .unwrap();
+    let bar = find(t, "bars", "input", "development.multiplier");
     assert_eq!(bar["sources"][0]["claimant"], "A lab insider");
     assert_eq!(bar["sources"][0]["url"], "https://example.com/notes");
     // The much wider multiplier now leads.

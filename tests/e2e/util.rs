@@ -55,3 +55,25 @@ pub(crate) fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
     std::fs::write(&p, contents).expect("write fixture");
     p
 }
+
+/// Runs `traincost ARGS`, asserts it succeeded and parses its stdout as JSON.
+pub(crate) fn run_json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+/// The element of the array `v[array]` whose `key` is `value`; panics naming what is missing.
+pub(crate) fn find<'a>(
+    v: &'a serde_json::Value,
+    array: &str,
+    key: &str,
+    value: &str,
+) -> &'a serde_json::Value {
+    v[array]
+        .as_array()
+        .unwrap_or_else(|| panic!("no array {array:?}"))
+        .iter()
+        .find(|x| x[key] == value)
+        .unwrap_or_else(|| panic!("no {array} element with {key} = {value:?}"))
+}
