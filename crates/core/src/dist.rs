@@ -627,22 +627,29 @@ impl GammaSampler {
                     }
                 },
             );
-            for j in 0..block.len() {
-                if block[j].is_nan() {
-                    let (mut zj, mut uj) = (z[j], u[j]);
-                    block[j] = loop {
-                        if let Some(g) = self.accept(zj, uj) {
-                            break g;
+            // Scalar, but compiled for this CPU's SIMD level too: hardware FMA in `ln`.
+            crate::math::with_simd(
+                #[inline(always)]
+                || {
+                    for j in 0..block.len() {
+                        if block[j].is_nan() {
+                            let (mut zj, mut uj) = (z[j], u[j]);
+                            block[j] = loop {
+                                if let Some(g) = self.accept(zj, uj) {
+                                    break g;
+                                }
+                                zj = standard_normal(rng);
+                                uj = rng.unit_open_closed();
+                            };
                         }
-                        zj = standard_normal(rng);
-                        uj = rng.unit_open_closed();
-                    };
-                }
-            }
+                    }
+                },
+            );
         }
     }
 
     /// Marsaglia and Tsang's full acceptance test for normal `z` and uniform `u` in (0, 1].
+    #[inline(always)]
     fn accept(&self, z: f64, u: f64) -> Option<f64> {
         let w = 1.0 + self.c * z;
         if w <= 0.0 {
@@ -657,6 +664,8 @@ impl GammaSampler {
 }
 
 /// One Box-Muller normal, scalar (rejection retries, an odd last value): `r cos(2 pi u2)`.
+/// Callers run it under [`crate::math::with_simd`], for hardware FMA.
+#[inline(always)]
 fn standard_normal(rng: &mut WideRng) -> f64 {
     let r = (-2.0 * crate::math::ln(rng.unit_open_closed())).sqrt();
     r * crate::math::cos_sin_2pi(rng.unit()).0
@@ -674,7 +683,10 @@ fn fill_standard_normal(rng: &mut WideRng, out: &mut [f64]) {
     rng.fill_unit(u2);
     crate::math::box_muller(u1, u2);
     if let Some(z) = last.first_mut() {
-        *z = standard_normal(rng);
+        *z = crate::math::with_simd(
+            #[inline(always)]
+            || standard_normal(rng),
+        );
     }
 }
 

@@ -4,10 +4,15 @@
 //! exponential per lognormal draw and per sample of Epoch's depreciation. libm's functions are
 //! a call per value and cannot be vectorized. These are branch-free Rust (range reduction, a
 //! polynomial, exponents built from bits), so loops over slices compile to SIMD, and
-//! [`with_simd`] compiles such a loop for the widest SIMD the CPU has. Nothing here uses fused
-//! multiply-add and Rust never contracts `a * b + c`: the scalar functions, the SSE2 loops and
-//! the AVX2 / AVX-512 loops round identically, and a run gives the same numbers on every
-//! x86-64 machine.
+//! [`with_simd`] compiles such a loop for the widest SIMD the CPU has.
+//!
+//! The polynomials are evaluated with fused multiply-add ([`f64::mul_add`]), half the
+//! instructions of a multiply and an add. IEEE 754 defines FMA as one correctly rounded
+//! operation, so its result does not depend on who computes it: the FMA units of x86-64 CPUs
+//! since 2013 (Haswell, Piledriver; [`with_simd`] enables them with AVX2 and AVX-512), of every
+//! ARM64 CPU, and libm's `fma` on the rare x86-64 CPU without them (correct, but some ten times
+//! slower). Rust never contracts `a * b + c` on its own. So the scalar functions and every SIMD
+//! variant round identically, and a run gives the same numbers on every machine.
 //!
 //! - [`exp`]: within 1 ulp on [-708, 709.78]; below 2^-1022 flushes to zero; above, infinity.
 //! - [`ln`]: within 1 ulp for positive normal numbers (what uniform draws are).
@@ -30,32 +35,32 @@ pub fn exp(x: f64) -> f64 {
     // Adding 1.5 * 2^52 rounds to the nearest integer and leaves it in the low mantissa bits.
     const ROUND: f64 = 6_755_399_441_055_744.0;
     let xc = x.clamp(MIN_ARG, MAX_ARG);
-    let kf = xc * std::f64::consts::LOG2_E + ROUND;
+    let kf = xc.mul_add(std::f64::consts::LOG2_E, ROUND);
     let k = kf - ROUND;
-    let r = (xc - k * LN2_HI) - k * LN2_LO;
+    let r = (-k).mul_add(LN2_LO, (-k).mul_add(LN2_HI, xc));
     // Taylor series of e^r to r^13 on |r| <= ln2 / 2 (truncation error < 1e-17 relative):
     // e^r - 1 = r + r^2 (c0 + c1 r + ... + c11 r^11), c_i = 1 / (i + 2)!, evaluated by Estrin's
-    // scheme: a dependency chain of 8 operations instead of Horner's 24, so the CPU overlaps
+    // scheme: a dependency chain of 5 operations instead of Horner's 12, so the CPU overlaps
     // more values at once.
     let r2 = r * r;
     let r4 = r2 * r2;
     let r8 = r4 * r4;
-    let a0 = 1.0 / 2.0 + r * (1.0 / 6.0);
-    let a1 = 1.0 / 24.0 + r * (1.0 / 120.0);
-    let a2 = 1.0 / 720.0 + r * (1.0 / 5_040.0);
-    let a3 = 1.0 / 40_320.0 + r * (1.0 / 362_880.0);
-    let a4 = 1.0 / 3_628_800.0 + r * (1.0 / 39_916_800.0);
-    let a5 = 1.0 / 479_001_600.0 + r * (1.0 / 6_227_020_800.0);
-    let b0 = a0 + r2 * a1;
-    let b1 = a2 + r2 * a3;
-    let b2 = a4 + r2 * a5;
-    let p = b0 + r4 * b1 + r8 * b2;
-    let p = r + r2 * p;
+    let a0 = r.mul_add(1.0 / 6.0, 1.0 / 2.0);
+    let a1 = r.mul_add(1.0 / 120.0, 1.0 / 24.0);
+    let a2 = r.mul_add(1.0 / 5_040.0, 1.0 / 720.0);
+    let a3 = r.mul_add(1.0 / 362_880.0, 1.0 / 40_320.0);
+    let a4 = r.mul_add(1.0 / 39_916_800.0, 1.0 / 3_628_800.0);
+    let a5 = r.mul_add(1.0 / 6_227_020_800.0, 1.0 / 479_001_600.0);
+    let b0 = r2.mul_add(a1, a0);
+    let b1 = r2.mul_add(a3, a2);
+    let b2 = r2.mul_add(a5, a4);
+    let p = r8.mul_add(b2, r4.mul_add(b1, b0));
+    let p = r2.mul_add(p, r);
     // 2^(k-1): the low mantissa bits of kf hold 2^51 + k, and 2^51 is a multiple of 2^12, so
     // the low 12 bits of (bits + 1022) are k + 1022 in [1, 2046], the biased exponent of
     // 2^(k-1). (k reaches 1024 just below MAX_ARG, where 2^k itself would overflow.)
     let half_scale = f64::from_bits(kf.to_bits().wrapping_add(1022) << 52);
-    let y = 2.0 * (half_scale + half_scale * p);
+    let y = 2.0 * half_scale.mul_add(p, half_scale);
     if x < MIN_ARG {
         0.0
     } else if x > MAX_ARG {
@@ -66,8 +71,8 @@ pub fn exp(x: f64) -> f64 {
     }
 }
 
-/// Runs `f` compiled for the widest SIMD this CPU has (AVX-512, AVX2, else the x86-64
-/// baseline SSE2). `f` should be a loop over slices of the branch-free functions of this module
+/// Runs `f` compiled for the widest SIMD this CPU has (AVX-512, AVX2 with FMA, else the
+/// x86-64 baseline SSE2, where [`f64::mul_add`] is libm's `fma`). `f` should be a loop over slices of the branch-free functions of this module
 /// marked `#[inline(always)]`, so that it inlines into the wide variant. Results are the same
 /// bits whichever variant runs.
 #[inline(always)]
@@ -81,9 +86,10 @@ pub fn with_simd<R>(f: impl FnOnce() -> R) -> R {
                 return run_avx512(f);
             }
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             #[allow(unsafe_code)]
-            // SAFETY: the CPU supports AVX2, checked on the line above.
+            // SAFETY: the CPU supports AVX2 and FMA, checked on the line above.
             unsafe {
                 return run_avx2(f);
             }
@@ -92,6 +98,7 @@ pub fn with_simd<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+// AVX-512F implies FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 fn run_avx512<R>(f: impl FnOnce() -> R) -> R {
@@ -99,7 +106,7 @@ fn run_avx512<R>(f: impl FnOnce() -> R) -> R {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn run_avx2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
@@ -144,12 +151,14 @@ pub fn ln(x: f64) -> f64 {
     // Estrin's scheme (short dependency chains; see `exp`).
     let z2 = z * z;
     let z4 = z2 * z2;
-    let p =
-        (LG[0] + z * LG[1]) + z2 * (LG[2] + z * LG[3]) + z4 * ((LG[4] + z * LG[5]) + z2 * LG[6]);
+    let p = z4.mul_add(
+        z2.mul_add(LG[6], z.mul_add(LG[5], LG[4])),
+        z2.mul_add(z.mul_add(LG[3], LG[2]), z.mul_add(LG[1], LG[0])),
+    );
     let hfsq = 0.5 * f * f;
     let r = z * p;
     // Small terms first, then the exact f, then the exact e * LN2_HI.
-    e * LN2_HI - ((hfsq - (s * (hfsq + r) + e * LN2_LO)) - f)
+    e.mul_add(LN2_HI, -((hfsq - s.mul_add(hfsq + r, e * LN2_LO)) - f))
 }
 
 /// Cosine and sine of `2 pi u` for `u` in [0, 1], each within 1 ulp.
@@ -167,15 +176,33 @@ pub fn cos_sin_2pi(u: f64) -> (f64, f64) {
     // Estrin's scheme in t^2 (short dependency chains; see `exp`).
     let t4 = t2 * t2;
     let t8 = t4 * t4;
-    let sp = ((1.0 / 6.0 - t2 * (1.0 / 120.0)) + t4 * (1.0 / 5_040.0 - t2 * (1.0 / 362_880.0)))
-        + t8 * ((1.0 / 39_916_800.0 - t2 * (1.0 / 6_227_020_800.0))
-            + t4 * (1.0 / 1_307_674_368_000.0 - t2 * (1.0 / 355_687_428_096_000.0)));
-    let sin_t = t - t * t2 * sp;
-    let cp = ((0.5 - t2 * (1.0 / 24.0)) + t4 * (1.0 / 720.0 - t2 * (1.0 / 40_320.0)))
-        + t8 * ((1.0 / 3_628_800.0 - t2 * (1.0 / 479_001_600.0))
-            + t4 * (1.0 / 87_178_291_200.0 - t2 * (1.0 / 20_922_789_888_000.0))
-            + t8 * (1.0 / 6_402_373_705_728_000.0));
-    let cos_t = 1.0 - t2 * cp;
+    // With m = -t^2, each pair `c_k + m c_{k+1}` is one fused multiply-add.
+    let m = -t2;
+    let sp = t8.mul_add(
+        t4.mul_add(
+            m.mul_add(1.0 / 355_687_428_096_000.0, 1.0 / 1_307_674_368_000.0),
+            m.mul_add(1.0 / 6_227_020_800.0, 1.0 / 39_916_800.0),
+        ),
+        t4.mul_add(
+            m.mul_add(1.0 / 362_880.0, 1.0 / 5_040.0),
+            m.mul_add(1.0 / 120.0, 1.0 / 6.0),
+        ),
+    );
+    let sin_t = (m * t).mul_add(sp, t);
+    let cp = t8.mul_add(
+        t8.mul_add(
+            1.0 / 6_402_373_705_728_000.0,
+            t4.mul_add(
+                m.mul_add(1.0 / 20_922_789_888_000.0, 1.0 / 87_178_291_200.0),
+                m.mul_add(1.0 / 479_001_600.0, 1.0 / 3_628_800.0),
+            ),
+        ),
+        t4.mul_add(
+            m.mul_add(1.0 / 40_320.0, 1.0 / 720.0),
+            m.mul_add(1.0 / 24.0, 0.5),
+        ),
+    );
+    let cos_t = m.mul_add(cp, 1.0);
     // Rotate by q quarter turns: odd q swaps cosine and sine; the cosine is negated for
     // q = 1, 2 and the sine for q = 2, 3 (mod 4).
     let odd = q & 1 == 1;

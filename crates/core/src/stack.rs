@@ -1019,8 +1019,20 @@ impl Model for CostModel {
     }
 
     /// Array style: each layer's formula runs as one loop over the block's samples, on
-    /// column slices, so the arithmetic vectorizes; a single sample is a block of one.
+    /// column slices, so the arithmetic vectorizes (for the widest SIMD this CPU has, which
+    /// also gives `math::exp` hardware FMA); a single sample is a block of one.
     fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
+        crate::math::with_simd(
+            #[inline(always)]
+            || self.evaluate_block(x, y),
+        );
+    }
+}
+
+impl CostModel {
+    /// [`Model::evaluate`]'s body, inlined into each SIMD variant.
+    #[inline(always)]
+    fn evaluate_block(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
         let n = x.len();
         y.col_mut(self.hours_out).fill(0.0);
         y.col_mut(self.rental_out).fill(0.0);
