@@ -512,9 +512,18 @@ impl Sampler {
         }
     }
 
-    /// Fills `out` with independent draws.
+    /// Fills `out` with independent draws, with the widest SIMD this CPU has.
     #[inline]
     pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {
+        crate::math::with_simd(
+            #[inline(always)]
+            || self.fill_block(rng, out),
+        );
+    }
+
+    /// [`Sampler::fill`]'s body, inlined into each SIMD variant.
+    #[inline(always)]
+    fn fill_block(&self, rng: &mut WideRng, out: &mut [f64]) {
         match self {
             Sampler::Constant(v) => out.fill(*v),
             Sampler::Uniform { low, width } => {
