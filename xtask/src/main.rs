@@ -3,6 +3,7 @@
 //! - `cargo xtask ci`: what CI runs (`.ci/run` calls the README's test command; this adds
 //!   nothing hidden): fmt check, clippy, the whole test suite.
 //! - `cargo xtask bench`: the performance benchmark of issue 2 (figures, not assertions).
+//! - `cargo xtask bench-ab A B`: whether binary B is faster than binary A, by paired runs.
 //! - `cargo xtask schema`: regenerate `docs/scenario.schema.json` (a test keeps it fresh).
 //!
 //! Keep this crate free of dependencies: it builds on every CI run.
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("bench") => bench(&args[1..]),
+        Some("bench-ab") => bench_ab(&args[1..]),
         Some("schema") => schema(),
         Some("new-plugin") => new_plugin::run(&args[1..]),
         _ => {
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
                  commands:\n  \
                  ci       fmt check, clippy (warnings are errors), every test (installs chromium if missing)\n  \
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
+                 bench-ab A B [--rounds N] [--samples N]   is traincost binary B faster than A? (paired runs)\n  \
                  schema   regenerate docs/scenario.schema.json\n  \
                  new-plugin NAME [--kind pricing|salary] [--path DIR]   scaffold a plugin crate"
             );
@@ -180,6 +183,76 @@ fn time_runs(bin: &Path, args: &[&str], runs: usize) -> Result<Timed, String> {
 }
 
 /// Uncertain (non-point) inputs in an estimate's JSON.
+/// `cargo xtask bench-ab A B`: compares two `traincost` binaries on `deepseek-v3` by rounds of
+/// one run each, back to back, in alternating order. This machine's speed drifts by up to 40%
+/// within minutes, far more than most changes; two runs seconds apart see nearly the same
+/// machine, so the per-round difference and how many rounds B wins (a sign test) say what
+/// two separate benchmarks cannot.
+fn bench_ab(args: &[String]) -> Result<(), String> {
+    let usage = "usage: cargo xtask bench-ab BIN_A BIN_B [--rounds N] [--samples N]";
+    let (mut bins, mut rounds, mut samples) = (Vec::new(), 12usize, "10000000".to_string());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or(format!("{a} needs a value\n{usage}"));
+        match a.as_str() {
+            "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
+            "--samples" => samples = value()?.clone(),
+            _ => bins.push(PathBuf::from(a)),
+        }
+    }
+    let [a, b] = <[PathBuf; 2]>::try_from(bins).map_err(|_| usage.to_string())?;
+    let args = [
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        &samples,
+        "--format",
+        "json",
+    ];
+    let (mut ta, mut tb, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds.max(1) {
+        let (first, second) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let t1 = time_runs(first, &args, 1)?.best;
+        let t2 = time_runs(second, &args, 1)?.best;
+        let (x, y) = if round % 2 == 0 { (t1, t2) } else { (t2, t1) };
+        ta.push(x);
+        tb.push(y);
+        diffs.push(y - x);
+    }
+    let n = diffs.len();
+    let wins = diffs.iter().filter(|&&d| d < 0.0).count();
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    // Two-sided sign test: P(a split at least this uneven | no difference).
+    let k = wins.min(n - wins);
+    let tail: f64 = (0..=k).map(|i| binomial(n, i)).sum::<f64>() / 2f64.powi(n as i32);
+    let ms = |v: &[f64]| {
+        v.iter()
+            .map(|t| format!("{:.0}", t * 1e3))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!("A = {}\nB = {}", a.display(), b.display());
+    println!("deepseek-v3, {samples} samples, {n} rounds (ms, in round order)");
+    println!("A: {}\nB: {}", ms(&ta), ms(&tb));
+    println!("B - A per round: {}", ms(&diffs));
+    println!(
+        "median A {:.3} s, median B {:.3} s, median of B - A {:+.0} ms; B faster in {wins} of {n} rounds (sign test p = {:.3})",
+        median(&mut ta),
+        median(&mut tb),
+        median(&mut diffs) * 1e3,
+        (2.0 * tail).min(1.0)
+    );
+    Ok(())
+}
+
+/// `n` choose `k`, as a float.
+fn binomial(n: usize, k: usize) -> f64 {
+    (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
+}
+
 fn uncertain_inputs(json: &str) -> usize {
     json.matches("\"distribution\": {").count()
         - json
