@@ -201,14 +201,7 @@ fn bench_ab(args: &[String]) -> Result<(), String> {
         }
     }
     let [a, b] = <[PathBuf; 2]>::try_from(bins).map_err(|_| usage.to_string())?;
-    let args = [
-        "estimate",
-        "deepseek-v3",
-        "--samples",
-        &samples,
-        "--format",
-        "json",
-    ];
+    let args = deepseek_v3_args(&samples);
     let (mut ta, mut tb, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds.max(1) {
         let (first, second) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
@@ -246,6 +239,19 @@ fn bench_ab(args: &[String]) -> Result<(), String> {
         (2.0 * tail).min(1.0)
     );
     Ok(())
+}
+
+/// The benchmarked job: the full `deepseek-v3` stack as JSON; `-v` logs the peak RSS.
+fn deepseek_v3_args(samples: &str) -> [&str; 7] {
+    [
+        "-v",
+        "estimate",
+        "deepseek-v3",
+        "--samples",
+        samples,
+        "--format",
+        "json",
+    ]
 }
 
 /// `n` choose `k`, as a float.
@@ -302,16 +308,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut model_draw_rate = 0.0;
     for &n in &counts {
         let samples = n.to_string();
-        let args = [
-            "-v",
-            "estimate",
-            "deepseek-v3",
-            "--samples",
-            &samples,
-            "--format",
-            "json",
-        ];
-        let t = time_runs(&bin, &args, runs_for(n))?;
+        let t = time_runs(&bin, &deepseek_v3_args(&samples), runs_for(n))?;
         model_draw_rate = n as f64 * uncertain_inputs(&t.stdout) as f64 / t.best;
         println!(
             "| {n:.0e} | {:.3} | {:.3} | {:.3e} | {model_draw_rate:.3e} | {} | {threads} |",
