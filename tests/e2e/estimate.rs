@@ -193,6 +193,18 @@ fn dollar_year_converts_with_cpi() {
 }
 
 #[test]
+fn sample_counts_read_as_people_write_them() {
+    let v = json_estimate(&["deepseek-v3", "--samples", "2.5e3"]);
+    assert_eq!(v["samples"], 2500);
+    let v = json_estimate(&["deepseek-v3", "--samples", "3_000"]);
+    assert_eq!(v["samples"], 3000);
+    let o = run(&["estimate", "deepseek-v3", "--samples", "1.5"]);
+    assert_fails_with(&o, &["--samples", "not a whole number", "1e6"]);
+    let o = run(&["estimate", "deepseek-v3", "--samples", "0"]);
+    assert_fails_with(&o, &["at least one sample"]);
+}
+
+#[test]
 fn output_file_matches_stdout_and_other_formats_render() {
     let dir = temp_dir();
     let out = dir.path().join("est.json");

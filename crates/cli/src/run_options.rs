@@ -16,9 +16,9 @@ pub(crate) const DEFAULT_SAMPLES: u64 = 100_000;
 /// `#[command(flatten)] run: RunOptions`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct RunOptions {
-    /// Monte Carlo samples [default: 100000; sensitivity: 20000 per run]. Memory does not grow
-    /// with this number.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Monte Carlo samples [default: 100000; sensitivity: 20000 per run]: `1000000`,
+    /// `1_000_000` or `1e6`. Memory does not grow with this number.
+    #[arg(long, value_name = "N", value_parser = parse_sample_count)]
     pub(crate) samples: Option<u64>,
     /// Random seed: the same seed gives the same result, whatever the thread count.
     #[arg(long, default_value_t = 42)]
@@ -33,6 +33,29 @@ pub(crate) struct RunOptions {
     pub(crate) claims: crate::claims_cmd::ClaimsFiles,
     #[command(flatten)]
     pub(crate) plugins: crate::plugin_host::PluginArgs,
+}
+
+/// A positive whole number of samples, written plainly (`1000000`), with underscores
+/// (`1_000_000`) or in scientific notation (`1e6`, `2.5e6`), as people write large counts.
+pub(crate) fn parse_sample_count(text: &str) -> Result<u64, String> {
+    const HINT: &str = "expected a positive whole number, such as 100000, 1_000_000 or 1e6";
+    let plain = text.trim().replace('_', "");
+    let n = if !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit()) {
+        plain
+            .parse::<u64>()
+            .map_err(|_| format!("{text} is too large: {HINT}"))?
+    } else {
+        let x: f64 = plain.parse().map_err(|_| format!("{text}: {HINT}"))?;
+        // Whole, finite, and small enough that the float holds it exactly.
+        if !(x.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&x)) {
+            return Err(format!("{text} is not a whole number of samples: {HINT}"));
+        }
+        x as u64
+    };
+    if n == 0 {
+        return Err(format!("{text}: at least one sample is needed; {HINT}"));
+    }
+    Ok(n)
 }
 
 impl RunOptions {
@@ -61,5 +84,40 @@ impl RunOptions {
             tracing::warn!("{p}");
         }
         Ok((claims, registry))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_sample_count;
+
+    #[test]
+    fn sample_counts_are_read_as_people_write_them() {
+        for (text, n) in [
+            ("100000", 100_000),
+            ("1_000_000", 1_000_000),
+            ("1e6", 1_000_000),
+            ("2.5e6", 2_500_000),
+            ("1E7", 10_000_000),
+            (" 42 ", 42),
+            ("18446744073709551615", u64::MAX),
+        ] {
+            assert_eq!(parse_sample_count(text), Ok(n), "{text}");
+        }
+        for (text, why) in [
+            ("0", "at least one sample"),
+            ("0e3", "at least one sample"),
+            ("1.5", "not a whole number"),
+            ("-5", "not a whole number"),
+            ("1e300", "not a whole number"),
+            ("NaN", "not a whole number"),
+            ("inf", "not a whole number"),
+            ("ten", "expected a positive whole number"),
+            ("", "expected a positive whole number"),
+            ("18446744073709551616", "too large"),
+        ] {
+            let e = parse_sample_count(text).unwrap_err();
+            assert!(e.contains(why) && e.contains("1e6"), "{text}: {e}");
+        }
     }
 }
