@@ -614,14 +614,15 @@ impl GammaSampler {
     /// Fills `out` with independent draws, in SIMD throughout. A first pass takes one normal
     /// and one uniform per value and accepts by the squeeze alone (about 92% at PERT shapes).
     /// The rest are packed side by side with their pairs, which get the full test; the few
-    /// still rejected (about 2%) are packed again and given fresh pairs, which get the whole
-    /// test, until none is left. (Finishing them one by one, with scalar logarithms and
+    /// still rejected (about 2%) take the accepted values of fresh pairs, drawn and tested 16
+    /// at a time, until none is left. (Finishing them one by one, with scalar logarithms and
     /// branches, cost as much as the first pass.)
     pub fn fill(&self, rng: &mut WideRng, out: &mut [f64]) {
         const BLOCK: usize = 256;
         let GammaSampler { d, c } = *self;
         let (mut z, mut u) = ([0.0; BLOCK], [0.0; BLOCK]);
-        // Packed: where each value still to draw goes, its candidate and its pair.
+        // For the packed rejected values: where each goes in the block, and the full test's
+        // verdict (a value, or NaN) on its candidate pair (kept packed in `z`, `u`).
         let mut slot = [0usize; BLOCK];
         let mut found = [0.0; BLOCK];
         for block in out.chunks_mut(BLOCK) {

@@ -115,7 +115,7 @@ const SCAN_LANES: usize = 8;
 /// exactly these operations, so the result is the same bits on every CPU.
 ///
 /// LLVM's SLP vectorizer pairs each lane's two sums in a 2-wide register rather than keeping
-/// eight lanes of one sum in a vector (3.5 times slower), so x86-64 CPUs with AVX-512 or AVX2
+/// eight lanes of one sum in a vector (3.5 times slower), so x86-64 CPUs with AVX-512 or AVX
 /// run the loop written with their intrinsics; [`scan_portable`] is the reference and the
 /// fallback.
 pub(crate) fn scan(xs: &[f64]) -> Scan {
