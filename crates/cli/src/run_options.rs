@@ -46,9 +46,15 @@ pub(crate) fn parse_sample_count(text: &str) -> Result<u64, String> {
             .map_err(|_| format!("{text} is too large: {HINT}"))?
     } else {
         let x: f64 = plain.parse().map_err(|_| format!("{text}: {HINT}"))?;
-        // Whole, finite, and small enough that the float holds it exactly.
-        if !(x.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&x)) {
+        // Whole, finite, and small enough (2^53) that the float holds it exactly.
+        if x.fract() != 0.0 {
             return Err(format!("{text} is not a whole number of samples: {HINT}"));
+        }
+        if x < 0.0 {
+            return Err(format!("{text} is negative: {HINT}"));
+        }
+        if x > 9_007_199_254_740_992.0 {
+            return Err(format!("{text} is too large in this form: {HINT}"));
         }
         x as u64
     };
@@ -108,8 +114,8 @@ mod tests {
             ("0", "at least one sample"),
             ("0e3", "at least one sample"),
             ("1.5", "not a whole number"),
-            ("-5", "not a whole number"),
-            ("1e300", "not a whole number"),
+            ("-5", "negative"),
+            ("1e300", "too large"),
             ("NaN", "not a whole number"),
             ("inf", "not a whole number"),
             ("ten", "expected a positive whole number"),
