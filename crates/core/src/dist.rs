@@ -562,16 +562,10 @@ impl Sampler {
             }
             Sampler::Lognormal { mu, sigma } => {
                 fill_standard_normal(rng, out);
-                let (mu, sigma) = (*mu, *sigma);
-                // Scale and exponentiate in one SIMD pass.
-                crate::math::with_simd(
-                    #[inline(always)]
-                    move || {
-                        for o in out {
-                            *o = crate::math::exp(mu + sigma * *o);
-                        }
-                    },
-                );
+                // Scale and exponentiate in one pass (SIMD: `fill` runs this under `with_simd`).
+                for o in out {
+                    *o = crate::math::exp(mu + sigma * *o);
+                }
             }
             Sampler::Samples(s) => {
                 let n = s.len() as u64;
