@@ -629,9 +629,7 @@ impl GammaSampler {
                 #[inline(always)]
                 move || {
                     for ((g, z), u) in g.iter_mut().zip(zs).zip(us) {
-                        let w = 1.0 + c * z;
-                        let z2 = z * z;
-                        let squeeze = (w > 0.0) & (*u < 1.0 - 0.0331 * z2 * z2);
+                        let (w, _, squeeze) = squeeze(c, *z, *u);
                         // NaN: not accepted yet (the draws are finite, so no other NaN).
                         *g = if squeeze { d * (w * w * w) } else { f64::NAN };
                     }
@@ -689,14 +687,12 @@ impl GammaSampler {
             #[inline(always)]
             move || {
                 for ((g, z), u) in found.iter_mut().zip(z).zip(u) {
-                    let w = 1.0 + c * z;
+                    let (w, z2, squeeze) = squeeze(c, *z, *u);
                     let v = w * w * w;
-                    let z2 = z * z;
-                    let squeeze = *u < 1.0 - 0.0331 * z2 * z2;
                     // `ln(v)` of a non-positive `v` is meaningless, and masked by `w > 0`.
                     let ln = crate::math::ln;
                     let full = ln(*u) < 0.5 * z2 + d * (1.0 - v + ln(v.max(f64::MIN_POSITIVE)));
-                    *g = if (w > 0.0) & (squeeze | full) {
+                    *g = if squeeze | ((w > 0.0) & full) {
                         d * v
                     } else {
                         f64::NAN
@@ -705,6 +701,15 @@ impl GammaSampler {
             },
         );
     }
+}
+
+/// Marsaglia and Tsang's quick test for normal `z` and uniform `u`, with `c = 1 / sqrt(9 d)`:
+/// `(w, z^2, accepted)`, `w = 1 + c z`, accepted when `w > 0` and `u < 1 - 0.0331 z^4`.
+#[inline(always)]
+fn squeeze(c: f64, z: f64, u: f64) -> (f64, f64, bool) {
+    let w = 1.0 + c * z;
+    let z2 = z * z;
+    (w, z2, (w > 0.0) & (u < 1.0 - 0.0331 * z2 * z2))
 }
 
 /// One Box-Muller normal, scalar (rejection retries, an odd last value): `r cos(2 pi u2)`.
