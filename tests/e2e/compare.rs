@@ -36,7 +36,8 @@ fn r1_rental_exceeds_v3_by_its_own_stages() {
     // R1 states only its final run: the other layers are V3's alone.
     for id in [
         "final-run-ownership",
-        "development-compute",
+        "development-compute-rental",
+        "development-compute-ownership",
         "staff",
         "fleet",
     ] {
@@ -135,8 +136,16 @@ fn an_assumption_set_is_a_scenario_file() {
     assert_eq!(v["a"]["label"], "DeepSeek's $2");
     let rental = row(&v, "final-run-rental");
     assert_eq!(rental["relative"]["central"], 0.25);
-    // Everything but the rental layer is unchanged.
-    assert_eq!(row(&v, "development-compute")["difference"]["central"], 0.0);
+    // Everything on the ownership basis is unchanged; development on the rental basis moves
+    // with the rental price.
+    assert_eq!(
+        row(&v, "development-compute-ownership")["difference"]["central"],
+        0.0
+    );
+    assert_eq!(
+        row(&v, "development-compute-rental")["relative"]["central"],
+        0.25
+    );
     assert_eq!(row(&v, "fleet")["difference"]["p95"], 0.0);
 }
 

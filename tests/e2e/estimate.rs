@@ -59,10 +59,12 @@ fn deepseek_v3_rebuilds_the_headline_exactly() {
     // Every layer the headline leaves out, each with a real interval.
     for id in [
         "final-run-ownership",
-        "development-compute",
+        "development-compute-rental",
+        "development-compute-ownership",
         "staff",
         "fleet",
         "fleet-annual",
+        "payroll-annual",
     ] {
         let l = layer(&v, id);
         let (p5, p50, p95) = (
@@ -84,7 +86,30 @@ fn deepseek_v3_rebuilds_the_headline_exactly() {
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    assert_eq!(totals, ["total-compute", "total-model-development"]);
+    assert_eq!(
+        totals,
+        [
+            "total-compute-rental",
+            "total-model-development-rental",
+            "total-compute-ownership",
+            "total-model-development-ownership",
+            "owner-annual"
+        ]
+    );
+    // Every compute layer and total names its basis; staff and the fleet have none.
+    for f in v["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["totals"].as_array().unwrap())
+    {
+        let id = f["id"].as_str().unwrap();
+        match id.rsplit('-').next().unwrap() {
+            b @ ("rental" | "ownership") => assert_eq!(f["basis"], b, "{id}"),
+            _ => assert!(f.get("basis").is_none(), "{id}"),
+        }
+    }
+    assert_eq!(v["basis"], "ownership");
 
     // Every input has a claim or an assumption; every cited claim has a source with a URL.
     for i in v["inputs"].as_array().unwrap() {
@@ -244,11 +269,17 @@ fn output_file_matches_stdout_and_other_formats_render() {
         "--format",
         "csv",
     ]));
-    assert!(csv.starts_with("id,kind,label,unit,dollar_year,central,mean,sd,p5,p50,p95\n"));
+    assert!(csv.starts_with(
+        "id,kind,label,unit,basis,dollar_year,p50,p5,p95,mean,sd,central,x_final_run_basis,"
+    ));
     assert!(
-        csv.contains("\nfinal-run-rental,layer,Final run at rental prices,USD,2024,5576000,"),
+        csv.contains(
+            "\nfinal-run-rental,layer,Final run at rental prices,USD,rental,2024,5576000,"
+        ),
         "{csv}"
     );
+    // Staff has one row per basis it is a multiple of.
+    assert_eq!(csv.matches("\nstaff,layer,").count(), 2, "{csv}");
     let md = stdout(&run(&[
         "estimate",
         "deepseek-v3",
@@ -258,7 +289,7 @@ fn output_file_matches_stdout_and_other_formats_render() {
         "markdown",
     ]));
     assert!(
-        md.contains("| Final run at rental prices (`final-run-rental`) | $5.576M |"),
+        md.contains("| Final run at rental prices (`final-run-rental`) | rental | $5.576M |"),
         "{md}"
     );
     let table = stdout(&run(&["estimate", "deepseek-v3", "--samples", "1000"]));
@@ -345,11 +376,18 @@ fn every_builtin_scenario_estimates() {
             .iter()
             .map(|n| n["id"].as_str().unwrap())
             .collect();
-        assert_eq!(modelled + missing.len(), 6, "{name}: {missing:?}");
+        assert_eq!(modelled + missing.len(), 8, "{name}: {missing:?}");
         if name == "claude-3.5-sonnet" {
             assert_eq!(
                 missing,
-                ["final-run-ownership", "staff", "fleet", "fleet-annual"]
+                [
+                    "final-run-ownership",
+                    "development-compute-ownership",
+                    "staff",
+                    "fleet",
+                    "fleet-annual",
+                    "payroll-annual"
+                ]
             );
         }
     }
@@ -593,4 +631,114 @@ checked_in = "email"
             .iter()
             .any(|s| s["url"] == "https://example.com/quote")
     );
+}
+
+/// Issue 12, point 1: a multiple is taken against the final run on the same basis, sample by
+/// sample, so changing only the rental price moves no ownership multiple and development's
+/// multiple is its cited 2-4x on both bases.
+#[test]
+fn multiples_are_taken_on_one_basis() {
+    let v = json_estimate(&["deepseek-v3", "--samples", "20000"]);
+    let multiples = |v: &serde_json::Value, id: &str| -> Vec<(String, f64, f64, f64)> {
+        let f = v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(v["totals"].as_array().unwrap())
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"));
+        f["multiples"]
+            .as_array()
+            .map(|ms| {
+                ms.iter()
+                    .map(|m| {
+                        (
+                            m["basis"].as_str().unwrap().to_owned(),
+                            m["p5"].as_f64().unwrap(),
+                            m["p50"].as_f64().unwrap(),
+                            m["p95"].as_f64().unwrap(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // DeepSeek's development multiplier is Lambert's 2-4x (uniform): on either basis the
+    // multiple is that, whatever the two final runs cost.
+    for basis in ["rental", "ownership"] {
+        let m = multiples(&v, &format!("development-compute-{basis}"));
+        assert_eq!(m.len(), 1);
+        let (b, p5, p50, p95) = &m[0];
+        assert_eq!(b, basis);
+        assert!(
+            (2.0..2.2).contains(p5) && (2.9..3.1).contains(p50) && (3.8..4.0).contains(p95),
+            "{m:?}"
+        );
+        let t = multiples(&v, &format!("total-compute-{basis}"));
+        assert!((t[0].2 - (1.0 + p50)).abs() < 0.05, "{t:?}");
+    }
+    // Staff has no basis: one multiple per final run.
+    let staff = multiples(&v, "staff");
+    assert_eq!(
+        staff.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(),
+        ["rental", "ownership"]
+    );
+    // The fleet is another scope: no multiple of one run.
+    assert!(multiples(&v, "fleet").is_empty());
+    assert!(multiples(&v, "fleet-annual").is_empty());
+
+    // Only the rental price changes: ownership multiples stay the same, bit for bit.
+    let dir = temp_dir();
+    let text = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    let from = "rental_price = { value = 2.0,";
+    assert!(text.contains(from), "{text}");
+    let dearer = text
+        .replace("name = \"deepseek-v3\"", "name = \"dearer\"")
+        .replacen(from, "rental_price = { value = 3.0,", 1)
+        .replace(
+            "claim = \"deepseek-v3-assumed-h800-rental-price\" }",
+            "assumption = \"test: a dearer rental price\" }",
+        );
+    let path = write(dir.path(), "dearer.toml", &dearer);
+    let w = json_estimate(&[path.to_str().unwrap(), "--samples", "20000"]);
+    for id in [
+        "development-compute-ownership",
+        "total-model-development-ownership",
+    ] {
+        assert_eq!(multiples(&v, id), multiples(&w, id), "{id}");
+    }
+    assert_eq!(multiples(&v, "staff")[1], multiples(&w, "staff")[1]);
+    assert!(multiples(&w, "staff")[0].2 < multiples(&v, "staff")[0].2);
+}
+
+/// Issue 12, point 2: the table shows the median with its 90% interval, and the point
+/// estimate only where it reproduces a published figure (the headline line).
+#[test]
+fn the_table_shows_medians_and_names_bases() {
+    let out = stdout(&run(&["estimate", "gpt-4", "--samples", "20000"]));
+    let header = out.lines().find(|l| l.contains("┆ basis")).unwrap();
+    assert!(
+        header.contains("median") && header.contains("90% interval"),
+        "{header}"
+    );
+    assert!(!header.contains("central"), "{header}");
+    assert!(header.contains("x final run (rental)") && header.contains("x final run (ownership)"));
+    assert!(
+        out.contains("Each figure is the median of 20,000 simulated samples"),
+        "{out}"
+    );
+    let v = json_estimate(&["gpt-4", "--samples", "20000"]);
+    let total = v["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "total-model-development-ownership")
+        .unwrap();
+    let median = total["p50"].as_f64().unwrap();
+    let row = out
+        .lines()
+        .find(|l| l.contains("total-model-development-ownership"))
+        .unwrap();
+    let shown = format!("${:.1}M", median / 1e6);
+    assert!(row.contains(&shown), "{row} lacks the median {shown}");
 }

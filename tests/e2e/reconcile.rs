@@ -22,7 +22,7 @@ fn claim<'a>(l: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
     let v = reconcile_json(&["deepseek-v3"]);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     let fleet = layer(&v, "fleet");
     let capex = claim(fleet, "semianalysis-deepseek-server-capex");
     assert!(
@@ -50,10 +50,11 @@ fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
             "below"
         }
     );
-    // Multiples of the headline: fleet ~ hundreds of times $5.576M.
-    let m = fleet["multiple_of_headline"].as_f64().unwrap();
-    let central = fleet["central"].as_f64().unwrap();
-    assert!((m - central / 5.576e6).abs() < 1e-6 * m, "{m}");
+    // The fleet is another scope than one run: no multiple of the headline, for the layer or
+    // for the claims about it (issue 12: "311x final run" divided capex by a rental figure).
+    assert!(fleet.get("multiple_of_headline").is_none(), "{fleet}");
+    assert_eq!(fleet["multiples"], serde_json::json!([]));
+    assert_eq!(capex["multiple_of_headline"], Value::Null);
     // Amodei's and Lambert's estimates, and the "at least $500M" spend, sit beside the fleet.
     for id in [
         "amodei-deepseek-hopper-chips-cost",
@@ -80,8 +81,9 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
     assert_eq!(h["value"], 5_576_000.0);
     assert_eq!(h["layer"], "final-run-rental");
     let rental = layer(&v, "final-run-rental");
-    assert_eq!(rental["multiple_of_headline"], 1.0);
+    assert_eq!(rental["basis"], "rental");
     let own = claim(rental, "deepseek-v3-total-training-cost-usd");
+    assert_eq!(own["multiple_of_headline"], 1.0);
     assert_eq!(own["verdict"], "consistent");
     assert_eq!(
         own["input"], true,
@@ -111,7 +113,7 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
     assert!((m - 294_000.0 / 5_576_000.0).abs() < 1e-9);
     // Development compute and staff carry their sources.
     claim(
-        layer(&v, "development-compute"),
+        layer(&v, "development-compute-ownership"),
         "lambert-deepseek-v3-experiment-compute-multiple",
     );
     claim(layer(&v, "staff"), "semianalysis-deepseek-headcount");
@@ -226,7 +228,7 @@ fn markdown_and_chart_files_are_written() {
     assert!(stdout(&o).is_empty());
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.starts_with("## DeepSeek-V3"));
-    assert!(text.contains("| layer | central |"));
+    assert!(text.contains("| layer | basis | median | 90% interval |"));
     assert!(text.contains("**erroneous, not evidence**"));
     assert!(text.contains("[DeepSeek Debates"), "links to sources");
     let chart = std::fs::read_to_string(&svg).unwrap();
@@ -300,9 +302,11 @@ fn other_dollars_convert_the_headline_and_the_claims() {
         value < 5_576_000.0 * 0.95,
         "2024 dollars are fewer 2020 dollars: {value}"
     );
-    // The headline's own layer is 1x the headline in any dollars.
+    // The headline's restatements are 1x the headline in any dollars.
     let rental = layer(&v, "final-run-rental");
-    let m = rental["multiple_of_headline"].as_f64().unwrap();
+    let m = claim(rental, "cnbc-deepseek-v3-cost")["multiple_of_headline"]
+        .as_f64()
+        .unwrap();
     assert!((m - 1.0).abs() < 1e-3, "{m}");
     // Restatements printed in 2025 of the 2024 figure stay consistent with it.
     assert_eq!(
@@ -318,4 +322,73 @@ fn other_dollars_convert_the_headline_and_the_claims() {
         "2000",
     ]));
     assert!(t.contains("in 2020 USD)"), "{t}");
+}
+
+/// Issue 12, point 3: every claim is compared with the figure of the scope it states, and the
+/// output says which.
+#[test]
+fn claims_are_compared_at_their_own_scope() {
+    let v = reconcile_json(&["deepseek-v3"]);
+    let fleet = layer(&v, "fleet");
+    // "Those 50,000 Hopper chips cost ~$1B", "the CapEx on the GPUs themselves": the GPUs,
+    // not the fleet with its servers and network.
+    for id in [
+        "amodei-deepseek-hopper-chips-cost",
+        "lambert-deepseek-gpu-capex",
+        "semianalysis-deepseek-gpu-investment",
+    ] {
+        let c = claim(fleet, id);
+        assert_eq!(c["compared_with"], "fleet/gpus", "{id}");
+        assert!(
+            c["explanation"].as_str().unwrap().contains("fleet/gpus"),
+            "{c}"
+        );
+    }
+    // Server capex is the whole fleet.
+    assert_eq!(
+        claim(fleet, "semianalysis-deepseek-server-capex")["compared_with"],
+        "fleet"
+    );
+    // "A year of operations" (compute and headcount) is the fleet's year plus the payroll.
+    let owner = layer(&v, "owner-annual");
+    assert_eq!(owner["unit"], "USD/year");
+    let c = claim(owner, "lambert-deepseek-annual-operating-cost");
+    assert_eq!(c["compared_with"], "owner-annual");
+    assert_ne!(c["verdict"], "context");
+    let fleet_annual = layer(&v, "fleet-annual");
+    assert!(
+        fleet_annual["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "lambert-deepseek-annual-operating-cost")
+    );
+
+    // GPT-4: "over $100 million" for training is set against the compute total, not the
+    // final run, on the report's basis and, in words, on the other.
+    let v = reconcile_json(&["gpt-4"]);
+    let total = layer(&v, "total-compute-ownership");
+    for id in [
+        "wired-gpt4-training-cost",
+        "reuters-altman-foundation-model-training-cost",
+    ] {
+        let c = claim(total, id);
+        assert_eq!(c["compared_with"], "total-compute-ownership");
+        assert_eq!(c["verdict"], "consistent", "{c}");
+        assert!(
+            c["explanation"]
+                .as_str()
+                .unwrap()
+                .contains("on the rental basis"),
+            "{c}"
+        );
+        // Not also beside the final run.
+        assert!(
+            layer(&v, "final-run-rental")["claims"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["id"] != id)
+        );
+    }
 }

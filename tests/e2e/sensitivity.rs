@@ -27,13 +27,14 @@ fn bar_names(t: &Value) -> Vec<String> {
 
 #[test]
 fn development_compute_is_driven_by_its_multiplier_and_the_purchase_price() {
+    // Named without its basis, a compute layer is the one on the scenario's basis.
     let v = json(&["deepseek-v3", "--layer", "development-compute"]);
     assert_eq!(v["scenario"], "deepseek-v3");
     assert_eq!(v["dollar_year"], "2024");
     let tornadoes = v["tornadoes"].as_array().unwrap();
     assert_eq!(tornadoes.len(), 1);
     let t = &tornadoes[0];
-    assert_eq!(t["output"], "development-compute");
+    assert_eq!(t["output"], "development-compute-ownership");
     let names = bar_names(t);
     assert!(names.len() >= 3, "{names:?}");
     assert!(
@@ -94,8 +95,8 @@ fn the_table_names_each_driver_with_its_source() {
     let o = run(&["sensitivity", "deepseek-v3", "--samples", SAMPLES]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    // The default layer is development compute.
-    assert!(out.contains("(`development-compute`)"), "{out}");
+    // The default layer is development compute on the scenario's basis.
+    assert!(out.contains("(`development-compute-ownership`)"), "{out}");
     assert!(out.contains("development.multiplier"));
     assert!(out.contains("ownership.purchase_price"));
     // Claims with claimant and date; assumptions with their text; sources with URL.
@@ -103,7 +104,7 @@ fn the_table_names_each_driver_with_its_source() {
     assert!(out.contains("DeepSeek V3 and the actual cost of training frontier AI models"));
     assert!(out.contains("https://www.interconnects.ai/"));
     assert!(out.contains("assumption: "));
-    assert!(out.contains("do not move development-compute"));
+    assert!(out.contains("do not move development-compute-ownership"));
 
     let md = run(&[
         "sensitivity",
@@ -266,10 +267,13 @@ fn layer_all_analyses_every_layer_and_total_with_one_chart_each() {
     for id in [
         "final-run-rental",
         "final-run-ownership",
-        "development-compute",
+        "development-compute-rental",
+        "development-compute-ownership",
         "staff",
         "fleet",
-        "total-model-development",
+        "total-model-development-rental",
+        "total-model-development-ownership",
+        "owner-annual",
     ] {
         assert!(outputs.contains(&id), "{outputs:?}");
         let svg = std::fs::read_to_string(dir.path().join(format!("t-{id}.svg"))).unwrap();
@@ -290,11 +294,11 @@ fn an_unknown_layer_lists_the_available_ones() {
         &o,
         &[
             "no layer or output `developmnet-compute`",
-            "did you mean `development-compute`?",
+            "did you mean `development-compute-",
             "final-run-ownership",
             "staff",
             "fleet-annual",
-            "total-model-development",
+            "total-model-development-ownership",
         ],
     );
 }

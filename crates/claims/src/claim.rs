@@ -374,6 +374,11 @@ pub struct Claim {
     pub tags: Vec<Tag>,
     /// Why the quote cannot contain the number, when it legitimately cannot.
     pub quote_lacks_number: Option<String>,
+    /// The stack figure the claim is about, when its tags alone do not say (`fleet/gpus`
+    /// for "the GPUs cost $1B", `total-model-development` for "GPT-4 cost over $100M to
+    /// train", `owner-annual` for "a year of operations"). A compute layer or total named
+    /// without a basis (`development-compute`) is compared on the report's basis.
+    pub scope: Option<String>,
     /// Where the claim was read.
     pub origin: Origin,
     #[serde(skip)]

@@ -26,6 +26,7 @@
 //! | `tags` | scope [`Tag`]s: `final-run`, `development`, `staff`, `fleet`, `capex`, `opex`, `market`, `price`, `model`, `emissions`, `trend`, `restatement` (optional) |
 //! | `dollar_year` | the year of the money, for money units (optional; default: nominal) |
 //! | `quote_lacks_number` | why the quote cannot contain the number, when it legitimately cannot (optional) |
+//! | `scope` | the stack figure the number is about, when its tags alone do not say: a layer (`fleet`), a component (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`); compute figures named without a basis are compared on the report's basis (optional) |
 //!
 //! Files may also declare `[[relation]]` tables (see [`relation`]) and `[[conflict]]`
 //! groups (see [`conflict`]).

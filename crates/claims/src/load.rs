@@ -157,6 +157,8 @@ struct RawClaim {
     dollar_year: Option<Spanned<i64>>,
     #[serde(default)]
     quote_lacks_number: Option<Spanned<String>>,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -365,6 +367,7 @@ fn convert_claim(
     opt_line!("tags", raw.tags);
     opt_line!("dollar_year", raw.dollar_year);
     opt_line!("quote_lacks_number", raw.quote_lacks_number);
+    opt_line!("scope", raw.scope);
     opt_line!("verified", raw.verified);
     let at = |field: &str| {
         field_lines
@@ -482,6 +485,19 @@ fn convert_claim(
             }
         }
     }
+    let scope = raw.scope.as_ref().map(|s| s.get_ref().trim().to_owned());
+    if let Some(sc) = &scope
+        && !is_scope_id(sc)
+    {
+        problems.push(problem(
+            "scope",
+            format!(
+                "`{sc}` is not a stack figure id: write a layer (`fleet`), a component \
+                 (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`), in \
+                 kebab-case"
+            ),
+        ));
+    }
     if problems.len() > before {
         return None;
     }
@@ -507,6 +523,7 @@ fn convert_claim(
             .quote_lacks_number
             .map(Spanned::into_inner)
             .filter(|s| !s.trim().is_empty()),
+        scope,
         origin: Origin {
             file: file.to_string(),
             line: table_line,
@@ -690,4 +707,21 @@ mod tests {
         assert_eq!(key_on_line(src, 10).as_deref(), Some("value"));
         assert_eq!(key_on_line("[[claim]]", 3), None);
     }
+}
+
+/// A stack figure id as a claim's `scope` names it: kebab-case words, with at most one
+/// `/component` part (`fleet`, `fleet/gpus`, `total-model-development`).
+fn is_scope_id(s: &str) -> bool {
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.split('-').all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    };
+    let mut parts = s.split('/');
+    let layer = parts.next().is_some_and(word);
+    let rest: Vec<&str> = parts.collect();
+    layer && rest.len() <= 1 && rest.iter().all(|w| word(w))
 }

@@ -19,6 +19,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
+use traincost_core::stack::Basis;
 use traincost_core::units::DollarDate;
 
 use crate::estimate_cmd::{Report, build_report};
@@ -83,12 +84,16 @@ struct Side {
     title: String,
     /// Price index used for its dollar conversions.
     price_index: String,
+    /// The basis this side leads with; each row's id names its own basis.
+    basis: Basis,
+    /// The bases this side costs compute on.
+    bases: Vec<Basis>,
     /// Plugin libraries loaded for this side only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     plugins: Vec<String>,
 }
 
-/// Central value and percentiles of one figure on one side.
+/// Point estimate and percentiles of one figure on one side (the median is shown).
 #[derive(Debug, Clone, Copy, Serialize)]
 struct Values {
     central: f64,
@@ -237,6 +242,28 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         side_b.label.push_str(" (B)");
     }
     let mut notes = Vec::new();
+    if side_a.bases != side_b.bases {
+        let list = |s: &Side| {
+            s.bases
+                .iter()
+                .map(|b| b.as_str())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        notes.push(format!(
+            "the sides cost compute on different bases (A: {}; B: {}): rows on a basis only one \
+             side has are shown for that side alone, never set against the other basis",
+            list(&side_a),
+            list(&side_b)
+        ));
+    }
+    if side_a.basis != side_b.basis {
+        notes.push(format!(
+            "the sides lead with different bases (A: {}, B: {}): compare rows of the same id, \
+             which name their basis",
+            side_a.basis, side_b.basis
+        ));
+    }
     if side_a.price_index != side_b.price_index {
         notes.push(format!(
             "the two scenarios convert dollars with different price indexes ({} for A, {} for \
@@ -245,7 +272,7 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let comparison = Comparison {
-        schema_version: 1,
+        schema_version: 2,
         dollar_year: dollars,
         samples: config.samples,
         seed: config.seed,
@@ -269,6 +296,11 @@ fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
         scenario: r.estimate.scenario.clone(),
         title: r.title.clone(),
         price_index: r.estimate.price_index.clone(),
+        basis: r.estimate.basis,
+        bases: Basis::ALL
+            .into_iter()
+            .filter(|b| r.estimate.final_run(*b).is_some())
+            .collect(),
         plugins: plugins.iter().map(|p| p.display().to_string()).collect(),
     }
 }
@@ -375,15 +407,6 @@ fn relative(r: Option<f64>) -> String {
     }
 }
 
-fn interval(unit: &str, v: &Values) -> String {
-    format!(
-        "{} · {} · {}",
-        amount(unit, v.p5),
-        amount(unit, v.p50),
-        amount(unit, v.p95)
-    )
-}
-
 fn name(r: &Row) -> String {
     match r.kind {
         "component" => format!("  · {}", r.id.rsplit('/').next().unwrap_or(&r.id)),
@@ -406,16 +429,32 @@ fn render_table(c: &Comparison) -> String {
         format_number(c.samples as f64),
         c.seed
     );
+    let _ = writeln!(
+        out,
+        "A costs compute on {} (leads with {}); B on {} (leads with {}). Rows pair figures of the same id, so of the same basis.",
+        c.a.bases
+            .iter()
+            .map(|b| b.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        c.a.basis,
+        c.b.bases
+            .iter()
+            .map(|b| b.as_str())
+            .collect::<Vec<_>>()
+            .join(" and "),
+        c.b.basis
+    );
     out.push_str(
-        "Differences are B - A, relative ones (B - A) / A. Intervals are 90% (p5 · median · p95).\n\n",
+        "Figures are medians with 90% intervals. Differences are B - A between medians, relative ones (B - A) / A.\n\n",
     );
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).set_header([
         "figure",
-        "A central",
-        "A p5 · median · p95",
-        "B central",
-        "B p5 · median · p95",
+        "A median",
+        "A 90% interval",
+        "B median",
+        "B 90% interval",
         "B - A",
         "change",
     ]);
@@ -425,8 +464,8 @@ fn render_table(c: &Comparison) -> String {
         for v in [&r.a, &r.b] {
             match v {
                 Some(v) => {
-                    cells.push(right(amount(&r.unit, v.central)));
-                    cells.push(right(interval(&r.unit, v)));
+                    cells.push(right(amount(&r.unit, v.p50)));
+                    cells.push(right(crate::format::interval(&r.unit, v.p5, v.p95)));
                 }
                 None => {
                     cells.push(right("—".to_owned()));
@@ -436,8 +475,8 @@ fn render_table(c: &Comparison) -> String {
         }
         match (r.presence, &r.difference, &r.relative) {
             (_, Some(d), Some(rel)) => {
-                cells.push(right(signed(&r.unit, d.central)));
-                cells.push(right(relative(rel.central)));
+                cells.push(right(signed(&r.unit, d.p50)));
+                cells.push(right(relative(rel.p50)));
             }
             (Presence::OnlyA, _, _) => {
                 cells.push(right("only in A".to_owned()));
@@ -498,15 +537,15 @@ fn render_markdown(c: &Comparison) -> String {
         };
         let side = |v: &Option<Values>| match v {
             Some(v) => (
-                amount(&r.unit, v.central),
-                format!("{} to {}", amount(&r.unit, v.p5), amount(&r.unit, v.p95)),
+                amount(&r.unit, v.p50),
+                crate::format::interval(&r.unit, v.p5, v.p95),
             ),
             None => ("—".to_owned(), "—".to_owned()),
         };
         let (ac, ai) = side(&r.a);
         let (bc, bi) = side(&r.b);
         let (d, rel) = match (r.presence, &r.difference, &r.relative) {
-            (_, Some(d), Some(rel)) => (signed(&r.unit, d.central), relative(rel.central)),
+            (_, Some(d), Some(rel)) => (signed(&r.unit, d.p50), relative(rel.p50)),
             (Presence::OnlyA, _, _) => (format!("only in {}", cell(&c.a.label)), String::new()),
             (Presence::OnlyB, _, _) => (format!("only in {}", cell(&c.b.label)), String::new()),
             _ => ("units differ".to_owned(), String::new()),
@@ -519,8 +558,9 @@ fn render_markdown(c: &Comparison) -> String {
     }
     let _ = writeln!(
         out,
-        "\nCentral values use every input's median; intervals are 90% from {} Monte Carlo \
-         samples (seed {}). Differences are {b} minus {a}; change is relative to {a}.",
+        "\nMedians with 90% intervals from {} Monte Carlo samples (seed {}); rows pair figures \
+         of the same id, so of the same cost basis. Differences are {b}'s median minus {a}'s; \
+         change is relative to {a}.",
         format_number(c.samples as f64),
         c.seed,
         a = cell(&c.a.label),
@@ -551,6 +591,8 @@ mod tests {
             includes: String::new(),
             excludes: String::new(),
             components: vec![],
+            multiples: Vec::new(),
+            basis: None,
         }
     }
 
@@ -561,6 +603,7 @@ mod tests {
             price_index: "cpi-u".to_owned(),
             samples: 1,
             seed: 1,
+            basis: traincost_core::stack::Basis::Rental,
             layers,
             totals: vec![],
             metrics: vec![],

@@ -9,6 +9,7 @@ use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure, estimate};
 use traincost_core::montecarlo::RunConfig;
+use traincost_core::stack::Basis;
 
 use traincost_core::units::DollarDate;
 
@@ -144,7 +145,7 @@ pub(crate) fn report_for(
         .filter_map(|id| model_load::claim_source(claims, id))
         .collect();
     Report {
-        schema_version: 1,
+        schema_version: 2,
         title: built.title().to_owned(),
         estimate: est,
         headline,
@@ -217,7 +218,9 @@ fn all_rows(e: &Estimate) -> Vec<(&Figure, &'static str)> {
 }
 
 fn render_csv(e: &Estimate) -> String {
-    let mut out = String::from("id,kind,label,unit,dollar_year,central,mean,sd,p5,p50,p95\n");
+    let mut out = String::from(
+        "id,kind,label,unit,basis,dollar_year,p50,p5,p95,mean,sd,central,x_final_run_basis,x_final_run_p50,x_final_run_p5,x_final_run_p95\n",
+    );
     let q = |s: &str| {
         if s.contains([',', '"']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -226,22 +229,92 @@ fn render_csv(e: &Estimate) -> String {
         }
     };
     for (f, kind) in all_rows(e) {
-        let _ = writeln!(
-            out,
-            "{},{kind},{},{},{},{},{},{},{},{},{}",
-            q(&f.id),
-            q(&f.label),
-            f.unit,
-            e.dollar_year,
-            f.central,
-            f.mean,
-            f.sd,
-            f.p5,
-            f.p50,
-            f.p95
-        );
+        let basis = f.basis.map_or("", |b| b.as_str());
+        let row = |m: Option<&traincost_core::estimate::Multiple>| {
+            let (mb, m50, m5, m95) = m.map_or_else(
+                || (String::new(), String::new(), String::new(), String::new()),
+                |m| {
+                    (
+                        m.basis.to_string(),
+                        m.p50.to_string(),
+                        m.p5.to_string(),
+                        m.p95.to_string(),
+                    )
+                },
+            );
+            format!(
+                "{},{kind},{},{},{basis},{},{},{},{},{},{},{},{mb},{m50},{m5},{m95}",
+                q(&f.id),
+                q(&f.label),
+                f.unit,
+                e.dollar_year,
+                f.p50,
+                f.p5,
+                f.p95,
+                f.mean,
+                f.sd,
+                f.central,
+            )
+        };
+        // One row per multiple (staff has one per basis), else one row.
+        if f.multiples.is_empty() {
+            let _ = writeln!(out, "{}", row(None));
+        }
+        for m in &f.multiples {
+            let _ = writeln!(out, "{}", row(Some(m)));
+        }
     }
     out
+}
+
+/// The bases this estimate costs compute on, rental first.
+fn bases(e: &Estimate) -> Vec<Basis> {
+    Basis::ALL
+        .into_iter()
+        .filter(|b| e.final_run(*b).is_some())
+        .collect()
+}
+
+/// What each layer and total counts and leaves out; the same scope on two bases is listed once.
+fn scopes(e: &Estimate) -> Vec<(Vec<&str>, &str, &str)> {
+    let mut out: Vec<(Vec<&str>, &str, &str)> = Vec::new();
+    for f in e.layers.iter().chain(&e.totals) {
+        match out
+            .iter_mut()
+            .find(|(_, i, x)| *i == f.includes && *x == f.excludes)
+        {
+            Some((ids, _, _)) => ids.push(&f.id),
+            None => out.push((vec![&f.id], &f.includes, &f.excludes)),
+        }
+    }
+    out
+}
+
+/// One paragraph on what the figures are: medians with 90% intervals, on named bases.
+pub(crate) fn reading_note(e: &Estimate) -> String {
+    let bases = bases(e);
+    let basis_text = if bases.len() == 2 {
+        format!(
+            "Compute is costed on two bases, never mixed: rental ({}) and ownership ({}); each \
+             compute layer and total names its basis, and \"x final run\" divides, sample by \
+             sample, by the final run on the same basis. Where one figure is quoted (the \
+             report's cards), it is on the {} basis.",
+            Basis::Rental.describe(),
+            Basis::Ownership.describe(),
+            e.basis
+        )
+    } else {
+        format!(
+            "Compute is costed on the {} basis only ({}); \"x final run\" divides, sample by \
+             sample, by the final run on that basis.",
+            e.basis,
+            e.basis.describe()
+        )
+    };
+    format!(
+        "Each figure is the median of {} simulated samples, with its 90% interval. {basis_text}",
+        format_number(e.samples as f64)
+    )
 }
 
 fn headline_line(r: &Report) -> Option<String> {
@@ -258,7 +331,7 @@ fn headline_line(r: &Report) -> Option<String> {
         _ => format!("rebuilt to {}", money(h.rebuilt)),
     };
     Some(format!(
-        "Headline: {claimed} ({}, claim {}); the stages [{}] at the stated prices give {} centrally: {verdict}.",
+        "Headline: {claimed} ({}, claim {}); the stages [{}] at the stated prices give {} as a point estimate (every input at its stated value): {verdict}.",
         h.claimant,
         h.claim,
         h.stages.join(", "),
@@ -292,58 +365,71 @@ fn render_table(r: &Report) -> String {
             .collect();
         let _ = writeln!(out, "Not modelled in this scenario: {}.", list.join("; "));
     }
+    let _ = writeln!(out, "{}", reading_note(e));
     out.push('\n');
+    let bases = bases(e);
+    let mut header = vec!["layer", "basis", "median", "90% interval", "mean"];
+    if bases.len() == 2 {
+        header.extend(["x final run (rental)", "x final run (ownership)"]);
+    } else {
+        header.push("x final run");
+    }
     let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_header([
-        "layer",
-        "central",
-        "mean",
-        "p5",
-        "median",
-        "p95",
-        "x final run",
-    ]);
-    let base = e.layers.first().map(|l| l.central).unwrap_or(f64::NAN);
-    let mut push = |f: &Figure, indent: &str, ratio: bool| {
+    t.load_style(UTF8_FULL_CONDENSED).set_header(header);
+    let mut push = |f: &Figure, indent: &str| {
         let name = if indent.is_empty() || indent == "= " {
             f.id.as_str()
         } else {
             f.id.rsplit('/').next().unwrap_or(&f.id)
         };
-        let mut cells = vec![Cell::new(format!("{indent}{name}"))];
-        for v in [f.central, f.mean, f.p5, f.p50, f.p95] {
-            cells.push(Cell::new(amount(&f.unit, v)).set_alignment(CellAlignment::Right));
+        let mut cells = vec![
+            Cell::new(format!("{indent}{name}")),
+            Cell::new(f.basis.map_or("", |b| b.as_str())),
+            Cell::new(amount(&f.unit, f.p50)).set_alignment(CellAlignment::Right),
+            Cell::new(if f.p5 == f.p95 {
+                "(exact)".to_owned()
+            } else {
+                crate::format::interval(&f.unit, f.p5, f.p95)
+            })
+            .set_alignment(CellAlignment::Right),
+            Cell::new(amount(&f.unit, f.mean)).set_alignment(CellAlignment::Right),
+        ];
+        for b in &bases {
+            let x = if indent.is_empty() && f.id == b.layer_id() {
+                "1x".to_owned()
+            } else {
+                f.multiples
+                    .iter()
+                    .find(|m| m.basis == *b)
+                    .map(crate::format::multiple)
+                    .unwrap_or_default()
+            };
+            cells.push(Cell::new(x).set_alignment(CellAlignment::Right));
         }
-        let x = if ratio && base > 0.0 && f.unit == "USD" {
-            format!("{:.1}x", f.central / base)
-        } else {
-            String::new()
-        };
-        cells.push(Cell::new(x).set_alignment(CellAlignment::Right));
         t.add_row(cells);
     };
     for l in &e.layers {
-        push(l, "", true);
+        push(l, "");
         for c in &l.components {
-            push(c, "  · ", false);
+            push(c, "  · ");
         }
     }
     for tot in &e.totals {
-        push(tot, "= ", true);
+        push(tot, "= ");
     }
     for m in &e.metrics {
-        push(m, "", false);
+        push(m, "");
     }
     let _ = writeln!(out, "{t}");
     out.push_str("\nWhat each layer counts:\n");
-    for f in e.layers.iter().chain(&e.totals) {
-        let _ = writeln!(out, "  {}: {}.", f.id, f.includes);
+    for (ids, includes, excludes) in scopes(e) {
+        let ids = ids.join(", ");
+        let _ = writeln!(out, "  {ids}: {includes}.");
         let _ = writeln!(
             out,
-            "  {:width$}  leaves out {}.",
+            "  {:width$}  leaves out {excludes}.",
             "",
-            f.excludes,
-            width = f.id.len()
+            width = ids.chars().count()
         );
     }
     out.push_str("\nInputs (money in the report's dollars):\n");
@@ -406,24 +492,30 @@ fn render_markdown(r: &Report) -> String {
             .collect();
         let _ = writeln!(out, "Not modelled in this scenario: {}.\n", list.join("; "));
     }
-    out.push_str("| layer | central | p5 | median | p95 | includes | leaves out |\n|---|---:|---:|---:|---:|---|---|\n");
+    let _ = writeln!(out, "{}\n", reading_note(e));
+    out.push_str("| layer | basis | median | 90% interval | x final run (same basis) | includes | leaves out |\n|---|---|---:|---:|---:|---|---|\n");
     for f in e.layers.iter().chain(&e.totals) {
+        let multiples: Vec<String> = f
+            .multiples
+            .iter()
+            .map(|m| format!("{} {}", crate::format::multiple(m), m.basis))
+            .collect();
         let _ = writeln!(
             out,
             "| {} (`{}`) | {} | {} | {} | {} | {} | {} |",
             f.label,
             f.id,
-            amount(&f.unit, f.central),
-            amount(&f.unit, f.p5),
+            f.basis.map_or("", |b| b.as_str()),
             amount(&f.unit, f.p50),
-            amount(&f.unit, f.p95),
+            crate::format::interval(&f.unit, f.p5, f.p95),
+            multiples.join("; "),
             f.includes,
             f.excludes
         );
     }
     let _ = writeln!(
         out,
-        "\n{} Monte Carlo samples, seed {}; intervals are 90%.\n",
+        "\n{} Monte Carlo samples, seed {}.\n",
         format_number(e.samples as f64),
         e.seed
     );

@@ -20,6 +20,33 @@ pub(crate) fn amount(unit: &str, v: f64) -> String {
     }
 }
 
+/// A 90% interval in its unit: `$2.2M to $4.9M`.
+pub(crate) fn interval(unit: &str, p5: f64, p95: f64) -> String {
+    format!("{} to {}", amount(unit, p5), amount(unit, p95))
+}
+
+/// A multiple of the final run: its median, and its 90% interval when it has width
+/// (`2.4x (1.6-3.9x)`, `3.0x`).
+pub(crate) fn multiple(m: &traincost_core::estimate::Multiple) -> String {
+    let x = |v: f64| {
+        if !v.is_finite() {
+            "n/a".to_owned()
+        } else if v >= 100.0 {
+            format_number(v.round())
+        } else if v >= 10.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    let (lo, mid, hi) = (x(m.p5), x(m.p50), x(m.p95));
+    if lo == hi {
+        format!("{mid}x")
+    } else {
+        format!("{mid}x ({lo}-{hi}x)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -28,5 +55,23 @@ mod tests {
         assert_eq!(super::money(-294_672.0), "-$294.7K");
         assert_eq!(super::amount("USD/year", 1.6e9), "$1.600B");
         assert_eq!(super::amount("GPU-hours", 2_788_000.0), "2,788,000");
+    }
+
+    #[test]
+    fn multiples_show_their_median_and_interval() {
+        use traincost_core::estimate::Multiple;
+        use traincost_core::stack::Basis;
+        let m = |p5: f64, p50: f64, p95: f64| Multiple {
+            basis: Basis::Rental,
+            of: "final-run-rental".into(),
+            central: p50,
+            mean: p50,
+            p5,
+            p50,
+            p95,
+        };
+        assert_eq!(super::multiple(&m(1.6, 2.4, 3.94)), "2.4x (1.6-3.9x)");
+        assert_eq!(super::multiple(&m(3.0, 3.0, 3.0)), "3.0x");
+        assert_eq!(super::multiple(&m(150.0, 311.1, 980.0)), "311x (150-980x)");
     }
 }

@@ -107,6 +107,8 @@ pub(crate) fn output_ids(model: &CostModel) -> OutputIds {
             OutputKind::Total => &mut ids.totals,
             OutputKind::Component(_) => &mut ids.components,
             OutputKind::Metric => &mut ids.metrics,
+            // Multiples are reported with the figure they divide.
+            OutputKind::Multiple(_) => continue,
         };
         list.push(o.id.clone());
     }

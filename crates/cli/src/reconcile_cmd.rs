@@ -14,8 +14,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use traincost_claims::{Claim, ClaimSet, Currency, Per, Status, Value, Verdict as GroupVerdict};
-use traincost_core::estimate::Figure;
+use traincost_core::estimate::{Figure, Multiple};
 use traincost_core::money::IndexId;
+use traincost_core::stack::Basis;
 use traincost_core::units::DollarDate;
 
 use crate::estimate_cmd::Report;
@@ -123,7 +124,8 @@ pub(crate) struct ClaimView {
     /// Whether the layer's 90% interval contains the claim's own number (the midpoint of a
     /// range), when compared.
     pub(crate) contains: Option<bool>,
-    /// The claim's number as a multiple of the headline (money claims in USD only).
+    /// The claim's number as a multiple of the headline, only when it is compared with a
+    /// figure on the headline's (rental) basis: never across bases or scopes.
     pub(crate) multiple_of_headline: Option<f64>,
     /// True if the scenario cites this claim as an input (so it is not independent evidence).
     pub(crate) input: bool,
@@ -144,19 +146,22 @@ pub(crate) struct LayerView {
     pub(crate) label: String,
     /// Unit (`USD`, `USD/year`).
     pub(crate) unit: String,
-    /// Every input at its median.
+    /// The cost basis of a compute layer or total (`rental`, `ownership`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) basis: Option<Basis>,
+    /// The point estimate (every input at its median).
     pub(crate) central: f64,
     /// Mean over samples.
     pub(crate) mean: f64,
     /// 5th percentile.
     pub(crate) p5: f64,
-    /// Median.
+    /// Median: the figure shown.
     pub(crate) p50: f64,
     /// 95th percentile.
     pub(crate) p95: f64,
-    /// Central value over the headline (per year for a `USD/year` layer; `null` without a
-    /// headline or for other units).
-    pub(crate) multiple_of_headline: Option<f64>,
+    /// The layer over the final run on the same basis (one per basis for staff), sample by
+    /// sample; empty for the final runs themselves, the fleet and yearly figures.
+    pub(crate) multiples: Vec<Multiple>,
     /// What it counts.
     pub(crate) includes: String,
     /// What it leaves out.
@@ -304,8 +309,8 @@ pub(crate) fn reconcile(
     let mut layers: Vec<LayerView> = e
         .layers
         .iter()
-        .map(|f| layer_view(f, "layer", base))
-        .chain(e.totals.iter().map(|f| layer_view(f, "total", base)))
+        .map(|f| layer_view(f, "layer"))
+        .chain(e.totals.iter().map(|f| layer_view(f, "total")))
         .collect();
     let mut related = Vec::new();
     let mut unplaced = Vec::new();
@@ -313,7 +318,7 @@ pub(crate) fn reconcile(
         let Some(role) = subjects.role(&c.subject) else {
             continue;
         };
-        let Some(layer_id) = scope::layer_of(c) else {
+        let Some(scope_id) = scope::scope_of(c) else {
             continue;
         };
         let ctx = Ctx {
@@ -343,18 +348,40 @@ pub(crate) fn reconcile(
             .as_ref()
             .filter(|h| h.claim == c.id)
             .map(|h| h.stages.as_slice());
-        let figure = e.layers.iter().find(|l| l.id == layer_id).map(|l| {
-            let part = headline_stages.and_then(|st| headline_part(l, st));
-            let fig = match part {
-                Some(p) => std::borrow::Cow::Owned(p),
-                None => std::borrow::Cow::Borrowed(component_named(l, &c.quantity).unwrap_or(l)),
-            };
-            (l, fig)
-        });
-        match figure {
-            Some((layer, fig)) => {
-                let v = ctx.view(c, role, Some(&fig));
-                if let Some(lv) = layers.iter_mut().find(|lv| lv.id == layer.id) {
+        match scope::resolve(e, scope_id) {
+            Some(place) => {
+                let l = place.row;
+                // Without a stated component, the claim's quantity may name one
+                // (`pre-training cost`), and a headline may cover only some stages.
+                let fig = match (
+                    c.scope.is_some(),
+                    headline_stages.and_then(|st| headline_part(l, st)),
+                ) {
+                    (_, Some(p)) => std::borrow::Cow::Owned(p),
+                    (false, None) if std::ptr::eq(place.figure, l) => {
+                        std::borrow::Cow::Borrowed(component_named(l, &c.quantity).unwrap_or(l))
+                    }
+                    _ => std::borrow::Cow::Borrowed(place.figure),
+                };
+                let mut v = ctx.view(c, role, Some(&fig));
+                // The same scope on the other basis, where the scenario costs both.
+                if let Some(b) = fig.basis
+                    && matches!(
+                        v.verdict,
+                        Verdict::Consistent | Verdict::Below | Verdict::Above
+                    )
+                {
+                    let other = Basis::ALL.into_iter().find(|x| *x != b).expect("two bases");
+                    if let Some(o) = scope::resolve_on(e, scope_id, other)
+                        && o.figure.basis == Some(other)
+                    {
+                        let w = ctx.view(c, v.role.clone(), Some(o.figure));
+                        let first = w.explanation.split(';').next().unwrap_or_default();
+                        v.explanation
+                            .push_str(&format!("; on the {other} basis: {first}"));
+                    }
+                }
+                if let Some(lv) = layers.iter_mut().find(|lv| lv.id == l.id) {
                     lv.claims.push(v);
                 }
             }
@@ -362,7 +389,7 @@ pub(crate) fn reconcile(
                 let mut v = ctx.view(c, role, None);
                 if v.verdict != Verdict::Erroneous {
                     v.explanation =
-                        format!("the scenario has no `{layer_id}` layer to compare with");
+                        format!("the scenario has no `{scope_id}` figure to compare with");
                 }
                 unplaced.push(v);
             }
@@ -427,7 +454,7 @@ pub(crate) fn reconcile(
     });
 
     Ok(Reconciliation {
-        schema_version: 1,
+        schema_version: 2,
         scenario: e.scenario.clone(),
         title: report.title.clone(),
         developer: file.developer.clone(),
@@ -444,20 +471,19 @@ pub(crate) fn reconcile(
     })
 }
 
-fn layer_view(f: &Figure, kind: &'static str, base: Option<f64>) -> LayerView {
+fn layer_view(f: &Figure, kind: &'static str) -> LayerView {
     LayerView {
         id: f.id.clone(),
         kind,
         label: f.label.clone(),
         unit: f.unit.clone(),
+        basis: f.basis,
         central: f.central,
         mean: f.mean,
         p5: f.p5,
         p50: f.p50,
         p95: f.p95,
-        multiple_of_headline: base
-            .filter(|b| *b > 0.0 && (f.unit == "USD" || f.unit == "USD/year"))
-            .map(|b| f.central / b),
+        multiples: f.multiples.clone(),
         includes: f.includes.clone(),
         excludes: f.excludes.clone(),
         claims: Vec::new(),
@@ -633,8 +659,18 @@ impl Ctx<'_> {
         }
         let Some(f) = figure else {
             v.explanation = "not compared".to_owned();
+            // A claim about a final run at rental prices (a related model's) is still on
+            // the headline's basis; anything else is not a multiple of it.
+            if !scope::scope_of(c).is_some_and(|s| s.starts_with(Basis::Rental.layer_id())) {
+                v.multiple_of_headline = None;
+            }
             return v;
         };
+        // The headline is a final run at rental prices: a claim is a multiple of it only
+        // when it is compared with a figure on that basis.
+        if f.basis != Some(Basis::Rental) {
+            v.multiple_of_headline = None;
+        }
         if let Some(why) = incomparable(c, &f.unit) {
             v.explanation = why;
             if input {
@@ -827,6 +863,8 @@ mod tests {
             includes: String::new(),
             excludes: String::new(),
             components: Vec::new(),
+            multiples: Vec::new(),
+            basis: None,
         }
     }
 

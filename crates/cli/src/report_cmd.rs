@@ -229,16 +229,23 @@ pub(crate) fn render(
             escape(&h.layer)
         );
     }
-    for id in ["total-model-development", "fleet"] {
+    // The model's whole development on the report's basis, and the owner's fleet: medians
+    // with their intervals, each multiple on its own basis.
+    let development = format!("total-model-development-{}", e.basis);
+    for id in [development.as_str(), "fleet"] {
         if let Some(l) = rec.layers.iter().find(|l| l.id == id) {
+            let mult = match l.multiples.as_slice() {
+                [] => String::new(),
+                _ => format!("; {} its final run on the same basis", layer_multiple(l)),
+            };
             let _ = writeln!(
                 o,
-                "<div class=\"card\"><div class=\"small\">{}</div><div class=\"big\">{}</div><div class=\"small\">90%: {} to {}; {} the headline</div></div>",
+                "<div class=\"card\"><div class=\"small\">{}</div><div class=\"big\">{}</div><div class=\"small\">median; 90%: {} to {}{}</div></div>",
                 escape(&l.label),
-                escape(&layer_value(l, l.central)),
+                escape(&layer_value(l, l.p50)),
                 escape(&layer_value(l, l.p5)),
                 escape(&layer_value(l, l.p95)),
-                escape(&layer_multiple(l))
+                escape(&mult)
             );
         }
     }
@@ -246,7 +253,7 @@ pub(crate) fn render(
     if let Some(h) = &rec.headline {
         let _ = writeln!(
             o,
-            "<p>The headline is the <code>{}</code> layer; traincost rebuilds it to <strong>{}</strong> from its inputs. It leaves out {}.</p>",
+            "<p>The headline is the <code>{}</code> layer; traincost rebuilds it to <strong>{}</strong> from its inputs (a point estimate, every input at its stated value). It leaves out {}.</p>",
             escape(&h.layer),
             escape(&money_short(h.rebuilt)),
             escape(&h.excludes)
@@ -258,18 +265,24 @@ pub(crate) fn render(
     o.push_str(inline_svg(&crate::chart::stack::from_reconciliation(rec)));
     let _ = writeln!(
         o,
-        "<figcaption>Each layer's 90% interval (bar), median (line) and central value (triangle) on a log scale, in {} USD; dots are sourced claims about that scope, a cross is a figure printed in error.</figcaption>\n</figure>",
+        "<figcaption>Each layer's 90% interval (bar) and median (line) on a log scale, in {} USD; dots are sourced claims about that scope, a cross is a figure printed in error.</figcaption>\n</figure>",
         escape(&rec.dollar_year)
     );
-    o.push_str("<table class=\"stack\"><thead><tr><th>layer</th><th>central</th><th>90% interval</th><th>x headline</th><th>what it counts</th><th>what it leaves out</th></tr></thead><tbody>\n");
+    let _ = writeln!(
+        o,
+        "<p class=\"small\">{}</p>",
+        escape(&crate::estimate_cmd::reading_note(e))
+    );
+    o.push_str("<table class=\"stack\"><thead><tr><th>layer</th><th>basis</th><th>median</th><th>90% interval</th><th>x final run (same basis)</th><th>what it counts</th><th>what it leaves out</th></tr></thead><tbody>\n");
     for l in &rec.layers {
         let _ = writeln!(
             o,
-            "<tr id=\"layer-{id}\"><td data-label=\"layer\"><strong>{prefix}{label}</strong><br><code>{id}</code></td><td class=\"num\" data-label=\"central\">{central}</td><td class=\"num\" data-label=\"90% interval\">{p5} to {p95}</td><td class=\"num\" data-label=\"x headline\">{mult}</td><td data-label=\"counts\">{inc}</td><td data-label=\"leaves out\">{exc}</td></tr>",
+            "<tr id=\"layer-{id}\"><td data-label=\"layer\"><strong>{prefix}{label}</strong><br><code>{id}</code></td><td data-label=\"basis\">{basis}</td><td class=\"num\" data-label=\"median\">{median}</td><td class=\"num\" data-label=\"90% interval\">{p5} to {p95}</td><td class=\"num\" data-label=\"x final run\">{mult}</td><td data-label=\"counts\">{inc}</td><td data-label=\"leaves out\">{exc}</td></tr>",
             id = escape(&l.id),
             prefix = if l.kind == "total" { "= " } else { "" },
             label = escape(&l.label),
-            central = escape(&layer_value(l, l.central)),
+            basis = l.basis.map_or("—", |b| b.as_str()),
+            median = escape(&layer_value(l, l.p50)),
             p5 = escape(&layer_value(l, l.p5)),
             p95 = escape(&layer_value(l, l.p95)),
             mult = escape(&layer_multiple(l)),
@@ -284,10 +297,10 @@ pub(crate) fn render(
     for l in rec.layers.iter().filter(|l| !l.claims.is_empty()) {
         let _ = writeln!(
             o,
-            "<h3>{} <code>{}</code>: {} (90%: {} to {})</h3>",
+            "<h3>{} <code>{}</code>: {} (median; 90%: {} to {})</h3>",
             escape(&l.label),
             escape(&l.id),
-            escape(&layer_value(l, l.central)),
+            escape(&layer_value(l, l.p50)),
             escape(&layer_value(l, l.p5)),
             escape(&layer_value(l, l.p95))
         );

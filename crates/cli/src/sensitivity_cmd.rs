@@ -50,7 +50,9 @@ pub(crate) struct SensitivityArgs {
     /// A built-in scenario (`traincost scenarios list`) or a path to a scenario TOML file.
     scenario: String,
     /// The layer (or total, component or metric) to analyse, or `all` for every layer and
-    /// total. Default: development-compute, else final-run-ownership, else the first layer.
+    /// total; a compute layer or total named without its basis (`development-compute`) is
+    /// the one on the scenario's basis. Default: development compute on the scenario's basis,
+    /// else final-run-ownership, else the first layer.
     #[arg(long, value_name = "ID")]
     layer: Option<String>,
     /// Output format.
@@ -172,6 +174,14 @@ fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec
     match layer {
         Some("all") => Ok(ids.layers.iter().chain(&ids.totals).cloned().collect()),
         Some(id) if ids.all().any(|x| x == id) => Ok(vec![id.to_owned()]),
+        // A compute layer or total named without its basis: the report's basis.
+        Some(id)
+            if ids
+                .all()
+                .any(|x| x == format!("{id}-{}", built.model.primary_basis())) =>
+        {
+            Ok(vec![format!("{id}-{}", built.model.primary_basis())])
+        }
         Some(id) => {
             let mut hint = match ids.closest(id) {
                 Some(c) => format!("did you mean `{c}`? "),
@@ -188,8 +198,14 @@ fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec
         }
         None => Ok(DEFAULT_LAYERS
             .iter()
-            .find(|d| ids.layers.iter().any(|l| l == *d))
-            .map(|d| (*d).to_owned())
+            .map(|d| {
+                if *d == "development-compute" {
+                    format!("{d}-{}", built.model.primary_basis())
+                } else {
+                    (*d).to_owned()
+                }
+            })
+            .find(|d| ids.layers.iter().any(|l| l == d))
             .or_else(|| ids.layers.first().cloned())
             .into_iter()
             .collect()),

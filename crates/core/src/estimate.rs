@@ -5,10 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
 use crate::montecarlo::{self, RunConfig, RunStats, Summary};
-use crate::stack::{CostModel, OutputInfo, OutputKind};
+use crate::stack::{Basis, CostModel, OutputInfo, OutputKind};
 use crate::units::DollarDate;
 
 /// One output of the stack: a layer, a component, a total or a metric.
+///
+/// The figure to show people is the median of the simulated output, `p50`, with its 90%
+/// interval `[p5, p95]`. `central` is the point estimate (every input at its median): it is
+/// what a published point figure (DeepSeek's $5.576M, Epoch AI's tables) is compared with,
+/// and differs from `p50` wherever the model is not linear in its uncertain inputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Stable id (`final-run-rental`).
@@ -17,7 +22,11 @@ pub struct Figure {
     pub label: String,
     /// `USD`, `USD/year` or `GPU-hours`.
     pub unit: String,
-    /// Every input at its median, computed exactly.
+    /// The cost basis of a compute figure (`rental` or `ownership`); absent for figures
+    /// without one (staff, the fleet, GPU-hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// The point estimate: every input at its median, computed exactly.
     pub central: f64,
     /// Mean over samples.
     pub mean: f64,
@@ -39,6 +48,29 @@ pub struct Figure {
     /// Parts that sum to it (layers only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<Figure>,
+    /// This figure as a multiple of the final run on the same basis (one per basis for a
+    /// figure without a basis, such as staff), summarized over samples.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub multiples: Vec<Multiple>,
+}
+
+/// A figure divided, sample by sample, by the final run on one basis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Multiple {
+    /// The basis of the final run divided by.
+    pub basis: Basis,
+    /// The final-run layer divided by (`final-run-rental`, `final-run-ownership`).
+    pub of: String,
+    /// Point estimate: the ratio with every input at its median.
+    pub central: f64,
+    /// Mean over samples.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median: the multiple to show.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
 }
 
 /// One input as reported.
@@ -88,6 +120,10 @@ pub struct Estimate {
     pub samples: u64,
     /// Random seed.
     pub seed: u64,
+    /// The basis the report leads with (`[development] basis`, else ownership where the
+    /// scenario can cost it). Compute layers and totals exist on every basis the scenario
+    /// can cost; each figure names its own.
+    pub basis: Basis,
     /// Layers of the stack, in order, with their components.
     pub layers: Vec<Figure>,
     /// Sums of layers of one scope.
@@ -103,6 +139,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// The final-run layer on `basis`, if the scenario costs it.
+    pub fn final_run(&self, basis: Basis) -> Option<&Figure> {
+        self.layers.iter().find(|l| l.id == basis.layer_id())
+    }
+
     /// The layer, component, total or metric with this id.
     pub fn figure(&self, id: &str) -> Option<&Figure> {
         self.layers
@@ -139,6 +180,8 @@ pub fn estimate(
         includes: info.includes.clone(),
         excludes: info.excludes.clone(),
         components: Vec::new(),
+        multiples: Vec::new(),
+        basis: info.basis,
     };
     let (mut layers, mut totals, mut metrics) = (Vec::<Figure>::new(), Vec::new(), Vec::new());
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
@@ -152,6 +195,25 @@ pub fn estimate(
             }
             OutputKind::Total => totals.push(f),
             OutputKind::Metric => metrics.push(f),
+            OutputKind::Multiple(of) => {
+                let basis = info.basis.expect("a multiple has a basis");
+                let m = Multiple {
+                    basis,
+                    of: basis.layer_id().to_owned(),
+                    central: f.central,
+                    mean: f.mean,
+                    p5: f.p5,
+                    p50: f.p50,
+                    p95: f.p95,
+                };
+                if let Some(target) = layers
+                    .iter_mut()
+                    .chain(totals.iter_mut())
+                    .find(|t| &t.id == of)
+                {
+                    target.multiples.push(m);
+                }
+            }
         }
     }
     let inputs = model
@@ -183,6 +245,7 @@ pub fn estimate(
         price_index: price_index.to_owned(),
         samples: config.samples,
         seed: config.seed,
+        basis: model.primary_basis(),
         layers,
         totals,
         metrics,

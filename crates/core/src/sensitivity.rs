@@ -226,7 +226,7 @@ mod tests {
             threads: None,
             percentiles: vec![],
         };
-        let t = tornado(&m, "development-compute", &cfg).unwrap();
+        let t = tornado(&m, "development-compute-ownership", &cfg).unwrap();
         // Every bar brackets the median and the bars are sorted by swing.
         assert!(!t.bars.is_empty());
         for w in t.bars.windows(2) {
@@ -264,9 +264,12 @@ mod tests {
             threads: None,
             percentiles: vec![],
         };
-        let all = tornadoes(&m, &["staff", "development-compute"], &cfg).unwrap();
+        let all = tornadoes(&m, &["staff", "development-compute-ownership"], &cfg).unwrap();
         assert_eq!(all[0], tornado(&m, "staff", &cfg).unwrap());
-        assert_eq!(all[1], tornado(&m, "development-compute", &cfg).unwrap());
+        assert_eq!(
+            all[1],
+            tornado(&m, "development-compute-ownership", &cfg).unwrap()
+        );
         assert!(all[0].bars.iter().all(|b| b.input.starts_with("staff.")));
     }
 

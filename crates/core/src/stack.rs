@@ -9,14 +9,23 @@
 //! |---|---|
 //! | `final-run-rental` | GPU-hours per stage x rental price per GPU-hour (how DeepSeek computed $5.576M) |
 //! | `final-run-ownership` | Epoch AI's amortized hardware + interconnect + energy for the run's chip-hours |
-//! | `development-compute` | experiments, ablations, failed runs, synthetic data |
+//! | `development-compute-rental`, `-ownership` | experiments, ablations, failed runs, synthetic data, on each basis |
 //! | `staff` | headcount x loaded compensation x FTE share x duration |
 //! | `fleet` | capital cost of the owner's whole fleet |
 //! | `fleet-annual` | the fleet's amortized capex plus operating cost, per year |
+//! | `payroll-annual` | the listed staff's yearly pay, full time (headcount x loaded compensation) |
 //!
-//! Totals add only layers of one scope and never count the run twice: the final run on one
-//! basis (rental or ownership) plus development compute, and that plus staff. The fleet is a
-//! different scope (it includes every run) and is never added to the run.
+//! **Bases.** Compute is costed on two bases: *rental* (what renting the GPU-hours costs) and
+//! *ownership* (what owning the hardware costs, Epoch AI's method). Every compute layer and
+//! every total carries its [`Basis`]; development compute and the totals exist once per basis
+//! the scenario can cost, and a multiple ("x final run", an output of kind
+//! [`OutputKind::Multiple`]) is always taken per sample against the final run on the same
+//! basis. Staff has no basis; its multiples are given against each final run.
+//!
+//! Totals add only layers of one scope and never count the run twice: the final run plus
+//! development compute on one basis, and that plus staff. The fleet is a different scope (it
+//! includes every run) and is never added to the run; a year of the owner's operations
+//! (`owner-annual`) is the fleet's yearly cost plus the payroll.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +36,7 @@ use crate::provenance::Provenance;
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
 
 /// Every layer the stack can have, in order, with what a scenario needs to model it.
-pub const LAYERS: [(&str, &str); 6] = [
+pub const LAYERS: [(&str, &str); 8] = [
     (
         "final-run-rental",
         "[[stages]] with GPU-hours and a rental price",
@@ -37,8 +46,12 @@ pub const LAYERS: [(&str, &str); 6] = [
         "an [ownership] table (Epoch AI's method: purchase price and dates)",
     ),
     (
-        "development-compute",
+        "development-compute-rental",
         "a [development] table (a multiplier or stages)",
+    ),
+    (
+        "development-compute-ownership",
+        "a [development] table and an [ownership] table",
     ),
     ("staff", "a [staff] table (duration and role groups)"),
     (
@@ -48,6 +61,10 @@ pub const LAYERS: [(&str, &str); 6] = [
     (
         "fleet-annual",
         "a [fleet] table (GPUs, price, overhead, lifetime, opex)",
+    ),
+    (
+        "payroll-annual",
+        "a [staff] table (duration and role groups)",
     ),
 ];
 
@@ -137,7 +154,19 @@ pub struct OwnershipSpec {
 }
 
 /// Which final-run layer development compute and the totals build on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     /// `final-run-rental`: what the compute would cost to rent.
@@ -147,12 +176,47 @@ pub enum Basis {
 }
 
 impl Basis {
-    /// The id of the layer this basis refers to.
+    /// Both bases, rental first.
+    pub const ALL: [Basis; 2] = [Basis::Rental, Basis::Ownership];
+
+    /// The id of the final-run layer on this basis.
     pub fn layer_id(self) -> &'static str {
         match self {
             Basis::Rental => "final-run-rental",
             Basis::Ownership => "final-run-ownership",
         }
+    }
+
+    /// `rental` or `ownership`: the suffix of the ids of the layers and totals on this basis.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Rental => "rental",
+            Basis::Ownership => "ownership",
+        }
+    }
+
+    /// What the basis means, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Basis::Rental => "what renting the GPU-hours would cost",
+            Basis::Ownership => {
+                "what the compute costs its owner: amortized hardware, network and energy (Epoch AI's method)"
+            }
+        }
+    }
+
+    /// `at rental prices` or `at ownership cost`, for labels.
+    pub fn describe_short(self) -> &'static str {
+        match self {
+            Basis::Rental => "at rental prices",
+            Basis::Ownership => "at ownership cost",
+        }
+    }
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -169,7 +233,8 @@ pub enum DevelopmentAmount {
 /// Experiments, ablations, failed runs and synthetic data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DevelopmentSpec {
-    /// What the compute is costed like.
+    /// The basis a report leads with (its bottom line); development compute and the totals
+    /// are computed on every basis the scenario can cost.
     pub basis: Basis,
     /// How much of it.
     pub amount: DevelopmentAmount,
@@ -247,6 +312,8 @@ pub enum OutputKind {
     Total,
     /// A non-money figure (GPU-hours).
     Metric,
+    /// The named output divided, sample by sample, by the final run on this output's basis.
+    Multiple(String),
 }
 
 /// Description of one output.
@@ -256,8 +323,11 @@ pub struct OutputInfo {
     pub id: String,
     /// Label for people.
     pub label: String,
-    /// Layer, component, total or metric.
+    /// Layer, component, total, metric or multiple.
     pub kind: OutputKind,
+    /// The cost basis of a compute figure (and of a multiple: the final run it divides by);
+    /// `None` for figures without one (staff, the fleet, GPU-hours).
+    pub basis: Option<Basis>,
     /// Unit: `USD`, `USD/year` or `GPU-hours`.
     pub unit: String,
     /// What it counts.
@@ -398,6 +468,9 @@ struct OwnershipPlan {
     out: usize,
 }
 
+/// Development compute on one basis: `(basis, the final run's output, development's output)`.
+type DevOut = (Basis, usize, usize);
+
 #[derive(Debug, Clone)]
 enum DevPlan {
     Multiplier(usize),
@@ -436,10 +509,14 @@ pub struct CostModel {
     rental_out: usize,
     hours_out: usize,
     ownership: Option<OwnershipPlan>,
-    development: Option<(Basis, DevPlan, usize)>,
+    primary_basis: Basis,
+    development: Option<(DevPlan, Vec<DevOut>)>,
     staff: Option<(usize, Vec<GroupPlan>, usize)>,
+    payroll_out: Option<usize>,
     fleet: Option<FleetPlan>,
     totals: Vec<(Vec<usize>, usize)>,
+    /// `(numerator, final run, output)`.
+    multiples: Vec<(usize, usize, usize)>,
 }
 
 struct Builder {
@@ -498,8 +575,13 @@ impl Builder {
             unit: unit.into(),
             includes: includes.into(),
             excludes: excludes.into(),
+            basis: None,
         });
         self.outputs.len() - 1
+    }
+
+    fn set_basis(&mut self, out: usize, basis: Basis) {
+        self.outputs[out].basis = Some(basis);
     }
 
     fn hours_plan(&mut self, prefix: &str, s: &StageSpec) -> Result<HoursPlan, ModelError> {
@@ -657,6 +739,10 @@ const DEV_EXCLUDES: &str = "the final run itself; staff; hardware not used for t
 const STAFF_INCLUDES: &str =
     "headcount x loaded annual compensation x share of time on this model x project duration";
 const STAFF_EXCLUDES: &str = "compute; hardware; people outside the listed groups";
+const PAYROLL_INCLUDES: &str =
+    "the listed staff's yearly pay, full time: headcount x loaded annual compensation";
+const PAYROLL_EXCLUDES: &str =
+    "people outside the listed groups; it covers all their work, not one model";
 const FLEET_INCLUDES: &str = "purchase of every GPU the owner has, with servers and network";
 const FLEET_EXCLUDES: &str = "datacenter buildings and land; operating cost (see fleet-annual); it is not a cost of one model";
 const FLEET_ANNUAL_INCLUDES: &str =
@@ -782,12 +868,28 @@ impl CostModel {
             }
         };
 
-        let development = match &spec.development {
-            None => None,
+        let ownership_out = ownership.as_ref().map(|o| o.out);
+        let bases: Vec<(Basis, usize)> = std::iter::once((Basis::Rental, rental_out))
+            .chain(ownership_out.map(|o| (Basis::Ownership, o)))
+            .collect();
+        b.set_basis(rental_out, Basis::Rental);
+        if let Some(o) = ownership_out {
+            b.set_basis(o, Basis::Ownership);
+        }
+        let primary_basis = match &spec.development {
             Some(d) => {
                 if d.basis == Basis::Ownership && ownership.is_none() {
                     return Err(ModelError::MissingOwnership);
                 }
+                d.basis
+            }
+            None if ownership.is_some() => Basis::Ownership,
+            None => Basis::Rental,
+        };
+
+        let development = match &spec.development {
+            None => None,
+            Some(d) => {
                 let plan = match &d.amount {
                     DevelopmentAmount::Multiplier(q) => DevPlan::Multiplier(b.input(
                         "development.multiplier".into(),
@@ -803,15 +905,22 @@ impl CostModel {
                         DevPlan::Stages(plans)
                     }
                 };
-                let out = b.output(
-                    "development-compute",
-                    format!("Development compute (costed at {})", d.basis.layer_id()),
-                    OutputKind::Layer,
-                    "USD",
-                    DEV_INCLUDES,
-                    DEV_EXCLUDES,
-                );
-                Some((d.basis, plan, out))
+                let outs: Vec<DevOut> = bases
+                    .iter()
+                    .map(|&(basis, base_out)| {
+                        let out = b.output(
+                            format!("development-compute-{basis}"),
+                            format!("Development compute {}", basis.describe_short()),
+                            OutputKind::Layer,
+                            "USD",
+                            DEV_INCLUDES,
+                            DEV_EXCLUDES,
+                        );
+                        b.set_basis(out, basis);
+                        (basis, base_out, out)
+                    })
+                    .collect();
+                Some((plan, outs))
             }
         };
 
@@ -931,38 +1040,101 @@ impl CostModel {
             }
         };
 
-        // Totals: one basis for the run, never the fleet.
+        // The listed staff's yearly payroll, full time: a yearly figure of the owner, beside
+        // the fleet's, never added to one model's cost.
+        let payroll_out = staff.as_ref().map(|_| {
+            b.output(
+                "payroll-annual",
+                "Payroll per year (the listed staff, full time)",
+                OutputKind::Layer,
+                "USD/year",
+                PAYROLL_INCLUDES,
+                PAYROLL_EXCLUDES,
+            )
+        });
+
+        // Totals: the run and development compute on one basis (one total per basis), never
+        // the fleet; a year of operations adds the fleet's yearly cost and the payroll.
         let mut totals = Vec::new();
-        if let Some((basis, _, dev_out)) = &development {
-            let base_out = match basis {
-                Basis::Rental => rental_out,
-                Basis::Ownership => ownership.expect("checked above").out,
-            };
-            let label = format!("Final run ({}) + development compute", basis.layer_id());
-            let t = b.output(
-                "total-compute",
-                label,
-                OutputKind::Total,
-                "USD",
-                "the final run and development compute, on one basis",
-                "staff; the fleet",
-            );
-            totals.push((vec![base_out, *dev_out], t));
-            if let Some((_, _, staff_out)) = &staff {
-                let t2 = b.output(
-                    "total-model-development",
+        let mut multiples = Vec::new();
+        if let Some((_, outs)) = &development {
+            let mut model_totals = Vec::new();
+            for &(basis, base_out, dev_out) in outs {
+                let t = b.output(
+                    format!("total-compute-{basis}"),
                     format!(
-                        "Final run ({}) + development compute + staff",
-                        basis.layer_id()
+                        "Final run + development compute, {}",
+                        basis.describe_short()
                     ),
                     OutputKind::Total,
                     "USD",
-                    "everything it took to develop this model: compute on one basis and the people",
-                    "the rest of the fleet; other models and products",
+                    "the final run and development compute, on one basis",
+                    "staff; the fleet",
                 );
-                totals.push((vec![base_out, *dev_out, *staff_out], t2));
+                b.set_basis(t, basis);
+                totals.push((vec![base_out, dev_out], t));
+                multiples.push((dev_out, base_out));
+                multiples.push((t, base_out));
+                if let Some((_, _, staff_out)) = &staff {
+                    let t2 = b.output(
+                        format!("total-model-development-{basis}"),
+                        format!(
+                            "Final run + development compute + staff, compute {}",
+                            basis.describe_short()
+                        ),
+                        OutputKind::Total,
+                        "USD",
+                        "everything it took to develop this model: compute on one basis and the people",
+                        "the rest of the fleet; other models and products",
+                    );
+                    b.set_basis(t2, basis);
+                    model_totals.push((vec![base_out, dev_out, *staff_out], t2));
+                    multiples.push((t2, base_out));
+                }
+            }
+            totals.extend(model_totals);
+        }
+        if let Some((_, _, staff_out)) = &staff {
+            for &(_, base_out) in &bases {
+                multiples.push((*staff_out, base_out));
             }
         }
+        if let (Some(f), Some(p)) = (&fleet, payroll_out) {
+            let t = b.output(
+                "owner-annual",
+                "A year of the owner's operations: fleet + payroll",
+                OutputKind::Total,
+                "USD/year",
+                "the fleet's yearly cost (amortized capex, power, other opex) plus the listed staff's yearly payroll",
+                "one-off costs; people outside the listed groups; it covers every model and product, not one training run",
+            );
+            totals.push((vec![f.annual_out, p], t));
+        }
+        // Multiples: each output over the final run on the same basis, sample by sample.
+        multiples.sort_by_key(|&(of, base)| (of, base));
+        let multiples: Vec<(usize, usize, usize)> = multiples
+            .into_iter()
+            .map(|(of, base)| {
+                let basis = bases
+                    .iter()
+                    .find(|(_, o)| *o == base)
+                    .map(|(bs, _)| *bs)
+                    .expect("a final-run output");
+                let id = format!("{}/x-{}", b.outputs[of].id, basis.layer_id());
+                let label = format!("{} / {}", b.outputs[of].id, basis.layer_id());
+                let of_id = b.outputs[of].id.clone();
+                let out = b.output(
+                    id,
+                    label,
+                    OutputKind::Multiple(of_id),
+                    "x",
+                    "this figure divided by the final run on the same basis, sample by sample",
+                    "",
+                );
+                b.set_basis(out, basis);
+                (of, base, out)
+            })
+            .collect();
 
         Ok(CostModel {
             inputs: b.inputs,
@@ -971,16 +1143,25 @@ impl CostModel {
             rental_out,
             hours_out,
             ownership,
+            primary_basis,
             development,
             staff,
+            payroll_out,
             fleet,
             totals,
+            multiples,
         })
     }
 
     /// The inputs, in the order [`Model::evaluate`] reads them.
     pub fn model_inputs(&self) -> &[ModelInput] {
         &self.inputs
+    }
+
+    /// The basis a report leads with: `[development] basis`, else ownership where the
+    /// scenario can cost it, else rental.
+    pub fn primary_basis(&self) -> Basis {
+        self.primary_basis
     }
 
     /// The outputs, in the order [`Model::evaluate`] writes them.
@@ -1071,37 +1252,38 @@ impl CostModel {
             }
         }
 
-        if let Some((basis, plan, out)) = &self.development {
-            let base_out = match basis {
-                Basis::Rental => self.rental_out,
-                Basis::Ownership => self.ownership.as_ref().map_or(self.rental_out, |o| o.out),
-            };
-            let [base, run_hours, dev] = y.cols_mut([base_out, self.hours_out, *out]);
+        if let Some((plan, outs)) = &self.development {
             match plan {
                 DevPlan::Multiplier(m) => {
                     let m = x.col(*m);
-                    for j in 0..n {
-                        dev[j] = m[j] * base[j];
+                    for &(_, base_out, out) in outs {
+                        let [base, dev] = y.cols_mut([base_out, out]);
+                        for j in 0..n {
+                            dev[j] = m[j] * base[j];
+                        }
                     }
                 }
                 DevPlan::Stages(list) => {
-                    // Sum the extra stages' hours in `dev`, then price them at the run's
-                    // average cost per GPU-hour.
-                    dev.fill(0.0);
+                    // Sum the extra stages' hours, then price them at the run's average cost
+                    // per GPU-hour on each basis.
                     let mut hours = vec![0.0; n];
+                    let mut sum = vec![0.0; n];
                     for h in list {
                         h.eval_into(x, &mut hours);
                         for j in 0..n {
-                            dev[j] += hours[j];
+                            sum[j] += hours[j];
                         }
                     }
-                    for j in 0..n {
-                        let per_gpu_hour = if run_hours[j] > 0.0 {
-                            base[j] / run_hours[j]
-                        } else {
-                            0.0
-                        };
-                        dev[j] *= per_gpu_hour;
+                    for &(_, base_out, out) in outs {
+                        let [base, run_hours, dev] = y.cols_mut([base_out, self.hours_out, out]);
+                        for j in 0..n {
+                            let per_gpu_hour = if run_hours[j] > 0.0 {
+                                base[j] / run_hours[j]
+                            } else {
+                                0.0
+                            };
+                            dev[j] = sum[j] * per_gpu_hour;
+                        }
                     }
                 }
             }
@@ -1117,6 +1299,17 @@ impl CostModel {
                 for j in 0..n {
                     cost[j] = head[j] * comp[j] * overhead[j] * fte[j] * duration[j];
                     total[j] += cost[j];
+                }
+            }
+            if let Some(p) = self.payroll_out {
+                y.col_mut(p).fill(0.0);
+                for g in groups {
+                    let payroll = y.col_mut(p);
+                    let (head, comp, overhead) =
+                        (x.col(g.headcount), x.col(g.comp), x.col(g.overhead));
+                    for j in 0..n {
+                        payroll[j] += head[j] * comp[j] * overhead[j];
+                    }
                 }
             }
         }
@@ -1155,6 +1348,18 @@ impl CostModel {
                 for j in 0..n {
                     total[j] += part[j];
                 }
+            }
+        }
+
+        for &(of, base, out) in &self.multiples {
+            let [num, den, ratio] = y.cols_mut([of, base, out]);
+            for j in 0..n {
+                // No final run to divide by: no multiple (NaN), never an infinity.
+                ratio[j] = if den[j] > 0.0 {
+                    num[j] / den[j]
+                } else {
+                    f64::NAN
+                };
             }
         }
     }
@@ -1286,11 +1491,15 @@ mod tests {
         #[test]
         fn monotone_in_gpu_hours_prices_and_headcount(h in stages_strategy(), p in 0.1f64..10.0, n in 1.0f64..500.0,
                                                       k in 1.0f64..5.0, which in 0usize..3) {
-            let (_, base) = central(&spec(&h, p, n, false, 1.0, 1.0, 1.0));
+            let (m, base) = central(&spec(&h, p, n, false, 1.0, 1.0, 1.0));
             let (kh, kp, kn) = match which { 0 => (k, 1.0, 1.0), 1 => (1.0, k, 1.0), _ => (1.0, 1.0, k) };
             let (_, more) = central(&spec(&h, p, n, false, kh, kp, kn));
-            for (a, b) in base.iter().zip(&more) {
-                prop_assert!(*b >= *a * (1.0 - 1e-12), "{a} -> {b}");
+            // Costs, not ratios: a dearer run makes staff a smaller multiple of it.
+            for ((a, b), o) in base.iter().zip(&more).zip(m.outputs()) {
+                if matches!(o.kind, OutputKind::Multiple(_)) {
+                    continue;
+                }
+                prop_assert!(*b >= *a * (1.0 - 1e-12), "{}: {a} -> {b}", o.id);
             }
         }
 
@@ -1321,10 +1530,42 @@ mod tests {
                     prop_assert!((sum - y[li]).abs() <= 1e-9 * y[li].max(1.0), "{}: {sum} vs {}", layer.id, y[li]);
                 }
             }
-            // Totals add their layers: ownership + development (+ staff).
-            let (o, d, s) = (y[idx(&m, "final-run-ownership")], y[idx(&m, "development-compute")], y[idx(&m, "staff")]);
-            prop_assert!((y[idx(&m, "total-compute")] - (o + d)).abs() <= 1e-9 * (o + d));
-            prop_assert!((y[idx(&m, "total-model-development")] - (o + d + s)).abs() <= 1e-9 * (o + d + s));
+            // Totals add their layers on one basis: final run + development (+ staff).
+            let s = y[idx(&m, "staff")];
+            for basis in Basis::ALL {
+                let id = |scope: &str| format!("{scope}-{basis}");
+                let (r, d) = (y[idx(&m, basis.layer_id())], y[idx(&m, &id("development-compute"))]);
+                let (tc, tm) = (y[idx(&m, &id("total-compute"))], y[idx(&m, &id("total-model-development"))]);
+                prop_assert!((tc - (r + d)).abs() <= 1e-9 * (r + d));
+                prop_assert!((tm - (r + d + s)).abs() <= 1e-9 * (r + d + s));
+            }
+            let owner = y[idx(&m, "fleet-annual")] + y[idx(&m, "payroll-annual")];
+            prop_assert!((y[idx(&m, "owner-annual")] - owner).abs() <= 1e-9 * owner);
+        }
+
+        #[test]
+        fn multiples_divide_by_the_final_run_on_the_same_basis(h in stages_strategy(), p in 0.1f64..10.0, seed in any::<u64>()) {
+            let (m, _) = central(&spec(&h, p, 10.0, true, 1.0, 1.0, 1.0));
+            let mut rng = crate::rng::WideRng::seed_from_u64(seed);
+            let x: Vec<f64> = m.model_inputs().iter().map(|i| {
+                let mut v = [0.0];
+                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative).fill(&mut rng, &mut v);
+                v[0]
+            }).collect();
+            let y = m.evaluate_at(&x);
+            let mut seen = 0;
+            for (i, o) in m.outputs().iter().enumerate() {
+                let OutputKind::Multiple(of) = &o.kind else { continue };
+                seen += 1;
+                let basis = o.basis.expect("a multiple names its basis");
+                let num = m.outputs()[idx(&m, of)].clone();
+                // A figure with a basis is only divided by the final run on that basis.
+                prop_assert!(num.basis.is_none() || num.basis == Some(basis), "{} over {basis}", num.id);
+                let want = y[idx(&m, of)] / y[idx(&m, basis.layer_id())];
+                prop_assert!((y[i] - want).abs() <= 1e-12 * want.max(1.0), "{}: {} vs {want}", o.id, y[i]);
+            }
+            // development x2 bases, total-compute x2, total-model-development x2, staff x2.
+            prop_assert_eq!(seen, 8);
         }
 
         #[test]
@@ -1338,6 +1579,60 @@ mod tests {
                 prop_assert!((x.mean - v).abs() <= 1e-12 * v.abs().max(1.0));
             }
         }
+    }
+
+    #[test]
+    fn every_compute_layer_and_total_names_its_basis() {
+        let (m, _) = central(&spec(&[1e6, 2e5], 2.0, 100.0, true, 1.0, 1.0, 1.0));
+        let basis_of = |id: &str| m.outputs()[idx(&m, id)].basis;
+        for basis in Basis::ALL {
+            for id in [
+                basis.layer_id().to_owned(),
+                format!("development-compute-{basis}"),
+                format!("total-compute-{basis}"),
+                format!("total-model-development-{basis}"),
+            ] {
+                assert_eq!(basis_of(&id), Some(basis), "{id}");
+            }
+        }
+        for id in [
+            "staff",
+            "fleet",
+            "fleet-annual",
+            "payroll-annual",
+            "owner-annual",
+        ] {
+            assert_eq!(basis_of(id), None, "{id}");
+        }
+        assert_eq!(m.primary_basis(), Basis::Ownership);
+        // Without ownership inputs only the rental basis exists, and it leads.
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        s.ownership = None;
+        s.development.as_mut().unwrap().basis = Basis::Rental;
+        let m = CostModel::new(&s).unwrap();
+        assert_eq!(m.primary_basis(), Basis::Rental);
+        assert!(m.outputs().iter().all(|o| !o.id.contains("ownership")));
+    }
+
+    #[test]
+    fn multiples_do_not_move_when_only_the_other_basis_changes() {
+        // The issue's symptom: changing the rental price moved development's "x final run"
+        // although development was costed on ownership. On one basis it cannot.
+        let (m, a) = central(&spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0));
+        let (_, b) = central(&spec(&[1e6], 2.0, 10.0, false, 1.0, 1.5, 1.0));
+        let dev = idx(&m, "development-compute-ownership/x-final-run-ownership");
+        assert_eq!(a[dev], b[dev]);
+        assert!((a[dev] - 2.0).abs() < 1e-12, "{}", a[dev]);
+        let rental = idx(&m, "development-compute-rental/x-final-run-rental");
+        assert!((a[rental] - 2.0).abs() < 1e-12 && (b[rental] - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn payroll_is_headcount_times_loaded_pay_per_year() {
+        let (m, c) = central(&spec(&[1e6], 2.0, 100.0, false, 1.0, 1.0, 1.0));
+        // 100 people x $200,000 x 1.3, full time, per year (no FTE share, no duration).
+        assert!((c[idx(&m, "payroll-annual")] - 100.0 * 200_000.0 * 1.3).abs() < 1e-3);
+        assert_eq!(m.outputs()[idx(&m, "payroll-annual")].unit, "USD/year");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! One layer's distribution, from its Monte Carlo summary: the 90% interval shaded, the 5th,
-//! 50th and 95th percentiles, the mean and the central value marked, and the lognormal whose
+//! 50th and 95th percentiles, and the mean marked, and the lognormal whose
 //! 5th and 95th percentiles match the summary drawn as a guide to the shape (labelled as such:
 //! it is a fit to the percentiles, not a histogram of the samples).
 
@@ -56,11 +56,9 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
     } else {
         (f.p5, f.p95)
     };
-    let Some(axis) = LinearAxis::covering(
-        [lo, hi, f.p5, f.p95, f.mean, f.central, f.p50],
-        LEFT,
-        WIDTH - RIGHT,
-    ) else {
+    let Some(axis) =
+        LinearAxis::covering([lo, hi, f.p5, f.p95, f.mean, f.p50], LEFT, WIDTH - RIGHT)
+    else {
         s.text(
             10.0,
             60.0,
@@ -119,12 +117,11 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
     } else {
         s.rect(axis.x(f.p5) - 1.5, TOP, 3.0, BASE - TOP, colour::AREA, "");
     }
-    let marks: [(&str, f64, &str); 5] = [
+    let marks: [(&str, f64, &str); 4] = [
         ("p5", f.p5, colour::MEDIAN),
         ("median", f.p50, colour::MEDIAN),
         ("p95", f.p95, colour::MEDIAN),
         ("mean", f.mean, colour::CLAIM),
-        ("central", f.central, colour::CENTRAL),
     ];
     for (name, v, c) in &marks {
         let x = axis.x(*v);
@@ -153,11 +150,7 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
         colour::TEXT,
         &legend,
     );
-    let legend2 = format!(
-        "mean {} (orange); central {} (black)",
-        fmt(f.mean),
-        fmt(f.central)
-    );
+    let legend2 = format!("mean {} (orange)", fmt(f.mean));
     s.text(
         10.0,
         BASE + 56.0,
@@ -195,6 +188,8 @@ mod tests {
             includes: String::new(),
             excludes: String::new(),
             components: Vec::new(),
+            multiples: Vec::new(),
+            basis: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The cost stack on a log scale: one row per layer and total, its 90% interval (p5-p95 bar),
-//! median and central marks, and optionally claim markers.
+//! median mark, and optionally claim markers. The median is the figure shown everywhere; the
+//! point estimate (every input at its median) is not drawn.
 
 use super::svg::{self, Anchor, LogAxis, Svg, colour};
 use crate::estimate_cmd::Report;
@@ -18,8 +19,6 @@ pub(crate) struct Row {
     pub(crate) p50: f64,
     /// 95th percentile.
     pub(crate) p95: f64,
-    /// Central value.
-    pub(crate) central: f64,
     /// Claims drawn on this row.
     pub(crate) markers: Vec<Marker>,
 }
@@ -71,7 +70,6 @@ pub(crate) fn from_report(r: &Report) -> String {
             p5: f.p5,
             p50: f.p50,
             p95: f.p95,
-            central: f.central,
             markers: Vec::new(),
         })
         .collect::<Vec<_>>();
@@ -107,7 +105,6 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
             p5: l.p5,
             p50: l.p50,
             p95: l.p95,
-            central: l.central,
             markers: l
                 .claims
                 .iter()
@@ -158,7 +155,7 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
 }
 
 const WIDTH: f64 = 760.0;
-const LEFT: f64 = 200.0;
+const LEFT: f64 = 250.0;
 const RIGHT: f64 = 30.0;
 const TOP: f64 = 56.0;
 const ROW: f64 = 40.0;
@@ -166,7 +163,7 @@ const ROW: f64 = 40.0;
 /// Draws `rows` under `title`; `headline` adds a dashed reference line.
 pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String {
     let values = rows.iter().flat_map(|r| {
-        [r.p5, r.p50, r.p95, r.central].into_iter().chain(
+        [r.p5, r.p50, r.p95].into_iter().chain(
             r.markers
                 .iter()
                 .flat_map(|m| std::iter::once(m.value).chain(m.high)),
@@ -224,12 +221,11 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
         };
         s.text(LEFT - 8.0, y + 4.0, Anchor::End, 12.0, colour::TEXT, &label);
         s.group_with_tooltip(&format!(
-            "{}: 90% interval {} to {}, median {}, central {}",
+            "{}: median {}, 90% interval {} to {}",
             label,
+            svg::money(r.p50),
             svg::money(r.p5),
             svg::money(r.p95),
-            svg::money(r.p50),
-            svg::money(r.central)
         ));
         let (x5, x95) = (axis.x(r.p5), axis.x(r.p95));
         s.rect(
@@ -242,12 +238,6 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
         );
         let xm = axis.x(r.p50);
         s.line(xm, y - 9.0, xm, y + 9.0, colour::MEDIAN, 3.0);
-        let xc = axis.x(r.central);
-        s.polygon(
-            &[(xc, y - 11.0), (xc - 4.0, y - 17.0), (xc + 4.0, y - 17.0)],
-            colour::CENTRAL,
-            "none",
-        );
         s.end_group();
         s.text(
             x95 + 6.0,
@@ -322,12 +312,6 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
     s.text(38.0, ly, Anchor::Start, 11.0, colour::TEXT, "90% interval");
     s.line(130.0, ly - 10.0, 130.0, ly + 2.0, colour::MEDIAN, 3.0);
     s.text(136.0, ly, Anchor::Start, 11.0, colour::TEXT, "median");
-    s.polygon(
-        &[(196.0, ly - 2.0), (192.0, ly - 8.0), (200.0, ly - 8.0)],
-        colour::CENTRAL,
-        "none",
-    );
-    s.text(205.0, ly, Anchor::Start, 11.0, colour::TEXT, "central");
     if rows.iter().any(|r| !r.markers.is_empty()) {
         s.circle(262.0, ly - 4.0, 4.5, colour::CLAIM, "#ffffff");
         s.text(
@@ -366,7 +350,6 @@ mod tests {
             p5,
             p50: (p5 * p95).sqrt(),
             p95,
-            central: (p5 * p95).sqrt(),
             markers,
         }
     }

@@ -30,14 +30,26 @@ pub(crate) fn multiple(m: Option<f64>) -> String {
     }
 }
 
-/// A layer's multiple of the headline, `89x/yr` for a yearly layer.
+/// A layer's multiples of the final run on the same basis: `3.0x (2.1-3.9x)`, or for staff
+/// (no basis of its own) one per basis, `2.5x rental; 4.3x ownership`.
 pub(crate) fn layer_multiple(l: &LayerView) -> String {
-    let m = multiple(l.multiple_of_headline);
-    if !m.is_empty() && l.unit.ends_with("/year") {
-        format!("{m}/yr")
-    } else {
-        m
+    match l.multiples.as_slice() {
+        [m] => crate::format::multiple(m),
+        ms => ms
+            .iter()
+            .map(|m| format!("{}x {}", short_multiple(m.p50), m.basis))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
+}
+
+fn short_multiple(x: f64) -> String {
+    multiple(Some(x)).trim_end_matches('x').to_owned()
+}
+
+/// `ownership`, or blank for a figure without a basis.
+fn basis_word(l: &LayerView) -> &'static str {
+    l.basis.map_or("", |b| b.as_str())
 }
 
 fn mark(v: Verdict) -> &'static str {
@@ -90,8 +102,12 @@ pub(crate) fn table(r: &Reconciliation) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:<26} {:>9} {:>21} {:>8}   (claims: ok consistent, !! outside, XX erroneous, .. other unit)",
-        "layer", "central", "90% interval", "x headl."
+        "Medians with 90% intervals; \"x final run\" is on the layer's own basis. Claims: ok consistent, !! outside, XX erroneous, .. other unit or scope."
+    );
+    let _ = writeln!(
+        out,
+        "\n{:<36} {:<9} {:>9} {:>21}  x final run",
+        "layer", "basis", "median", "90% interval"
     );
     for l in &r.layers {
         let name = if l.kind == "total" {
@@ -101,9 +117,10 @@ pub(crate) fn table(r: &Reconciliation) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<26} {:>9} {:>21} {:>8}",
+            "{:<36} {:<9} {:>9} {:>21}  {}",
             name,
-            value(l, l.central),
+            basis_word(l),
+            value(l, l.p50),
             format!("{} - {}", value(l, l.p5), value(l, l.p95)),
             layer_multiple(l)
         );
@@ -178,7 +195,7 @@ fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
     let _ = writeln!(out, "\n{title}:");
     let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = claims
         .iter()
-        .partition(|c| c.multiple_of_headline.is_some() || c.verdict == Verdict::Erroneous);
+        .partition(|c| c.unit.starts_with("USD") || c.verdict == Verdict::Erroneous);
     for c in money.iter().take(RELATED_SHOWN) {
         claim_line(out, c);
     }
@@ -244,10 +261,15 @@ impl ClaimView {
             (Verdict::NotComparable, ..) => "context, not compared",
             (Verdict::Erroneous, ..) => "ERRONEOUS, not evidence",
         };
+        // Say which figure it was compared with when that is not simply the row's layer.
+        let v = match &self.compared_with {
+            Some(id) if self.verdict != Verdict::NotComparable => format!("{v} of {id}"),
+            _ => v.to_owned(),
+        };
         if self.input {
             format!("{v}; an input")
         } else {
-            v.to_owned()
+            v
         }
     }
 
@@ -284,15 +306,16 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
             md(&h.excludes)
         );
     }
-    out.push_str("| layer | central | 90% interval | x headline | what it leaves out |\n|---|---:|---:|---:|---|\n");
+    out.push_str("| layer | basis | median | 90% interval | x final run (same basis) | what it leaves out |\n|---|---|---:|---:|---:|---|\n");
     for l in &r.layers {
         let _ = writeln!(
             out,
-            "| {}{} (`{}`) | {} | {} to {} | {} | {} |",
+            "| {}{} (`{}`) | {} | {} | {} to {} | {} | {} |",
             if l.kind == "total" { "= " } else { "" },
             md(&l.label),
             l.id,
-            value(l, l.central),
+            basis_word(l),
+            value(l, l.p50),
             value(l, l.p5),
             value(l, l.p95),
             layer_multiple(l),
@@ -301,7 +324,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{} Monte Carlo samples, seed {}; intervals are 90%.\n",
+        "\nMedians of {} Monte Carlo samples (seed {}) with 90% intervals; compute on each basis is never mixed with the other.\n",
         format_number(r.samples as f64),
         r.seed
     );
@@ -311,7 +334,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
             "### {} (`{}`): {} [{} to {}]\n",
             md(&l.label),
             l.id,
-            value(l, l.central),
+            value(l, l.p50),
             value(l, l.p5),
             value(l, l.p95)
         );

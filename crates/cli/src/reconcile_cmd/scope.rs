@@ -11,12 +11,16 @@
 //!   models`), or names one of the developer's parents in [`PARENTS`]; about a *related model*
 //!   if it is the title of the scenario's `base`, or of a built-in scenario whose `base` is this
 //!   scenario (DeepSeek-R1 for DeepSeek-V3: the "add-on").
-//! - **Scopes.** [`SCOPES`] maps claim tags to the layer the claim is compared with: the first
-//!   row whose tag the claim carries wins. Claims with none of those tags (model facts, unit
-//!   prices, market figures) sit beside no layer.
+//! - **Scopes.** A claim's own `scope` names the stack figure it is about (`fleet/gpus`,
+//!   `total-compute`, `owner-annual`); without one, [`SCOPES`] maps its tags to a layer: the
+//!   first row whose tag the claim carries wins. Claims with neither (model facts, unit prices,
+//!   market figures) sit beside no layer. A compute scope named without a basis
+//!   (`development-compute`, `total-compute`) is compared on the report's basis ([`resolve`]).
 
 use traincost_claims::{Claim, Tag};
+use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::scenario::{Scenario, ScenarioFile, builtin_names};
+use traincost_core::stack::Basis;
 
 /// Companies whose claims count as the developer's: `(developer, parent or alias)`.
 /// High-Flyer is the hedge fund that owns DeepSeek and bought its first GPUs.
@@ -32,6 +36,44 @@ pub(crate) const SCOPES: &[(Tag, &str)] = &[
     (Tag::Development, "development-compute"),
     (Tag::FinalRun, "final-run-rental"),
 ];
+
+/// Where a claim's scope sits in an estimate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement<'a> {
+    /// The layer or total the claim is listed beside.
+    pub(crate) row: &'a Figure,
+    /// The figure it is compared with: the row, or one of its components.
+    pub(crate) figure: &'a Figure,
+}
+
+/// The figure `scope` names in `e`: a layer or total by id, or with the report's basis
+/// appended (`total-compute` is `total-compute-ownership` on the ownership basis), then the
+/// named component if any. `None` if the estimate has no such figure.
+pub(crate) fn resolve<'a>(e: &'a Estimate, scope: &str) -> Option<Placement<'a>> {
+    resolve_on(e, scope, e.basis)
+}
+
+/// [`resolve`] on a given basis.
+pub(crate) fn resolve_on<'a>(e: &'a Estimate, scope: &str, basis: Basis) -> Option<Placement<'a>> {
+    let (layer, component) = match scope.split_once('/') {
+        Some((l, c)) => (l, Some(c)),
+        None => (scope, None),
+    };
+    let on_basis = format!("{layer}-{basis}");
+    let row = e
+        .layers
+        .iter()
+        .chain(&e.totals)
+        .find(|f| f.id == layer || f.id == on_basis)?;
+    let figure = match component {
+        None => row,
+        Some(c) => {
+            let id = format!("{}/{c}", row.id);
+            row.components.iter().find(|f| f.id == id)?
+        }
+    };
+    Some(Placement { row, figure })
+}
 
 /// How a claim's subject relates to the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -165,12 +207,14 @@ fn names_model(name: &str, model: &str) -> bool {
     n == m || n.strip_prefix(&m).is_some_and(|rest| rest.starts_with('-'))
 }
 
-/// The layer a claim is compared with, by its tags ([`SCOPES`]).
-pub(crate) fn layer_of(claim: &Claim) -> Option<&'static str> {
-    SCOPES
-        .iter()
-        .find(|(tag, _)| claim.has_tag(*tag))
-        .map(|(_, layer)| *layer)
+/// The scope a claim is compared with: its own `scope`, else by its tags ([`SCOPES`]).
+pub(crate) fn scope_of(claim: &Claim) -> Option<&str> {
+    claim.scope.as_deref().or_else(|| {
+        SCOPES
+            .iter()
+            .find(|(tag, _)| claim.has_tag(*tag))
+            .map(|(_, layer)| *layer)
+    })
 }
 
 #[cfg(test)]
@@ -238,7 +282,7 @@ mod tests {
                 .iter()
                 .any(|t| c.has_tag(*t));
             assert_eq!(
-                layer_of(c).is_some(),
+                scope_of(c).is_some(),
                 scoped || c.has_tag(Tag::Capex) || c.has_tag(Tag::Opex),
                 "{}",
                 c.id
@@ -247,10 +291,16 @@ mod tests {
         let capex = ClaimSet::builtin()
             .get("semianalysis-deepseek-server-capex")
             .unwrap();
-        assert_eq!(layer_of(capex), Some("fleet"));
+        assert_eq!(scope_of(capex), Some("fleet"));
+        // A claim's own scope wins over its tags: "a year of operations" counts staff too,
+        // and "the GPUs themselves" are the fleet's GPUs, not its servers and network.
         let opex = ClaimSet::builtin()
             .get("lambert-deepseek-annual-operating-cost")
             .unwrap();
-        assert_eq!(layer_of(opex), Some("fleet-annual"));
+        assert_eq!(scope_of(opex), Some("owner-annual"));
+        let gpus = ClaimSet::builtin()
+            .get("amodei-deepseek-hopper-chips-cost")
+            .unwrap();
+        assert_eq!(scope_of(gpus), Some("fleet/gpus"));
     }
 }
