@@ -678,6 +678,23 @@ pub(crate) fn parse(file: &str, src: &str) -> Result<Parsed, Vec<Problem>> {
     }
 }
 
+/// A stack figure id as a claim's `scope` names it: kebab-case words, with at most one
+/// `/component` part (`fleet`, `fleet/gpus`, `total-model-development`).
+fn is_scope_id(s: &str) -> bool {
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.split('-').all(|p| {
+                !p.is_empty()
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            })
+    };
+    let mut parts = s.split('/');
+    let layer = parts.next().is_some_and(word);
+    let rest: Vec<&str> = parts.collect();
+    layer && rest.len() <= 1 && rest.iter().all(|w| word(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,21 +724,4 @@ mod tests {
         assert_eq!(key_on_line(src, 10).as_deref(), Some("value"));
         assert_eq!(key_on_line("[[claim]]", 3), None);
     }
-}
-
-/// A stack figure id as a claim's `scope` names it: kebab-case words, with at most one
-/// `/component` part (`fleet`, `fleet/gpus`, `total-model-development`).
-fn is_scope_id(s: &str) -> bool {
-    let word = |w: &str| {
-        !w.is_empty()
-            && w.split('-').all(|p| {
-                !p.is_empty()
-                    && p.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            })
-    };
-    let mut parts = s.split('/');
-    let layer = parts.next().is_some_and(word);
-    let rest: Vec<&str> = parts.collect();
-    layer && rest.len() <= 1 && rest.iter().all(|w| word(w))
 }
