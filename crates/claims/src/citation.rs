@@ -244,21 +244,33 @@ impl fmt::Display for InputValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             InputValue::Point(x) => f.write_str(&format_number(x)),
+            // Percentiles to four significant digits: 2.8e6, not 2,800,000.0006.
             InputValue::Interval90 { p5, p95 } => write!(
                 f,
                 "a distribution whose 90% interval is {} to {}",
-                format_number(p5),
-                format_number(p95)
+                format_number(significant(p5, 4)),
+                format_number(significant(p95, 4))
             ),
         }
     }
+}
+
+/// `x` rounded to `digits` significant digits.
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// Why an input may not cite a claim as its value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CitationError {
     /// The claim measures something else.
-    #[error("the claim is in {claim_unit} ({claim_dim}), but the input is {input_dim} ({input_unit})")]
+    #[error(
+        "the claim is in {claim_unit} ({claim_dim}), but the input is {input_dim} ({input_unit})"
+    )]
     Dimension {
         /// The claim's unit as written.
         claim_unit: String,
@@ -601,7 +613,10 @@ mod tests {
         let e = check(&c, "USD/GPU-hour", Point(3.0), &same).unwrap_err();
         let s = e.to_string();
         assert!(s.contains("the input is 3 USD/GPU-hour"), "{s}");
-        assert!(s.contains("the claim says 2 USD per GPU-hour in 2024 dollars"), "{s}");
+        assert!(
+            s.contains("the claim says 2 USD per GPU-hour in 2024 dollars"),
+            "{s}"
+        );
         assert!(s.contains("1.98 to 2.02 USD/GPU-hour"), "{s}");
     }
 
