@@ -145,12 +145,24 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
         })
 }
 
-/// The factor from dollars of `year` to `to` by `index`. A year beyond the index's coverage
-/// (a claim published this year) takes the nearest covered year.
+/// The factor from dollars of `year` to `to` by `index`: 1 for the same year's dollars. A
+/// date beyond the index's coverage (a claim or a quote of this year) takes the nearest
+/// covered one.
 pub(crate) fn dollars_between(year: i32, index: IndexId, to: DollarDate) -> Option<f64> {
+    let from = DollarDate::year(year);
+    if from == to {
+        return Some(1.0);
+    }
     let (first, last) = index.index().coverage();
-    let year = year.clamp(first.year, last.year);
-    index.index().factor(DollarDate::year(year), to).ok()
+    let from = DollarDate::year(year.clamp(first.year, last.year));
+    let to = if to.year > last.year {
+        last
+    } else if to.year < first.year {
+        first
+    } else {
+        to
+    };
+    index.index().factor(from, to).ok()
 }
 
 /// A scenario error located in `source`, read from `path`.
@@ -204,4 +216,90 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
         scenario,
         path: Some(path.to_owned()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin_host::{PluginRegistry, to_core_quantity};
+    use traincost_core::scenario::CitingInput;
+    use traincost_plugin::payload::{Quantity, Source};
+
+    /// A plugin's quantity, checked as if a scenario took it (as `Supplier` values are).
+    fn check_plugin_value(claims: &ClaimSet, what: &str, q: &Quantity) -> Option<String> {
+        let Source::Claim(id) = &q.source else {
+            return None;
+        };
+        let t = to_core_quantity(q);
+        let value = if let Some(v) = t.value {
+            Distribution::Point(v)
+        } else if let Some([low, high]) = t.uniform {
+            Distribution::Uniform { low, high }
+        } else if let Some([min, mode, max]) = t.triangular {
+            Distribution::Triangular { min, mode, max }
+        } else if let Some([min, mode, max]) = t.pert {
+            Distribution::Pert { min, mode, max }
+        } else if let Some([mean, sd]) = t.normal {
+            Distribution::Normal { mean, sd }
+        } else if let Some([p5, p95]) = t.lognormal {
+            Distribution::Lognormal { p5, p95 }
+        } else {
+            Distribution::samples(t.samples.unwrap_or_default())
+        };
+        let r = ClaimRef {
+            id: id.clone(),
+            field: what.to_owned(),
+            span: 0..0,
+            input: Some(CitingInput {
+                informed_by: false,
+                unit: q.unit.clone().leak(),
+                value,
+                dollars: t.dollars.map(|d| d.parse().unwrap()),
+            }),
+        };
+        check_claim(claims, &r, IndexId::CpiU)
+            .err()
+            .map(|d| d.to_string())
+    }
+
+    /// Every value a built-in pricing plugin takes from a claim agrees with the claim, so a
+    /// scenario taking it from the plugin is never refused for it.
+    #[test]
+    fn builtin_plugin_values_agree_with_the_claims_they_cite() {
+        let (reg, problems) = PluginRegistry::builtin();
+        assert!(problems.is_empty(), "{problems:?}");
+        let claims = ClaimSet::builtin();
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        let mut check = |what: String, q: &Quantity| {
+            if matches!(q.source, Source::Claim(_)) {
+                checked += 1;
+            }
+            failures.extend(check_plugin_value(claims, &what, q));
+        };
+        for p in reg.iter() {
+            let Ok(pricing) = reg.pricing(p.name()) else {
+                continue;
+            };
+            for gpu in &p.manifest().gpus {
+                if let Ok(s) = pricing.gpu_spec(gpu) {
+                    check(format!("{} {gpu} peak", p.name()), &s.peak_bf16_flops);
+                    check(format!("{} {gpu} tdp", p.name()), &s.tdp);
+                }
+                if let Ok(prices) = pricing.purchase_prices(gpu) {
+                    for quote in &prices.quotes {
+                        check(format!("{} {gpu} {}", p.name(), quote.date), &quote.price);
+                    }
+                }
+                if let Ok(prices) = pricing.rental_prices(gpu, None, None) {
+                    for quote in &prices.quotes {
+                        let what = format!("{} {gpu} {} {}", p.name(), quote.provider, quote.date);
+                        check(what, &quote.price);
+                    }
+                }
+            }
+        }
+        assert!(checked > 5, "only {checked} values cite claims");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }
