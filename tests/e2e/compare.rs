@@ -113,17 +113,22 @@ fn a_scenario_against_itself_differs_by_nothing() {
 
 #[test]
 fn an_assumption_set_is_a_scenario_file() {
-    // The same scenario with a $2.50 rental price instead of DeepSeek's $2.
+    // The same scenario with a $2.50 rental price instead of DeepSeek's $2: an assumption
+    // informed by DeepSeek's claim, not the claim's figure.
     let shown = run(&["scenarios", "show", "deepseek-v3"]);
     assert!(shown.status.success());
     let text = stdout(&shown);
-    let from = "rental_price = { value = 2.0,";
+    let from = "rental_price = { value = 2.0, unit = \"USD/GPU-hour\", claim = \"deepseek-v3-assumed-h800-rental-price\" }";
     assert!(text.contains(from));
     let dir = temp_dir();
     let mine = write(
         dir.path(),
         "mine.toml",
-        &text.replacen(from, "rental_price = { value = 2.5,", 1),
+        &text.replacen(
+            from,
+            "rental_price = { value = 2.5, unit = \"USD/GPU-hour\", informed_by = \"deepseek-v3-assumed-h800-rental-price\", assumption = \"a 25% dearer rental\" }",
+            1,
+        ),
     );
     let v = json(&[
         "deepseek-v3",

@@ -5,6 +5,7 @@
 
 mod util;
 
+mod citations;
 mod claims;
 mod compare;
 mod epoch;

@@ -58,6 +58,7 @@
 #![deny(missing_docs)]
 
 mod check;
+pub mod citation;
 mod claim;
 pub mod conflict;
 mod date;

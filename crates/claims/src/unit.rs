@@ -233,6 +233,13 @@ fn parse_base(s: &str) -> Option<BaseUnit> {
         let rest = rest.trim();
         (!rest.is_empty()).then(|| rest.to_string())
     };
+    // A multiple first: `x reported GPU hours` is a multiple of GPU-hours, not GPU-hours.
+    if s == "x" {
+        return Some(BaseUnit::Factor { of: None });
+    }
+    if let Some(of) = s.strip_prefix("x ") {
+        return Some(BaseUnit::Factor { of: named(of) });
+    }
     for suffix in ["GPU-hours", "GPU hours"] {
         if let Some(model) = s.strip_suffix(suffix) {
             return Some(BaseUnit::GpuHours { gpu: named(model) });
@@ -250,12 +257,6 @@ fn parse_base(s: &str) -> Option<BaseUnit> {
     }
     if let Some(model) = s.strip_suffix(" GPUs") {
         return Some(BaseUnit::Gpus { gpu: named(model) });
-    }
-    if s == "x" {
-        return Some(BaseUnit::Factor { of: None });
-    }
-    if let Some(of) = s.strip_prefix("x ") {
-        return Some(BaseUnit::Factor { of: named(of) });
     }
     Some(match s {
         "FLOP" | "FLOPs" => BaseUnit::Flop,
@@ -376,6 +377,13 @@ mod tests {
             let u: Unit = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(u.to_string().parse::<Unit>().unwrap(), u, "{s}");
         }
+        let multiple: Unit = "x reported GPU hours".parse().unwrap();
+        assert_eq!(
+            multiple.base,
+            BaseUnit::Factor {
+                of: Some("reported GPU hours".into())
+            }
+        );
         let eq: Unit = "A100-equivalent GPUs".parse().unwrap();
         assert_eq!(
             eq.base,

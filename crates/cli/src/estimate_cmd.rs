@@ -442,7 +442,7 @@ fn render_table(r: &Report) -> String {
         let source = match (&i.assumption, i.claims.as_slice()) {
             (None, ids) => format!("claim {}", ids.join(", ")),
             (Some(a), []) => format!("assumption: {a}"),
-            (Some(a), ids) => format!("assumption: {a} (claims {})", ids.join(", ")),
+            (Some(a), ids) => format!("assumption: {a} (informed by {})", ids.join(", ")),
         };
         let source = match &i.note {
             Some(n) => format!("{source} [{n}]"),
@@ -521,10 +521,11 @@ fn render_markdown(r: &Report) -> String {
     );
     out.push_str("### Inputs\n\n| input | value | unit | source |\n|---|---|---|---|\n");
     for i in &e.inputs {
-        let src = i.assumption.clone().map_or_else(
-            || format!("claim `{}`", i.claims.join("`, `")),
-            |a| format!("assumption: {a}"),
-        );
+        let src = match (&i.assumption, i.informed_by.as_slice()) {
+            (None, _) => format!("claim `{}`", i.claims.join("`, `")),
+            (Some(a), []) => format!("assumption: {a}"),
+            (Some(a), ids) => format!("assumption: {a} (informed by `{}`)", ids.join("`, `")),
+        };
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} |",

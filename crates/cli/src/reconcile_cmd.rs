@@ -264,8 +264,9 @@ pub(crate) struct Reconciliation {
     pub(crate) conflicts: Vec<ConflictView>,
 }
 
-/// Relative slack for "about" claims: "about $1B" is consistent with $0.9B-$1.1B.
-pub(crate) const ABOUT_SLACK: f64 = 0.1;
+/// Relative slack for "about" claims: "about $1B" is consistent with $0.9B-$1.1B (the claims
+/// crate's, which also checks inputs citing claims).
+pub(crate) use traincost_claims::citation::ABOUT_SLACK;
 
 /// Builds the reconciliation of a scenario (`file`) from its estimate and the claims.
 pub(crate) fn reconcile(
@@ -761,12 +762,7 @@ fn dollar_factor(c: &Claim, index: IndexId, report: DollarDate) -> (bool, f64) {
         return (false, 1.0);
     };
     let stated = c.unit.money_year().is_some();
-    let (first, last) = index.index().coverage();
-    let year = year.clamp(first.year, last.year);
-    let f = index
-        .index()
-        .factor(DollarDate::year(year), report)
-        .unwrap_or(1.0);
+    let f = crate::scenario_load::dollars_between(year, index, report).unwrap_or(1.0);
     (stated, f)
 }
 

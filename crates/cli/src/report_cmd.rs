@@ -405,6 +405,12 @@ pub(crate) fn render(
         if let Some(a) = &i.assumption {
             let _ = write!(src, "assumption: {}", escape(a));
         }
+        // An assumption's claims only inform it; without one, the value is the claim's.
+        let how = if i.assumption.is_some() {
+            "informed by"
+        } else {
+            "claim"
+        };
         for id in &i.claims {
             if !src.is_empty() {
                 src.push_str("<br>");
@@ -413,14 +419,14 @@ pub(crate) fn render(
                 Some(c) => {
                     let _ = write!(
                         src,
-                        "claim <code>{}</code>: {}, {}",
+                        "{how} <code>{}</code>: {}, {}",
                         escape(id),
                         escape(&c.claimant),
                         link(c.source_url(), c.source_title())
                     );
                 }
                 None => {
-                    let _ = write!(src, "claim <code>{}</code>", escape(id));
+                    let _ = write!(src, "{how} <code>{}</code>", escape(id));
                 }
             }
         }

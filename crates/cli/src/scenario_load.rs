@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use traincost_claims::ClaimSet;
+use traincost_claims::citation::{self, CitationError, InputValue};
+use traincost_claims::{ClaimSet, Value, format_number};
+use traincost_core::dist::Distribution;
+use traincost_core::money::IndexId;
 use traincost_core::scenario::{self, ClaimRef, Scenario, ScenarioError, Supplier};
 use traincost_core::stack::StackSpec;
 use traincost_core::units::DollarDate;
@@ -42,8 +45,9 @@ impl Loaded {
             .scenario
             .to_spec_with(dollars, supplier)
             .map_err(|e| self.diagnose(e))?;
+        let index = self.scenario.index();
         for r in &refs {
-            check_claim(claims, r).map_err(|d| {
+            check_claim(claims, r, index).map_err(|d| {
                 let (line, col) = crate::diagnostic::line_col(&self.scenario.source, r.span.start);
                 Diagnostic {
                     path: Some(self.origin()),
@@ -58,8 +62,9 @@ impl Loaded {
                 id: h.claim.get_ref().clone(),
                 field: "headline.claim".into(),
                 span: h.claim.span(),
+                input: None,
             };
-            check_claim(claims, &r).map_err(|d| {
+            check_claim(claims, &r, index).map_err(|d| {
                 let (line, col) = crate::diagnostic::line_col(&self.scenario.source, r.span.start);
                 Diagnostic {
                     path: Some(self.origin()),
@@ -74,16 +79,90 @@ impl Loaded {
 }
 
 /// A cited claim must exist and must not be a figure printed in error (the claims crate's
-/// rules, with its suggestions).
-fn check_claim(claims: &ClaimSet, r: &ClaimRef) -> Result<(), Diagnostic> {
-    claims.input(&r.id).map(|_| ()).map_err(|e| {
+/// rules, with its suggestions); an input whose value is the claim's figure must agree with it
+/// (`traincost_claims::citation::check`: dimension, currency, value within the qualifier).
+fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Diagnostic> {
+    let claim = claims.input(&r.id).map_err(|e| {
         Diagnostic::new(e.to_string())
             .field(r.field.clone())
             .hint(format!(
                 "`traincost claims show {}` or `traincost claims list` shows the claims",
                 r.id
             ))
-    })
+    })?;
+    let Some(input) = r.input.as_ref().filter(|i| !i.informed_by) else {
+        return Ok(());
+    };
+    let value = match input.value {
+        Distribution::Point(x) => InputValue::Point(x),
+        ref d => InputValue::Interval90 {
+            p5: d.quantile(0.05),
+            p95: d.quantile(0.95),
+        },
+    };
+    let to_input_dollars = |year: i32| {
+        input
+            .dollars
+            .and_then(|to| dollars_between(year, index, to))
+    };
+    citation::check(claim, input.unit, value, &to_input_dollars)
+        .map(|_| ())
+        .map_err(|e| {
+            let short = r.field.rsplit('.').next().unwrap_or(&r.field);
+            let fix = match &e {
+                CitationError::Disagrees { interval, .. } => {
+                    let use_it = match claim.value {
+                        Value::Exact(_) | Value::About(_) => format!(
+                            "use the claim's figure ({} {})",
+                            // Exact and about intervals are symmetric about the figure.
+                            format_number((interval.0 + interval.1) / 2.0),
+                            input.unit
+                        ),
+                        _ => "give a value the claim allows".to_owned(),
+                    };
+                    format!("{use_it}, or if the value is assumed, write `informed_by = \"{}\"` instead of `claim` with an `assumption = \"...\"` saying why", r.id)
+                }
+                CitationError::Currency { currency } => format!(
+                    "a {} figure can only inform an assumption: write `informed_by = \"{}\"` with an `assumption = \"...\"` giving the value in USD and the exchange rate used",
+                    currency.code(),
+                    r.id
+                ),
+                CitationError::Dimension { .. } => format!(
+                    "cite a claim in {} (`traincost claims list --subject ...` shows units), or if this claim only informs the value, write `informed_by = \"{}\"` with an `assumption = \"...\"`",
+                    input.unit, r.id
+                ),
+                CitationError::Dollars { .. } => format!(
+                    "give the value in the claim's dollars with `dollars = \"...\"`, or write `informed_by = \"{}\"` with an `assumption`",
+                    r.id
+                ),
+            };
+            Diagnostic::new(format!(
+                "`{short}` cites claim `{}` as its value: {e}",
+                r.id
+            ))
+            .field(r.field.clone())
+            .hint(fix)
+        })
+}
+
+/// The factor from dollars of `year` to `to` by `index`: 1 for the same year's dollars. A
+/// date beyond the index's coverage (a claim or a quote of this year) takes the nearest
+/// covered one.
+pub(crate) fn dollars_between(year: i32, index: IndexId, to: DollarDate) -> Option<f64> {
+    let from = DollarDate::year(year);
+    if from == to {
+        return Some(1.0);
+    }
+    let (first, last) = index.index().coverage();
+    let from = DollarDate::year(year.clamp(first.year, last.year));
+    let to = if to.year > last.year {
+        last
+    } else if to.year < first.year {
+        first
+    } else {
+        to
+    };
+    index.index().factor(from, to).ok()
 }
 
 /// A scenario error located in `source`, read from `path`.
@@ -137,4 +216,90 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
         scenario,
         path: Some(path.to_owned()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugin_host::{PluginRegistry, to_core_quantity};
+    use traincost_core::scenario::CitingInput;
+    use traincost_plugin::payload::{Quantity, Source};
+
+    /// A plugin's quantity, checked as if a scenario took it (as `Supplier` values are).
+    fn check_plugin_value(claims: &ClaimSet, what: &str, q: &Quantity) -> Option<String> {
+        let Source::Claim(id) = &q.source else {
+            return None;
+        };
+        let t = to_core_quantity(q);
+        let value = if let Some(v) = t.value {
+            Distribution::Point(v)
+        } else if let Some([low, high]) = t.uniform {
+            Distribution::Uniform { low, high }
+        } else if let Some([min, mode, max]) = t.triangular {
+            Distribution::Triangular { min, mode, max }
+        } else if let Some([min, mode, max]) = t.pert {
+            Distribution::Pert { min, mode, max }
+        } else if let Some([mean, sd]) = t.normal {
+            Distribution::Normal { mean, sd }
+        } else if let Some([p5, p95]) = t.lognormal {
+            Distribution::Lognormal { p5, p95 }
+        } else {
+            Distribution::samples(t.samples.unwrap_or_default())
+        };
+        let r = ClaimRef {
+            id: id.clone(),
+            field: what.to_owned(),
+            span: 0..0,
+            input: Some(CitingInput {
+                informed_by: false,
+                unit: q.unit.clone().leak(),
+                value,
+                dollars: t.dollars.map(|d| d.parse().unwrap()),
+            }),
+        };
+        check_claim(claims, &r, IndexId::CpiU)
+            .err()
+            .map(|d| d.to_string())
+    }
+
+    /// Every value a built-in pricing plugin takes from a claim agrees with the claim, so a
+    /// scenario taking it from the plugin is never refused for it.
+    #[test]
+    fn builtin_plugin_values_agree_with_the_claims_they_cite() {
+        let (reg, problems) = PluginRegistry::builtin();
+        assert!(problems.is_empty(), "{problems:?}");
+        let claims = ClaimSet::builtin();
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        let mut check = |what: String, q: &Quantity| {
+            if matches!(q.source, Source::Claim(_)) {
+                checked += 1;
+            }
+            failures.extend(check_plugin_value(claims, &what, q));
+        };
+        for p in reg.iter() {
+            let Ok(pricing) = reg.pricing(p.name()) else {
+                continue;
+            };
+            for gpu in &p.manifest().gpus {
+                if let Ok(s) = pricing.gpu_spec(gpu) {
+                    check(format!("{} {gpu} peak", p.name()), &s.peak_bf16_flops);
+                    check(format!("{} {gpu} tdp", p.name()), &s.tdp);
+                }
+                if let Ok(prices) = pricing.purchase_prices(gpu) {
+                    for quote in &prices.quotes {
+                        check(format!("{} {gpu} {}", p.name(), quote.date), &quote.price);
+                    }
+                }
+                if let Ok(prices) = pricing.rental_prices(gpu, None, None) {
+                    for quote in &prices.quotes {
+                        let what = format!("{} {gpu} {} {}", p.name(), quote.provider, quote.date);
+                        check(what, &quote.price);
+                    }
+                }
+            }
+        }
+        assert!(checked > 5, "only {checked} values cite claims");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }

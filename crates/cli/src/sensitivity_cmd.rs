@@ -275,7 +275,7 @@ fn source_line(b: &ReportBar) -> String {
         (None, true) if b.bar.claims.is_empty() => String::new(),
         (None, true) => format!("claim {}", b.bar.claims.join(", ")),
         (Some(a), true) => format!("assumption: {a}"),
-        (Some(a), false) => format!("assumption: {a}; citing {cited}"),
+        (Some(a), false) => format!("assumption: {a}; informed by {cited}"),
     }
 }
 
@@ -427,7 +427,7 @@ fn render_markdown(r: &Report, top: usize) -> String {
                 }
                 let links = links.join("; ");
                 match &b.bar.assumption {
-                    Some(a) => format!("assumption: {a}; citing {links}"),
+                    Some(a) => format!("assumption: {a}; informed by {links}"),
                     None => links,
                 }
             };

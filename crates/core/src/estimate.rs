@@ -86,11 +86,16 @@ pub struct InputReport {
     pub median: f64,
     /// Unit.
     pub unit: String,
-    /// First claim id cited, if any.
+    /// The claim whose figure the value is (the first, if several); `None` for an
+    /// assumption, even one informed by claims.
     pub claim: Option<String>,
-    /// Every claim id cited.
+    /// Every claim id cited, as the value's source or informing an assumption.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<String>,
+    /// The claims an assumption is informed by (the scenario's `informed_by`): the value is
+    /// not theirs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub informed_by: Vec<String>,
     /// The assumption and its reason, if the value is assumed.
     pub assumption: Option<String>,
     /// How the value was converted from what was given.
@@ -225,8 +230,9 @@ pub fn estimate(
             median: i.quantity.distribution.median(),
             distribution: i.quantity.distribution.clone(),
             unit: i.unit.to_owned(),
-            claim: i.quantity.provenance.claims.first().cloned(),
+            claim: i.quantity.provenance.figure_of().first().cloned(),
             claims: i.quantity.provenance.claims.clone(),
+            informed_by: i.quantity.provenance.informed_by().to_vec(),
             assumption: i.quantity.provenance.assumption.clone(),
             note: i.quantity.note.clone(),
         })

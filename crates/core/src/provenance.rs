@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an input's value comes from. At least one of the two is always present: a number with
-/// neither a claim nor an explicit assumption is a defect.
+/// neither a claim nor an explicit assumption is a defect. Claims without an assumption are
+/// the value's source (it is their figure); claims with one only inform the assumption.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provenance {
     /// Ids of the claims (in the claims crate) the value is taken from or based on.
@@ -48,12 +49,30 @@ impl Provenance {
                 .is_none_or(|a| a.trim().is_empty())
     }
 
+    /// The claims whose figure the value is: every cited claim when there is no assumption,
+    /// none when the value is an assumption (then the claims only inform it).
+    pub fn figure_of(&self) -> &[String] {
+        match self.assumption {
+            None => &self.claims,
+            Some(_) => &[],
+        }
+    }
+
+    /// The claims an assumption is informed by (the scenario's `informed_by`): its value need
+    /// not be theirs.
+    pub fn informed_by(&self) -> &[String] {
+        match self.assumption {
+            None => &[],
+            Some(_) => &self.claims,
+        }
+    }
+
     /// One line for people: `claim deepseek-v3-total-gpu-hours` or `assumption: ...`.
     pub fn describe(&self) -> String {
         match (&self.assumption, self.claims.as_slice()) {
             (None, ids) => format!("claim {}", ids.join(", ")),
             (Some(a), []) => format!("assumption: {a}"),
-            (Some(a), ids) => format!("assumption: {a} (see {})", ids.join(", ")),
+            (Some(a), ids) => format!("assumption: {a} (informed by {})", ids.join(", ")),
         }
     }
 }

@@ -357,8 +357,31 @@ pub struct QuantityTable {
     pub claim: Option<String>,
     /// Several claim ids the value is based on.
     pub claims: Option<Vec<String>>,
+    /// Claim ids an assumption is informed by, when the value is not a claim's figure: one id
+    /// or a list, with `assumption` saying why.
+    #[schemars(with = "Option<IdList>")]
+    pub informed_by: Option<Vec<String>>,
     /// Why this value is assumed (one line).
     pub assumption: Option<String>,
+}
+
+/// One claim id or a list of them.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IdList {
+    /// One id.
+    One(String),
+    /// Several ids.
+    Many(Vec<String>),
+}
+
+impl IdList {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            IdList::One(s) => vec![s],
+            IdList::Many(v) => v,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for QuantityTable {
@@ -413,6 +436,8 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
                 #[serde(default)]
                 claims: Option<Vec<String>>,
                 #[serde(default)]
+                informed_by: Option<IdList>,
+                #[serde(default)]
                 assumption: Option<String>,
             }
             let i = Inner::deserialize(de::value::MapAccessDeserializer::new(map))?;
@@ -428,6 +453,7 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
                 dollars: i.dollars,
                 claim: i.claim,
                 claims: i.claims,
+                informed_by: i.informed_by.map(IdList::into_vec),
                 assumption: i.assumption,
             })
         }
@@ -551,7 +577,7 @@ impl ScenarioError {
 }
 
 /// A claim id cited by a scenario, with where it is cited.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClaimRef {
     /// The id.
     pub id: String,
@@ -559,6 +585,24 @@ pub struct ClaimRef {
     pub field: String,
     /// Byte range of the citing value.
     pub span: Range<usize>,
+    /// The input that cites it (`None` for a citation that is not an input's, such as
+    /// `[headline] claim`).
+    pub input: Option<CitingInput>,
+}
+
+/// An input citing a claim: how, and its value as written, for checking the claim agrees.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitingInput {
+    /// True if the input is an assumption *informed by* the claim (`informed_by`): its value
+    /// need not be the claim's. False if the value is the claim's figure (`claim`, `claims`).
+    pub informed_by: bool,
+    /// What the field measures, as a unit (`USD/GPU-hour`, `GPU-hours`, `GPUs`, `people`,
+    /// `years`): the field's model unit, specific for counts.
+    pub unit: &'static str,
+    /// The value in `unit`, converted from the unit written but *not* from its dollars.
+    pub value: Distribution,
+    /// For money, the dollars `value` is in (the field's `dollars`, else the scenario's).
+    pub dollars: Option<DollarDate>,
 }
 
 /// A parsed scenario: the file's contents and its source text.
@@ -599,7 +643,10 @@ pub fn builtin_names() -> Vec<&'static str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
     GpuHours,
-    Count,
+    Gpus,
+    People,
+    Parameters,
+    Tokens,
     Hours,
     Years,
     Flop,
@@ -645,7 +692,7 @@ impl Dim {
                     ("GPU-days", 24.0),
                 ],
             ),
-            Dim::Count => (
+            Dim::Gpus | Dim::People | Dim::Parameters | Dim::Tokens => (
                 "count",
                 &[
                     ("count", 1.0),
@@ -677,6 +724,19 @@ impl Dim {
             Dim::UsdPerGpu => ("USD/GPU", &[("USD/GPU", 1.0)]),
             Dim::UsdPerYear => ("USD/year", &[("USD/year", 1.0), ("USD/month", 12.0)]),
             Dim::UsdPerKwh => ("USD/kWh", &[("USD/kWh", 1.0), ("USD/MWh", 1e-3)]),
+        }
+    }
+
+    /// What a value of this field measures, as a unit a cited claim is checked against
+    /// (`traincost_claims::citation::Dimension::of_scenario_unit` reads it): the model unit,
+    /// made specific for counts.
+    fn cite_unit(self) -> &'static str {
+        match self {
+            Dim::Gpus => "GPUs",
+            Dim::People => "people",
+            Dim::Parameters => "parameters",
+            Dim::Tokens => "tokens",
+            other => other.units().0,
         }
     }
 
@@ -800,6 +860,8 @@ impl Ctx<'_> {
                 }
             }
         }
+        let unit_factor = factor;
+        let mut input_dollars = None;
         if dim.is_money() {
             let from = match &t.dollars {
                 None => self.dollars,
@@ -820,19 +882,61 @@ impl Ctx<'_> {
                 ));
             }
             factor *= k;
+            input_dollars = Some(from);
         } else if t.dollars.is_some() {
             return Err(err("`dollars` only applies to money".into()));
         }
 
         let mut ids: Vec<String> = t.claim.iter().cloned().collect();
         ids.extend(t.claims.iter().flatten().cloned());
-        for id in &ids {
+        let informed: Vec<String> = t.informed_by.iter().flatten().cloned().collect();
+        let has_assumption = t
+            .assumption
+            .as_deref()
+            .is_some_and(|a| !a.trim().is_empty());
+        if !ids.is_empty() && t.assumption.is_some() {
+            let key = if t.claim.is_some() { "claim" } else { "claims" };
+            return Err(err(format!(
+                "`{key}` says the value is the claim's figure, `assumption` that it is assumed: say which"
+            ))
+            .hint(format!(
+                "for an assumption informed by the claim write `informed_by = {}` instead of `{key}`; if the value is the claim's figure, drop `assumption`",
+                id_list(&ids)
+            )));
+        }
+        if !informed.is_empty() && !has_assumption {
+            return Err(err(
+                "`informed_by` needs an `assumption` saying why the value is not the claim's figure"
+                    .into(),
+            )
+            .hint(format!(
+                "add assumption = \"...\", or cite the claim as the value with `claim = {}` if the value is its figure",
+                id_list(&informed)
+            )));
+        }
+        let value = if unit_factor == 1.0 {
+            dist.clone()
+        } else {
+            dist.scaled(unit_factor)
+        };
+        for (id, informed_by) in ids
+            .iter()
+            .map(|i| (i, false))
+            .chain(informed.iter().map(|i| (i, true)))
+        {
             self.claims.push(ClaimRef {
                 id: id.clone(),
                 field: field.to_owned(),
                 span: span.clone(),
+                input: Some(CitingInput {
+                    informed_by,
+                    unit: dim.cite_unit(),
+                    value: value.clone(),
+                    dollars: input_dollars,
+                }),
             });
         }
+        ids.extend(informed);
         let provenance = Provenance {
             claims: ids,
             assumption: t.assumption.clone(),
@@ -888,6 +992,20 @@ impl Ctx<'_> {
             provenance,
             note,
         })
+    }
+}
+
+/// `"id"` or `["a", "b"]`, as TOML.
+fn id_list(ids: &[String]) -> String {
+    match ids {
+        [one] => format!("\"{one}\""),
+        many => format!(
+            "[{}]",
+            many.iter()
+                .map(|i| format!("\"{i}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -1153,7 +1271,7 @@ impl Scenario {
                     let n = |x: &str| format!("staff.groups.{}.{x}", g.role);
                     groups.push(StaffGroup {
                         role: g.role.clone(),
-                        headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::Count)?,
+                        headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::People)?,
                         compensation: match (&g.compensation, &g.salary) {
                             (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,
                             (None, Some(sf)) => {
@@ -1215,7 +1333,7 @@ impl Scenario {
                     }
                 };
                 Some(FleetSpec {
-                    gpus: cx.quantity("fleet.gpus", &fl.gpus, Dim::Count)?,
+                    gpus: cx.quantity("fleet.gpus", &fl.gpus, Dim::Gpus)?,
                     price_per_gpu: cx.quantity(
                         "fleet.price_per_gpu",
                         &fl.price_per_gpu,
@@ -1336,8 +1454,8 @@ impl Scenario {
                 Some(FlopSpec::Given(cx.quantity(&n("flop"), q, Dim::Flop)?))
             }
             (None, Some(p), Some(t)) => Some(FlopSpec::SixND {
-                active_parameters: cx.quantity(&n("active_parameters"), p, Dim::Count)?,
-                tokens: cx.quantity(&n("tokens"), t, Dim::Count)?,
+                active_parameters: cx.quantity(&n("active_parameters"), p, Dim::Parameters)?,
+                tokens: cx.quantity(&n("tokens"), t, Dim::Tokens)?,
             }),
             (None, None, None) => None,
             (Some(q), _, _) => {
@@ -1381,7 +1499,7 @@ impl Scenario {
         Ok(StageSpec {
             name: s.name.clone(),
             gpu_hours: cx.opt(&n("gpu_hours"), &s.gpu_hours, Dim::GpuHours)?,
-            gpus: cx.opt(&n("gpus"), &s.gpus, Dim::Count)?,
+            gpus: cx.opt(&n("gpus"), &s.gpus, Dim::Gpus)?,
             hours: cx.opt(&n("hours"), &s.hours, Dim::Hours)?,
             flop,
             peak_flops,

@@ -681,12 +681,20 @@ pub(crate) fn to_core_quantity(q: &Quantity) -> traincost_core::scenario::Quanti
         Dist::Lognormal { p5, p95 } => t.lognormal = Some([*p5, *p95]),
         Dist::Samples(s) => t.samples = Some(s.clone()),
     }
+    // A claim is the value's source; the claims an assumption cites only inform it.
     match &q.source {
-        Source::Claim(id) => t.claim = Some(id.clone()),
-        Source::Assumption(a) => t.assumption = Some(a.clone()),
-    }
-    if !q.cites.is_empty() {
-        t.claims = Some(q.cites.clone());
+        Source::Claim(id) => {
+            t.claim = Some(id.clone());
+            if !q.cites.is_empty() {
+                t.claims = Some(q.cites.clone());
+            }
+        }
+        Source::Assumption(a) => {
+            t.assumption = Some(a.clone());
+            if !q.cites.is_empty() {
+                t.informed_by = Some(q.cites.clone());
+            }
+        }
     }
     t
 }
@@ -733,11 +741,12 @@ mod tests {
         let t = to_core_quantity(&q);
         assert_eq!(t.lognormal, Some([1.0, 2.0]));
         assert_eq!(t.dollars.as_deref(), Some("2025"));
-        assert_eq!(t.claims.as_deref().map(<[String]>::len), Some(1));
+        assert_eq!(t.claims, None);
+        assert_eq!(t.informed_by.as_deref().map(<[String]>::len), Some(1));
         let p = provenance(&q);
         assert_eq!(
             p.describe(),
-            "assumption: a range around a posting (see qbitai-deepseek-job-posting-max-salary)"
+            "assumption: a range around a posting (informed by qbitai-deepseek-job-posting-max-salary)"
         );
     }
 
