@@ -7,6 +7,7 @@ mod util;
 
 mod claims;
 mod compare;
+mod dollars;
 mod epoch;
 mod estimate;
 mod plugins;
