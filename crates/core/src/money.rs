@@ -287,6 +287,22 @@ impl PriceIndex {
         }
     }
 
+    /// For a month the index values at its year's average (the series has no months for that
+    /// year), a note saying so; `None` when the month has its own value.
+    pub fn approximation(&self, date: DollarDate) -> Option<String> {
+        let m = date.month?;
+        let by_year = !self.years_from_months
+            && !self.values.contains_key(&(date.year, m))
+            && !self.has_months(date.year)
+            && self.values.contains_key(&(date.year, 0));
+        by_year.then(|| {
+            format!(
+                "{date} at the {} annual average: {} has no monthly values for {}",
+                date.year, self.name, date.year
+            )
+        })
+    }
+
     fn missing(&self, date: DollarDate, gap: Option<&'static str>) -> MissingIndexValue {
         let (first, last) = self.coverage();
         let instead = match (gap, date.month) {
@@ -465,6 +481,15 @@ mod tests {
         let cpi = PriceIndex::cpi_u();
         assert_eq!(cpi.value(DollarDate::month(2023, 6)).unwrap(), 304.702);
         assert_eq!(cpi.value(DollarDate::month(2000, 1)).unwrap(), 172.2);
+        // ... and says so, for conversion notes.
+        assert_eq!(
+            cpi.approximation(DollarDate::month(2023, 6)).unwrap(),
+            "2023-06 at the 2023 annual average: cpi-u has no monthly values for 2023"
+        );
+        assert_eq!(cpi.approximation(DollarDate::month(2025, 6)), None);
+        assert_eq!(cpi.approximation(DollarDate::year(2023)), None);
+        let ppi = PriceIndex::ppi_data_processing();
+        assert_eq!(ppi.approximation(DollarDate::month(2023, 3)), None);
     }
 
     #[test]

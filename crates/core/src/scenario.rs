@@ -817,11 +817,7 @@ impl Ctx<'_> {
                 .factor(from, self.report)
                 .map_err(|e| money_err(Some(span.clone()), field, e))?;
             if from != self.report {
-                notes.push(format!(
-                    "{from} USD x {k:.6} ({}) = {} USD",
-                    self.index.name(),
-                    self.report
-                ));
+                notes.push(self.conversion_note(from, k));
             }
             factor *= k;
         } else if t.dollars.is_some() {
@@ -867,6 +863,20 @@ impl Ctx<'_> {
         q.as_ref().map(|q| self.quantity(field, q, dim)).transpose()
     }
 
+    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`, saying when a month is taken at its year's
+    /// average.
+    fn conversion_note(&self, from: DollarDate, k: f64) -> String {
+        let index = self.index.index();
+        let mut index_part = self.index.name().to_owned();
+        for d in [from, self.report] {
+            if let Some(a) = index.approximation(d) {
+                index_part.push_str("; ");
+                index_part.push_str(&a);
+            }
+        }
+        format!("{from} USD x {k:.6} ({index_part}) = {} USD", self.report)
+    }
+
     /// A default in the scenario's dollars, converted to report dollars.
     fn money_default(
         &self,
@@ -879,14 +889,7 @@ impl Ctx<'_> {
             .index()
             .factor(self.dollars, self.report)
             .map_err(|e| money_err(None, field, e))?;
-        let note = (self.dollars != self.report).then(|| {
-            format!(
-                "{} USD x {k:.6} ({}) = {} USD",
-                self.dollars,
-                self.index.name(),
-                self.report
-            )
-        });
+        let note = (self.dollars != self.report).then(|| self.conversion_note(self.dollars, k));
         Ok(Quantity {
             distribution: dist.scaled(k),
             provenance,
