@@ -19,7 +19,8 @@ fn row<'a>(v: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn r1_rental_exceeds_v3_by_its_own_stages() {
-    let v = json(&["deepseek-v3", "deepseek-r1"]);
+    // In 2024 dollars, those of the $2/GPU-hour both scenarios state.
+    let v = json(&["deepseek-v3", "deepseek-r1", "--dollar-year", "2024"]);
     assert_eq!(v["dollar_year"], "2024");
     assert_eq!(v["a"]["scenario"], "deepseek-v3");
     assert_eq!(v["b"]["scenario"], "deepseek-r1");
@@ -57,12 +58,15 @@ fn r1_rental_exceeds_v3_by_its_own_stages() {
 
 #[test]
 fn table_and_markdown_show_differences_and_one_sided_layers() {
+    // In 2024 dollars, those of the figures below.
     let o = run(&[
         "compare",
         "deepseek-v3",
         "deepseek-r1",
         "--samples",
         SAMPLES,
+        "--dollar-year",
+        "2024",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
@@ -78,6 +82,8 @@ fn table_and_markdown_show_differences_and_one_sided_layers() {
         "deepseek-r1",
         "--samples",
         SAMPLES,
+        "--dollar-year",
+        "2024",
         "--format",
         "markdown",
         "--no-components",
@@ -130,9 +136,12 @@ fn an_assumption_set_is_a_scenario_file() {
             1,
         ),
     );
+    // In 2024 dollars, those of both prices.
     let v = json(&[
         "deepseek-v3",
         mine.to_str().unwrap(),
+        "--dollar-year",
+        "2024",
         "--label-a",
         "DeepSeek's $2",
         "--label-b",
@@ -218,6 +227,8 @@ fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
         "deepseek-r1",
         "--samples",
         SAMPLES,
+        "--dollar-year",
+        "2024",
         "--format",
         "markdown",
         "-o",
@@ -229,28 +240,43 @@ fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
 
 #[test]
 fn side_b_that_cannot_be_put_in_side_a_dollars_is_an_error() {
-    // GPT-4 reported in May 2025 dollars (its producer price index reaches them); DeepSeek-V3
-    // deflates with CPI-U, which stops at 2024.
-    let shown = run(&["scenarios", "show", "gpt-4"]);
-    let text = stdout(&shown);
-    let from = "report_dollars = \"2023-12\"";
-    assert!(text.contains(from));
+    // DeepSeek-V3 reported in September 2025 dollars (CPI-U reaches them); GPT-4 deflated with
+    // Epoch's producer price index, which stops at June 2025.
     let dir = temp_dir();
+    let v3 = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    let from = "dollars = \"2024\"";
+    assert!(v3.contains(from));
     let a = write(
         dir.path(),
-        "gpt4-2025.toml",
-        &text.replacen(from, "report_dollars = \"2025-05\"", 1),
+        "v3-2025-09.toml",
+        &v3.replacen(from, "report_dollars = \"2025-09\"\ndollars = \"2024\"", 1),
+    );
+    let gpt4 = stdout(&run(&["scenarios", "show", "gpt-4"]));
+    let from = "dollars = \"2023-03\"";
+    assert!(gpt4.contains(from));
+    let b = write(
+        dir.path(),
+        "gpt4-ppi.toml",
+        &gpt4.replacen(
+            from,
+            "dollars = \"2023-03\"\nindex = \"ppi-data-processing\"",
+            1,
+        ),
     );
     let o = run(&[
         "compare",
         a.to_str().unwrap(),
-        "deepseek-v3",
+        b.to_str().unwrap(),
         "--samples",
         SAMPLES,
     ]);
     assert_fails_with(
         &o,
-        &["side B (`deepseek-v3`) in 2025-05 dollars", "--dollar-year"],
+        &[
+            "in 2025-09 dollars (side A's; choose others with --dollar-year)",
+            "ppi-data-processing",
+            "2000-12 to 2025-06",
+        ],
     );
     assert!(stdout(&o).is_empty());
 }

@@ -28,7 +28,8 @@ fn component<'a>(v: &'a Value, layer_id: &str, id: &str) -> &'a Value {
 
 #[test]
 fn deepseek_v3_rebuilds_the_headline_exactly() {
-    let v = json_estimate(&["deepseek-v3", "--samples", "20000"]);
+    // In 2024 dollars: those of DeepSeek's inputs and of its $5.576M.
+    let v = json_estimate(&["deepseek-v3", "--samples", "20000", "--dollar-year", "2024"]);
     assert_eq!(v["scenario"], "deepseek-v3");
     assert_eq!(v["dollar_year"], "2024");
     let rental = layer(&v, "final-run-rental");
@@ -55,6 +56,8 @@ fn deepseek_v3_rebuilds_the_headline_exactly() {
         "deepseek-v3-total-training-cost-usd"
     );
     assert_eq!(v["headline"]["rebuilt"], 5_576_000.0);
+    assert_eq!(v["headline"]["claimed_dollars"], "2024");
+    assert_eq!(v["headline"]["rebuilt_in_claimed_dollars"], 5_576_000.0);
 
     // Every layer the headline leaves out, each with a real interval.
     for id in [
@@ -132,8 +135,18 @@ fn deepseek_v3_rebuilds_the_headline_exactly() {
 
 #[test]
 fn gpt4_ownership_central_is_epochs_figure() {
-    let v = json_estimate(&["gpt-4", "--samples", "20000"]);
+    // In Epoch's dollars: its producer price index, December 2023.
+    let v = json_estimate(&[
+        "gpt-4",
+        "--samples",
+        "20000",
+        "--index",
+        "ppi-data-processing",
+        "--dollar-year",
+        "2023-12",
+    ]);
     assert_eq!(v["dollar_year"], "2023-12");
+    assert_eq!(v["price_index"], "ppi-data-processing");
     let own = layer(&v, "final-run-ownership")["central"]
         .as_f64()
         .unwrap();
@@ -142,11 +155,25 @@ fn gpt4_ownership_central_is_epochs_figure() {
     // AI Index 2024: $78,352,034 for the rental (cloud) figure.
     let rental = layer(&v, "final-run-rental")["central"].as_f64().unwrap();
     assert!((rental / 78_352_034.0 - 1.0).abs() < 1e-4, "{rental}");
+
+    // By default GPT-4 reports like every built-in, in 2025 CPI-U dollars: its March-2023
+    // inputs (2023 has no monthly CPI-U rows: its annual average) times 321.943 / 304.702.
+    let d = json_estimate(&["gpt-4", "--samples", "20000"]);
+    assert_eq!(d["dollar_year"], "2025");
+    assert_eq!(d["price_index"], "cpi-u");
+    let rental_2025 = layer(&d, "final-run-rental")["central"].as_f64().unwrap();
+    let nominal = rental / 1.010_724_657; // the PPI's 2023-03 -> 2023-12 factor, undone
+    let expected = nominal * 321.943 / 304.702;
+    assert!(
+        (rental_2025 / expected - 1.0).abs() < 1e-6,
+        "{rental_2025} vs {expected}"
+    );
 }
 
 #[test]
 fn deepseek_r1_adds_its_stages_to_the_v3_base() {
-    let v = json_estimate(&["deepseek-r1", "--samples", "5000"]);
+    // In 2024 dollars, those of the $2/GPU-hour both build on.
+    let v = json_estimate(&["deepseek-r1", "--samples", "5000", "--dollar-year", "2024"]);
     // 512 x (198 + 80) + 5,000 GPU-hours at $2: about DeepSeek's $294K.
     assert_eq!(v["headline"]["rebuilt"], 294_672.0);
     assert_eq!(
@@ -212,9 +239,6 @@ fn dollar_year_converts_with_cpi() {
         (rental - expected).abs() < 1e-6 * expected,
         "{rental} vs {expected}"
     );
-
-    let o = run(&["estimate", "deepseek-v3", "--dollar-year", "1990"]);
-    assert_fails_with(&o, &["no value for 1990", "2000 to 2024"]);
 }
 
 #[test]
@@ -266,6 +290,8 @@ fn output_file_matches_stdout_and_other_formats_render() {
         "deepseek-v3",
         "--samples",
         "1000",
+        "--dollar-year",
+        "2024",
         "--format",
         "csv",
     ]));
@@ -285,6 +311,8 @@ fn output_file_matches_stdout_and_other_formats_render() {
         "deepseek-v3",
         "--samples",
         "1000",
+        "--dollar-year",
+        "2024",
         "--format",
         "markdown",
     ]));
@@ -619,7 +647,16 @@ checked_in = "email"
         &run(&["estimate", p, "--samples", "100"]),
         &["s.toml:", "unknown claim id `my-h800-rental-quote`"],
     );
-    let v = json_estimate(&[p, "--samples", "100", "--claims", claims.to_str().unwrap()]);
+    // In 2024 dollars, those of the scenario's inputs (the quote's $1.60 replaces its $2).
+    let v = json_estimate(&[
+        p,
+        "--samples",
+        "100",
+        "--dollar-year",
+        "2024",
+        "--claims",
+        claims.to_str().unwrap(),
+    ]);
     assert!(
         (layer(&v, "final-run-rental")["central"].as_f64().unwrap() - 2_788_000.0 * 1.6).abs()
             < 1e-6

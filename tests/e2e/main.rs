@@ -8,6 +8,7 @@ mod util;
 mod citations;
 mod claims;
 mod compare;
+mod dollars;
 mod epoch;
 mod estimate;
 mod plugins;

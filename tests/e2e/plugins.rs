@@ -870,7 +870,8 @@ fn estimate_takes_specs_prices_and_pay_from_plugins_builtin_or_loaded() {
         "purchase_price = { value = 40000, unit = \"USD/GPU\", assumption = \"test\" }\nacquired = \"2023-06-19\"",
     );
     std::fs::write(&scenario, overridden).unwrap();
-    let v = estimate_json(cfg.path(), &scenario, &[]);
+    // In the file's dollars (2024), so the written value comes back unconverted.
+    let v = estimate_json(cfg.path(), &scenario, &["--dollar-year", "2024"]);
     assert_eq!(input(&v, "ownership.purchase_price")["median"], 40000.0);
 
     // A plugin the scenario needs but nobody provides is a located error.

@@ -21,7 +21,8 @@ fn claim<'a>(l: &'a Value, id: &str) -> &'a Value {
 
 #[test]
 fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
-    let v = reconcile_json(&["deepseek-v3"]);
+    // In 2024 dollars, those of the $5.576M headline the multiples divide by.
+    let v = reconcile_json(&["deepseek-v3", "--dollar-year", "2024"]);
     assert_eq!(v["schema_version"], 2);
     let fleet = layer(&v, "fleet");
     let capex = claim(fleet, "semianalysis-deepseek-server-capex");
@@ -75,7 +76,8 @@ fn deepseek_v3_fleet_layer_contains_semianalysis_capex() {
 
 #[test]
 fn deepseek_v3_headline_typo_and_r1_add_on() {
-    let v = reconcile_json(&["deepseek-v3"]);
+    // In 2024 dollars, the headline's own: its value is the claimed $5.576M.
+    let v = reconcile_json(&["deepseek-v3", "--dollar-year", "2024"]);
     let h = &v["headline"];
     assert_eq!(h["claim"], "deepseek-v3-total-training-cost-usd");
     assert_eq!(h["value"], 5_576_000.0);
@@ -109,8 +111,11 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
     let r1 = find(&v, "related", "id", "deepseek-r1-training-cost");
     assert_eq!(r1["role"], "related");
     assert_eq!(r1["how"], "builds-on-this");
+    // The $294K is nominal 2025 dollars (its publication year), now that CPI-U reaches 2025
+    // (it used to be clamped to 2024): in 2024 dollars it is 294,000 x 313.689 / 321.943.
     let m = r1["multiple_of_headline"].as_f64().unwrap();
-    assert!((m - 294_000.0 / 5_576_000.0).abs() < 1e-9);
+    let expected = 294_000.0 * 313.689 / 321.943 / 5_576_000.0;
+    assert!((m - expected).abs() < 1e-9, "{m} vs {expected}");
     // Development compute and staff carry their sources.
     claim(
         layer(&v, "development-compute-ownership"),

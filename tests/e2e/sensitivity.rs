@@ -30,7 +30,8 @@ fn development_compute_is_driven_by_its_multiplier_and_the_purchase_price() {
     // Named without its basis, a compute layer is the one on the scenario's basis.
     let v = json(&["deepseek-v3", "--layer", "development-compute"]);
     assert_eq!(v["scenario"], "deepseek-v3");
-    assert_eq!(v["dollar_year"], "2024");
+    // The default dollars: the latest full CPI-U year.
+    assert_eq!(v["dollar_year"], "2025");
     let tornadoes = v["tornadoes"].as_array().unwrap();
     assert_eq!(tornadoes.len(), 1);
     let t = &tornadoes[0];
@@ -131,7 +132,14 @@ fn the_table_names_each_driver_with_its_source() {
 
 #[test]
 fn a_layer_fixed_by_point_inputs_has_no_bars() {
-    let v = json(&["deepseek-v3", "--layer", "final-run-rental"]);
+    // In 2024 dollars, those of DeepSeek's $5.576M.
+    let v = json(&[
+        "deepseek-v3",
+        "--layer",
+        "final-run-rental",
+        "--dollar-year",
+        "2024",
+    ]);
     let t = &v["tornadoes"][0];
     assert_eq!(t["median"], 5_576_000.0);
     assert!(t["bars"].as_array().unwrap().is_empty());

@@ -202,7 +202,7 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
 
     let report_a = build_report(
         &args.a,
-        args.run.dollar_year,
+        args.run.money(),
         &claims,
         &crate::plugin_supplier::PluginSupplier(&reg_a),
         &config,
@@ -212,7 +212,10 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let dollars = report_a.estimate.dollar_year;
     let report_b = build_report(
         &args.b,
-        Some(dollars),
+        crate::run_options::Money {
+            dollars: Some(dollars),
+            index: args.run.index,
+        },
         &claims,
         &crate::plugin_supplier::PluginSupplier(reg_b),
         &config,

@@ -8,10 +8,9 @@ use serde::Serialize;
 use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure, estimate};
+use traincost_core::money::IndexId;
 use traincost_core::montecarlo::RunConfig;
 use traincost_core::stack::Basis;
-
-use traincost_core::units::DollarDate;
 
 use crate::format::{amount, money};
 use crate::model_load::{self, ClaimSource};
@@ -65,8 +64,12 @@ pub(crate) struct Headline {
     pub(crate) claimed: f64,
     /// High end, for a range.
     pub(crate) claimed_high: Option<f64>,
-    /// Central value of the stages that make it up.
+    /// The dollars the claim is in (stated, else its publication year's).
+    pub(crate) claimed_dollars: Option<String>,
+    /// Central value of the stages that make it up, in the report's dollars.
     pub(crate) rebuilt: f64,
+    /// The same in the claim's dollars: what the claim is checked against.
+    pub(crate) rebuilt_in_claimed_dollars: f64,
     /// Those stages.
     pub(crate) stages: Vec<String>,
 }
@@ -89,13 +92,13 @@ pub(crate) struct Report {
 /// Builds the report for a scenario name or path.
 pub(crate) fn build_report(
     scenario: &str,
-    dollars: Option<DollarDate>,
+    money: crate::run_options::Money,
     claims: &ClaimSet,
     supplier: &dyn traincost_core::scenario::Supplier,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
-    let built = model_load::build_model(scenario, dollars, claims, supplier)?;
+    let built = model_load::build_model(scenario, money, claims, supplier)?;
     Ok(report_for(&built, claims, config, progress))
 }
 
@@ -125,12 +128,17 @@ pub(crate) fn report_for(
             .filter_map(|s| est.figure(&format!("final-run-rental/{s}")))
             .map(|f| f.central)
             .sum();
+        // The claim is checked in its own dollars: the rebuilt figure is converted back.
+        let index = IndexId::from_name(built.price_index).unwrap_or(IndexId::CpiU);
+        let (_, to_report) = crate::reconcile_cmd::dollar_factor(c, index, built.dollars);
         Some(Headline {
             claim: c.id.clone(),
             claimant: c.claimant.clone(),
             claimed: c.value.number(),
             claimed_high: c.value.high(),
+            claimed_dollars: c.dollar_year().map(|y| y.to_string()),
             rebuilt,
+            rebuilt_in_claimed_dollars: rebuilt / to_report,
             stages,
         })
     });
@@ -169,7 +177,7 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
     let bar = progress_bar(config.samples);
     let report = build_report(
         &args.scenario,
-        args.run.dollar_year,
+        args.run.money(),
         &claims,
         &supplier,
         &config,
@@ -323,15 +331,23 @@ fn headline_line(r: &Report) -> Option<String> {
         Some(hi) => format!("{} to {}", money(h.claimed), money(hi)),
         None => money(h.claimed),
     };
+    // Compared in the claim's own dollars.
+    let own = h.rebuilt_in_claimed_dollars;
     let verdict = match h.claimed_high {
-        Some(hi) if h.rebuilt >= h.claimed && h.rebuilt <= hi => {
-            "within the claimed range".to_owned()
-        }
-        None if (h.rebuilt - h.claimed).abs() <= 0.005 * h.claimed => "reproduced".to_owned(),
-        _ => format!("rebuilt to {}", money(h.rebuilt)),
+        Some(hi) if own >= h.claimed && own <= hi => "within the claimed range".to_owned(),
+        None if (own - h.claimed).abs() <= 0.005 * h.claimed => "reproduced".to_owned(),
+        _ => format!("rebuilt to {}", money(own)),
+    };
+    let report_dollars = r.estimate.dollar_year.to_string();
+    let (claim_dollars, in_claim_dollars) = match &h.claimed_dollars {
+        Some(d) if *d != report_dollars => (
+            format!("{d} USD; "),
+            format!(" ({} in {d} USD)", money(own)),
+        ),
+        _ => (String::new(), String::new()),
     };
     Some(format!(
-        "Headline: {claimed} ({}, claim {}); the stages [{}] at the stated prices give {} as a point estimate (every input at its stated value): {verdict}.",
+        "Headline: {claimed} ({claim_dollars}{}, claim {}); the stages [{}] at the stated prices give {} as a point estimate (every input at its stated value){in_claim_dollars}: {verdict}.",
         h.claimant,
         h.claim,
         h.stages.join(", "),

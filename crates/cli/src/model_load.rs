@@ -3,10 +3,13 @@
 
 use serde::Serialize;
 use traincost_claims::ClaimSet;
+use traincost_core::money::IndexId;
 use traincost_core::scenario::{ClaimRef, Scenario, Supplier};
 use traincost_core::stack::{CostModel, OutputKind};
 use traincost_core::units::DollarDate;
 
+use crate::diagnostic::Diagnostic;
+use crate::run_options::Money;
 use crate::scenario_load;
 
 /// A scenario compiled into a model, in known dollars.
@@ -23,17 +26,24 @@ pub(crate) struct BuiltModel {
     pub(crate) model: CostModel,
 }
 
-/// Loads `scenario` (a built-in name or a file), builds its spec in `dollars` (default: the
-/// scenario's), resolves every cited claim in `claims` and compiles the model.
+/// Loads `scenario` (a built-in name or a file), builds its spec in `money`'s dollars and
+/// index (default: the scenario's), resolves every cited claim in `claims` and compiles the
+/// model.
 pub(crate) fn build_model(
     scenario: &str,
-    dollars: Option<DollarDate>,
+    money: Money,
     claims: &ClaimSet,
     supplier: &dyn Supplier,
 ) -> anyhow::Result<BuiltModel> {
-    let loaded = scenario_load::load(scenario)?;
-    let (spec, cited) = loaded.spec(dollars, claims, supplier)?;
-    let dollars = match dollars {
+    let mut loaded = scenario_load::load(scenario)?;
+    if let Some(index) = money.index {
+        loaded.scenario.file.index = Some(index);
+    }
+    if let Some(d) = money.dollars {
+        check_dollars(loaded.scenario.index(), d)?;
+    }
+    let (spec, cited) = loaded.spec(money.dollars, claims, supplier)?;
+    let dollars = match money.dollars {
         Some(d) => d,
         None => loaded
             .scenario
@@ -52,6 +62,28 @@ pub(crate) fn build_model(
         cited,
         dollars,
         model,
+    })
+}
+
+/// The report's dollars are a run option: if the index has no value for them, the error is
+/// about `--dollar-year` (the series, its range, dates that work), not about the scenario.
+fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
+    index.index().value(d).map(|_| ()).map_err(|e| {
+        let hint = if e.outside() {
+            format!(
+                "pass --dollar-year {} (the latest full year of {}), or a year or month from {} \
+                 to {} (or leave --dollar-year out for the scenario's default)",
+                e.instead_text(),
+                e.index,
+                e.first,
+                e.last
+            )
+        } else {
+            format!("pass --dollar-year {}", e.instead_text())
+        };
+        Diagnostic::new(format!("cannot report in {d} dollars: {e}"))
+            .field("--dollar-year")
+            .hint(hint)
     })
 }
 

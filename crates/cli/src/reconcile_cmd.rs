@@ -757,7 +757,7 @@ impl Ctx<'_> {
 /// `(stated, factor)`: whether the claim states its dollar year, and the factor from its
 /// dollars (stated, else its publication year's) to `report` dollars. A year beyond the
 /// index's coverage (a claim published this year) takes the nearest covered year.
-fn dollar_factor(c: &Claim, index: IndexId, report: DollarDate) -> (bool, f64) {
+pub(crate) fn dollar_factor(c: &Claim, index: IndexId, report: DollarDate) -> (bool, f64) {
     let Some(year) = c.dollar_year() else {
         return (false, 1.0);
     };
@@ -801,7 +801,7 @@ pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let built =
-        crate::model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
+        crate::model_load::build_model(&args.scenario, args.run.money(), &claims, &supplier)?;
     let config = args
         .run
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());

@@ -43,7 +43,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
     // One load, one compiled model: the estimate and the tornado share it.
     let built =
-        crate::model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
+        crate::model_load::build_model(&args.scenario, args.run.money(), &claims, &supplier)?;
     let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {});
     let rec = reconcile(&built.scenario.file, &report, &claims)?;
     let description = built.scenario.file.description.clone();
@@ -495,7 +495,8 @@ mod tests {
             ..Default::default()
         };
         for name in traincost_core::scenario::builtin_names() {
-            let built = crate::model_load::build_model(name, None, claims, &supplier).unwrap();
+            let built = crate::model_load::build_model(name, Default::default(), claims, &supplier)
+                .unwrap();
             let report = crate::estimate_cmd::report_for(&built, claims, &config, &mut |_| {});
             let rec = reconcile(&built.scenario.file, &report, claims).unwrap();
             let html = render(&report, &rec, claims, Some("a <b> & \"c\""), None);

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::num::NonZeroUsize;
 
 use traincost_claims::ClaimSet;
+use traincost_core::money::IndexId;
 use traincost_core::montecarlo::RunConfig;
 use traincost_core::units::DollarDate;
 
@@ -23,9 +24,14 @@ pub(crate) struct RunOptions {
     /// Random seed: the same seed gives the same result, whatever the thread count.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
-    /// Dollars to report in: a year (`2024`) or a month (`2023-12`). Default: the scenario's.
+    /// Dollars to report in: a year (`2025`) or a month (`2023-12`). Default: the scenario's
+    /// `report_dollars`, else the latest full year of its price index (CPI-U: 2025).
     #[arg(long, value_name = "YEAR")]
     pub(crate) dollar_year: Option<DollarDate>,
+    /// Price index for dollar conversions: `cpi-u` (BLS CPI-U) or `ppi-data-processing`
+    /// (Epoch AI's deflator). Default: the scenario's `index`, else cpi-u.
+    #[arg(long, value_name = "INDEX", value_parser = parse_index)]
+    pub(crate) index: Option<IndexId>,
     /// Worker threads (default: all cores). The result does not depend on it.
     #[arg(long)]
     pub(crate) threads: Option<NonZeroUsize>,
@@ -33,6 +39,27 @@ pub(crate) struct RunOptions {
     pub(crate) claims: crate::claims_cmd::ClaimsFiles,
     #[command(flatten)]
     pub(crate) plugins: crate::plugin_host::PluginArgs,
+}
+
+/// The dollars and price index a run asks for (`--dollar-year`, `--index`); `None`: the
+/// scenario's.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Money {
+    /// Dollars to report in.
+    pub(crate) dollars: Option<DollarDate>,
+    /// Price index to convert with.
+    pub(crate) index: Option<IndexId>,
+}
+
+/// A price index by name.
+fn parse_index(text: &str) -> Result<IndexId, String> {
+    IndexId::from_name(text.trim()).ok_or_else(|| {
+        let names: Vec<&str> = IndexId::ALL.iter().map(|i| i.name()).collect();
+        format!(
+            "unknown price index `{text}`: use one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// A positive whole number of samples, written plainly (`1000000`), with underscores
@@ -68,6 +95,14 @@ impl RunOptions {
     /// Samples asked for, or the command's default.
     pub(crate) fn samples_or(&self, default: u64) -> u64 {
         self.samples.unwrap_or(default)
+    }
+
+    /// The dollars and index asked for.
+    pub(crate) fn money(&self) -> Money {
+        Money {
+            dollars: self.dollar_year,
+            index: self.index,
+        }
     }
 
     /// The Monte Carlo configuration.

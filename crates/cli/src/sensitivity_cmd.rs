@@ -124,7 +124,7 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     }
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let built = model_load::build_model(&args.scenario, args.run.dollar_year, &claims, &supplier)?;
+    let built = model_load::build_model(&args.scenario, args.run.money(), &claims, &supplier)?;
     let ids = choose_outputs(&built, args.layer.as_deref())?;
     // Every run uses the same random numbers, so swings are stable with fewer samples than an
     // estimate needs (each uncertain input costs two runs).

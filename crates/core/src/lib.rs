@@ -15,10 +15,11 @@
 //! This crate does no I/O: it parses strings and returns values.
 //!
 //! ```
-//! use traincost_core::{scenario::Scenario, stack::CostModel};
+//! use traincost_core::{scenario::Scenario, stack::CostModel, units::DollarDate};
 //!
 //! let scenario = Scenario::builtin("deepseek-v3").unwrap();
-//! let (spec, _claims) = scenario.to_spec(None).unwrap();
+//! // In 2024 dollars, those of DeepSeek's $5.576M (`None`: the latest full CPI-U year).
+//! let (spec, _claims) = scenario.to_spec(Some(DollarDate::year(2024))).unwrap();
 //! let model = CostModel::new(&spec).unwrap();
 //! let central = model.central();
 //! let rental = model.outputs().iter().position(|o| o.id == "final-run-rental").unwrap();

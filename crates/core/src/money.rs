@@ -2,14 +2,18 @@
 //!
 //! Two series are built in:
 //! - [`PriceIndex::cpi_u`]: the US consumer price index for all urban consumers (BLS series
-//!   CUUR0000SA0, annual averages, 1982-84 = 100). The default for reports.
+//!   CUUR0000SA0, U.S. city average, all items, not seasonally adjusted, 1982-84 = 100):
+//!   annual averages and monthly values, from `data/cpi_u.csv` (its header gives the source of
+//!   every value). The default for reports.
 //! - [`PriceIndex::ppi_data_processing`]: FRED series PCU518210518210, the producer price
 //!   index for data processing, hosting and related services (monthly). Epoch AI uses it to
 //!   express training costs in constant dollars (EPOCH_METHOD.md section 4).
 //!
-//! `value(to) = value(from) x index(to) / index(from)`. A year on a monthly series is the
-//! average of that year's months published so far; a month on an annual series is that year's
-//! average.
+//! `value(to) = value(from) x index(to) / index(from)`. A year is the publisher's annual
+//! average where the series has one (CPI-U), else the average of that year's months published
+//! so far (the PPI). A month is that month's value; in a year the series gives no months for
+//! (CPI-U before its first monthly value) it is the year's average. A month the publisher
+//! did not publish (CPI-U October 2025) is an error that says why, never a silent fill.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -20,7 +24,7 @@ use crate::units::{DollarDate, Usd};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum IndexId {
-    /// BLS CPI-U, annual averages.
+    /// BLS CPI-U, annual averages and months.
     CpiU,
     /// FRED PCU518210518210 (data processing and hosting PPI), monthly: Epoch AI's deflator.
     PpiDataProcessing,
@@ -38,6 +42,11 @@ impl IndexId {
         }
     }
 
+    /// The index called `name` (`cpi-u`, `ppi-data-processing`).
+    pub fn from_name(name: &str) -> Option<IndexId> {
+        IndexId::ALL.into_iter().find(|i| i.name() == name)
+    }
+
     /// The index itself.
     pub fn index(self) -> &'static PriceIndex {
         match self {
@@ -53,79 +62,132 @@ impl schemars::JsonSchema for IndexId {
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "Price index for constant dollars: `cpi-u` (BLS CPI-U annual averages) or `ppi-data-processing` (FRED PCU518210518210, monthly; Epoch AI's deflator).",
+            "description": "Price index for constant dollars: `cpi-u` (BLS CPI-U, annual averages from 2000 and months from 2015) or `ppi-data-processing` (FRED PCU518210518210, monthly; Epoch AI's deflator).",
             "type": "string",
             "enum": ["cpi-u", "ppi-data-processing"]
         })
     }
 }
 
-/// Why a conversion between dollar dates failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "the {index} price index has no value for {date} (it covers {first} to {last}); \
-     choose dollars within that range"
-)]
+/// Why a conversion between dollar dates failed: the date is outside the series, or inside it
+/// but the publisher has no value for it (`gap` says why).
+#[derive(Debug, Clone, PartialEq)]
 pub struct MissingIndexValue {
-    /// Index name.
+    /// Index name (`cpi-u`).
     pub index: &'static str,
+    /// The publisher's series (`BLS series CUUR0000SA0`).
+    pub series: &'static str,
     /// The dollar date asked for.
     pub date: DollarDate,
-    /// First period the index covers.
+    /// First value of the series.
     pub first: DollarDate,
-    /// Last period the index covers.
+    /// Last value of the series.
     pub last: DollarDate,
+    /// Why the publisher has no value for a date inside the series, if that is the reason.
+    pub gap: Option<&'static str>,
+    /// Dates that would do instead: the nearest ones with a value (the year's average and the
+    /// adjacent months for a gap; the latest full year, or the first date, outside the series).
+    pub instead: Vec<DollarDate>,
 }
 
-/// A price index: annual or monthly values, with its source.
+impl MissingIndexValue {
+    /// Whether the date is outside the series (rather than a gap inside it).
+    pub fn outside(&self) -> bool {
+        self.gap.is_none()
+    }
+
+    /// `2025 or 2025-09 or 2025-11`: the dates in [`MissingIndexValue::instead`], for hints.
+    pub fn instead_text(&self) -> String {
+        let v: Vec<String> = self.instead.iter().map(|d| d.to_string()).collect();
+        v.join(" or ")
+    }
+}
+
+impl std::fmt::Display for MissingIndexValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the {} price index ({}) has no value for {}: ",
+            self.index, self.series, self.date
+        )?;
+        match self.gap {
+            Some(why) => write!(f, "{why}"),
+            None => write!(f, "its values run from {} to {}", self.first, self.last),
+        }
+    }
+}
+
+impl std::error::Error for MissingIndexValue {}
+
+/// A price index: annual averages and/or monthly values, with its source.
 #[derive(Debug, Clone)]
 pub struct PriceIndex {
     name: &'static str,
+    series: &'static str,
     source: &'static str,
-    /// Keyed by (year, month); month 0 for annual series.
+    /// Keyed by (year, month); month 0 for a published annual average.
     values: BTreeMap<(i32, u8), f64>,
-    monthly: bool,
+    /// Periods inside the series the publisher gave no value for, and why.
+    gaps: BTreeMap<(i32, u8), &'static str>,
+    /// A year is the average of its published months (the series has no annual averages).
+    years_from_months: bool,
 }
 
-/// BLS CPI-U, U.S. city average, all items, annual averages (1982-84 = 100), series CUUR0000SA0.
-const CPI_U_ANNUAL: [(i32, f64); 25] = [
-    (2000, 172.2),
-    (2001, 177.1),
-    (2002, 179.9),
-    (2003, 184.0),
-    (2004, 188.9),
-    (2005, 195.3),
-    (2006, 201.6),
-    (2007, 207.342),
-    (2008, 215.303),
-    (2009, 214.537),
-    (2010, 218.056),
-    (2011, 224.939),
-    (2012, 229.594),
-    (2013, 232.957),
-    (2014, 236.736),
-    (2015, 237.017),
-    (2016, 240.007),
-    (2017, 245.120),
-    (2018, 251.107),
-    (2019, 255.657),
-    (2020, 258.811),
-    (2021, 270.970),
-    (2022, 292.655),
-    (2023, 304.702),
-    (2024, 313.689),
-];
+/// A series parsed from `period,value,note` CSV text (`#` lines are comments).
+struct Parsed {
+    values: BTreeMap<(i32, u8), f64>,
+    gaps: BTreeMap<(i32, u8), &'static str>,
+}
+
+/// Parses `data/cpi_u.csv`: `2024,313.689,<source>` (annual average), `2024-06,314.175,<source>`
+/// (a month), `2025-10,,<why there is no value>` (a period the publisher did not publish).
+fn parse_period_csv(text: &'static str) -> Result<Parsed, String> {
+    let mut values = BTreeMap::new();
+    let mut gaps = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("period,") {
+            continue;
+        }
+        let bad = |what: &str| format!("line {}: {what}: {line}", n + 1);
+        let mut fields = line.splitn(3, ',');
+        let period = fields.next().unwrap_or_default();
+        let value = fields.next().ok_or_else(|| bad("no value field"))?.trim();
+        let note = fields.next().map(str::trim).unwrap_or_default();
+        let date: DollarDate = period.parse().map_err(|_| bad("bad period"))?;
+        let key = (date.year, date.month.unwrap_or(0));
+        if value.is_empty() {
+            if note.is_empty() {
+                return Err(bad("a period with no value must say why"));
+            }
+            gaps.insert(key, note);
+        } else {
+            let v: f64 = value.parse().map_err(|_| bad("bad value"))?;
+            if !(v.is_finite() && v > 0.0) || values.insert(key, v).is_some() {
+                return Err(bad("value not positive, or period repeated"));
+            }
+        }
+    }
+    Ok(Parsed { values, gaps })
+}
 
 impl PriceIndex {
-    /// BLS CPI-U annual averages, 2000-2024.
+    /// BLS CPI-U (`data/cpi_u.csv`): annual averages from 2000, months from 2015.
     pub fn cpi_u() -> &'static PriceIndex {
         static INDEX: OnceLock<PriceIndex> = OnceLock::new();
-        INDEX.get_or_init(|| PriceIndex {
-            name: "cpi-u",
-            source: "U.S. Bureau of Labor Statistics, CPI-U U.S. city average, all items, \
-                     annual average (series CUUR0000SA0), 1982-84=100",
-            values: CPI_U_ANNUAL.iter().map(|&(y, v)| ((y, 0), v)).collect(),
-            monthly: false,
+        INDEX.get_or_init(|| {
+            let parsed = parse_period_csv(include_str!("../data/cpi_u.csv"))
+                .expect("data/cpi_u.csv parses (tested)");
+            PriceIndex {
+                name: "cpi-u",
+                series: "BLS series CUUR0000SA0",
+                source: "U.S. Bureau of Labor Statistics, CPI-U, U.S. city average, all items, \
+                         not seasonally adjusted (series CUUR0000SA0), 1982-84=100: annual \
+                         averages and monthly values (crates/core/data/cpi_u.csv)",
+                values: parsed.values,
+                gaps: parsed.gaps,
+                years_from_months: false,
+            }
         })
     }
 
@@ -134,17 +196,24 @@ impl PriceIndex {
         static INDEX: OnceLock<PriceIndex> = OnceLock::new();
         INDEX.get_or_init(|| PriceIndex {
             name: "ppi-data-processing",
+            series: "FRED series PCU518210518210",
             source: "FRED series PCU518210518210, Producer Price Index by Industry: Data \
                      Processing, Hosting and Related Services (monthly), via \
                      epoch-research/training-cost-trends data/PCU518210518210.csv",
             values: parse_monthly_csv(include_str!("../data/ppi_PCU518210518210.csv")),
-            monthly: true,
+            gaps: BTreeMap::new(),
+            years_from_months: true,
         })
     }
 
     /// Short name (`cpi-u`, `ppi-data-processing`).
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The publisher's series (`BLS series CUUR0000SA0`).
+    pub fn series(&self) -> &'static str {
+        self.series
     }
 
     /// Where the numbers come from.
@@ -154,51 +223,119 @@ impl PriceIndex {
 
     /// First and last period covered.
     pub fn coverage(&self) -> (DollarDate, DollarDate) {
-        let to_date = |&(y, m): &(i32, u8)| {
-            if m == 0 {
-                DollarDate::year(y)
+        let first = self.values.keys().next().map(|&k| to_date(k));
+        let last = self.values.keys().next_back().map(|&k| to_date(k));
+        (
+            first.expect("index is not empty"),
+            last.expect("index is not empty"),
+        )
+    }
+
+    /// The latest year whose whole value is known: the last published annual average, or for a
+    /// series without annual averages the last year with all twelve months. Reports default
+    /// to this year's dollars.
+    pub fn latest_full_year(&self) -> i32 {
+        let full = |y: i32| {
+            if self.years_from_months {
+                (1..=12).all(|m| self.values.contains_key(&(y, m)))
             } else {
-                DollarDate::month(y, m)
+                self.values.contains_key(&(y, 0))
             }
         };
-        let first = self
-            .values
-            .keys()
-            .next()
-            .map(to_date)
-            .expect("index is not empty");
-        let last = self
-            .values
-            .keys()
-            .next_back()
-            .map(to_date)
-            .expect("index is not empty");
-        (first, last)
+        let (first, last) = self.coverage();
+        (first.year..=last.year)
+            .rev()
+            .find(|&y| full(y))
+            .unwrap_or(first.year)
+    }
+
+    /// Whether the series gives months (published or not) for `year`.
+    fn has_months(&self, year: i32) -> bool {
+        let months = (year, 1)..=(year, 12);
+        self.values.range(months.clone()).next().is_some()
+            || self.gaps.range(months).next().is_some()
     }
 
     /// The index value for a dollar date.
     pub fn value(&self, date: DollarDate) -> Result<f64, MissingIndexValue> {
-        let found = match (self.monthly, date.month) {
-            (true, Some(m)) => self.values.get(&(date.year, m)).copied(),
-            (false, _) => self.values.get(&(date.year, 0)).copied(),
-            (true, None) => {
-                // A year on a monthly series: the average of its months published so far (the
-                // latest year may be partial: the best estimate of its average there is).
+        self.lookup(date).ok_or_else(|| {
+            let gap = self
+                .gaps
+                .get(&(date.year, date.month.unwrap_or(0)))
+                .copied();
+            self.missing(date, gap)
+        })
+    }
+
+    fn lookup(&self, date: DollarDate) -> Option<f64> {
+        let key = (date.year, date.month.unwrap_or(0));
+        if let Some(&v) = self.values.get(&key) {
+            return Some(v);
+        }
+        match date.month {
+            // A year on a monthly series: the average of its months published so far (the
+            // latest year may be partial: the best estimate of its average there is).
+            None if self.years_from_months => {
                 let months: Vec<f64> = (1..=12)
                     .filter_map(|m| self.values.get(&(date.year, m)).copied())
                     .collect();
                 (!months.is_empty()).then(|| months.iter().sum::<f64>() / months.len() as f64)
             }
-        };
-        found.ok_or_else(|| {
-            let (first, last) = self.coverage();
-            MissingIndexValue {
-                index: self.name,
-                date,
-                first,
-                last,
-            }
+            // A month of a year the series gives only an annual average for.
+            Some(_) if !self.has_months(date.year) => self.values.get(&(date.year, 0)).copied(),
+            _ => None,
+        }
+    }
+
+    /// For a month the index values at its year's average (the series has no months for that
+    /// year), a note saying so; `None` when the month has its own value.
+    pub fn approximation(&self, date: DollarDate) -> Option<String> {
+        let m = date.month?;
+        let by_year = !self.years_from_months
+            && !self.values.contains_key(&(date.year, m))
+            && !self.has_months(date.year)
+            && self.values.contains_key(&(date.year, 0));
+        by_year.then(|| {
+            format!(
+                "{date} at the {} annual average: {} has no monthly values for {}",
+                date.year, self.name, date.year
+            )
         })
+    }
+
+    fn missing(&self, date: DollarDate, gap: Option<&'static str>) -> MissingIndexValue {
+        let (first, last) = self.coverage();
+        let instead = match (gap, date.month) {
+            (Some(_), Some(m)) => {
+                let prev = if m == 1 {
+                    DollarDate::month(date.year - 1, 12)
+                } else {
+                    DollarDate::month(date.year, m - 1)
+                };
+                let next = if m == 12 {
+                    DollarDate::month(date.year + 1, 1)
+                } else {
+                    DollarDate::month(date.year, m + 1)
+                };
+                [DollarDate::year(date.year), prev, next]
+                    .into_iter()
+                    .filter(|&d| self.lookup(d).is_some())
+                    .collect()
+            }
+            _ if (date.year, date.month.unwrap_or(0)) < (first.year, first.month.unwrap_or(0)) => {
+                vec![first]
+            }
+            _ => vec![DollarDate::year(self.latest_full_year())],
+        };
+        MissingIndexValue {
+            index: self.name,
+            series: self.series,
+            date,
+            first,
+            last,
+            gap,
+            instead,
+        }
     }
 
     /// The factor that converts money in `from` dollars to `to` dollars.
@@ -212,6 +349,14 @@ impl PriceIndex {
     /// `money` expressed in `to` dollars.
     pub fn convert(&self, money: Usd, to: DollarDate) -> Result<Usd, MissingIndexValue> {
         Ok(Usd::new(money.amount * self.factor(money.dollars, to)?, to))
+    }
+}
+
+fn to_date((y, m): (i32, u8)) -> DollarDate {
+    if m == 0 {
+        DollarDate::year(y)
+    } else {
+        DollarDate::month(y, m)
     }
 }
 
@@ -269,16 +414,164 @@ mod tests {
             .unwrap();
         assert!((m.amount - 100.0 * 313.689 / 258.811).abs() < 1e-9);
         assert_eq!(m.dollars, DollarDate::year(2024));
-        // A month on an annual series is the year's average.
-        assert_eq!(cpi.value(DollarDate::month(2023, 6)).unwrap(), 304.702);
     }
 
     #[test]
-    fn missing_years_are_errors_that_say_the_range() {
-        let err = PriceIndex::cpi_u()
-            .value(DollarDate::year(2031))
-            .unwrap_err();
-        assert!(err.to_string().contains("2000 to 2024"), "{err}");
+    fn cpi_data_file_parses_every_row() {
+        let text = include_str!("../data/cpi_u.csv");
+        let rows = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("period,"))
+            .count();
+        let parsed = parse_period_csv(text).unwrap();
+        assert_eq!(parsed.values.len() + parsed.gaps.len(), rows);
+        let cpi = PriceIndex::cpi_u();
+        assert_eq!(
+            cpi.coverage(),
+            (DollarDate::year(2000), DollarDate::month(2025, 12))
+        );
+        assert_eq!(cpi.latest_full_year(), 2025);
+        // Every year from 2000 has its annual average.
+        for y in 2000..=2025 {
+            assert!(cpi.values.contains_key(&(y, 0)), "{y}");
+        }
+        // A year with monthly rows has all twelve, or says why one is missing.
+        for y in 2000..=2025 {
+            if cpi.has_months(y) {
+                for m in 1..=12 {
+                    assert!(
+                        cpi.values.contains_key(&(y, m)) || cpi.gaps.contains_key(&(y, m)),
+                        "{y}-{m:02}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cpi_annual_averages_are_blss() {
+        let cpi = PriceIndex::cpi_u();
+        for (y, v) in [
+            (2000, 172.2),
+            (2023, 304.702),
+            (2024, 313.689),
+            (2025, 321.943),
+        ] {
+            assert_eq!(cpi.value(DollarDate::year(y)).unwrap(), v, "{y}");
+        }
+    }
+
+    #[test]
+    fn cpi_months_use_the_months_value() {
+        let cpi = PriceIndex::cpi_u();
+        assert_eq!(cpi.value(DollarDate::month(2025, 1)).unwrap(), 317.671);
+        assert_eq!(cpi.value(DollarDate::month(2025, 9)).unwrap(), 324.800);
+        assert_eq!(cpi.value(DollarDate::month(2025, 12)).unwrap(), 324.054);
+        // A month converts by its own value, not the year's average.
+        let f = cpi
+            .factor(DollarDate::month(2025, 1), DollarDate::year(2025))
+            .unwrap();
+        assert_eq!(f, 321.943 / 317.671);
+    }
+
+    #[test]
+    fn cpi_months_without_monthly_rows_use_the_years_average() {
+        // No monthly values before 2025 (see the data file's header): a month of 2023 is
+        // that year's annual average, as before this file existed.
+        let cpi = PriceIndex::cpi_u();
+        assert_eq!(cpi.value(DollarDate::month(2023, 6)).unwrap(), 304.702);
+        assert_eq!(cpi.value(DollarDate::month(2000, 1)).unwrap(), 172.2);
+        // ... and says so, for conversion notes.
+        assert_eq!(
+            cpi.approximation(DollarDate::month(2023, 6)).unwrap(),
+            "2023-06 at the 2023 annual average: cpi-u has no monthly values for 2023"
+        );
+        assert_eq!(cpi.approximation(DollarDate::month(2025, 6)), None);
+        assert_eq!(cpi.approximation(DollarDate::year(2023)), None);
+        let ppi = PriceIndex::ppi_data_processing();
+        assert_eq!(ppi.approximation(DollarDate::month(2023, 3)), None);
+    }
+
+    #[test]
+    fn cpi_2025_average_is_the_mean_of_its_eleven_published_months() {
+        let cpi = PriceIndex::cpi_u();
+        let months: Vec<f64> = (1..=12)
+            .filter_map(|m| cpi.value(DollarDate::month(2025, m)).ok())
+            .collect();
+        assert_eq!(months.len(), 11);
+        let mean = months.iter().sum::<f64>() / 11.0;
+        assert!((mean - 321.943).abs() < 5e-4, "{mean}");
+        // BLS's first-half 2025 average, 320.229, is the mean of January to June.
+        let h1 = months[..6].iter().sum::<f64>() / 6.0;
+        assert!((h1 - 320.229).abs() < 5e-4, "{h1}");
+    }
+
+    #[test]
+    fn october_2025_is_an_error_that_says_why_and_what_to_use() {
+        let cpi = PriceIndex::cpi_u();
+        let err = cpi.value(DollarDate::month(2025, 10)).unwrap_err();
+        assert!(!err.outside());
+        let text = err.to_string();
+        assert!(text.contains("no value for 2025-10"), "{text}");
+        assert!(
+            text.contains("BLS published no CPI-U for October 2025"),
+            "{text}"
+        );
+        assert!(text.contains("shutdown"), "{text}");
+        assert_eq!(
+            err.instead,
+            vec![
+                DollarDate::year(2025),
+                DollarDate::month(2025, 9),
+                DollarDate::month(2025, 11)
+            ]
+        );
+        assert_eq!(err.instead_text(), "2025 or 2025-09 or 2025-11");
+        // Converting to or from it fails the same way; the year itself is fine.
+        assert!(
+            cpi.factor(DollarDate::month(2025, 10), DollarDate::year(2025))
+                .is_err()
+        );
+        assert!(cpi.value(DollarDate::year(2025)).is_ok());
+    }
+
+    #[test]
+    fn dates_beyond_the_series_are_errors_that_say_the_range() {
+        let cpi = PriceIndex::cpi_u();
+        let err = cpi.value(DollarDate::year(2031)).unwrap_err();
+        assert!(err.outside());
+        assert_eq!(
+            err.to_string(),
+            "the cpi-u price index (BLS series CUUR0000SA0) has no value for 2031: \
+             its values run from 2000 to 2025-12"
+        );
+        assert_eq!(err.instead, vec![DollarDate::year(2025)]);
+        // 2026 is beyond too (no annual average yet), and so is any of its months.
+        assert!(cpi.value(DollarDate::year(2026)).is_err());
+        assert_eq!(
+            cpi.value(DollarDate::month(2026, 1)).unwrap_err().instead,
+            vec![DollarDate::year(2025)]
+        );
+        // Before the series: the fix is its first date.
+        let before = cpi.value(DollarDate::year(1995)).unwrap_err();
+        assert!(
+            before.to_string().contains("from 2000 to 2025-12"),
+            "{before}"
+        );
+        assert_eq!(before.instead, vec![DollarDate::year(2000)]);
+    }
+
+    #[test]
+    fn ppi_latest_full_year_is_its_last_complete_year() {
+        assert_eq!(PriceIndex::ppi_data_processing().latest_full_year(), 2024);
+    }
+
+    #[test]
+    fn malformed_rows_are_refused() {
+        assert!(parse_period_csv("2025-10,\n").is_err());
+        assert!(parse_period_csv("2025,abc,x\n").is_err());
+        assert!(parse_period_csv("2025-13,1.0,x\n").is_err());
+        assert!(parse_period_csv("2025,1.0,x\n2025,2.0,x\n").is_err());
     }
 
     proptest! {

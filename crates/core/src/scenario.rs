@@ -45,13 +45,17 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub description: Option<String>,
     /// Dollars that money inputs are given in unless they say otherwise: `2024` or `2023-03`.
+    /// The inputs' dollars, not the report's (see `report_dollars`).
     #[schemars(with = "String")]
     pub dollars: Spanned<String>,
-    /// Dollars to report in, unless the command line says otherwise (default: `dollars`).
+    /// Dollars to report in, unless the command line says otherwise (`--dollar-year`).
+    /// Default: the latest full year of the price index (for CPI-U, the latest year with a
+    /// BLS annual average).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub report_dollars: Option<Spanned<String>>,
-    /// Price index for dollar conversions: `cpi-u` (default) or `ppi-data-processing` (Epoch AI's).
+    /// Price index for dollar conversions: `cpi-u` (default) or `ppi-data-processing` (Epoch
+    /// AI's); `--index` overrides it.
     #[serde(default)]
     pub index: Option<IndexId>,
     /// Accelerator used for the final run (`H800`): sets default peak FLOP/s and TDP.
@@ -875,11 +879,7 @@ impl Ctx<'_> {
                 .factor(from, self.report)
                 .map_err(|e| money_err(Some(span.clone()), field, e))?;
             if from != self.report {
-                notes.push(format!(
-                    "{from} USD x {k:.6} ({}) = {} USD",
-                    self.index.name(),
-                    self.report
-                ));
+                notes.push(self.conversion_note(from, k));
             }
             factor *= k;
             input_dollars = Some(from);
@@ -967,6 +967,20 @@ impl Ctx<'_> {
         q.as_ref().map(|q| self.quantity(field, q, dim)).transpose()
     }
 
+    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`, saying when a month is taken at its year's
+    /// average.
+    fn conversion_note(&self, from: DollarDate, k: f64) -> String {
+        let index = self.index.index();
+        let mut index_part = self.index.name().to_owned();
+        for d in [from, self.report] {
+            if let Some(a) = index.approximation(d) {
+                index_part.push_str("; ");
+                index_part.push_str(&a);
+            }
+        }
+        format!("{from} USD x {k:.6} ({index_part}) = {} USD", self.report)
+    }
+
     /// A default in the scenario's dollars, converted to report dollars.
     fn money_default(
         &self,
@@ -979,14 +993,7 @@ impl Ctx<'_> {
             .index()
             .factor(self.dollars, self.report)
             .map_err(|e| money_err(None, field, e))?;
-        let note = (self.dollars != self.report).then(|| {
-            format!(
-                "{} USD x {k:.6} ({}) = {} USD",
-                self.dollars,
-                self.index.name(),
-                self.report
-            )
-        });
+        let note = (self.dollars != self.report).then(|| self.conversion_note(self.dollars, k));
         Ok(Quantity {
             distribution: dist.scaled(k),
             provenance,
@@ -1010,12 +1017,37 @@ fn id_list(ids: &[String]) -> String {
 }
 
 fn money_err(span: Option<Range<usize>>, field: &str, e: MissingIndexValue) -> ScenarioError {
-    let hint = if e.index == IndexId::CpiU.name() {
-        "pass --dollar-year within the index's range, or set `index = \"ppi-data-processing\"` (monthly, to mid-2025)"
+    let hint = if e.outside() {
+        format!(
+            "restate the value in dollars the {} index covers ({} to {}) and give them as its \
+             `dollars` (or the scenario's)",
+            e.index, e.first, e.last
+        )
     } else {
-        "pass --dollar-year within the index's range"
+        format!("give this value in {} dollars instead", e.instead_text())
     };
     ScenarioError::new(span, field, e.to_string()).hint(hint)
+}
+
+/// Dollars the report cannot be in: the index has no value for them. Not a field's fault when
+/// the caller chose them (`report_field` is `None`): the error names the dollars, the index's
+/// range and dates that work.
+fn report_dollars_err(report_field: Option<Range<usize>>, e: MissingIndexValue) -> ScenarioError {
+    let hint = format!(
+        "report in dollars the {} index covers, e.g. {}",
+        e.index,
+        e.instead_text()
+    );
+    let message = format!("cannot report in {} dollars: {e}", e.date);
+    match report_field {
+        Some(span) => ScenarioError::new(Some(span), "report_dollars", message).hint(hint),
+        None => ScenarioError {
+            span: None,
+            field: None,
+            message,
+            hint: Some(hint),
+        },
+    }
 }
 
 fn epoch_assumption(what: &str) -> Provenance {
@@ -1085,18 +1117,25 @@ impl Scenario {
         builtin_source(name).map(|s| Scenario::parse(s).expect("built-in scenarios parse (tested)"))
     }
 
-    /// The dollars reports use by default.
+    /// The dollars reports use by default: `report_dollars` if the file sets it, else the
+    /// latest full year of the scenario's price index (for CPI-U, the latest year BLS has
+    /// published an annual average for). `dollars` is the dollars of the inputs, not of the
+    /// report.
     pub fn default_report_dollars(&self) -> Result<DollarDate, ScenarioError> {
-        let f = self
-            .file
-            .report_dollars
-            .as_ref()
-            .unwrap_or(&self.file.dollars);
-        f.get_ref()
+        let index = self.index().index();
+        let Some(f) = &self.file.report_dollars else {
+            return Ok(DollarDate::year(index.latest_full_year()));
+        };
+        let d: DollarDate = f
+            .get_ref()
             .parse()
             .map_err(|e: crate::units::DollarDateError| {
                 ScenarioError::new(Some(f.span()), "report_dollars", e.to_string())
-            })
+            })?;
+        index
+            .value(d)
+            .map_err(|e| report_dollars_err(Some(f.span()), e))?;
+        Ok(d)
     }
 
     /// The price index for dollar conversions.
@@ -1142,7 +1181,15 @@ impl Scenario {
                     ScenarioError::new(Some(f.dollars.span()), "dollars", e.to_string())
                 })?;
         let report = match report {
-            Some(r) => r,
+            Some(r) => {
+                // The caller's dollars: if the index cannot reach them, say so, rather than
+                // blaming the first money field that fails to convert.
+                self.index()
+                    .index()
+                    .value(r)
+                    .map_err(|e| report_dollars_err(None, e))?;
+                r
+            }
             None => self.default_report_dollars()?,
         };
         let mut claims = Vec::new();

@@ -209,10 +209,11 @@ mod tests {
     use super::*;
     use crate::scenario::Scenario;
 
+    /// DeepSeek-V3 in 2024 dollars, the dollars of its inputs and of its $5.576M headline.
     fn deepseek() -> CostModel {
         let (spec, _) = Scenario::builtin("deepseek-v3")
             .unwrap()
-            .to_spec(None)
+            .to_spec(Some(crate::units::DollarDate::year(2024)))
             .unwrap();
         CostModel::new(&spec).unwrap()
     }
