@@ -26,13 +26,14 @@ fn r1_rental_exceeds_v3_by_its_own_stages() {
     assert_eq!(v["b"]["scenario"], "deepseek-r1");
     let rental = row(&v, "final-run-rental");
     assert_eq!(rental["presence"], "both");
-    // R1's reasoning stages: (512 x 198 + 5,000 + 512 x 80) GPU-hours at $2 = $294,672.
-    assert_eq!(rental["difference"]["central"], 294_672.0);
+    // R1's reasoning stages, (512 x 198 + 5,000 + 512 x 80) GPU-hours at $2 = $294,672, less
+    // V3's post-training (5,000 GPU-hours, $10,000): R1 starts from DeepSeek-V3-Base.
+    assert_eq!(rental["difference"]["central"], 284_672.0);
     let (a, b) = (
         rental["a"]["central"].as_f64().unwrap(),
         rental["b"]["central"].as_f64().unwrap(),
     );
-    assert_eq!(b - a, 294_672.0);
+    assert_eq!(b - a, 284_672.0);
     assert_eq!(rental["relative"]["central"].as_f64().unwrap(), (b - a) / a);
     // R1 states only its final run: the other layers are V3's alone.
     for id in [
@@ -53,7 +54,7 @@ fn r1_rental_exceeds_v3_by_its_own_stages() {
         "only-a"
     );
     let gpu_hours = row(&v, "final-run-gpu-hours");
-    assert_eq!(gpu_hours["difference"]["central"], 147_336.0);
+    assert_eq!(gpu_hours["difference"]["central"], 147_336.0 - 5_000.0);
 }
 
 #[test]
@@ -72,7 +73,7 @@ fn table_and_markdown_show_differences_and_one_sided_layers() {
     let out = stdout(&o);
     assert!(out.contains("A: deepseek-v3"), "{out}");
     assert!(out.contains("B: deepseek-r1"));
-    assert!(out.contains("+$294.7K"));
+    assert!(out.contains("+$284.7K"));
     assert!(out.contains("only in A"));
     assert!(out.contains("only in B"));
 
@@ -94,7 +95,7 @@ fn table_and_markdown_show_differences_and_one_sided_layers() {
     assert!(md.contains("| layer | deepseek-v3 |"));
     assert!(md.contains("|---|"));
     assert!(md.contains("(`final-run-rental`) | $5.576M |"));
-    assert!(md.contains("+$294.7K | +5.3% |"));
+    assert!(md.contains("+$284.7K | +5.1% |"));
     assert!(md.contains("only in deepseek-v3"));
     assert!(!md.contains("r1-zero"), "--no-components");
     // Every table row has the header's number of cells.
@@ -235,7 +236,7 @@ fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
         ok.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(std::fs::read_to_string(&ok).unwrap().contains("+$294.7K"));
+    assert!(std::fs::read_to_string(&ok).unwrap().contains("+$284.7K"));
 }
 
 #[test]

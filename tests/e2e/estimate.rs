@@ -176,9 +176,11 @@ fn deepseek_r1_adds_its_stages_to_the_v3_base() {
     let v = json_estimate(&["deepseek-r1", "--samples", "5000", "--dollar-year", "2024"]);
     // 512 x (198 + 80) + 5,000 GPU-hours at $2: about DeepSeek's $294K.
     assert_eq!(v["headline"]["rebuilt"], 294_672.0);
+    // R1 starts from DeepSeek-V3-Base (arXiv 2501.12948): V3's pre-training ($5.328M) and
+    // context extension ($0.238M), not V3's post-training ($0.01M).
     assert_eq!(
         layer(&v, "final-run-rental")["central"],
-        5_576_000.0 + 294_672.0
+        5_328_000.0 + 238_000.0 + 294_672.0
     );
 }
 

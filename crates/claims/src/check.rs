@@ -112,6 +112,30 @@ pub(crate) fn validate_claim(c: &Claim, today: PubDate) -> Vec<Problem> {
             .hint("a claim cannot be published in the future; check the year"),
         );
     }
+    if let Some(said) = c.said_on {
+        if said.is_after(today) {
+            out.push(
+                Problem::about(
+                    c,
+                    "said_on",
+                    format!("date said {said} is after today ({today})"),
+                )
+                .hint("a claim cannot be made in the future; check the year"),
+            );
+        } else if said.is_after(c.source.published) {
+            out.push(
+                Problem::about(
+                    c,
+                    "said_on",
+                    format!(
+                        "date said {said} is after the publication date {}",
+                        c.source.published
+                    ),
+                )
+                .hint("a statement cannot be reported before it is made: `said_on` is when the claimant said it, `published` when the source printed it"),
+            );
+        }
+    }
     if let Err(e) = check_url(&c.source.url) {
         out.push(Problem::about(
             c,

@@ -362,6 +362,10 @@ pub struct Claim {
     pub claimant: String,
     /// Where it was published.
     pub source: Source,
+    /// When the claimant said it, where that differs from the publication date (a remark
+    /// reported later, e.g. a talk quoted in a news article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said_on: Option<PubDate>,
     /// Short verbatim quote containing the number.
     pub quote: String,
     /// Scope (what is included or excluded) and caveats.
@@ -406,6 +410,22 @@ impl Claim {
         self.source.published
     }
 
+    /// When the claimant said it, if recorded apart from the publication date.
+    pub fn said_on(&self) -> Option<PubDate> {
+        self.said_on
+    }
+
+    /// The claim's date for people: `2024-12-27`, or `2025-09-18 (said 2023-04-13)` when the
+    /// statement is older than its publication.
+    pub fn date_label(&self) -> String {
+        match self.said_on {
+            Some(d) if d != self.source.published => {
+                format!("{} (said {d})", self.source.published)
+            }
+            _ => self.source.published.to_string(),
+        }
+    }
+
     /// True if the claim records an erroneous figure: never use it as an input or as true.
     pub fn is_erroneous(&self) -> bool {
         self.status == Status::Erroneous
@@ -416,15 +436,12 @@ impl Claim {
         self.tags.contains(&tag)
     }
 
-    /// The year of the money the value is in, for money units: the stated year, else the
-    /// publication year (a nominal figure). `None` for other units.
+    /// The year of the money the value is in, for money units: the stated year, else the year
+    /// it was said ([`Claim::said_on`]) or published (a nominal figure). `None` for other units.
     pub fn dollar_year(&self) -> Option<i32> {
         self.unit.currency()?;
-        Some(
-            self.unit
-                .money_year()
-                .map_or(self.source.published.year(), i32::from),
-        )
+        let nominal = self.said_on.unwrap_or(self.source.published).year();
+        Some(self.unit.money_year().map_or(nominal, i32::from))
     }
 
     /// The line of `field` in the claim's file (the table's line if not recorded).
@@ -443,11 +460,14 @@ impl Claim {
             .map(|&(_, (_, c))| c)
     }
 
-    /// One line for citations: `claimant, "title" (date), URL`.
+    /// One line for citations: `claimant, "title" (date), URL`, the date as [`Claim::date_label`].
     pub fn citation(&self) -> String {
         format!(
             "{}, \"{}\" ({}), {}",
-            self.claimant, self.source.title, self.source.published, self.source.url
+            self.claimant,
+            self.source.title,
+            self.date_label(),
+            self.source.url
         )
     }
 }

@@ -19,6 +19,7 @@
 //! | `unit` | a [`Unit`]: `USD`, `USD (2023)`, `CNY per year`, `H800 GPU-hours`, `GPUs (NVIDIA H800)`, `FLOP`, `tCO2eq`, `percent`, `USD per share`, ... |
 //! | `claimant` | who made the claim |
 //! | `source_title`, `source_url`, `published` | the source; date `YYYY-MM-DD` or `YYYY-MM` |
+//! | `said_on` | when the claimant said it, where that differs from `published` (a remark reported later); same date format, not after `published` (optional) |
 //! | `quote` | short verbatim quote that contains the number |
 //! | `notes` | scope, caveats, cross-references (optional) |
 //! | `verified`, `checked_in` | quote read verbatim? in which copy? (optional) |

@@ -142,6 +142,8 @@ struct RawClaim {
     source_title: Spanned<String>,
     source_url: Spanned<String>,
     published: Spanned<String>,
+    #[serde(default)]
+    said_on: Option<Spanned<String>>,
     quote: Spanned<String>,
     #[serde(default)]
     notes: Option<Spanned<String>>,
@@ -369,6 +371,7 @@ fn convert_claim(
     opt_line!("quote_lacks_number", raw.quote_lacks_number);
     opt_line!("scope", raw.scope);
     opt_line!("verified", raw.verified);
+    opt_line!("said_on", raw.said_on);
     let at = |field: &str| {
         field_lines
             .iter()
@@ -454,6 +457,14 @@ fn convert_claim(
             None
         }
     };
+    let said_on = match raw.said_on.as_ref().map(|s| s.get_ref().parse::<PubDate>()) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            problems.push(problem("said_on", e.to_string()));
+            None
+        }
+    };
     let notes = raw
         .notes
         .as_ref()
@@ -514,6 +525,7 @@ fn convert_claim(
             published: published?,
             checked_in: raw.checked_in.map(Spanned::into_inner),
         },
+        said_on,
         quote: raw.quote.into_inner(),
         notes,
         status: status?,

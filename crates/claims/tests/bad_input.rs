@@ -87,7 +87,8 @@ checked_in = "Copy of the article page."
 
 #[test]
 fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
-    // The data files without the fields this crate added (status, tags, quote_lacks_number),
+    // The data files without the fields this crate added (status, tags, quote_lacks_number,
+    // said_on),
     // with fresh ids: the format of shared/domain/claims.toml.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let mut set = ClaimSet::builtin().clone();
@@ -105,6 +106,7 @@ fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
                 !l.starts_with("status = ")
                     && !l.starts_with("tags = ")
                     && !l.starts_with("quote_lacks_number = ")
+                    && !l.starts_with("said_on = ")
             })
             .map(|l| l.replace("id = \"", "id = \"copy-") + "\n")
             .collect();
@@ -114,7 +116,7 @@ fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
         n += 1;
     }
     assert!(n >= 9);
-    assert_eq!(set.len(), 220);
+    assert_eq!(set.len(), 234);
     // Erroneous flags in the notes are read as the status.
     for id in [
         "copy-finansguncel-deepseek-v3-cost-typo",
@@ -169,6 +171,40 @@ fn bad_dates() {
     let p = one_problem(&GOOD.replace("2025-03-04", "2999-01-01"));
     assert_located(&p, 12, "my-h100-quote", "published");
     assert!(p.message.contains("after today"), "{p}");
+}
+
+#[test]
+fn said_on_dates_a_remark_reported_later() {
+    let with = |said: &str| {
+        GOOD.replace(
+            "published = \"2025-03-04\"\n",
+            &format!("published = \"2025-03-04\"\nsaid_on = \"{said}\"\n"),
+        )
+    };
+    let set = merge(&with("2023-04")).unwrap();
+    let c = set.get("my-h100-quote").unwrap();
+    assert_eq!(c.said_on().unwrap().to_string(), "2023-04");
+    assert_eq!(c.date_label(), "2025-03-04 (said 2023-04)");
+    assert!(c.citation().contains("(2025-03-04 (said 2023-04))"));
+    // Without it, the label is the publication date.
+    assert_eq!(
+        merge(GOOD)
+            .unwrap()
+            .get("my-h100-quote")
+            .unwrap()
+            .date_label(),
+        "2025-03-04"
+    );
+    // Validated like `published`, and not after it.
+    let p = one_problem(&with("2023-02-30"));
+    assert_located(&p, 13, "my-h100-quote", "said_on");
+    assert!(p.message.contains("does not exist"), "{p}");
+    let p = one_problem(&with("2025-04-01"));
+    assert_located(&p, 13, "my-h100-quote", "said_on");
+    assert!(
+        p.message.contains("after the publication date 2025-03-04"),
+        "{p}"
+    );
 }
 
 #[test]

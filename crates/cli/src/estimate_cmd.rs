@@ -478,7 +478,11 @@ fn render_table(r: &Report) -> String {
             let _ = writeln!(
                 out,
                 "  {}: {}, \"{}\", {}, {}",
-                s.claim, s.claimant, s.title, s.published, s.url
+                s.claim,
+                s.claimant,
+                s.title,
+                s.date_label(),
+                s.url
             );
         }
     }
@@ -557,7 +561,11 @@ fn render_markdown(r: &Report) -> String {
             let _ = writeln!(
                 out,
                 "- `{}`: {}, [{}]({}), {}",
-                s.claim, s.claimant, s.title, s.url, s.published
+                s.claim,
+                s.claimant,
+                s.title,
+                s.url,
+                s.date_label()
             );
         }
     }

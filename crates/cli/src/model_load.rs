@@ -114,8 +114,21 @@ pub(crate) struct ClaimSource {
     pub(crate) title: String,
     /// Publication date.
     pub(crate) published: String,
+    /// When the claimant said it, if that differs from the publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) said_on: Option<String>,
     /// URL.
     pub(crate) url: String,
+}
+
+impl ClaimSource {
+    /// The date for people: `2025-09-18`, or `2025-09-18 (said 2023-04)`.
+    pub(crate) fn date_label(&self) -> String {
+        match &self.said_on {
+            Some(d) => format!("{} (said {d})", self.published),
+            None => self.published.clone(),
+        }
+    }
 }
 
 /// The source of claim `id`, if the claim set has it.
@@ -126,6 +139,10 @@ pub(crate) fn claim_source(claims: &ClaimSet, id: &str) -> Option<ClaimSource> {
         claimant: c.claimant.clone(),
         title: c.source_title().to_owned(),
         published: c.published().to_string(),
+        said_on: c
+            .said_on()
+            .filter(|d| *d != c.published())
+            .map(|d| d.to_string()),
         url: c.source_url().to_owned(),
     })
 }

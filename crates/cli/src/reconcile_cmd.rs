@@ -106,6 +106,9 @@ pub(crate) struct ClaimView {
     pub(crate) claimant: String,
     /// When.
     pub(crate) published: String,
+    /// When the claimant said it, if that differs from the publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) said_on: Option<String>,
     /// Where.
     pub(crate) url: String,
     /// Title of the source.
@@ -179,6 +182,9 @@ pub(crate) struct HeadlineView {
     pub(crate) claimant: String,
     /// When.
     pub(crate) published: String,
+    /// When the claimant said it, if that differs from the publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) said_on: Option<String>,
     /// Where.
     pub(crate) url: String,
     /// The claimed number as written (the midpoint of a range).
@@ -204,6 +210,9 @@ pub(crate) struct MemberView {
     pub(crate) claimant: String,
     /// When.
     pub(crate) published: String,
+    /// When the claimant said it, if that differs from the publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) said_on: Option<String>,
     /// What is claimed.
     pub(crate) quantity: String,
     /// The value for people.
@@ -295,6 +304,7 @@ pub(crate) fn reconcile(
             claim: c.id.clone(),
             claimant: c.claimant.clone(),
             published: c.published().to_string(),
+            said_on: said_on(c),
             url: c.source_url().to_owned(),
             claimed: c.value.point(),
             // In the report's dollars, like the layers it divides.
@@ -441,6 +451,7 @@ pub(crate) fn reconcile(
                     id: m.id.clone(),
                     claimant: m.claimant.clone(),
                     published: m.published().to_string(),
+                    said_on: said_on(m),
                     quantity: m.quantity.clone(),
                     display: display_value(m),
                     status: m.status,
@@ -633,6 +644,7 @@ impl Ctx<'_> {
             display: display_value(c),
             claimant: c.claimant.clone(),
             published: c.published().to_string(),
+            said_on: said_on(c),
             url: c.source_url().to_owned(),
             source_title: c.source_title().to_owned(),
             quote: c.quote.clone(),
@@ -819,6 +831,21 @@ pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
     }
     output::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the claimant said it, if that differs from the publication date.
+fn said_on(c: &Claim) -> Option<String> {
+    c.said_on()
+        .filter(|d| *d != c.published())
+        .map(|d| d.to_string())
+}
+
+/// A view's date for people: `2025-09-18`, or `2025-09-18 (said 2023-04)`.
+pub(crate) fn date_label(published: &str, said_on: Option<&String>) -> String {
+    match said_on {
+        Some(d) => format!("{published} (said {d})"),
+        None => published.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -180,7 +180,10 @@ fn claim_html(out: &mut String, c: &ClaimView) {
         verdict = escape(&c.short_verdict()),
         claimant = escape(&c.claimant),
         source = link(&c.url, &c.source_title),
-        published = escape(&c.published),
+        published = escape(&crate::reconcile_cmd::date_label(
+            &c.published,
+            c.said_on.as_ref()
+        )),
         quantity = escape(&c.quantity),
         explanation = escape(&c.explanation),
     );
@@ -225,7 +228,10 @@ pub(crate) fn render(
             "<div class=\"card\" id=\"headline\"><div class=\"small\">The headline</div><div class=\"big\">{}</div><div class=\"small\">{}, {} ({})</div></div>",
             escape(&h.display),
             escape(&h.claimant),
-            escape(&h.published),
+            escape(&crate::reconcile_cmd::date_label(
+                &h.published,
+                h.said_on.as_ref()
+            )),
             escape(&h.layer)
         );
     }
@@ -358,7 +364,10 @@ pub(crate) fn render(
                     "<li>{}: {}, {} <code>{}</code>{flag}</li>",
                     escape(&m.display),
                     escape(&m.claimant),
-                    escape(&m.published),
+                    escape(&crate::reconcile_cmd::date_label(
+                        &m.published,
+                        m.said_on.as_ref()
+                    )),
                     escape(&m.id)
                 );
             }
@@ -454,7 +463,7 @@ pub(crate) fn render(
                 escape(&s.claim),
                 escape(&s.claimant),
                 link(&s.url, &s.title),
-                escape(&s.published)
+                escape(&s.date_label())
             );
         }
         o.push_str("</ul>\n");

@@ -267,7 +267,7 @@ fn source_line(b: &ReportBar) -> String {
     let cited = b
         .sources
         .iter()
-        .map(|s| format!("{} ({}, {})", s.claim, s.claimant, s.published))
+        .map(|s| format!("{} ({}, {})", s.claim, s.claimant, s.date_label()))
         .collect::<Vec<_>>()
         .join("; ");
     match (&b.bar.assumption, cited.is_empty()) {
@@ -380,7 +380,11 @@ fn render_table(r: &Report, top: usize) -> String {
             let _ = writeln!(
                 out,
                 "  {}: {}, \"{}\", {}, {}",
-                s.claim, s.claimant, s.title, s.published, s.url
+                s.claim,
+                s.claimant,
+                s.title,
+                s.date_label(),
+                s.url
             );
         }
     }
@@ -420,7 +424,7 @@ fn render_markdown(r: &Report, top: usize) -> String {
                 // One link per source: several claims often come from one article.
                 let mut links: Vec<String> = Vec::new();
                 for s in &b.sources {
-                    let link = format!("[{}, {}]({})", s.claimant, s.published, s.url);
+                    let link = format!("[{}, {}]({})", s.claimant, s.date_label(), s.url);
                     if !links.contains(&link) {
                         links.push(link);
                     }
@@ -476,7 +480,7 @@ fn render_markdown(r: &Report, top: usize) -> String {
                 s.claimant,
                 cell(&s.title),
                 s.url,
-                s.published
+                s.date_label()
             );
         }
     }

@@ -67,10 +67,11 @@ pub struct ScenarioFile {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub pricing: Option<Spanned<String>>,
-    /// A built-in scenario whose final-run stages this model builds on (`deepseek-v3` for R1).
+    /// A built-in scenario whose final-run stages this model builds on: its name (every stage),
+    /// or `{ scenario = "deepseek-v3", stages = ["pre-training", "context-extension"] }` (those stages only).
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub base: Option<Spanned<String>>,
+    #[schemars(with = "Option<BaseSchema>")]
+    pub base: Option<Spanned<BaseField>>,
     /// The published figure this scenario rebuilds.
     #[serde(default)]
     pub headline: Option<HeadlineFile>,
@@ -95,6 +96,71 @@ pub struct ScenarioFile {
     /// The owner's whole fleet.
     #[serde(default)]
     pub fleet: Option<FleetFile>,
+}
+
+/// The base a scenario builds on: a built-in scenario's name (all of its final-run stages) or a
+/// table naming the stages taken from it.
+#[derive(Debug, Clone)]
+pub enum BaseField {
+    /// Every final-run stage of the built-in scenario (`base = "deepseek-v3"`).
+    Name(String),
+    /// Only the named stages (`base = { scenario = "deepseek-v3", stages = [...] }`).
+    Stages(BaseTable),
+}
+
+/// `base = { scenario = "deepseek-v3", stages = ["pre-training", "context-extension"] }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaseTable {
+    /// The built-in scenario (`deepseek-v3`).
+    #[schemars(with = "String")]
+    pub scenario: Spanned<String>,
+    /// The base's final-run stages this model inherits, by name (`pre-training`).
+    #[schemars(with = "Vec<String>")]
+    pub stages: Vec<Spanned<String>>,
+}
+
+impl BaseField {
+    /// The base scenario's name.
+    pub fn scenario(&self) -> &str {
+        match self {
+            BaseField::Name(n) => n,
+            BaseField::Stages(t) => t.scenario.get_ref(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for BaseField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BaseField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a built-in scenario's name, or { scenario = \"NAME\", stages = [\"STAGE\", ...] }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<BaseField, E> {
+                Ok(BaseField::Name(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BaseField, A::Error> {
+                BaseTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(BaseField::Stages)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The base a scenario builds on: a built-in scenario's name, or a table naming the stages taken from it.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum BaseSchema {
+    /// A built-in scenario's name: every one of its final-run stages.
+    Name(String),
+    /// A built-in scenario and the stages taken from it.
+    Stages(BaseTable),
 }
 
 /// The published figure a scenario rebuilds.
@@ -1242,11 +1308,19 @@ impl Scenario {
         };
         let mut stages = Vec::new();
         if let Some(b) = &f.base {
-            let base = Scenario::builtin(b.get_ref()).ok_or_else(|| {
+            let (name, name_span, field) = match b.get_ref() {
+                BaseField::Name(n) => (n.as_str(), b.span(), "base"),
+                BaseField::Stages(t) => (
+                    t.scenario.get_ref().as_str(),
+                    t.scenario.span(),
+                    "base.scenario",
+                ),
+            };
+            let base = Scenario::builtin(name).ok_or_else(|| {
                 ScenarioError::new(
-                    Some(b.span()),
-                    "base",
-                    format!("no built-in scenario named `{}`", b.get_ref()),
+                    Some(name_span.clone()),
+                    field,
+                    format!("no built-in scenario named `{name}`"),
                 )
                 .hint(format!(
                     "built-in scenarios: {}",
@@ -1254,17 +1328,78 @@ impl Scenario {
                 ))
             })?;
             let (base_spec, base_claims) = base.to_spec(Some(report)).map_err(|mut e| {
-                e.message = format!("in base scenario `{}`: {}", b.get_ref(), e.message);
+                e.message = format!("in base scenario `{name}`: {}", e.message);
                 e.span = Some(b.span());
                 e
             })?;
-            // Claims cited by the base are checked where the base is named.
-            cx.claims.extend(base_claims.into_iter().map(|c| ClaimRef {
-                span: b.span(),
-                ..c
-            }));
+            let keep: Option<Vec<&str>> = match b.get_ref() {
+                BaseField::Name(_) => None,
+                BaseField::Stages(t) => {
+                    let known: Vec<&str> =
+                        base.file.stages.iter().map(|s| s.name.as_str()).collect();
+                    if t.stages.is_empty() {
+                        return Err(ScenarioError::new(
+                            Some(b.span()),
+                            "base.stages",
+                            format!("no stage of base scenario `{name}` is named"),
+                        )
+                        .hint(format!(
+                            "name at least one, or write base = \"{name}\" for all; `{name}` has stages: {}",
+                            known.join(", ")
+                        )));
+                    }
+                    let mut keep = Vec::new();
+                    for st in &t.stages {
+                        let s = st.get_ref().as_str();
+                        if !known.contains(&s) {
+                            return Err(ScenarioError::new(
+                                Some(st.span()),
+                                "base.stages",
+                                format!("base scenario `{name}` has no stage named `{s}`"),
+                            )
+                            .hint(format!("`{name}` has stages: {}", known.join(", "))));
+                        }
+                        if keep.contains(&s) {
+                            return Err(ScenarioError::new(
+                                Some(st.span()),
+                                "base.stages",
+                                format!("stage `{s}` is named twice"),
+                            ));
+                        }
+                        keep.push(s);
+                    }
+                    Some(keep)
+                }
+            };
+            // Claims cited by the base are checked where the base is named, but for those of
+            // the stages left out.
+            let left_out = |c: &ClaimRef| {
+                keep.as_ref().is_some_and(|k| {
+                    c.field
+                        .strip_prefix("stages.")
+                        .and_then(|r| {
+                            base.file
+                                .stages
+                                .iter()
+                                .find(|s| r.starts_with(&format!("{}.", s.name)))
+                        })
+                        .is_some_and(|s| !k.contains(&s.name.as_str()))
+                })
+            };
+            cx.claims.extend(
+                base_claims
+                    .into_iter()
+                    .filter(|c| !left_out(c))
+                    .map(|c| ClaimRef {
+                        span: b.span(),
+                        ..c
+                    }),
+            );
             for mut s in base_spec.stages {
-                s.name = format!("{} {}", b.get_ref(), s.name);
+                if keep.as_ref().is_some_and(|k| !k.contains(&s.name.as_str())) {
+                    continue;
+                }
+                s.name = format!("{name} {}", s.name);
                 stages.push(s);
             }
         }
@@ -1810,4 +1945,127 @@ fn toml_message(msg: &str) -> (String, Option<String>) {
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(ScenarioFile);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::CostModel;
+
+    fn gpu_hours(s: &Scenario) -> f64 {
+        let (spec, _) = s.to_spec(None).unwrap();
+        let m = CostModel::new(&spec).unwrap();
+        let i = m
+            .outputs()
+            .iter()
+            .position(|o| o.id == "final-run-gpu-hours")
+            .unwrap();
+        m.central()[i]
+    }
+
+    const R1_LIKE: &str = r#"
+name = "r1-like"
+dollars = "2024"
+gpu = "H800"
+base = BASE
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "test" }
+
+[[stages]]
+name = "rl"
+gpu_hours = { value = 1000, assumption = "test" }
+"#;
+
+    fn with_base(base: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(&R1_LIKE.replace("BASE", base))
+    }
+
+    #[test]
+    fn base_as_a_name_inherits_every_stage() {
+        let s = with_base(r#""deepseek-v3""#).unwrap();
+        assert_eq!(gpu_hours(&s), 2_664_000.0 + 119_000.0 + 5_000.0 + 1_000.0);
+    }
+
+    #[test]
+    fn base_as_a_table_inherits_only_the_named_stages() {
+        let s = with_base(
+            r#"{ scenario = "deepseek-v3", stages = ["pre-training", "context-extension"] }"#,
+        )
+        .unwrap();
+        assert_eq!(gpu_hours(&s), 2_664_000.0 + 119_000.0 + 1_000.0);
+        let (spec, claims) = s.to_spec(None).unwrap();
+        let names: Vec<&str> = spec.stages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "deepseek-v3 pre-training",
+                "deepseek-v3 context-extension",
+                "rl"
+            ]
+        );
+        // The left-out stage's claim is not cited; the kept stages' are.
+        let ids: Vec<&str> = claims.iter().map(|c| c.id.as_str()).collect();
+        assert!(
+            !ids.contains(&"deepseek-v3-post-training-gpu-hours"),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&"deepseek-v3-pretraining-gpu-hours"),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&"deepseek-v3-context-extension-gpu-hours"),
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_base_stage_is_an_error_listing_the_base_stages() {
+        let s =
+            with_base(r#"{ scenario = "deepseek-v3", stages = ["pre-training", "sft"] }"#).unwrap();
+        let e = s.to_spec(None).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("base.stages"));
+        assert_eq!(
+            e.message,
+            "base scenario `deepseek-v3` has no stage named `sft`"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("`deepseek-v3` has stages: pre-training, context-extension, post-training")
+        );
+        // The span is the misspelt name, so the error points at its line and column.
+        assert_eq!(&s.source[e.span.unwrap()], r#""sft""#);
+    }
+
+    #[test]
+    fn a_bad_base_table_is_an_error() {
+        let s = with_base(r#"{ scenario = "deepseek-v9", stages = ["pre-training"] }"#).unwrap();
+        let e = s.to_spec(None).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("base.scenario"));
+        assert_eq!(&s.source[e.span.unwrap()], r#""deepseek-v9""#);
+        let e = with_base(r#"{ scenario = "deepseek-v3", stages = [] }"#)
+            .unwrap()
+            .to_spec(None)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("base.stages"));
+        let e =
+            with_base(r#"{ scenario = "deepseek-v3", stages = ["pre-training", "pre-training"] }"#)
+                .unwrap()
+                .to_spec(None)
+                .unwrap_err();
+        assert_eq!(e.message, "stage `pre-training` is named twice");
+        let e = with_base(r#"{ scenario = "deepseek-v3", stage = ["pre-training"] }"#).unwrap_err();
+        assert!(e.message.contains("unknown field `stage`"), "{}", e.message);
+        assert!(e.span.is_some());
+    }
+
+    #[test]
+    fn deepseek_r1_runs_on_v3_base_pretraining_and_context_extension() {
+        // R1-Zero and R1 start from DeepSeek-V3-Base: V3's pre-training and context extension,
+        // not V3's post-training, plus R1's own stages (512 x 198 + 5,000 + 512 x 80).
+        let s = Scenario::builtin("deepseek-r1").unwrap();
+        assert_eq!(
+            gpu_hours(&s),
+            2_664_000.0 + 119_000.0 + 512.0 * 198.0 + 5_000.0 + 512.0 * 80.0
+        );
+    }
 }

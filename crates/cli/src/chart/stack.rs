@@ -129,7 +129,7 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
                             "{}: {} ({}, {}) [{}]{}",
                             c.claimant_short(),
                             c.display,
-                            c.published,
+                            crate::reconcile_cmd::date_label(&c.published, c.said_on.as_ref()),
                             c.verdict.word(),
                             c.id,
                             if c.verdict == Verdict::Erroneous {

@@ -103,7 +103,7 @@ pub(super) fn claims_table(claims: &[&Claim]) -> String {
             c.quantity.clone(),
             compact_value(c),
             shorten(&c.claimant, 32),
-            c.published().to_string(),
+            c.date_label(),
         ]);
     }
     format!(
@@ -130,7 +130,7 @@ fn csv_field(s: &str) -> String {
 /// CSV, one claim per row.
 pub(super) fn claims_csv(claims: &[&Claim]) -> String {
     let mut out = String::from(
-        "id,subject,quantity,qualifier,value,value_high,unit,dollar_year,claimant,source_title,source_url,published,status,tags,quote,notes,quote_lacks_number,verified,checked_in,defined_at\n",
+        "id,subject,quantity,qualifier,value,value_high,unit,dollar_year,claimant,source_title,source_url,published,said_on,status,tags,quote,notes,quote_lacks_number,verified,checked_in,defined_at\n",
     );
     for c in claims {
         let tags: Vec<&str> = c.tags.iter().map(|t| t.as_str()).collect();
@@ -147,6 +147,7 @@ pub(super) fn claims_csv(claims: &[&Claim]) -> String {
             c.source.title.clone(),
             c.source.url.clone(),
             c.published().to_string(),
+            c.said_on().map(|d| d.to_string()).unwrap_or_default(),
             c.status.to_string(),
             tags.join(" "),
             c.quote.clone(),
@@ -261,7 +262,7 @@ fn conflict_block(out: &mut String, g: &ConflictGroup<'_>, width: usize) {
         let _ = writeln!(
             out,
             "      {}",
-            wrap(&format!("by {}, {}", c.claimant, c.published()), width, 6)
+            wrap(&format!("by {}, {}", c.claimant, c.date_label()), width, 6)
         );
         let _ = writeln!(
             out,
@@ -322,13 +323,20 @@ pub(super) fn claim_text(set: &ClaimSet, c: &Claim) -> String {
         let kind = if c.unit.money_year().is_some() {
             "stated"
         } else {
-            "nominal, publication year"
+            if c.said_on().is_some() {
+                "nominal, year said"
+            } else {
+                "nominal, publication year"
+            }
         };
         field("money of", &format!("{y} ({kind})"));
     }
     field("claimant", &c.claimant);
     field("source", &c.source.title);
     field("published", &c.published().to_string());
+    if let Some(d) = c.said_on() {
+        field("said on", &d.to_string());
+    }
     field("url", &c.source.url);
     let tags: Vec<&str> = c.tags.iter().map(|t| t.as_str()).collect();
     field("tags", &tags.join(", "));

@@ -77,7 +77,7 @@ fn headline_sentence(r: &Reconciliation) -> Option<String> {
         "Headline: {} by {} ({}, claim {}), the `{}` layer; traincost rebuilds it to {}. It leaves out {}.",
         display,
         h.claimant,
-        h.published,
+        super::date_label(&h.published, h.said_on.as_ref()),
         h.claim,
         h.layer,
         money_short(h.rebuilt),
@@ -225,7 +225,7 @@ fn claim_line(out: &mut String, c: &ClaimView) {
         c.display,
         mult,
         c.claimant_short(),
-        c.published,
+        super::date_label(&c.published, c.said_on.as_ref()),
         c.quantity,
         c.short_verdict(),
         c.id
@@ -300,7 +300,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
             h.display,
             md(&h.claimant),
             h.url,
-            h.published,
+            super::date_label(&h.published, h.said_on.as_ref()),
             h.claim,
             h.layer,
             md(&h.excludes)
@@ -384,7 +384,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
                     "  - {}: {}, {} (`{}`){flag}",
                     md(&m.display),
                     md(&m.claimant),
-                    m.published,
+                    super::date_label(&m.published, m.said_on.as_ref()),
                     m.id
                 );
             }
@@ -414,7 +414,7 @@ fn md_claim(out: &mut String, c: &ClaimView) {
         md(&c.claimant),
         md(&c.source_title),
         c.url,
-        c.published,
+        super::date_label(&c.published, c.said_on.as_ref()),
         md(&c.quantity),
         verdict,
         md(&c.explanation),

@@ -120,7 +120,7 @@ impl Subjects {
         let title_of = |s: &Scenario| s.file.title.clone().unwrap_or_else(|| s.file.name.clone());
         let mut related = Vec::new();
         if let Some(base) = &file.base
-            && let Some(s) = Scenario::builtin(base.get_ref())
+            && let Some(s) = Scenario::builtin(base.get_ref().scenario())
         {
             related.push((title_of(&s), "base-of-this"));
         }
@@ -132,7 +132,7 @@ impl Subjects {
                 && s.file
                     .base
                     .as_ref()
-                    .is_some_and(|b| b.get_ref() == &file.name)
+                    .is_some_and(|b| b.get_ref().scenario() == file.name)
             {
                 related.push((title_of(&s), "builds-on-this"));
             }
