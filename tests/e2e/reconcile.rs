@@ -111,10 +111,10 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
     let r1 = find(&v, "related", "id", "deepseek-r1-training-cost");
     assert_eq!(r1["role"], "related");
     assert_eq!(r1["how"], "builds-on-this");
-    // The $294K is nominal 2025 dollars (its publication year), now that CPI-U reaches 2025
-    // (it used to be clamped to 2024): in 2024 dollars it is 294,000 x 313.689 / 321.943.
+    // The $294K is priced at DeepSeek's $2 per H800-hour, in the dollars of V3's report
+    // (the claim's dollar_year 2024), like the headline: in 2024 dollars a plain ratio.
     let m = r1["multiple_of_headline"].as_f64().unwrap();
-    let expected = 294_000.0 * 313.689 / 321.943 / 5_576_000.0;
+    let expected = 294_000.0 / 5_576_000.0;
     assert!((m - expected).abs() < 1e-9, "{m} vs {expected}");
     // Development compute and staff carry their sources.
     claim(
