@@ -231,21 +231,7 @@ mod tests {
             return None;
         };
         let t = to_core_quantity(q);
-        let value = if let Some(v) = t.value {
-            Distribution::Point(v)
-        } else if let Some([low, high]) = t.uniform {
-            Distribution::Uniform { low, high }
-        } else if let Some([min, mode, max]) = t.triangular {
-            Distribution::Triangular { min, mode, max }
-        } else if let Some([min, mode, max]) = t.pert {
-            Distribution::Pert { min, mode, max }
-        } else if let Some([mean, sd]) = t.normal {
-            Distribution::Normal { mean, sd }
-        } else if let Some([p5, p95]) = t.lognormal {
-            Distribution::Lognormal { p5, p95 }
-        } else {
-            Distribution::samples(t.samples.unwrap_or_default())
-        };
+        let value = t.distribution();
         let r = ClaimRef {
             id: id.clone(),
             field: what.to_owned(),

@@ -435,6 +435,29 @@ pub struct QuantityTable {
     pub assumption: Option<String>,
 }
 
+impl QuantityTable {
+    /// The value or distribution the table gives (the first of `value`, `uniform`,
+    /// `triangular`, `pert`, `normal`, `lognormal`, `samples` that is set; an empty sample
+    /// list when none is: the caller checks that exactly one is given).
+    pub fn distribution(&self) -> Distribution {
+        if let Some(v) = self.value {
+            Distribution::Point(v)
+        } else if let Some([low, high]) = self.uniform {
+            Distribution::Uniform { low, high }
+        } else if let Some([min, mode, max]) = self.triangular {
+            Distribution::Triangular { min, mode, max }
+        } else if let Some([min, mode, max]) = self.pert {
+            Distribution::Pert { min, mode, max }
+        } else if let Some([mean, sd]) = self.normal {
+            Distribution::Normal { mean, sd }
+        } else if let Some([p5, p95]) = self.lognormal {
+            Distribution::Lognormal { p5, p95 }
+        } else {
+            Distribution::samples(self.samples.clone().unwrap_or_default())
+        }
+    }
+}
+
 /// One claim id or a list of them.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -883,23 +906,7 @@ impl Ctx<'_> {
                 return Err(err("no value: give one of value, uniform, triangular, pert, normal, lognormal or samples".into())
                     .hint("e.g. { value = 2.0, claim = \"...\" } or { lognormal = [1.2, 4.0], assumption = \"...\" }"));
             }
-            [_] => {
-                if let Some(v) = t.value {
-                    Distribution::Point(v)
-                } else if let Some([low, high]) = t.uniform {
-                    Distribution::Uniform { low, high }
-                } else if let Some([min, mode, max]) = t.triangular {
-                    Distribution::Triangular { min, mode, max }
-                } else if let Some([min, mode, max]) = t.pert {
-                    Distribution::Pert { min, mode, max }
-                } else if let Some([mean, sd]) = t.normal {
-                    Distribution::Normal { mean, sd }
-                } else if let Some([p5, p95]) = t.lognormal {
-                    Distribution::Lognormal { p5, p95 }
-                } else {
-                    Distribution::samples(t.samples.clone().unwrap_or_default())
-                }
-            }
+            [_] => t.distribution(),
             many => {
                 return Err(err(format!(
                     "give one value key, not {}",

@@ -1470,6 +1470,20 @@ mod tests {
         m.outputs().iter().position(|o| o.id == id).unwrap()
     }
 
+    /// One random draw of every input of `m`.
+    fn draw(m: &CostModel, seed: u64) -> Vec<f64> {
+        let mut rng = crate::rng::WideRng::seed_from_u64(seed);
+        m.model_inputs()
+            .iter()
+            .map(|i| {
+                let mut v = [0.0];
+                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative)
+                    .fill(&mut rng, &mut v);
+                v[0]
+            })
+            .collect()
+    }
+
     fn stages_strategy() -> impl Strategy<Value = Vec<f64>> {
         prop::collection::vec(1.0f64..1e7, 1..4)
     }
@@ -1514,13 +1528,7 @@ mod tests {
         #[test]
         fn components_sum_to_their_layer_in_every_sample(h in stages_strategy(), p in 0.1f64..10.0, seed in any::<u64>()) {
             let (m, _) = central(&spec(&h, p, 10.0, true, 1.0, 1.0, 1.0));
-            let mut rng = crate::rng::WideRng::seed_from_u64(seed);
-            let x: Vec<f64> = m.model_inputs().iter().map(|i| {
-                let mut v = [0.0];
-                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative).fill(&mut rng, &mut v);
-                v[0]
-            }).collect();
-            let y = m.evaluate_at(&x);
+            let y = m.evaluate_at(&draw(&m, seed));
             for (li, layer) in m.outputs().iter().enumerate().filter(|(_, o)| o.kind == OutputKind::Layer) {
                 let parts: Vec<f64> = m.outputs().iter().enumerate()
                     .filter(|(_, o)| o.kind == OutputKind::Component(layer.id.clone()))
@@ -1546,13 +1554,7 @@ mod tests {
         #[test]
         fn multiples_divide_by_the_final_run_on_the_same_basis(h in stages_strategy(), p in 0.1f64..10.0, seed in any::<u64>()) {
             let (m, _) = central(&spec(&h, p, 10.0, true, 1.0, 1.0, 1.0));
-            let mut rng = crate::rng::WideRng::seed_from_u64(seed);
-            let x: Vec<f64> = m.model_inputs().iter().map(|i| {
-                let mut v = [0.0];
-                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative).fill(&mut rng, &mut v);
-                v[0]
-            }).collect();
-            let y = m.evaluate_at(&x);
+            let y = m.evaluate_at(&draw(&m, seed));
             let mut seen = 0;
             for (i, o) in m.outputs().iter().enumerate() {
                 let OutputKind::Multiple(of) = &o.kind else { continue };
