@@ -781,3 +781,26 @@ fn the_table_shows_medians_and_names_bases() {
     let shown = format!("${:.1}M", median / 1e6);
     assert!(row.contains(&shown), "{row} lacks the median {shown}");
 }
+
+/// Issue 13: Epoch AI's experiment factor (LN90[1.2, 4], the final run included) is sampled as
+/// given, so GPT-4's compute total is 1.2-4x its final run on either basis, median ~2.2; the
+/// old translation (LN90[0.2, 3] "less the run") gave a median total of 1.77x.
+#[test]
+fn gpt4_development_uses_epochs_factor_as_given() {
+    let v = json_estimate(&["gpt-4", "--samples", "50000"]);
+    for basis in ["rental", "ownership"] {
+        let t = find(&v, "totals", "id", &format!("total-compute-{basis}"));
+        let m = &t["multiples"][0];
+        assert_eq!(m["basis"], basis);
+        let (p5, p50, p95) = (
+            m["p5"].as_f64().unwrap(),
+            m["p50"].as_f64().unwrap(),
+            m["p95"].as_f64().unwrap(),
+        );
+        assert!((p50 - (1.2f64 * 4.0).sqrt()).abs() < 0.03, "{m}");
+        assert!((p5 - 1.2).abs() < 0.03 && (p95 - 4.0).abs() < 0.08, "{m}");
+    }
+    let input = find(&v, "inputs", "name", "development.factor");
+    assert_eq!(input["distribution"]["lognormal"]["p5"], 1.2);
+    assert_eq!(input["distribution"]["lognormal"]["p95"], 4.0);
+}

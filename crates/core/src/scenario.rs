@@ -272,9 +272,28 @@ pub struct DevelopmentFile {
     /// Development compute as a multiple of the final run, excluding the run itself.
     #[serde(default)]
     pub multiplier: Option<QuantityField>,
+    /// Or all the model's compute as a multiple of the final run, the run included: Epoch
+    /// AI's experiment factor (`lognormal = [1.2, 4.0]`), sampled as given.
+    #[serde(default)]
+    pub factor: Option<QuantityField>,
+    /// With `factor`: what a draw below 1 means. `"none"` (default): no development compute
+    /// beyond the run; `"keep"`: the raw draw, a negative development layer, so that run +
+    /// development is exactly `factor` x run (as Epoch AI's study computes it).
+    #[serde(default)]
+    pub below_one: Option<BelowOne>,
     /// Or explicit stages.
     #[serde(default)]
     pub stages: Vec<StageFile>,
+}
+
+/// What a development factor below 1 means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BelowOne {
+    /// No development compute beyond the run (the draw counts as 1).
+    None,
+    /// The raw draw: development compute is negative.
+    Keep,
 }
 
 /// Staff.
@@ -1427,13 +1446,25 @@ impl Scenario {
                 } else {
                     Basis::Rental
                 });
-                let amount = match (&d.multiplier, d.stages.is_empty()) {
-                    (Some(m), true) => DevelopmentAmount::Multiplier(cx.quantity(
+                if d.below_one.is_some() && d.factor.is_none() {
+                    return Err(ScenarioError::new(
+                        None,
+                        "development.below_one",
+                        "`below_one` applies to a `factor` (run included) only",
+                    )
+                    .hint("drop `below_one`, or give the development compute as `factor`"));
+                }
+                let amount = match (&d.multiplier, &d.factor, d.stages.is_empty()) {
+                    (Some(m), None, true) => DevelopmentAmount::Multiplier(cx.quantity(
                         "development.multiplier",
                         m,
                         Dim::Multiplier,
                     )?),
-                    (None, false) => DevelopmentAmount::Stages(
+                    (None, Some(f), true) => DevelopmentAmount::Factor {
+                        factor: cx.quantity("development.factor", f, Dim::Multiplier)?,
+                        keep_below_one: d.below_one == Some(BelowOne::Keep),
+                    },
+                    (None, None, false) => DevelopmentAmount::Stages(
                         d.stages
                             .iter()
                             .map(|s| self.stage(&mut cx, "development.stages", s, gpu, None, false))
@@ -1443,7 +1474,7 @@ impl Scenario {
                         return Err(ScenarioError::new(
                             None,
                             "development",
-                            "give either `multiplier` or [[development.stages]], exactly one",
+                            "give exactly one of `factor` (run included, Epoch AI's form), `multiplier` (run excluded) or [[development.stages]]",
                         ));
                     }
                 };
@@ -2073,6 +2104,74 @@ gpu_hours = { value = 1000, assumption = "test" }
         assert_eq!(
             gpu_hours(&s),
             2_664_000.0 + 119_000.0 + 512.0 * 198.0 + 5_000.0 + 512.0 * 80.0
+        );
+    }
+}
+
+#[cfg(test)]
+mod development_tests {
+    use super::*;
+
+    /// The gpt-4 built-in with its `[development]` table replaced by `dev`.
+    fn gpt4_with(dev: &str) -> Result<StackSpec, ScenarioError> {
+        let text = Scenario::builtin("gpt-4").expect("built-in").source;
+        let start = text.find("[development]").expect("a [development] table");
+        let end = text[start..]
+            .find("\n[")
+            .map_or(text.len(), |i| start + i + 1);
+        let edited = format!("{}[development]\n{dev}\n{}", &text[..start], &text[end..]);
+        Scenario::parse(&edited)?.to_spec(None).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn a_factor_is_read_as_given_with_its_below_one_rule() {
+        let f = r#"factor = { lognormal = [1.2, 4.0], unit = "x", assumption = "test" }"#;
+        let spec = gpt4_with(f).unwrap();
+        match spec.development.unwrap().amount {
+            DevelopmentAmount::Factor {
+                factor,
+                keep_below_one,
+            } => {
+                assert_eq!(
+                    factor.distribution,
+                    Distribution::Lognormal { p5: 1.2, p95: 4.0 }
+                );
+                assert!(!keep_below_one);
+            }
+            other => panic!("{other:?}"),
+        }
+        let keep = gpt4_with(&format!("{f}\nbelow_one = \"keep\"")).unwrap();
+        assert!(matches!(
+            keep.development.unwrap().amount,
+            DevelopmentAmount::Factor {
+                keep_below_one: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn factor_multiplier_and_below_one_are_checked() {
+        let both = gpt4_with(
+            "factor = { value = 2.0, unit = \"x\", assumption = \"t\" }\nmultiplier = { value = 1.0, unit = \"x\", assumption = \"t\" }",
+        )
+        .unwrap_err();
+        assert!(
+            both.to_string().contains("exactly one of `factor`"),
+            "{both}"
+        );
+        let stray = gpt4_with(
+            "multiplier = { value = 1.0, unit = \"x\", assumption = \"t\" }\nbelow_one = \"keep\"",
+        )
+        .unwrap_err();
+        assert_eq!(stray.field.as_deref(), Some("development.below_one"));
+        let bad = gpt4_with(
+            "factor = { value = 2.0, unit = \"x\", assumption = \"t\" }\nbelow_one = \"clamp\"",
+        )
+        .unwrap_err();
+        assert!(
+            bad.to_string().contains("below_one") || bad.to_string().contains("unknown variant"),
+            "{bad}"
         );
     }
 }

@@ -225,6 +225,18 @@ impl std::fmt::Display for Basis {
 pub enum DevelopmentAmount {
     /// Development compute as a multiple of the final run (excluding the run itself).
     Multiplier(Quantity),
+    /// All the model's compute, final run included, as a multiple of the final run: Epoch AI's
+    /// experiment factor (90% CI [1.2, 4]). Development compute is `factor - 1` times the run,
+    /// sampled as given (no arithmetic on the interval's ends).
+    Factor {
+        /// The factor, run included.
+        factor: Quantity,
+        /// What a draw below 1 (less compute in all than the final run alone) means: `false`
+        /// counts no development compute (the default); `true` keeps the raw draw, so
+        /// development compute is negative and run + development is exactly `factor` x run
+        /// (Epoch AI's study does this).
+        keep_below_one: bool,
+    },
     /// Explicit extra stages (experiments, ablations, synthetic data), costed per GPU-hour like
     /// the final run on the chosen basis.
     Stages(Vec<StageSpec>),
@@ -474,6 +486,7 @@ type DevOut = (Basis, usize, usize);
 #[derive(Debug, Clone)]
 enum DevPlan {
     Multiplier(usize),
+    Factor { factor: usize, keep_below_one: bool },
     Stages(Vec<HoursPlan>),
 }
 
@@ -896,6 +909,17 @@ impl CostModel {
                         "x final run",
                         q,
                     )?),
+                    DevelopmentAmount::Factor {
+                        factor,
+                        keep_below_one,
+                    } => DevPlan::Factor {
+                        factor: b.input(
+                            "development.factor".into(),
+                            "x final run (run included)",
+                            factor,
+                        )?,
+                        keep_below_one: *keep_below_one,
+                    },
                     DevelopmentAmount::Stages(list) => {
                         check_unique("development stages", list.iter().map(|s| s.name.as_str()))?;
                         let mut plans = Vec::new();
@@ -1263,6 +1287,23 @@ impl CostModel {
                         }
                     }
                 }
+                DevPlan::Factor {
+                    factor,
+                    keep_below_one,
+                } => {
+                    let f = x.col(*factor);
+                    let floor = if *keep_below_one {
+                        f64::NEG_INFINITY
+                    } else {
+                        0.0
+                    };
+                    for &(_, base_out, out) in outs {
+                        let [base, dev] = y.cols_mut([base_out, out]);
+                        for j in 0..n {
+                            dev[j] = (f[j] - 1.0).max(floor) * base[j];
+                        }
+                    }
+                }
                 DevPlan::Stages(list) => {
                     // Sum the extra stages' hours, then price them at the run's average cost
                     // per GPU-hour on each basis.
@@ -1627,6 +1668,54 @@ mod tests {
         assert!((a[dev] - 2.0).abs() < 1e-12, "{}", a[dev]);
         let rental = idx(&m, "development-compute-rental/x-final-run-rental");
         assert!((a[rental] - 2.0).abs() < 1e-12 && (b[rental] - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_factor_includes_the_run_and_is_sampled_as_given() {
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let factor = |f: f64, keep: bool| DevelopmentAmount::Factor {
+            factor: point(f),
+            keep_below_one: keep,
+        };
+        for (f, keep, dev) in [
+            (2.5, false, 1.5),
+            (2.5, true, 1.5),
+            (0.8, false, 0.0),
+            (0.8, true, -0.2),
+        ] {
+            s.development.as_mut().unwrap().amount = factor(f, keep);
+            let (m, c) = central(&s);
+            for basis in Basis::ALL {
+                let run = c[idx(&m, basis.layer_id())];
+                let got = c[idx(&m, &format!("development-compute-{basis}"))];
+                assert!(
+                    (got - dev * run).abs() <= 1e-9 * run,
+                    "{f} {keep}: {got} vs {dev} x {run}"
+                );
+                let total = c[idx(&m, &format!("total-compute-{basis}"))];
+                assert!((total - (1.0 + dev) * run).abs() <= 1e-9 * run);
+            }
+        }
+        // Epoch AI's LN90[1.2, 4] as given: the compute total's multiple has the factor's own
+        // median sqrt(1.2 x 4) and 90% interval (no arithmetic on the ends).
+        s.development.as_mut().unwrap().amount = DevelopmentAmount::Factor {
+            factor: q(Distribution::Lognormal { p5: 1.2, p95: 4.0 }),
+            keep_below_one: true,
+        };
+        let m = CostModel::new(&s).unwrap();
+        let cfg = RunConfig {
+            samples: 200_000,
+            seed: 5,
+            threads: None,
+            percentiles: vec![],
+        };
+        let (sums, _) = run(&m, &cfg, &mut |_| {});
+        let x = &sums[idx(&m, "total-compute-rental/x-final-run-rental")];
+        assert!((x.p50 - (1.2f64 * 4.0).sqrt()).abs() < 0.02, "{x:?}");
+        assert!(
+            (x.p5 - 1.2).abs() < 0.02 && (x.p95 - 4.0).abs() < 0.05,
+            "{x:?}"
+        );
     }
 
     #[test]
