@@ -800,6 +800,15 @@ fn gpt4_development_uses_epochs_factor_as_given() {
         assert!((p50 - (1.2f64 * 4.0).sqrt()).abs() < 0.03, "{m}");
         assert!((p5 - 1.2).abs() < 0.03 && (p95 - 4.0).abs() < 0.08, "{m}");
     }
+    // GPT-4's leaked GPU count and training time carry Epoch's ranges: the rental layer has
+    // a real interval around the AI Index's ~$78M (issue 13).
+    let rental = find(&v, "layers", "id", "final-run-rental");
+    let (p5, p95) = (
+        rental["p5"].as_f64().unwrap(),
+        rental["p95"].as_f64().unwrap(),
+    );
+    assert!(p95 > 2.0 * p5, "{rental}");
+    assert!(p5 < 78e6 && 78e6 < p95, "{rental}");
     let input = find(&v, "inputs", "name", "development.factor");
     assert_eq!(input["distribution"]["lognormal"]["p5"], 1.2);
     assert_eq!(input["distribution"]["lognormal"]["p95"], 4.0);
