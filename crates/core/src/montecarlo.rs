@@ -133,6 +133,13 @@ impl<'a> ColumnsMut<'a> {
 pub trait Model: Sync {
     /// The uncertain inputs, in the order `evaluate` reads them; `allow_negative` per input.
     fn inputs(&self) -> Vec<(Distribution, bool)>;
+    /// How many independent draws of each input every sample gets (one per person of a staff
+    /// group, say): input `i` fills `copies[i]` consecutive columns, all from its own random
+    /// stream, so `evaluate` reads input `i`'s draws at columns `offset(i) .. offset(i) +
+    /// copies[i]` with `offset(i)` the sum of the copies before it. Default: one each.
+    fn copies(&self) -> Vec<usize> {
+        vec![1; self.inputs().len()]
+    }
     /// How many values `evaluate` writes per sample.
     fn output_count(&self) -> usize;
     /// Computes every output of every sample of the block from its inputs. Each sample's
@@ -271,7 +278,18 @@ pub fn run(
         .iter()
         .map(|(d, neg)| Sampler::new(d, *neg))
         .collect();
-    let n_in = samplers.len();
+    let copies = model.copies();
+    debug_assert_eq!(copies.len(), samplers.len());
+    // First column of each input.
+    let first: Vec<usize> = copies
+        .iter()
+        .scan(0, |next, &c| {
+            let at = *next;
+            *next += c;
+            Some(at)
+        })
+        .collect();
+    let n_in: usize = copies.iter().sum();
     let n_out = model.output_count();
     let total_chunks = config.samples.div_ceil(CHUNK as u64);
     let threads = config
@@ -284,7 +302,7 @@ pub fn run(
     let mut columns = vec![0.0; n_in * CHUNK];
     for (i, s) in samplers.iter().enumerate() {
         if let Some(v) = s.constant() {
-            columns[i * CHUNK..(i + 1) * CHUNK].fill(v);
+            columns[first[i] * CHUNK..(first[i] + copies[i]) * CHUNK].fill(v);
         }
     }
     let mut workers: Vec<Worker> = (0..threads)
@@ -306,9 +324,12 @@ pub fn run(
                 continue;
             }
             // One stream per (chunk, input): fixing or adding an input leaves every other
-            // input's draws unchanged (common random numbers for sensitivity analysis).
+            // input's draws unchanged (common random numbers for sensitivity analysis). An
+            // input drawn several times per sample draws its copies one after the other.
             let mut rng = WideRng::seed_from_u64(stream_seed(chunk_seed, i as u64));
-            s.fill(&mut rng, &mut w.columns[i * CHUNK..i * CHUNK + len]);
+            for c in first[i]..first[i] + copies[i] {
+                s.fill(&mut rng, &mut w.columns[c * CHUNK..c * CHUNK + len]);
+            }
         }
         model.evaluate(
             &Columns::new(&w.columns, CHUNK, len),

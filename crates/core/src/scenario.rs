@@ -325,6 +325,21 @@ pub struct StaffGroupFile {
     pub overhead: Option<QuantityField>,
     /// Share of their time on this model, a fraction.
     pub fte: QuantityField,
+    /// `"per-person"` (default): every person's compensation, overhead and share of time are
+    /// drawn on their own and summed (Epoch AI's method); `"shared"`: drawn once for the group,
+    /// everyone alike.
+    #[serde(default)]
+    pub draws: Option<Draws>,
+}
+
+/// How a staff group's people are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Draws {
+    /// Each person on their own, summed.
+    PerPerson,
+    /// Once for the whole group.
+    Shared,
 }
 
 /// Where the rental price comes from: `{ plugin = "cloud-rental", provider = "AWS", commitment = "three_year" }`.
@@ -1491,6 +1506,7 @@ impl Scenario {
                     let n = |x: &str| format!("staff.groups.{}.{x}", g.role);
                     groups.push(StaffGroup {
                         role: g.role.clone(),
+                        per_person: g.draws != Some(Draws::Shared),
                         headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::People)?,
                         compensation: match (&g.compensation, &g.salary) {
                             (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,
@@ -1919,6 +1935,9 @@ impl Scenario {
             ),
             ModelError::DuplicateName { what, .. } => ((*what).into(), None),
             ModelError::MissingOwnership => ("development.basis".into(), None),
+            ModelError::UnboundedHeadcount { role } | ModelError::TooManyPeople { role, .. } => {
+                (format!("staff.groups.{role}.headcount"), None)
+            }
         };
         let span = self.span_of(&field);
         ScenarioError {

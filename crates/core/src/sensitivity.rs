@@ -89,6 +89,9 @@ impl Model for Fixed<'_> {
         inputs[self.input].0 = Distribution::Point(self.value);
         inputs
     }
+    fn copies(&self) -> Vec<usize> {
+        self.model.copies()
+    }
     fn output_count(&self) -> usize {
         self.model.output_count()
     }

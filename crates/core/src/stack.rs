@@ -265,7 +265,14 @@ pub struct StaffGroup {
     pub overhead: Quantity,
     /// Share of their time spent on this model, a fraction.
     pub fte: Quantity,
+    /// Whether each person's pay, overhead and share of time are drawn on their own and summed
+    /// (`true`, Epoch AI's method) or drawn once for the whole group, everyone alike (`false`).
+    pub per_person: bool,
 }
+
+/// The most people a staff group drawn person by person may have: each person is three
+/// columns of every block of samples.
+pub const MAX_PEOPLE_PER_GROUP: usize = 20_000;
 
 /// The people who built the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -359,6 +366,9 @@ pub struct ModelInput {
     pub quantity: Quantity,
     /// Whether the model accepts negative draws (it clamps them itself).
     pub allow_negative: bool,
+    /// Independent draws per sample: 1, or one per person of a staff group drawn person by
+    /// person.
+    pub copies: usize,
 }
 
 /// Why a spec cannot be costed.
@@ -407,6 +417,24 @@ pub enum ModelError {
         what: &'static str,
         /// The name.
         name: String,
+    },
+    /// A group drawn person by person has a headcount with no largest value.
+    #[error(
+        "staff group `{role}`: its people are drawn one by one, so its headcount needs a largest value; give it as a point, uniform, triangular or PERT, or set draws = \"shared\""
+    )]
+    UnboundedHeadcount {
+        /// The group's role.
+        role: String,
+    },
+    /// A group drawn person by person is too large.
+    #[error(
+        "staff group `{role}`: up to {max} people drawn one by one is more than the {MAX_PEOPLE_PER_GROUP} supported; split the group, or set draws = \"shared\""
+    )]
+    TooManyPeople {
+        /// The group's role.
+        role: String,
+        /// Its largest headcount.
+        max: f64,
     },
     /// Development compute on the ownership basis without ownership inputs.
     #[error(
@@ -497,6 +525,17 @@ struct GroupPlan {
     overhead: usize,
     fte: usize,
     out: usize,
+    /// `Some(n)`: people drawn one by one, at most `n` (the headcount's largest value); each
+    /// per-person input's column for person `p` is its first column + `p` (+ 0 for a point).
+    people: Option<PeoplePlan>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct PeoplePlan {
+    max: usize,
+    comp_step: usize,
+    overhead_step: usize,
+    fte_step: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -535,6 +574,8 @@ pub struct CostModel {
 struct Builder {
     inputs: Vec<ModelInput>,
     outputs: Vec<OutputInfo>,
+    /// The next free input column (inputs drawn several times per sample take several).
+    columns: usize,
 }
 
 impl Builder {
@@ -547,12 +588,26 @@ impl Builder {
         self.input_with(name, unit, q, false)
     }
 
+    /// Adds an input and returns its first column.
     fn input_with(
         &mut self,
         name: String,
         unit: &'static str,
         q: &Quantity,
         allow_negative: bool,
+    ) -> Result<usize, ModelError> {
+        self.input_copies(name, unit, q, allow_negative, 1)
+    }
+
+    /// Adds an input drawn `copies` times per sample (a point is drawn once: its copies would
+    /// be equal) and returns its first column.
+    fn input_copies(
+        &mut self,
+        name: String,
+        unit: &'static str,
+        q: &Quantity,
+        allow_negative: bool,
+        copies: usize,
     ) -> Result<usize, ModelError> {
         q.distribution
             .validate(allow_negative)
@@ -563,13 +618,17 @@ impl Builder {
         if q.provenance.is_missing() {
             return Err(ModelError::NoProvenance { input: name });
         }
+        let copies = if q.distribution.is_point() { 1 } else { copies };
         self.inputs.push(ModelInput {
             name,
             unit,
             quantity: q.clone(),
             allow_negative,
+            copies,
         });
-        Ok(self.inputs.len() - 1)
+        let first = self.columns;
+        self.columns += copies;
+        Ok(first)
     }
 
     fn output(
@@ -643,6 +702,24 @@ impl Builder {
             }),
         }
     }
+}
+
+/// The most people a group drawn person by person can have: its headcount's largest value,
+/// rounded to whole people.
+fn people_of(role: &str, headcount: &Distribution) -> Result<usize, ModelError> {
+    let max = headcount.quantile(1.0).round();
+    if !max.is_finite() {
+        return Err(ModelError::UnboundedHeadcount {
+            role: role.to_owned(),
+        });
+    }
+    if max > MAX_PEOPLE_PER_GROUP as f64 {
+        return Err(ModelError::TooManyPeople {
+            role: role.to_owned(),
+            max,
+        });
+    }
+    Ok(max.max(0.0) as usize)
 }
 
 /// GPU-hours given directly (or as gpus x hours) must agree with FLOP at peak and MFU.
@@ -769,6 +846,7 @@ impl CostModel {
         let mut b = Builder {
             inputs: Vec::new(),
             outputs: Vec::new(),
+            columns: 0,
         };
         if spec.stages.is_empty() {
             return Err(ModelError::NoStages);
@@ -964,19 +1042,48 @@ impl CostModel {
                 let mut groups = Vec::new();
                 for g in &s.groups {
                     let n = |f: &str| format!("staff.groups.{}.{f}", g.role);
+                    let headcount = b.input(n("headcount"), "people", &g.headcount)?;
+                    let max = if g.per_person {
+                        Some(people_of(&g.role, &g.headcount.distribution)?)
+                    } else {
+                        None
+                    };
+                    let copies = max.unwrap_or(1);
+                    let step =
+                        |q: &Quantity| usize::from(max.is_some() && !q.distribution.is_point());
+                    let comp = b.input_copies(
+                        n("compensation"),
+                        "USD/year",
+                        &g.compensation,
+                        false,
+                        copies,
+                    )?;
+                    let overhead =
+                        b.input_copies(n("overhead"), "x", &g.overhead, false, copies)?;
+                    let fte = b.input_copies(n("fte"), "fraction", &g.fte, false, copies)?;
                     groups.push(GroupPlan {
-                        headcount: b.input(n("headcount"), "people", &g.headcount)?,
-                        comp: b.input(n("compensation"), "USD/year", &g.compensation)?,
-                        overhead: b.input(n("overhead"), "x", &g.overhead)?,
-                        fte: b.input(n("fte"), "fraction", &g.fte)?,
+                        headcount,
+                        comp,
+                        overhead,
+                        fte,
                         out: b.output(
                             format!("staff/{}", g.role),
                             g.role.clone(),
                             OutputKind::Component("staff".into()),
                             "USD",
-                            "headcount x compensation x overhead x FTE share x duration",
+                            if g.per_person {
+                                "the sum over the group's people, each with their own compensation x overhead x FTE share, x duration"
+                            } else {
+                                "headcount x compensation x overhead x FTE share x duration, everyone alike"
+                            },
                             "",
                         ),
+                        people: max.map(|max| PeoplePlan {
+                            max,
+                            comp_step: step(&g.compensation),
+                            overhead_step: step(&g.overhead),
+                            fte_step: step(&g.fte),
+                        }),
                     });
                 }
                 Some((duration, groups, out))
@@ -1203,10 +1310,19 @@ impl CostModel {
         self.evaluate_at(&x)
     }
 
-    /// Every output with the inputs at the given values (model units, input order).
+    /// Every output with the inputs at the given values (model units, input order; an input
+    /// drawn once per person takes the value for every person).
     pub fn evaluate_at(&self, x: &[f64]) -> Vec<f64> {
+        let columns: Vec<f64> = x
+            .iter()
+            .zip(&self.inputs)
+            .flat_map(|(&v, i)| std::iter::repeat_n(v, i.copies))
+            .collect();
         let mut out = vec![0.0; self.outputs.len()];
-        self.evaluate(&Columns::single(x), &mut ColumnsMut::single(&mut out));
+        self.evaluate(
+            &Columns::single(&columns),
+            &mut ColumnsMut::single(&mut out),
+        );
         out
     }
 }
@@ -1217,6 +1333,10 @@ impl Model for CostModel {
             .iter()
             .map(|i| (i.quantity.distribution.clone(), i.allow_negative))
             .collect()
+    }
+
+    fn copies(&self) -> Vec<usize> {
+        self.inputs.iter().map(|i| i.copies).collect()
     }
 
     fn output_count(&self) -> usize {
@@ -1333,23 +1453,53 @@ impl CostModel {
         if let Some((duration, groups, out)) = &self.staff {
             let duration = x.col(*duration);
             y.col_mut(*out).fill(0.0);
-            for g in groups {
-                let [cost, total] = y.cols_mut([g.out, *out]);
-                let (head, comp) = (x.col(g.headcount), x.col(g.comp));
-                let (overhead, fte) = (x.col(g.overhead), x.col(g.fte));
-                for j in 0..n {
-                    cost[j] = head[j] * comp[j] * overhead[j] * fte[j] * duration[j];
-                    total[j] += cost[j];
-                }
-            }
             if let Some(p) = self.payroll_out {
                 y.col_mut(p).fill(0.0);
-                for g in groups {
+            }
+            for g in groups {
+                // The group's yearly pay at its FTE shares (in `cost`) and full time (added to
+                // the payroll), then the cost over the project's duration.
+                let mut full_time = vec![0.0; n];
+                {
+                    let cost = y.col_mut(g.out);
+                    cost.fill(0.0);
+                    let head = x.col(g.headcount);
+                    match g.people {
+                        None => {
+                            let (comp, overhead, fte) =
+                                (x.col(g.comp), x.col(g.overhead), x.col(g.fte));
+                            for j in 0..n {
+                                full_time[j] = head[j] * comp[j] * overhead[j];
+                                cost[j] = full_time[j] * fte[j];
+                            }
+                        }
+                        Some(pp) => {
+                            for person in 0..pp.max {
+                                let comp = x.col(g.comp + person * pp.comp_step);
+                                let overhead = x.col(g.overhead + person * pp.overhead_step);
+                                let fte = x.col(g.fte + person * pp.fte_step);
+                                let p = person as f64;
+                                for j in 0..n {
+                                    // Person `p` is in this sample's group if the headcount,
+                                    // rounded to whole people, is above `p`.
+                                    let present = if p < head[j].round() { 1.0 } else { 0.0 };
+                                    let pay = present * comp[j] * overhead[j];
+                                    full_time[j] += pay;
+                                    cost[j] += pay * fte[j];
+                                }
+                            }
+                        }
+                    }
+                }
+                let [cost, total] = y.cols_mut([g.out, *out]);
+                for j in 0..n {
+                    cost[j] *= duration[j];
+                    total[j] += cost[j];
+                }
+                if let Some(p) = self.payroll_out {
                     let payroll = y.col_mut(p);
-                    let (head, comp, overhead) =
-                        (x.col(g.headcount), x.col(g.comp), x.col(g.overhead));
                     for j in 0..n {
-                        payroll[j] += head[j] * comp[j] * overhead[j];
+                        payroll[j] += full_time[j];
                     }
                 }
             }
@@ -1411,6 +1561,7 @@ mod tests {
     use super::*;
     use crate::montecarlo::{RunConfig, run};
     use proptest::prelude::*;
+    use std::num::NonZeroUsize;
 
     fn q(d: Distribution) -> Quantity {
         Quantity::new(d, Provenance::assumption("test"))
@@ -1486,6 +1637,7 @@ mod tests {
                     compensation: d(200_000.0),
                     overhead: point(1.3),
                     fte: d(0.5),
+                    per_person: true,
                 }],
             }),
             fleet: Some(FleetSpec {
@@ -1715,6 +1867,111 @@ mod tests {
         assert!(
             (x.p5 - 1.2).abs() < 0.02 && (x.p95 - 4.0).abs() < 0.05,
             "{x:?}"
+        );
+    }
+
+    /// A stack with only a staff group of `people`, each with a lognormal pay and FTE share,
+    /// over a point duration of one year.
+    fn staff_only(people: Distribution, per_person: bool) -> StackSpec {
+        let mut s = spec(&[1e6], 2.0, 1.0, false, 1.0, 1.0, 1.0);
+        s.staff = Some(StaffSpec {
+            duration_years: point(1.0),
+            groups: vec![StaffGroup {
+                role: "r".into(),
+                headcount: q(people),
+                compensation: q(Distribution::Lognormal {
+                    p5: 100_000.0,
+                    p95: 400_000.0,
+                }),
+                overhead: point(1.3),
+                fte: q(Distribution::Lognormal { p5: 0.05, p95: 0.8 }),
+                per_person,
+            }],
+        });
+        s
+    }
+
+    fn staff_summary(s: &StackSpec, samples: u64, seed: u64) -> crate::montecarlo::Summary {
+        let m = CostModel::new(s).unwrap();
+        let cfg = RunConfig {
+            samples,
+            seed,
+            threads: None,
+            percentiles: vec![],
+        };
+        run(&m, &cfg, &mut |_| {}).0[idx(&m, "staff")].clone()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Issue 13: N people drawn one by one sum to N times one person's mean, and the
+        /// relative spread of the sum shrinks like 1/sqrt(N); drawn alike, it does not shrink.
+        #[test]
+        fn people_drawn_one_by_one_average_out(n in 4usize..60, seed in any::<u64>()) {
+            let one = staff_summary(&staff_only(Distribution::Point(1.0), true), 40_000, seed);
+            let group = staff_summary(&staff_only(Distribution::Point(n as f64), true), 40_000, seed ^ 1);
+            let nf = n as f64;
+            // Means: within 5 standard errors of the group's mean.
+            let se = group.sd / 40_000f64.sqrt();
+            prop_assert!((group.mean - nf * one.mean).abs() < 5.0 * se + 0.02 * nf * one.mean,
+                "{} vs {} x {}", group.mean, nf, one.mean);
+            let cv = |s: &crate::montecarlo::Summary| s.sd / s.mean;
+            let want = cv(&one) / nf.sqrt();
+            prop_assert!((cv(&group) / want - 1.0).abs() < 0.15, "cv {} vs {want}", cv(&group));
+            let alike = staff_summary(&staff_only(Distribution::Point(n as f64), false), 40_000, seed);
+            prop_assert!((cv(&alike) / cv(&one) - 1.0).abs() < 0.15);
+        }
+    }
+
+    #[test]
+    fn an_uncertain_headcount_counts_whole_people_up_to_its_draw() {
+        // Between 10 and 20 people: every sample is a sum over 10 to 20 people.
+        let s = staff_only(
+            Distribution::Uniform {
+                low: 10.0,
+                high: 20.0,
+            },
+            true,
+        );
+        let m = CostModel::new(&s).unwrap();
+        let x = m.central();
+        assert!((x[idx(&m, "staff")] - 15.0 * 200_000.0 * 1.3 * 0.2).abs() < 1.0);
+        // A lognormal headcount has no largest value to draw up to.
+        let s = staff_only(
+            Distribution::Lognormal {
+                p5: 10.0,
+                p95: 20.0,
+            },
+            true,
+        );
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::UnboundedHeadcount { .. })
+        ));
+        let s = staff_only(
+            Distribution::Lognormal {
+                p5: 10.0,
+                p95: 20.0,
+            },
+            false,
+        );
+        assert!(CostModel::new(&s).is_ok());
+    }
+
+    #[test]
+    fn per_person_draws_give_the_same_figures_at_any_thread_count() {
+        let s = staff_only(Distribution::Point(300.0), true);
+        let m = CostModel::new(&s).unwrap();
+        let cfg = |threads| RunConfig {
+            samples: 30_000,
+            seed: 9,
+            threads: NonZeroUsize::new(threads),
+            percentiles: vec![50.0],
+        };
+        assert_eq!(
+            run(&m, &cfg(1), &mut |_| {}).0,
+            run(&m, &cfg(3), &mut |_| {}).0
         );
     }
 
