@@ -157,13 +157,13 @@ fn gpt4_ownership_central_is_epochs_figure() {
     assert!((rental / 78_352_034.0 - 1.0).abs() < 1e-4, "{rental}");
 
     // By default GPT-4 reports like every built-in, in 2025 CPI-U dollars: its March-2023
-    // inputs (2023 has no monthly CPI-U rows: its annual average) times 321.943 / 304.702.
+    // inputs (CPI-U March 2023: 301.836) times 321.943 / 301.836.
     let d = json_estimate(&["gpt-4", "--samples", "20000"]);
     assert_eq!(d["dollar_year"], "2025");
     assert_eq!(d["price_index"], "cpi-u");
     let rental_2025 = layer(&d, "final-run-rental")["central"].as_f64().unwrap();
     let nominal = rental / 1.010_724_657; // the PPI's 2023-03 -> 2023-12 factor, undone
-    let expected = nominal * 321.943 / 304.702;
+    let expected = nominal * 321.943 / 301.836;
     assert!(
         (rental_2025 / expected - 1.0).abs() < 1e-6,
         "{rental_2025} vs {expected}"

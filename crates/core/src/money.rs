@@ -453,6 +453,9 @@ mod tests {
         let cpi = PriceIndex::cpi_u();
         for (y, v) in [
             (2000, 172.2),
+            (2018, 251.107),
+            (2019, 255.657),
+            (2020, 258.811),
             (2023, 304.702),
             (2024, 313.689),
             (2025, 321.943),
@@ -476,20 +479,53 @@ mod tests {
 
     #[test]
     fn cpi_months_without_monthly_rows_use_the_years_average() {
-        // No monthly values before 2025 (see the data file's header): a month of 2023 is
-        // that year's annual average, as before this file existed.
+        // No monthly values before 2015 (see the data file's header): a month of 2014 is
+        // that year's annual average.
         let cpi = PriceIndex::cpi_u();
-        assert_eq!(cpi.value(DollarDate::month(2023, 6)).unwrap(), 304.702);
+        assert_eq!(cpi.value(DollarDate::month(2014, 6)).unwrap(), 236.736);
         assert_eq!(cpi.value(DollarDate::month(2000, 1)).unwrap(), 172.2);
         // ... and says so, for conversion notes.
         assert_eq!(
-            cpi.approximation(DollarDate::month(2023, 6)).unwrap(),
-            "2023-06 at the 2023 annual average: cpi-u has no monthly values for 2023"
+            cpi.approximation(DollarDate::month(2014, 6)).unwrap(),
+            "2014-06 at the 2014 annual average: cpi-u has no monthly values for 2014"
         );
         assert_eq!(cpi.approximation(DollarDate::month(2025, 6)), None);
-        assert_eq!(cpi.approximation(DollarDate::year(2023)), None);
+        assert_eq!(cpi.approximation(DollarDate::month(2023, 6)), None);
+        assert_eq!(cpi.approximation(DollarDate::year(2014)), None);
         let ppi = PriceIndex::ppi_data_processing();
         assert_eq!(ppi.approximation(DollarDate::month(2023, 3)), None);
+    }
+
+    #[test]
+    fn cpi_verified_months_before_2025_use_their_own_value() {
+        let cpi = PriceIndex::cpi_u();
+        // June 2023 is its own month, no longer the 2023 annual average (304.702).
+        assert_eq!(cpi.value(DollarDate::month(2023, 6)).unwrap(), 305.109);
+        assert_eq!(cpi.value(DollarDate::month(2023, 3)).unwrap(), 301.836);
+        assert_eq!(cpi.value(DollarDate::month(2024, 5)).unwrap(), 314.069);
+        assert_eq!(cpi.value(DollarDate::month(2020, 4)).unwrap(), 256.389);
+        assert_eq!(cpi.value(DollarDate::month(2015, 1)).unwrap(), 233.707);
+        let f = cpi
+            .factor(DollarDate::month(2023, 6), DollarDate::year(2023))
+            .unwrap();
+        assert_eq!(f, 304.702 / 305.109);
+    }
+
+    #[test]
+    fn cpi_years_with_months_average_to_their_annual_average() {
+        // The data file's consistency check: for every year with monthly rows before 2025
+        // (all twelve months published), the mean of the months is BLS's annual average to
+        // its published precision (three decimals).
+        let cpi = PriceIndex::cpi_u();
+        for y in 2015..=2024 {
+            let months: Vec<f64> = (1..=12).map(|m| cpi.values[&(y, m)]).collect();
+            let mean = months.iter().sum::<f64>() / 12.0;
+            let annual = cpi.values[&(y, 0)];
+            assert!((mean - annual).abs() <= 5e-4, "{y}: {mean} vs {annual}");
+        }
+        // BLS's second-half 2024 average, 315.233, is the mean of July to December.
+        let h2 = (7..=12).map(|m| cpi.values[&(2024, m)]).sum::<f64>() / 6.0;
+        assert!((h2 - 315.233).abs() < 5e-4, "{h2}");
     }
 
     #[test]
