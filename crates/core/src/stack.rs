@@ -10,7 +10,7 @@
 //! | `final-run-rental` | GPU-hours per stage x rental price per GPU-hour (how DeepSeek computed $5.576M) |
 //! | `final-run-ownership` | Epoch AI's amortized hardware + interconnect + energy for the run's chip-hours |
 //! | `development-compute-rental`, `-ownership` | experiments, ablations, failed runs, synthetic data, on each basis |
-//! | `staff` | headcount x loaded compensation x FTE share x duration |
+//! | `staff` | each person's loaded compensation x FTE share, summed over the group, x duration |
 //! | `fleet` | capital cost of the owner's whole fleet |
 //! | `fleet-annual` | the fleet's amortized capex plus operating cost, per year |
 //! | `payroll-annual` | the listed staff's yearly pay, full time (headcount x loaded compensation) |
@@ -826,8 +826,7 @@ const OWNERSHIP_EXCLUDES: &str = "experiments and failed runs; staff; idle hardw
 const DEV_INCLUDES: &str =
     "compute for experiments, ablations, failed runs and synthetic data, costed like the final run";
 const DEV_EXCLUDES: &str = "the final run itself; staff; hardware not used for this model";
-const STAFF_INCLUDES: &str =
-    "headcount x loaded annual compensation x share of time on this model x project duration";
+const STAFF_INCLUDES: &str = "each listed person's loaded annual compensation x their share of time on this model, summed, x project duration";
 const STAFF_EXCLUDES: &str = "compute; hardware; people outside the listed groups";
 const PAYROLL_INCLUDES: &str =
     "the listed staff's yearly pay, full time: headcount x loaded annual compensation";
