@@ -266,6 +266,40 @@ fn uncertain_inputs(json: &str) -> usize {
             .count()
 }
 
+/// A scenario whose staff is Gemini 1.0 Ultra's 941 people in five roles (Epoch AI's
+/// development-cost study: role sizes and ranges from its notebook), for the benchmark.
+fn staff_941_scenario() -> String {
+    let mut s = String::from(
+        "name = \"staff-941\"\npublished = \"2023-12-06\"\ndollars = \"2023\"\ngpu = \"A100\"\n\
+         rental_price = { value = 2.0, unit = \"USD/GPU-hour\", assumption = \"bench\" }\n\
+         [[stages]]\nname = \"run\"\ngpu_hours = { value = 1e6, assumption = \"bench\" }\n\
+         [staff]\nduration = { lognormal = [0.58, 1.67], unit = \"years\", assumption = \"bench\" }\n",
+    );
+    let roles = [
+        ("leads", 36, [300_000, 600_000], [0.3, 0.9]),
+        ("core", 418, [139_700, 265_200], [0.01, 0.8]),
+        ("contributors", 483, [139_700, 265_200], [0.001, 0.05]),
+        ("program leads", 2, [500_000, 1_000_000], [0.05, 0.2]),
+        ("technical leads", 2, [500_000, 1_000_000], [0.05, 0.2]),
+    ];
+    for (role, n, [lo, hi], [f_lo, f_hi]) in roles {
+        for (group, pay, overhead) in [
+            (role.to_owned(), [lo, hi], "[1.25, 1.4]"),
+            (format!("{role} equity"), [35_500, 501_700], "[1.0, 1.0001]"),
+        ] {
+            s.push_str(&format!(
+                "[[staff.groups]]\nrole = \"{group}\"\n\
+                 headcount = {{ value = {n}, unit = \"people\", assumption = \"bench\" }}\n\
+                 compensation = {{ lognormal = [{}, {}], unit = \"USD/year\", assumption = \"bench\" }}\n\
+                 overhead = {{ lognormal = {overhead}, unit = \"x\", assumption = \"bench\" }}\n\
+                 fte = {{ lognormal = [{f_lo}, {f_hi}], unit = \"fraction\", assumption = \"bench\" }}\n",
+                pay[0], pay[1]
+            ));
+        }
+    }
+    s
+}
+
 fn bench(args: &[String]) -> Result<(), String> {
     let counts: Vec<u64> = if args.is_empty() {
         vec![1_000_000, 10_000_000, 100_000_000]
@@ -357,6 +391,32 @@ fn bench(args: &[String]) -> Result<(), String> {
             fmt_mib(t.peak_mib)
         );
     }
+    // Staff drawn person by person: Gemini 1.0 Ultra's 941 people in five roles (Epoch AI's
+    // study), each with salary and equity groups, at the default sample count.
+    let dir = std::env::temp_dir().join(format!("traincost-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let staff_file = dir.join("staff-941.toml");
+    std::fs::write(&staff_file, staff_941_scenario())
+        .map_err(|e| format!("{}: {e}", staff_file.display()))?;
+    let t = time_runs(
+        &bin,
+        &[
+            "-v",
+            "estimate",
+            staff_file.to_str().ok_or("temporary path is not UTF-8")?,
+            "--format",
+            "json",
+        ],
+        5,
+    )?;
+    println!(
+        "
+staff drawn person by person, 941 people in 5 roles x (salary, equity), 100,000 samples: best {:.3} s, median {:.3} s, peak {} MiB",
+        t.best,
+        t.median,
+        fmt_mib(t.peak_mib)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     // The raw rate: lognormal variates in a plain single-threaded loop, same sampler.
     let n = *counts.iter().max().unwrap_or(&10_000_000);
     let text = time_runs(&raw, &[&n.to_string()], 1)?.stdout;
