@@ -337,12 +337,43 @@ def run_once(seed, base):
     return out
 
 
+def print_table(path):
+    """Markdown table: published vs rerun seed-mean (deviation in %) and relative sd per percentile."""
+    short = {"GPT-3 175B (davinci)": "GPT-3", "OPT-175B": "OPT-175B", "GPT-4": "GPT-4",
+             "Gemini 1.0 Ultra": "Gemini Ultra"}
+
+    def fmt(x, row):
+        if row == "staff_share_of_total":
+            return f"{x:.1f}%"
+        return f"{x / 1e6:.3g}M"
+
+    print("| model | row | Epoch p5 / p50 / p95 | rerun mean p5 / p50 / p95 | Epoch vs mean (%) | rel sd (%) | z = (Epoch-mean)/sd |")
+    print("|---|---|---|---|---|---|---|")
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            qs = ("p5", "p50", "p95")
+            e = [float(r[f"epoch_{q}"]) for q in qs]
+            m = [float(r[f"rerun_mean_{q}"]) for q in qs]
+            rel = [100 * float(r[f"rerun_rel_sd_{q}"]) for q in qs]
+            z = [float(r[f"z_{q}"]) for q in qs]
+            print(f"| {short[r['model']]} | {r['row']} | " + " / ".join(fmt(x, r["row"]) for x in e)
+                  + " | " + " / ".join(fmt(x, r["row"]) for x in m)
+                  + " | " + " / ".join(f"{100 * (a / b - 1):+.1f}" for a, b in zip(e, m))
+                  + " | " + " / ".join(f"{x:.1f}" for x in rel)
+                  + " | " + " / ".join(f"{x:+.1f}" for x in z) + " |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=50)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--out", default=os.path.join(HERE, "spread.csv"))
+    ap.add_argument("--table", action="store_true",
+                    help="print the README's markdown table from an existing --out file and exit")
     args = ap.parse_args()
+    if args.table:
+        print_table(args.out)
+        return
 
     base = load_base_hardware()
     pub = load_published()
