@@ -813,3 +813,32 @@ fn gpt4_development_uses_epochs_factor_as_given() {
     assert_eq!(input["distribution"]["lognormal"]["p5"], 1.2);
     assert_eq!(input["distribution"]["lognormal"]["p95"], 4.0);
 }
+
+/// Issue 13: GPT-4's staff follows Epoch AI's development-cost study (284 contributors, each
+/// (salary x overhead + equity) x FTE, drawn person by person and summed), so in Epoch's
+/// dollars it lands near the study's R&D staff row: $27.8M / $35.8M / $44.5M (p5 / p50 / p95,
+/// `epoch_development_costs.csv`). The study draws equity once per contributor and its
+/// duration from dates; this scenario draws equity every sample and its duration uniformly
+/// over Epoch's range, so the tolerances are the issue's 5% (median) and 10% (ends).
+#[test]
+fn gpt4_staff_is_near_epochs_study() {
+    let v = json_estimate(&[
+        "gpt-4",
+        "--index",
+        "ppi-data-processing",
+        "--dollar-year",
+        "2023-12",
+    ]);
+    let staff = find(&v, "layers", "id", "staff");
+    for (k, epoch, tol) in [
+        ("p5", 27_779_610.9, 0.10),
+        ("p50", 35_800_920.9, 0.05),
+        ("p95", 44_472_685.3, 0.10),
+    ] {
+        let ours = staff[k].as_f64().unwrap();
+        assert!(
+            (ours / epoch - 1.0).abs() < tol,
+            "{k}: {ours} vs Epoch's {epoch}"
+        );
+    }
+}

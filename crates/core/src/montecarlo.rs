@@ -140,6 +140,12 @@ pub trait Model: Sync {
     fn copies(&self) -> Vec<usize> {
         vec![1; self.inputs().len()]
     }
+    /// Inputs drawn once per run and shared by every sample (each copy its own draw): a
+    /// quantity that is uncertain but the same in every sample of one run, as Epoch AI's
+    /// development-cost study draws each contributor's equity. Default: none.
+    fn drawn_once(&self) -> Vec<bool> {
+        vec![false; self.inputs().len()]
+    }
     /// How many values `evaluate` writes per sample.
     fn output_count(&self) -> usize;
     /// Computes every output of every sample of the block from its inputs. Each sample's
@@ -266,6 +272,9 @@ fn stream_seed(seed: u64, chunk: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Mixed into the seed of inputs drawn once per run, so their stream is not chunk 0's.
+const ONCE_KEY: u64 = 0x6F6E_6365_5F70_6572;
+
 /// Runs `model` and summarizes every output. `progress` is called with the number of samples
 /// done after each round of work, from the calling thread.
 pub fn run(
@@ -298,11 +307,20 @@ pub fn run(
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
         .clamp(1, total_chunks.max(1) as usize);
 
-    // Constant inputs are written once per worker, not once per chunk.
+    // Constant inputs, and inputs drawn once per run, are written once per worker, not once
+    // per chunk. A once-per-run input's stream is keyed by the seed and the input alone.
+    let once = model.drawn_once();
     let mut columns = vec![0.0; n_in * CHUNK];
     for (i, s) in samplers.iter().enumerate() {
         if let Some(v) = s.constant() {
             columns[first[i] * CHUNK..(first[i] + copies[i]) * CHUNK].fill(v);
+        } else if once[i] {
+            let mut rng = WideRng::seed_from_u64(stream_seed(config.seed ^ ONCE_KEY, i as u64));
+            let mut values = vec![0.0; copies[i]];
+            s.fill(&mut rng, &mut values);
+            for (c, v) in (first[i]..).zip(values) {
+                columns[c * CHUNK..(c + 1) * CHUNK].fill(v);
+            }
         }
     }
     let mut workers: Vec<Worker> = (0..threads)
@@ -320,7 +338,7 @@ pub fn run(
         let len = (config.samples - start).min(CHUNK as u64) as usize;
         let chunk_seed = stream_seed(config.seed, chunk);
         for (i, s) in samplers.iter().enumerate() {
-            if s.constant().is_some() {
+            if s.constant().is_some() || once[i] {
                 continue;
             }
             // One stream per (chunk, input): fixing or adding an input leaves every other

@@ -325,11 +325,30 @@ pub struct StaffGroupFile {
     pub overhead: Option<QuantityField>,
     /// Share of their time on this model, a fraction.
     pub fte: QuantityField,
+    /// Equity per person per year (unit `USD/year`), added to the loaded pay before the share
+    /// of time: (compensation x overhead + equity) x fte, as Epoch AI's study.
+    #[serde(default)]
+    pub equity: Option<QuantityField>,
+    /// `"per-sample"` (default): each person's equity is drawn every sample; `"once"`: drawn
+    /// once per run and shared by every sample, as Epoch AI's study does for GPT-3, OPT-175B
+    /// and GPT-4 (its staff percentiles then move with the seed).
+    #[serde(default)]
+    pub equity_draws: Option<EquityDraws>,
     /// `"per-person"` (default): every person's compensation, overhead and share of time are
     /// drawn on their own and summed (Epoch AI's method); `"shared"`: drawn once for the group,
     /// everyone alike.
     #[serde(default)]
     pub draws: Option<Draws>,
+}
+
+/// How a person's equity is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum EquityDraws {
+    /// Every sample.
+    PerSample,
+    /// Once per run, shared by every sample.
+    Once,
 }
 
 /// How a staff group's people are drawn.
@@ -1504,9 +1523,23 @@ impl Scenario {
                 let mut groups = Vec::new();
                 for g in &s.groups {
                     let n = |x: &str| format!("staff.groups.{}.{x}", g.role);
+                    if g.equity_draws.is_some() && g.equity.is_none() {
+                        return Err(ScenarioError::new(
+                            None,
+                            n("equity_draws"),
+                            "`equity_draws` without `equity`",
+                        )
+                        .hint("give equity = { ..., unit = \"USD/year\" }, or drop equity_draws"));
+                    }
                     groups.push(StaffGroup {
                         role: g.role.clone(),
                         per_person: g.draws != Some(Draws::Shared),
+                        equity: g
+                            .equity
+                            .as_ref()
+                            .map(|q| cx.quantity(&n("equity"), q, Dim::UsdPerYear))
+                            .transpose()?,
+                        equity_once_per_person: g.equity_draws == Some(EquityDraws::Once),
                         headcount: cx.quantity(&n("headcount"), &g.headcount, Dim::People)?,
                         compensation: match (&g.compensation, &g.salary) {
                             (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,

@@ -92,6 +92,9 @@ impl Model for Fixed<'_> {
     fn copies(&self) -> Vec<usize> {
         self.model.copies()
     }
+    fn drawn_once(&self) -> Vec<bool> {
+        self.model.drawn_once()
+    }
     fn output_count(&self) -> usize {
         self.model.output_count()
     }

@@ -265,6 +265,12 @@ pub struct StaffGroup {
     pub overhead: Quantity,
     /// Share of their time spent on this model, a fraction.
     pub fte: Quantity,
+    /// Equity per person per year, USD, added to the loaded pay before the share of time
+    /// (Epoch AI: (salary x overhead + equity) x FTE); `None` for none.
+    pub equity: Option<Quantity>,
+    /// Whether each person's equity is drawn once per run and shared by every sample (Epoch AI's
+    /// development-cost study for GPT-3, OPT and GPT-4) rather than drawn every sample.
+    pub equity_once_per_person: bool,
     /// Whether each person's pay, overhead and share of time are drawn on their own and summed
     /// (`true`, Epoch AI's method) or drawn once for the whole group, everyone alike (`false`).
     pub per_person: bool,
@@ -369,6 +375,8 @@ pub struct ModelInput {
     /// Independent draws per sample: 1, or one per person of a staff group drawn person by
     /// person.
     pub copies: usize,
+    /// Drawn once per run and shared by every sample (each copy its own draw).
+    pub drawn_once: bool,
 }
 
 /// Why a spec cannot be costed.
@@ -524,6 +532,8 @@ struct GroupPlan {
     comp: usize,
     overhead: usize,
     fte: usize,
+    /// Equity's first column, if the group has equity.
+    equity: Option<usize>,
     out: usize,
     /// `Some(n)`: people drawn one by one, at most `n` (the headcount's largest value); each
     /// per-person input's column for person `p` is its first column + `p` (+ 0 for a point).
@@ -536,6 +546,7 @@ struct PeoplePlan {
     comp_step: usize,
     overhead_step: usize,
     fte_step: usize,
+    equity_step: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -609,6 +620,18 @@ impl Builder {
         allow_negative: bool,
         copies: usize,
     ) -> Result<usize, ModelError> {
+        self.input_full(name, unit, q, allow_negative, copies, false)
+    }
+
+    fn input_full(
+        &mut self,
+        name: String,
+        unit: &'static str,
+        q: &Quantity,
+        allow_negative: bool,
+        copies: usize,
+        drawn_once: bool,
+    ) -> Result<usize, ModelError> {
         q.distribution
             .validate(allow_negative)
             .map_err(|source| ModelError::Distribution {
@@ -625,6 +648,7 @@ impl Builder {
             quantity: q.clone(),
             allow_negative,
             copies,
+            drawn_once,
         });
         let first = self.columns;
         self.columns += copies;
@@ -826,7 +850,7 @@ const OWNERSHIP_EXCLUDES: &str = "experiments and failed runs; staff; idle hardw
 const DEV_INCLUDES: &str =
     "compute for experiments, ablations, failed runs and synthetic data, costed like the final run";
 const DEV_EXCLUDES: &str = "the final run itself; staff; hardware not used for this model";
-const STAFF_INCLUDES: &str = "each listed person's loaded annual compensation x their share of time on this model, summed, x project duration";
+const STAFF_INCLUDES: &str = "each listed person's loaded annual compensation (and equity) x their share of time on this model, summed, x project duration";
 const STAFF_EXCLUDES: &str = "compute; hardware; people outside the listed groups";
 const PAYROLL_INCLUDES: &str =
     "the listed staff's yearly pay, full time: headcount x loaded annual compensation";
@@ -1060,11 +1084,26 @@ impl CostModel {
                     let overhead =
                         b.input_copies(n("overhead"), "x", &g.overhead, false, copies)?;
                     let fte = b.input_copies(n("fte"), "fraction", &g.fte, false, copies)?;
+                    let equity = g
+                        .equity
+                        .as_ref()
+                        .map(|q| {
+                            b.input_full(
+                                n("equity"),
+                                "USD/year",
+                                q,
+                                false,
+                                copies,
+                                g.equity_once_per_person,
+                            )
+                        })
+                        .transpose()?;
                     groups.push(GroupPlan {
                         headcount,
                         comp,
                         overhead,
                         fte,
+                        equity,
                         out: b.output(
                             format!("staff/{}", g.role),
                             g.role.clone(),
@@ -1082,6 +1121,7 @@ impl CostModel {
                             comp_step: step(&g.compensation),
                             overhead_step: step(&g.overhead),
                             fte_step: step(&g.fte),
+                            equity_step: g.equity.as_ref().map_or(0, step),
                         }),
                     });
                 }
@@ -1338,6 +1378,10 @@ impl Model for CostModel {
         self.inputs.iter().map(|i| i.copies).collect()
     }
 
+    fn drawn_once(&self) -> Vec<bool> {
+        self.inputs.iter().map(|i| i.drawn_once).collect()
+    }
+
     fn output_count(&self) -> usize {
         self.outputs.len()
     }
@@ -1468,7 +1512,8 @@ impl CostModel {
                             let (comp, overhead, fte) =
                                 (x.col(g.comp), x.col(g.overhead), x.col(g.fte));
                             for j in 0..n {
-                                full_time[j] = head[j] * comp[j] * overhead[j];
+                                let equity = g.equity.map_or(0.0, |e| x.col(e)[j]);
+                                full_time[j] = head[j] * (comp[j] * overhead[j] + equity);
                                 cost[j] = full_time[j] * fte[j];
                             }
                         }
@@ -1477,12 +1522,14 @@ impl CostModel {
                                 let comp = x.col(g.comp + person * pp.comp_step);
                                 let overhead = x.col(g.overhead + person * pp.overhead_step);
                                 let fte = x.col(g.fte + person * pp.fte_step);
+                                let equity = g.equity.map(|e| x.col(e + person * pp.equity_step));
                                 let p = person as f64;
                                 for j in 0..n {
                                     // Person `p` is in this sample's group if the headcount,
                                     // rounded to whole people, is above `p`.
                                     let present = if p < head[j].round() { 1.0 } else { 0.0 };
-                                    let pay = present * comp[j] * overhead[j];
+                                    let equity = equity.map_or(0.0, |e| e[j]);
+                                    let pay = present * (comp[j] * overhead[j] + equity);
                                     full_time[j] += pay;
                                     cost[j] += pay * fte[j];
                                 }
@@ -1636,6 +1683,8 @@ mod tests {
                     compensation: d(200_000.0),
                     overhead: point(1.3),
                     fte: d(0.5),
+                    equity: None,
+                    equity_once_per_person: false,
                     per_person: true,
                 }],
             }),
@@ -1884,6 +1933,8 @@ mod tests {
                 }),
                 overhead: point(1.3),
                 fte: q(Distribution::Lognormal { p5: 0.05, p95: 0.8 }),
+                equity: None,
+                equity_once_per_person: false,
                 per_person,
             }],
         });
@@ -1972,6 +2023,34 @@ mod tests {
             run(&m, &cfg(1), &mut |_| {}).0,
             run(&m, &cfg(3), &mut |_| {}).0
         );
+    }
+
+    #[test]
+    fn equity_adds_to_loaded_pay_and_can_be_drawn_once_per_run() {
+        let with_equity = |once: bool| {
+            let mut s = staff_only(Distribution::Point(3.0), true);
+            let g = &mut s.staff.as_mut().unwrap().groups[0];
+            g.compensation = point(100.0);
+            g.fte = point(0.5);
+            g.equity = Some(q(Distribution::Lognormal {
+                p5: 10.0,
+                p95: 1000.0,
+            }));
+            g.equity_once_per_person = once;
+            s
+        };
+        // (100 x 1.3 + equity) x 0.5 per person, three people; equity at its median 100.
+        let (m, c) = central(&with_equity(false));
+        assert!((c[idx(&m, "staff")] - 3.0 * (130.0 + 100.0) * 0.5).abs() < 1e-9);
+        assert!((c[idx(&m, "payroll-annual")] - 3.0 * 230.0).abs() < 1e-9);
+        // Drawn every sample the staff layer varies; drawn once per run it is one number for
+        // the run, and another for another seed.
+        let every = staff_summary(&with_equity(false), 5_000, 1);
+        assert!(every.p95 > every.p5);
+        let once = staff_summary(&with_equity(true), 5_000, 1);
+        assert_eq!(once.p5, once.p95);
+        let other = staff_summary(&with_equity(true), 5_000, 2);
+        assert_ne!(once.p50, other.p50);
     }
 
     #[test]
