@@ -1499,10 +1499,12 @@ impl CostModel {
             if let Some(p) = self.payroll_out {
                 y.col_mut(p).fill(0.0);
             }
+            // Each group's full-time yearly pay, for the payroll (one buffer for every group).
+            let mut full_time = vec![0.0; n];
             for g in groups {
                 // The group's yearly pay at its FTE shares (in `cost`) and full time (added to
                 // the payroll), then the cost over the project's duration.
-                let mut full_time = vec![0.0; n];
+                full_time.fill(0.0);
                 {
                     let cost = y.col_mut(g.out);
                     cost.fill(0.0);
