@@ -18,7 +18,7 @@ use crate::money::{IndexId, MissingIndexValue};
 use crate::provenance::Provenance;
 use crate::stack::{
     Basis, DevelopmentAmount, DevelopmentSpec, FleetSpec, FlopSpec, ModelError, OwnershipSpec,
-    Quantity, StackSpec, StaffGroup, StaffSpec, StageSpec,
+    Quantity, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
 };
 use crate::units::{DollarDate, HOURS_PER_YEAR};
 
@@ -300,10 +300,36 @@ pub enum BelowOne {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffFile {
-    /// Project duration (unit `years`, `months`, ...).
-    pub duration: QuantityField,
+    /// Project duration (unit `years`, `months`, ...); or give `[staff.project]`.
+    #[serde(default)]
+    pub duration: Option<QuantityField>,
+    /// Or the project's dates: the duration is end - start (- delay), at least a minimum.
+    #[serde(default)]
+    pub project: Option<ProjectDatesFile>,
     /// Role groups.
     pub groups: Vec<StaffGroupFile>,
+}
+
+/// A project duration from dates (Epoch AI's development-cost study): `[staff.project]`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectDatesFile {
+    /// The 90% range of the start date, `["2022-01-01", "2022-05-31"]`, drawn as a lognormal
+    /// over decimal years as Epoch AI's study does.
+    pub start: [String; 2],
+    /// The end date (default: the scenario's `published`).
+    #[serde(default)]
+    pub end: Option<String>,
+    /// The work stopped this many days before `end`: a 90% range, drawn as a lognormal
+    /// (GPT-3: publication minus 60-120 days). Default: it ran to `end`.
+    #[serde(default)]
+    pub end_delay_days: Option<[f64; 2]>,
+    /// A shorter project counts as this many days (default 0). Epoch AI's study redraws such
+    /// samples; with its dates the minimum never binds.
+    #[serde(default)]
+    pub minimum_days: Option<f64>,
+    /// Why these dates: the assumption and its source.
+    pub assumption: String,
 }
 
 /// One role group.
@@ -1519,7 +1545,20 @@ impl Scenario {
         let staff = match &f.staff {
             None => None,
             Some(s) => {
-                let duration_years = cx.quantity("staff.duration", &s.duration, Dim::Years)?;
+                let duration = match (&s.duration, &s.project) {
+                    (Some(q), None) => {
+                        StaffDuration::Years(cx.quantity("staff.duration", q, Dim::Years)?)
+                    }
+                    (None, Some(p)) => self.project_duration(p)?,
+                    _ => {
+                        return Err(ScenarioError::new(
+                            None,
+                            "staff.duration",
+                            "give exactly one of `duration` and [staff.project]",
+                        )
+                        .hint("e.g. duration = { lognormal = [0.5, 1.5], unit = \"years\", assumption = \"...\" }"));
+                    }
+                };
                 let mut groups = Vec::new();
                 for g in &s.groups {
                     let n = |x: &str| format!("staff.groups.{}.{x}", g.role);
@@ -1567,10 +1606,7 @@ impl Scenario {
                         fte: cx.quantity(&n("fte"), &g.fte, Dim::Fraction)?,
                     });
                 }
-                Some(StaffSpec {
-                    duration_years,
-                    groups,
-                })
+                Some(StaffSpec { duration, groups })
             }
         };
 
@@ -1952,6 +1988,76 @@ impl Scenario {
         })
     }
 
+    /// A project's duration from its dates (`[staff.project]`).
+    fn project_duration(&self, p: &ProjectDatesFile) -> Result<StaffDuration, ScenarioError> {
+        let field = "staff.project";
+        let year = |f: &str, d: &str| -> Result<f64, ScenarioError> {
+            let date = parse_date(&format!("{field}.{f}"), d)?;
+            Ok(1970.0 + date.days_since_epoch() as f64 / crate::units::DAYS_PER_YEAR)
+        };
+        let (a, b) = (year("start", &p.start[0])?, year("start", &p.start[1])?);
+        if a >= b {
+            return Err(ScenarioError::new(
+                None,
+                format!("{field}.start"),
+                format!(
+                    "the start range `{}` to `{}` is empty",
+                    p.start[0], p.start[1]
+                ),
+            )
+            .hint("give the earliest and the latest start, earliest first"));
+        }
+        let end = match (&p.end, &self.file.published) {
+            (Some(e), _) => year("end", e)?,
+            (None, Some(published)) => year("end", published)?,
+            (None, None) => {
+                return Err(
+                    ScenarioError::new(None, format!("{field}.end"), "no end date")
+                        .hint("give end = \"YYYY-MM-DD\", or the scenario's `published` date"),
+                );
+            }
+        };
+        if end <= a {
+            return Err(ScenarioError::new(
+                None,
+                format!("{field}.end"),
+                "the project ends before its earliest start",
+            ));
+        }
+        let provenance = Provenance::assumption(p.assumption.clone());
+        let delay = match p.end_delay_days {
+            None => None,
+            Some([lo, hi]) if 0.0 < lo && lo < hi => Some(Quantity::new(
+                Distribution::Lognormal {
+                    p5: lo / crate::units::DAYS_PER_YEAR,
+                    p95: hi / crate::units::DAYS_PER_YEAR,
+                },
+                provenance.clone(),
+            )),
+            Some(_) => {
+                return Err(ScenarioError::new(
+                    None,
+                    format!("{field}.end_delay_days"),
+                    "give a 90% range of days, low then high, both above 0",
+                ));
+            }
+        };
+        let minimum_days = p.minimum_days.unwrap_or(0.0);
+        if !(0.0..=3652.5).contains(&minimum_days) {
+            return Err(ScenarioError::new(
+                None,
+                format!("{field}.minimum_days"),
+                "a minimum of 0 to 3,652.5 days (ten years)",
+            ));
+        }
+        Ok(StaffDuration::Dates {
+            start: Quantity::new(Distribution::Lognormal { p5: a, p95: b }, provenance),
+            end,
+            delay,
+            minimum_years: minimum_days / crate::units::DAYS_PER_YEAR,
+        })
+    }
+
     /// Points a model error at the field it concerns.
     fn locate_model_error(&self, e: ModelError) -> ScenarioError {
         let (field, hint) = match &e {
@@ -2200,6 +2306,64 @@ mod development_tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn gpt4_staff_runs_from_a_start_range_to_publication() {
+        let (spec, _) = Scenario::builtin("gpt-4").unwrap().to_spec(None).unwrap();
+        let year = |y: i32, m: u32, d: u32| {
+            1970.0
+                + epoch::date::Date::from_ymd(y, m, d)
+                    .unwrap()
+                    .days_since_epoch() as f64
+                    / crate::units::DAYS_PER_YEAR
+        };
+        match spec.staff.unwrap().duration {
+            StaffDuration::Dates {
+                start,
+                end,
+                delay,
+                minimum_years,
+            } => {
+                assert_eq!(
+                    start.distribution,
+                    Distribution::Lognormal {
+                        p5: year(2022, 1, 1),
+                        p95: year(2022, 5, 31)
+                    }
+                );
+                assert_eq!(end, year(2023, 3, 15));
+                assert!(delay.is_none());
+                assert!((minimum_years - 90.0 / 365.25).abs() < 1e-12);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_duration_is_given_once_and_project_dates_are_checked() {
+        let text = Scenario::builtin("gpt-4").unwrap().source;
+        let both = text.replace(
+            "[staff.project]",
+            "duration = { value = 1.0, unit = \"years\", assumption = \"t\" }\n[staff.project]",
+        );
+        let e = Scenario::parse(&both).unwrap().to_spec(None).unwrap_err();
+        assert!(e.to_string().contains("exactly one of `duration`"), "{e}");
+        let backwards = text.replace(
+            r#"start = ["2022-01-01", "2022-05-31"]"#,
+            r#"start = ["2022-05-31", "2022-01-01"]"#,
+        );
+        let e = Scenario::parse(&backwards)
+            .unwrap()
+            .to_spec(None)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("staff.project.start"));
+        let bad_date = text.replace("2022-05-31", "2022-02-30");
+        let e = Scenario::parse(&bad_date)
+            .unwrap()
+            .to_spec(None)
+            .unwrap_err();
+        assert!(e.to_string().contains("2022-02-30"), "{e}");
     }
 
     #[test]

@@ -283,10 +283,29 @@ pub const MAX_PEOPLE_PER_GROUP: usize = 20_000;
 /// The people who built the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffSpec {
-    /// Duration of the project, years.
-    pub duration_years: Quantity,
+    /// Duration of the project.
+    pub duration: StaffDuration,
     /// Role groups.
     pub groups: Vec<StaffGroup>,
+}
+
+/// How long the people worked on the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StaffDuration {
+    /// Given directly, in years.
+    Years(Quantity),
+    /// From an uncertain start date to an end, in years: `end - start - delay`, and at least
+    /// `minimum_years` (a shorter draw counts as the minimum).
+    Dates {
+        /// The start, as a decimal year (2022.0 is the start of 2022).
+        start: Quantity,
+        /// The end, as a decimal year.
+        end: f64,
+        /// How long before `end` the work stopped, in years (`None`: it ran to `end`).
+        delay: Option<Quantity>,
+        /// The shortest project, in years.
+        minimum_years: f64,
+    },
 }
 
 /// The owner's whole fleet.
@@ -541,6 +560,17 @@ struct GroupPlan {
 }
 
 #[derive(Debug, Clone, Copy)]
+enum DurationPlan {
+    Years(usize),
+    Dates {
+        start: usize,
+        end: f64,
+        delay: Option<usize>,
+        minimum: f64,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
 struct PeoplePlan {
     max: usize,
     comp_step: usize,
@@ -574,7 +604,7 @@ pub struct CostModel {
     ownership: Option<OwnershipPlan>,
     primary_basis: Basis,
     development: Option<(DevPlan, Vec<DevOut>)>,
-    staff: Option<(usize, Vec<GroupPlan>, usize)>,
+    staff: Option<(DurationPlan, Vec<GroupPlan>, usize)>,
     payroll_out: Option<usize>,
     fleet: Option<FleetPlan>,
     totals: Vec<(Vec<usize>, usize)>,
@@ -1053,7 +1083,25 @@ impl CostModel {
             None => None,
             Some(s) => {
                 check_unique("staff groups", s.groups.iter().map(|g| g.role.as_str()))?;
-                let duration = b.input("staff.duration".into(), "years", &s.duration_years)?;
+                let duration = match &s.duration {
+                    StaffDuration::Years(q) => {
+                        DurationPlan::Years(b.input("staff.duration".into(), "years", q)?)
+                    }
+                    StaffDuration::Dates {
+                        start,
+                        end,
+                        delay,
+                        minimum_years,
+                    } => DurationPlan::Dates {
+                        start: b.input("staff.duration.start".into(), "decimal year", start)?,
+                        end: *end,
+                        delay: delay
+                            .as_ref()
+                            .map(|q| b.input("staff.duration.delay".into(), "years", q))
+                            .transpose()?,
+                        minimum: *minimum_years,
+                    },
+                };
                 let out = b.output(
                     "staff",
                     "Staff",
@@ -1494,7 +1542,25 @@ impl CostModel {
         }
 
         if let Some((duration, groups, out)) = &self.staff {
-            let duration = x.col(*duration);
+            let dates_duration;
+            let duration = match *duration {
+                DurationPlan::Years(i) => x.col(i),
+                DurationPlan::Dates {
+                    start,
+                    end,
+                    delay,
+                    minimum,
+                } => {
+                    let start = x.col(start);
+                    dates_duration = (0..n)
+                        .map(|j| {
+                            let delay = delay.map_or(0.0, |d| x.col(d)[j]);
+                            (end - start[j] - delay).max(minimum)
+                        })
+                        .collect::<Vec<f64>>();
+                    &dates_duration[..]
+                }
+            };
             y.col_mut(*out).fill(0.0);
             if let Some(p) = self.payroll_out {
                 y.col_mut(p).fill(0.0);
@@ -1678,7 +1744,7 @@ mod tests {
                 amount: DevelopmentAmount::Multiplier(d(2.0)),
             }),
             staff: Some(StaffSpec {
-                duration_years: d(1.0),
+                duration: StaffDuration::Years(d(1.0)),
                 groups: vec![StaffGroup {
                     role: "r".into(),
                     headcount: point(head * k_head),
@@ -1925,7 +1991,7 @@ mod tests {
     fn staff_only(people: Distribution, per_person: bool) -> StackSpec {
         let mut s = spec(&[1e6], 2.0, 1.0, false, 1.0, 1.0, 1.0);
         s.staff = Some(StaffSpec {
-            duration_years: point(1.0),
+            duration: StaffDuration::Years(point(1.0)),
             groups: vec![StaffGroup {
                 role: "r".into(),
                 headcount: q(people),
@@ -2053,6 +2119,27 @@ mod tests {
         assert_eq!(once.p5, once.p95);
         let other = staff_summary(&with_equity(true), 5_000, 2);
         assert_ne!(once.p50, other.p50);
+    }
+
+    #[test]
+    fn a_duration_from_dates_is_end_minus_start_minus_delay_at_least_the_minimum() {
+        let mut s = staff_only(Distribution::Point(1.0), true);
+        let with = |s: &mut StackSpec, delay: f64, minimum: f64| {
+            s.staff.as_mut().unwrap().duration = StaffDuration::Dates {
+                start: point(2022.0),
+                end: 2023.0,
+                delay: Some(point(delay)),
+                minimum_years: minimum,
+            };
+        };
+        // One person, $200,000 x 1.3 x FTE 0.2 a year: the cost is proportional to the years.
+        let per_year = 200_000.0 * 1.3 * 0.2;
+        with(&mut s, 0.25, 0.0);
+        let (m, c) = central(&s);
+        assert!((c[idx(&m, "staff")] - 0.75 * per_year).abs() < 1e-6);
+        with(&mut s, 0.25, 0.9);
+        let (m, c) = central(&s);
+        assert!((c[idx(&m, "staff")] - 0.9 * per_year).abs() < 1e-6);
     }
 
     #[test]
