@@ -637,22 +637,11 @@ impl Builder {
         q: &Quantity,
         allow_negative: bool,
     ) -> Result<usize, ModelError> {
-        self.input_copies(name, unit, q, allow_negative, 1)
+        self.input_full(name, unit, q, allow_negative, 1, false)
     }
 
     /// Adds an input drawn `copies` times per sample (a point is drawn once: its copies would
-    /// be equal) and returns its first column.
-    fn input_copies(
-        &mut self,
-        name: String,
-        unit: &'static str,
-        q: &Quantity,
-        allow_negative: bool,
-        copies: usize,
-    ) -> Result<usize, ModelError> {
-        self.input_full(name, unit, q, allow_negative, copies, false)
-    }
-
+    /// be equal), each copy once per run if `drawn_once`, and returns its first column.
     fn input_full(
         &mut self,
         name: String,
@@ -1122,16 +1111,17 @@ impl CostModel {
                     let copies = max.unwrap_or(1);
                     let step =
                         |q: &Quantity| usize::from(max.is_some() && !q.distribution.is_point());
-                    let comp = b.input_copies(
+                    let comp = b.input_full(
                         n("compensation"),
                         "USD/year",
                         &g.compensation,
                         false,
                         copies,
+                        false,
                     )?;
                     let overhead =
-                        b.input_copies(n("overhead"), "x", &g.overhead, false, copies)?;
-                    let fte = b.input_copies(n("fte"), "fraction", &g.fte, false, copies)?;
+                        b.input_full(n("overhead"), "x", &g.overhead, false, copies, false)?;
+                    let fte = b.input_full(n("fte"), "fraction", &g.fte, false, copies, false)?;
                     let equity = g
                         .equity
                         .as_ref()
