@@ -246,18 +246,11 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     }
     let mut notes = Vec::new();
     if side_a.bases != side_b.bases {
-        let list = |s: &Side| {
-            s.bases
-                .iter()
-                .map(|b| b.as_str())
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
         notes.push(format!(
             "the sides cost compute on different bases (A: {}; B: {}): rows on a basis only one \
              side has are shown for that side alone, never set against the other basis",
-            list(&side_a),
-            list(&side_b)
+            side_a.bases_text(),
+            side_b.bases_text()
         ));
     }
     if side_a.basis != side_b.basis {
@@ -293,6 +286,14 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+impl Side {
+    /// `rental and ownership`.
+    fn bases_text(&self) -> String {
+        let names: Vec<&str> = self.bases.iter().map(|b| b.as_str()).collect();
+        names.join(" and ")
+    }
+}
+
 fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
     Side {
         label: label.unwrap_or_else(|| r.estimate.scenario.clone()),
@@ -300,10 +301,7 @@ fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
         title: r.title.clone(),
         price_index: r.estimate.price_index.clone(),
         basis: r.estimate.basis,
-        bases: Basis::ALL
-            .into_iter()
-            .filter(|b| r.estimate.final_run(*b).is_some())
-            .collect(),
+        bases: r.estimate.bases(),
         plugins: plugins.iter().map(|p| p.display().to_string()).collect(),
     }
 }
@@ -435,17 +433,9 @@ fn render_table(c: &Comparison) -> String {
     let _ = writeln!(
         out,
         "A costs compute on {} (leads with {}); B on {} (leads with {}). Rows pair figures of the same id, so of the same basis.",
-        c.a.bases
-            .iter()
-            .map(|b| b.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
+        c.a.bases_text(),
         c.a.basis,
-        c.b.bases
-            .iter()
-            .map(|b| b.as_str())
-            .collect::<Vec<_>>()
-            .join(" and "),
+        c.b.bases_text(),
         c.b.basis
     );
     out.push_str(

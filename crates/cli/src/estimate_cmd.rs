@@ -275,14 +275,6 @@ fn render_csv(e: &Estimate) -> String {
     out
 }
 
-/// The bases this estimate costs compute on, rental first.
-fn bases(e: &Estimate) -> Vec<Basis> {
-    Basis::ALL
-        .into_iter()
-        .filter(|b| e.final_run(*b).is_some())
-        .collect()
-}
-
 /// What each layer and total counts and leaves out; the same scope on two bases is listed once.
 fn scopes(e: &Estimate) -> Vec<(Vec<&str>, &str, &str)> {
     let mut out: Vec<(Vec<&str>, &str, &str)> = Vec::new();
@@ -300,7 +292,7 @@ fn scopes(e: &Estimate) -> Vec<(Vec<&str>, &str, &str)> {
 
 /// One paragraph on what the figures are: medians with 90% intervals, on named bases.
 pub(crate) fn reading_note(e: &Estimate) -> String {
-    let bases = bases(e);
+    let bases = e.bases();
     let basis_text = if bases.len() == 2 {
         format!(
             "Compute is costed on two bases, never mixed: rental ({}) and ownership ({}); each \
@@ -383,7 +375,7 @@ fn render_table(r: &Report) -> String {
     }
     let _ = writeln!(out, "{}", reading_note(e));
     out.push('\n');
-    let bases = bases(e);
+    let bases = e.bases();
     let mut header = vec!["layer", "basis", "median", "90% interval", "mean"];
     if bases.len() == 2 {
         header.extend(["x final run (rental)", "x final run (ownership)"]);

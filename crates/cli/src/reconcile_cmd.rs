@@ -286,10 +286,7 @@ pub(crate) fn reconcile(
     let subjects = Subjects::of(file);
     let e = &report.estimate;
     let report_dollars = e.dollar_year;
-    let index = IndexId::ALL
-        .into_iter()
-        .find(|i| i.name() == e.price_index)
-        .unwrap_or(IndexId::CpiU);
+    let index = IndexId::from_name(&e.price_index).unwrap_or(IndexId::CpiU);
     let inputs: BTreeSet<&str> = e
         .inputs
         .iter()
@@ -624,9 +621,16 @@ impl Ctx<'_> {
         let input = self.inputs.contains(c.id.as_str());
         let usd = c.unit.currency() == Some(Currency::Usd);
         let factor = self.dollar_factor(c);
+        // The headline is a final run at rental prices: a claim is a multiple of it only when
+        // it is about a figure on that basis (compared with one, or, beside no layer, a
+        // related model's final run at rental prices), never across bases or scopes.
+        let on_headline_basis = match figure {
+            Some(f) => f.basis == Some(Basis::Rental),
+            None => scope::scope_of(c).is_some_and(|s| s.starts_with(Basis::Rental.layer_id())),
+        };
         let multiple_of_headline = self
             .base
-            .filter(|b| usd && c.unit.per.is_none() && *b > 0.0)
+            .filter(|b| on_headline_basis && usd && c.unit.per.is_none() && *b > 0.0)
             .map(|b| c.value.point() * factor.1 / b);
         let conflicts = self
             .claims
@@ -672,18 +676,8 @@ impl Ctx<'_> {
         }
         let Some(f) = figure else {
             v.explanation = "not compared".to_owned();
-            // A claim about a final run at rental prices (a related model's) is still on
-            // the headline's basis; anything else is not a multiple of it.
-            if !scope::scope_of(c).is_some_and(|s| s.starts_with(Basis::Rental.layer_id())) {
-                v.multiple_of_headline = None;
-            }
             return v;
         };
-        // The headline is a final run at rental prices: a claim is a multiple of it only
-        // when it is compared with a figure on that basis.
-        if f.basis != Some(Basis::Rental) {
-            v.multiple_of_headline = None;
-        }
         if let Some(why) = incomparable(c, &f.unit) {
             v.explanation = why;
             if input {

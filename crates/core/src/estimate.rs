@@ -144,9 +144,12 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The final-run layer on `basis`, if the scenario costs it.
-    pub fn final_run(&self, basis: Basis) -> Option<&Figure> {
-        self.layers.iter().find(|l| l.id == basis.layer_id())
+    /// The bases this estimate costs compute on (those with a final-run layer), rental first.
+    pub fn bases(&self) -> Vec<Basis> {
+        Basis::ALL
+            .into_iter()
+            .filter(|b| self.layers.iter().any(|l| l.id == b.layer_id()))
+            .collect()
     }
 
     /// The layer, component, total or metric with this id.
