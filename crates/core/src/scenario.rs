@@ -1993,7 +1993,7 @@ impl Scenario {
         let field = "staff.project";
         let year = |f: &str, d: &str| -> Result<f64, ScenarioError> {
             let date = parse_date(&format!("{field}.{f}"), d)?;
-            Ok(1970.0 + date.days_since_epoch() as f64 / crate::units::DAYS_PER_YEAR)
+            Ok(date.decimal_year())
         };
         let (a, b) = (year("start", &p.start[0])?, year("start", &p.start[1])?);
         if a >= b {
@@ -2311,13 +2311,8 @@ mod development_tests {
     #[test]
     fn gpt4_staff_runs_from_a_start_range_to_publication() {
         let (spec, _) = Scenario::builtin("gpt-4").unwrap().to_spec(None).unwrap();
-        let year = |y: i32, m: u32, d: u32| {
-            1970.0
-                + epoch::date::Date::from_ymd(y, m, d)
-                    .unwrap()
-                    .days_since_epoch() as f64
-                    / crate::units::DAYS_PER_YEAR
-        };
+        let year =
+            |y: i32, m: u32, d: u32| epoch::date::Date::from_ymd(y, m, d).unwrap().decimal_year();
         match spec.staff.unwrap().duration {
             StaffDuration::Dates {
                 start,

@@ -66,6 +66,12 @@ impl Date {
         self.days - earlier.days
     }
 
+    /// This date as a decimal year in Julian years from 1970 (2022-01-01 is about 2022.0), so
+    /// that differences are [`Date::years_since`].
+    pub fn decimal_year(self) -> f64 {
+        1970.0 + self.days as f64 / DAYS_PER_YEAR
+    }
+
     /// Julian years (365.25 days) from `earlier` to `self`, as Epoch counts them.
     pub fn years_since(self, earlier: Date) -> Years {
         Years(self.days_since(earlier) as f64 / DAYS_PER_YEAR)
