@@ -308,16 +308,10 @@ fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
 
 /// Every figure of an estimate in report order, with its kind.
 fn figures(e: &Estimate, components: bool) -> Vec<(&Figure, &'static str)> {
-    let mut out = Vec::new();
-    for l in &e.layers {
-        out.push((l, "layer"));
-        if components {
-            out.extend(l.components.iter().map(|c| (c, "component")));
-        }
-    }
-    out.extend(e.totals.iter().map(|t| (t, "total")));
-    out.extend(e.metrics.iter().map(|m| (m, "metric")));
-    out
+    e.figures()
+        .into_iter()
+        .filter(|(_, kind)| components || *kind != "component")
+        .collect()
 }
 
 /// The union of both sides' figures: A's order, with B's extra figures after the figure that

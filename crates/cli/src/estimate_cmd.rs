@@ -214,17 +214,6 @@ fn progress_bar(samples: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn all_rows(e: &Estimate) -> Vec<(&Figure, &'static str)> {
-    let mut rows = Vec::new();
-    for l in &e.layers {
-        rows.push((l, "layer"));
-        rows.extend(l.components.iter().map(|c| (c, "component")));
-    }
-    rows.extend(e.totals.iter().map(|t| (t, "total")));
-    rows.extend(e.metrics.iter().map(|m| (m, "metric")));
-    rows
-}
-
 fn render_csv(e: &Estimate) -> String {
     let mut out = String::from(
         "id,kind,label,unit,basis,dollar_year,p50,p5,p95,mean,sd,central,x_final_run_basis,x_final_run_p50,x_final_run_p5,x_final_run_p95\n",
@@ -236,7 +225,7 @@ fn render_csv(e: &Estimate) -> String {
             s.to_owned()
         }
     };
-    for (f, kind) in all_rows(e) {
+    for (f, kind) in e.figures() {
         let basis = f.basis.map_or("", |b| b.as_str());
         let row = |m: Option<&traincost_core::estimate::Multiple>| {
             let (mb, m50, m5, m95) = m.map_or_else(
@@ -416,17 +405,15 @@ fn render_table(r: &Report) -> String {
         }
         t.add_row(cells);
     };
-    for l in &e.layers {
-        push(l, "");
-        for c in &l.components {
-            push(c, "  · ");
-        }
-    }
-    for tot in &e.totals {
-        push(tot, "= ");
-    }
-    for m in &e.metrics {
-        push(m, "");
+    for (f, kind) in e.figures() {
+        push(
+            f,
+            match kind {
+                "component" => "  · ",
+                "total" => "= ",
+                _ => "",
+            },
+        );
     }
     let _ = writeln!(out, "{t}");
     out.push_str("\nWhat each layer counts:\n");

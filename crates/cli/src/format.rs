@@ -15,6 +15,8 @@ pub(crate) fn money(v: f64) -> String {
 pub(crate) fn amount(unit: &str, v: f64) -> String {
     if unit.starts_with("USD") {
         money(v)
+    } else if unit == "fraction" && v.is_finite() {
+        format!("{:.1}%", v * 100.0)
     } else {
         format_number(v)
     }

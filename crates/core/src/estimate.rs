@@ -154,12 +154,24 @@ impl Estimate {
 
     /// The layer, component, total or metric with this id.
     pub fn figure(&self, id: &str) -> Option<&Figure> {
-        self.layers
-            .iter()
-            .chain(self.layers.iter().flat_map(|l| &l.components))
-            .chain(&self.totals)
-            .chain(&self.metrics)
+        self.figures()
+            .into_iter()
+            .map(|(f, _)| f)
             .find(|f| f.id == id)
+    }
+
+    /// Every figure in report order, with its kind (`layer`, `component`, `total`, `metric`):
+    /// each layer followed by its components, each total by its components, then the metrics.
+    pub fn figures(&self) -> Vec<(&Figure, &'static str)> {
+        let mut out = Vec::new();
+        for (parents, kind) in [(&self.layers, "layer"), (&self.totals, "total")] {
+            for p in parents {
+                out.push((p, kind));
+                out.extend(p.components.iter().map(|c| (c, "component")));
+            }
+        }
+        out.extend(self.metrics.iter().map(|m| (m, "metric")));
+        out
     }
 }
 
@@ -197,7 +209,11 @@ pub fn estimate(
         match &info.kind {
             OutputKind::Layer => layers.push(f),
             OutputKind::Component(of) => {
-                if let Some(l) = layers.iter_mut().find(|l| &l.id == of) {
+                if let Some(l) = layers
+                    .iter_mut()
+                    .chain(totals.iter_mut())
+                    .find(|l| &l.id == of)
+                {
                     l.components.push(f);
                 }
             }

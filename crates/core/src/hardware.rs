@@ -23,7 +23,7 @@ pub struct GpuSpec {
 }
 
 /// Short scenario names and the chip-dataset rows they stand for.
-const NAMES: [(&str, &str); 7] = [
+const NAMES: [(&str, &str); 8] = [
     ("V100", "NVIDIA Tesla V100 SXM2 32 GB"),
     ("A100", "NVIDIA A100 SXM4 40 GB"),
     ("H100", "NVIDIA H100 SXM5 80GB"),
@@ -31,6 +31,7 @@ const NAMES: [(&str, &str); 7] = [
     ("H20", "NVIDIA HGX H20"),
     ("H200", "NVIDIA H200 SXM"),
     ("B200", "NVIDIA B200"),
+    ("TPU-v4", "Google TPU v4"),
 ];
 
 /// The built-in accelerators, read from the embedded chip dataset.

@@ -18,7 +18,7 @@ use crate::money::{IndexId, MissingIndexValue};
 use crate::provenance::Provenance;
 use crate::stack::{
     Basis, DevelopmentAmount, DevelopmentSpec, FleetSpec, FlopSpec, ModelError, OwnershipSpec,
-    Quantity, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
+    Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
 };
 use crate::units::{DollarDate, HOURS_PER_YEAR};
 
@@ -250,6 +250,50 @@ pub struct OwnershipFile {
     /// Electricity price, USD per kWh (Epoch: US industrial average of the publication year).
     #[serde(default)]
     pub electricity_price: Option<QuantityField>,
+    /// A multiplier on the electricity price for the spread of prices across likely sites
+    /// (Epoch AI's development-cost study: `lognormal = [0.6, 1.7]`). Default: none.
+    #[serde(default)]
+    pub electricity_price_factor: Option<QuantityField>,
+    /// Report the amortized hardware as `ai-chips` and `other-server` (CPUs, memory, chassis),
+    /// split by `server_overhead` (default: Epoch AI's rule for the scenario's `gpu`).
+    #[serde(default)]
+    pub split_hardware: Option<bool>,
+    /// Server cost per chip over the AI chip's cost (Epoch AI: A100 1.66, V100 1.69, P100
+    /// 1.54, others incl. TPUs 1.64). Giving it splits the hardware.
+    #[serde(default)]
+    pub server_overhead: Option<QuantityField>,
+    /// The final run's energy stated on its own, instead of Epoch AI's chip-hours x TDP formula.
+    #[serde(default)]
+    pub energy: Option<RunEnergyFile>,
+}
+
+/// `[ownership.energy]`: the final run's energy as a source states it: `kwh`, or a cluster's
+/// `chips`, `chip_power`, `hours` and the three power multipliers (all required, 1 meaning
+/// "not applied").
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunEnergyFile {
+    /// The run's energy (unit `kWh`, `MWh` or `GWh`).
+    #[serde(default)]
+    pub kwh: Option<QuantityField>,
+    /// Or: chips drawing power (unit `GPUs`).
+    #[serde(default)]
+    pub chips: Option<QuantityField>,
+    /// Power per chip (unit `W` or `kW`).
+    #[serde(default)]
+    pub chip_power: Option<QuantityField>,
+    /// Server power per chip over chip power (unit `x`; 1: chip power only).
+    #[serde(default)]
+    pub server_power_ratio: Option<QuantityField>,
+    /// Average power over the chip's rating (unit `fraction`; 1: at the rating).
+    #[serde(default)]
+    pub power_fraction: Option<QuantityField>,
+    /// Power usage effectiveness (unit `x`; 1: no facility overhead).
+    #[serde(default)]
+    pub pue: Option<QuantityField>,
+    /// How long the cluster ran (unit `hours`, `days`, `months`).
+    #[serde(default)]
+    pub hours: Option<QuantityField>,
 }
 
 /// Whether Epoch AI's defaults are uncertain.
@@ -281,9 +325,30 @@ pub struct DevelopmentFile {
     /// development is exactly `factor` x run (as Epoch AI's study computes it).
     #[serde(default)]
     pub below_one: Option<BelowOne>,
+    /// With `factor`: `"per-sample"` (default) scales every ownership component by the same
+    /// draw; `"refit"` draws each of the final run's ownership components (AI chips, other
+    /// server, interconnect, formula energy) on its own from the lognormal through the run's
+    /// cost at the factor's 5th and 95th percentiles, as Epoch AI's development-cost study.
+    #[serde(default)]
+    pub propagation: Option<PropagationMode>,
+    /// With `propagation = "refit"`: the factor's 5th and 95th percentiles to refit at
+    /// (default: the factor distribution's own; Epoch AI's study used its sample's,
+    /// `[1.1918086848984546, 4.010042726127995]`).
+    #[serde(default)]
+    pub refit_at: Option<[f64; 2]>,
     /// Or explicit stages.
     #[serde(default)]
     pub stages: Vec<StageFile>,
+}
+
+/// How a development factor reaches the ownership components.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PropagationMode {
+    /// One draw of the factor per sample scales every component.
+    PerSample,
+    /// Each component refit on its own (Epoch AI's study).
+    Refit,
 }
 
 /// What a development factor below 1 means.
@@ -799,6 +864,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "claude-3.5-sonnet",
         include_str!("../scenarios/claude-3.5-sonnet.toml"),
     ),
+    (
+        "epoch-study-gpt-3-175b",
+        include_str!("../scenarios/epoch-study-gpt-3-175b.toml"),
+    ),
+    (
+        "epoch-study-opt-175b",
+        include_str!("../scenarios/epoch-study-opt-175b.toml"),
+    ),
+    (
+        "epoch-study-gpt-4",
+        include_str!("../scenarios/epoch-study-gpt-4.toml"),
+    ),
+    (
+        "epoch-study-gemini-1.0-ultra",
+        include_str!("../scenarios/epoch-study-gemini-1.0-ultra.toml"),
+    ),
 ];
 
 /// The TOML source of a built-in scenario.
@@ -831,6 +912,7 @@ enum Dim {
     UsdPerGpu,
     UsdPerYear,
     UsdPerKwh,
+    Energy,
 }
 
 impl Dim {
@@ -896,6 +978,7 @@ impl Dim {
             Dim::UsdPerGpu => ("USD/GPU", &[("USD/GPU", 1.0)]),
             Dim::UsdPerYear => ("USD/year", &[("USD/year", 1.0), ("USD/month", 12.0)]),
             Dim::UsdPerKwh => ("USD/kWh", &[("USD/kWh", 1.0), ("USD/MWh", 1e-3)]),
+            Dim::Energy => ("kWh", &[("kWh", 1.0), ("MWh", 1e3), ("GWh", 1e6)]),
         }
     }
 
@@ -1506,6 +1589,22 @@ impl Scenario {
                 } else {
                     Basis::Rental
                 });
+                if (d.propagation.is_some() || d.refit_at.is_some()) && d.factor.is_none() {
+                    return Err(ScenarioError::new(
+                        None,
+                        "development.propagation",
+                        "`propagation` and `refit_at` apply to a `factor` (run included) only",
+                    )
+                    .hint("give the development compute as `factor`, or drop them"));
+                }
+                if d.refit_at.is_some() && d.propagation != Some(PropagationMode::Refit) {
+                    return Err(ScenarioError::new(
+                        None,
+                        "development.refit_at",
+                        "`refit_at` without propagation = \"refit\"",
+                    )
+                    .hint("add propagation = \"refit\", or drop refit_at"));
+                }
                 if d.below_one.is_some() && d.factor.is_none() {
                     return Err(ScenarioError::new(
                         None,
@@ -1520,10 +1619,36 @@ impl Scenario {
                         m,
                         Dim::Multiplier,
                     )?),
-                    (None, Some(f), true) => DevelopmentAmount::Factor {
-                        factor: cx.quantity("development.factor", f, Dim::Multiplier)?,
-                        keep_below_one: d.below_one == Some(BelowOne::Keep),
-                    },
+                    (None, Some(f), true) => {
+                        let factor = cx.quantity("development.factor", f, Dim::Multiplier)?;
+                        let propagation = match d.propagation {
+                            None | Some(PropagationMode::PerSample) => Propagation::PerSample,
+                            Some(PropagationMode::Refit) => {
+                                let at = d.refit_at.unwrap_or([
+                                    factor.distribution.quantile(0.05),
+                                    factor.distribution.quantile(0.95),
+                                ]);
+                                if !(at[0].is_finite()
+                                    && 0.0 < at[0]
+                                    && at[0] < at[1]
+                                    && at[1].is_finite())
+                                {
+                                    return Err(ScenarioError::new(
+                                        None,
+                                        "development.refit_at",
+                                        format!("the refit needs two percentiles, low then high, both above 0 (got {} and {})", at[0], at[1]),
+                                    )
+                                    .hint("e.g. refit_at = [1.2, 4.0]"));
+                                }
+                                Propagation::Refit { at }
+                            }
+                        };
+                        DevelopmentAmount::Factor {
+                            factor,
+                            keep_below_one: d.below_one == Some(BelowOne::Keep),
+                            propagation,
+                        }
+                    }
                     (None, None, false) => DevelopmentAmount::Stages(
                         d.stages
                             .iter()
@@ -1895,32 +2020,21 @@ impl Scenario {
                 hardware::gpu_names().join(", ")
             ))
         };
-        let tdp_watts = match (&o.tdp, gpu) {
-            (Some(q), _) => cx.quantity("ownership.tdp", q, Dim::Watts)?,
-            (None, Some(g)) => g.tdp.clone(),
-            (None, None) => return Err(need_gpu("tdp")),
-        };
         let d = epoch_defaults(
             gpu,
             f.developer.as_deref().unwrap_or(""),
             published_year.unwrap_or(cx.dollars.year),
         );
         let year = published_year.unwrap_or(cx.dollars.year);
-        let server_power_ratio = match (&o.server_power_ratio, gpu) {
-            (Some(q), _) => cx.quantity("ownership.server_power_ratio", q, Dim::Multiplier)?,
-            (None, Some(_)) => Quantity::new(
-                Distribution::Point(d.chip_to_server_power),
-                epoch_assumption("chip-to-server power ratio by GPU (energy.py:66-126)"),
-            ),
-            (None, None) => return Err(need_gpu("server_power_ratio")),
+        // Epoch's interval is quoted only where it is drawn (`uncertainty = "epoch"`).
+        let range_text = |i: &epoch::uncertainty::Interval90| match mode {
+            UncertaintyMode::Epoch => format!(", 90% range {}", describe_interval(i)),
+            UncertaintyMode::None => String::new(),
         };
         let epoch_default = |value: epoch::ownership::WithInterval, what: String| {
             Quantity::new(
                 epoch_range(value, mode),
-                epoch_assumption(&format!(
-                    "{what}, 90% range {}",
-                    describe_interval(&value.1)
-                )),
+                epoch_assumption(&format!("{what}{}", range_text(&value.1))),
             )
         };
         let electricity_price = match (&o.electricity_price, d.electricity_usd_per_kwh) {
@@ -1929,9 +2043,9 @@ impl Scenario {
                 "ownership.electricity_price",
                 epoch_range(e, mode),
                 epoch_assumption(&format!(
-                    "US industrial electricity {year}: ${}/kWh (energy.py), 90% range {}",
+                    "US industrial electricity {year}: ${}/kWh (energy.py){}",
                     e.0,
-                    describe_interval(&e.1)
+                    range_text(&e.1)
                 )),
             )?,
             (None, None) => {
@@ -1942,6 +2056,67 @@ impl Scenario {
                 )
                 .hint("give electricity_price = { value = 0.08, unit = \"USD/kWh\", assumption = \"...\" }"));
             }
+        };
+        let energy = match &o.energy {
+            None => RunEnergy::FromChipHours {
+                tdp_watts: match (&o.tdp, gpu) {
+                    (Some(q), _) => cx.quantity("ownership.tdp", q, Dim::Watts)?,
+                    (None, Some(g)) => g.tdp.clone(),
+                    (None, None) => return Err(need_gpu("tdp")),
+                },
+                server_power_ratio: match (&o.server_power_ratio, gpu) {
+                    (Some(q), _) => {
+                        cx.quantity("ownership.server_power_ratio", q, Dim::Multiplier)?
+                    }
+                    (None, Some(_)) => Quantity::new(
+                        Distribution::Point(d.chip_to_server_power),
+                        epoch_assumption("chip-to-server power ratio by GPU (energy.py:66-126)"),
+                    ),
+                    (None, None) => return Err(need_gpu("server_power_ratio")),
+                },
+                power_fraction: match &o.power_fraction {
+                    Some(q) => cx.quantity("ownership.power_fraction", q, Dim::Fraction)?,
+                    None => epoch_default(
+                        d.average_power_fraction,
+                        format!(
+                            "average power {} of TDP (energy.py:25-63)",
+                            d.average_power_fraction.0
+                        ),
+                    ),
+                },
+                pue: match &o.pue {
+                    Some(q) => cx.quantity("ownership.pue", q, Dim::Multiplier)?,
+                    None => epoch_default(
+                        d.pue,
+                        format!("PUE {} by developer (energy.py:4-22)", d.pue.0),
+                    ),
+                },
+            },
+            Some(e) => self.run_energy(cx, o, e)?,
+        };
+        let server_overhead = match (o.split_hardware, &o.server_overhead) {
+            (Some(false), Some(_)) => {
+                return Err(ScenarioError::new(
+                    None,
+                    "ownership.server_overhead",
+                    "`server_overhead` splits the hardware, but `split_hardware = false`",
+                )
+                .hint("drop one of the two"));
+            }
+            (_, Some(q)) => Some(cx.quantity("ownership.server_overhead", q, Dim::Multiplier)?),
+            (Some(true), None) => {
+                if gpu.is_none() {
+                    return Err(need_gpu("server_overhead"));
+                }
+                Some(epoch_default(
+                    d.server_overhead,
+                    format!(
+                        "server cost over AI-chip cost {} by accelerator (hardware.py)",
+                        d.server_overhead.0
+                    ),
+                ))
+            }
+            (Some(false) | None, None) => None,
         };
         Ok(OwnershipSpec {
             purchase_price,
@@ -1965,27 +2140,80 @@ impl Scenario {
                     ),
                 ),
             },
-            tdp_watts,
-            server_power_ratio,
-            power_fraction: match &o.power_fraction {
-                Some(q) => cx.quantity("ownership.power_fraction", q, Dim::Fraction)?,
-                None => epoch_default(
-                    d.average_power_fraction,
-                    format!(
-                        "average power {} of TDP (energy.py:25-63)",
-                        d.average_power_fraction.0
-                    ),
-                ),
-            },
-            pue: match &o.pue {
-                Some(q) => cx.quantity("ownership.pue", q, Dim::Multiplier)?,
-                None => epoch_default(
-                    d.pue,
-                    format!("PUE {} by developer (energy.py:4-22)", d.pue.0),
-                ),
-            },
+            server_overhead,
+            energy,
             electricity_price,
+            electricity_price_factor: o
+                .electricity_price_factor
+                .as_ref()
+                .map(|q| cx.quantity("ownership.electricity_price_factor", q, Dim::Multiplier))
+                .transpose()?,
         })
+    }
+
+    /// `[ownership.energy]`: the run's energy as stated, replacing the chip-hours formula.
+    fn run_energy(
+        &self,
+        cx: &mut Ctx<'_>,
+        o: &OwnershipFile,
+        e: &RunEnergyFile,
+    ) -> Result<RunEnergy, ScenarioError> {
+        for (name, given) in [
+            ("tdp", o.tdp.is_some()),
+            ("server_power_ratio", o.server_power_ratio.is_some()),
+            ("power_fraction", o.power_fraction.is_some()),
+            ("pue", o.pue.is_some()),
+        ] {
+            if given {
+                return Err(ScenarioError::new(
+                    None,
+                    format!("ownership.{name}"),
+                    format!("`{name}` feeds the chip-hours energy formula, which [ownership.energy] replaces"),
+                )
+                .hint("move it into [ownership.energy] (for a cluster), or drop [ownership.energy]"));
+            }
+        }
+        let field = |f: &str| format!("ownership.energy.{f}");
+        let cluster = [
+            &e.chips,
+            &e.chip_power,
+            &e.server_power_ratio,
+            &e.power_fraction,
+            &e.pue,
+            &e.hours,
+        ];
+        match (&e.kwh, cluster.iter().any(|c| c.is_some())) {
+            (Some(q), false) => Ok(RunEnergy::Stated(cx.quantity(&field("kwh"), q, Dim::Energy)?)),
+            (None, true) => {
+                let mut need = |name: &str, q: &Option<QuantityField>, dim: Dim| match q {
+                    Some(q) => cx.quantity(&field(name), q, dim),
+                    None => Err(ScenarioError::new(
+                        None,
+                        field(name),
+                        format!("a cluster's energy needs `{name}` too"),
+                    )
+                    .hint("give chips, chip_power, server_power_ratio, power_fraction, pue and hours; a multiplier that does not apply is { value = 1, unit = \"x\", assumption = \"...\" }")),
+                };
+                Ok(RunEnergy::Cluster {
+                    chips: need("chips", &e.chips, Dim::Gpus)?,
+                    chip_watts: need("chip_power", &e.chip_power, Dim::Watts)?,
+                    server_power_ratio: need(
+                        "server_power_ratio",
+                        &e.server_power_ratio,
+                        Dim::Multiplier,
+                    )?,
+                    power_fraction: need("power_fraction", &e.power_fraction, Dim::Fraction)?,
+                    pue: need("pue", &e.pue, Dim::Multiplier)?,
+                    hours: need("hours", &e.hours, Dim::Hours)?,
+                })
+            }
+            _ => Err(ScenarioError::new(
+                None,
+                "ownership.energy",
+                "give either `kwh`, or a cluster's chips, chip_power, server_power_ratio, power_fraction, pue and hours",
+            )
+            .hint("e.g. kwh = { value = 1287, unit = \"MWh\", claim = \"...\" }")),
+        }
     }
 
     /// A project's duration from its dates (`[staff.project]`).
@@ -2074,6 +2302,8 @@ impl Scenario {
             ),
             ModelError::DuplicateName { what, .. } => ((*what).into(), None),
             ModelError::MissingOwnership => ("development.basis".into(), None),
+            ModelError::RefitNeedsOwnership => ("development.propagation".into(), None),
+            ModelError::RefitNeedsPoint { input } => (input.clone(), None),
             ModelError::UnboundedHeadcount { role } | ModelError::TooManyPeople { role, .. } => {
                 (format!("staff.groups.{role}.headcount"), None)
             }
@@ -2289,6 +2519,7 @@ mod development_tests {
             DevelopmentAmount::Factor {
                 factor,
                 keep_below_one,
+                ..
             } => {
                 assert_eq!(
                     factor.distribution,

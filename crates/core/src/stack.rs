@@ -141,16 +141,55 @@ pub struct OwnershipSpec {
     pub depreciation_ooms_per_year: Quantity,
     /// Cluster cost over server cost, 1 / (1 - interconnect share); draws below 1 count as 1.
     pub interconnect_multiplier: Quantity,
-    /// Chip TDP, watts.
-    pub tdp_watts: Quantity,
-    /// Server power per chip over chip TDP.
-    pub server_power_ratio: Quantity,
-    /// Average power as a fraction of TDP.
-    pub power_fraction: Quantity,
-    /// Power usage effectiveness of the datacenter.
-    pub pue: Quantity,
+    /// Server cost per chip over the AI chip's own cost (Epoch AI: A100 1.66, V100 1.69, P100
+    /// 1.54, others 1.64). With it, the amortized hardware is reported as two components,
+    /// `ai-chips` (hardware / overhead) and `other-server` (the rest: CPUs, memory, chassis);
+    /// without it, as one, `hardware`. It only splits: their sum is the same.
+    pub server_overhead: Option<Quantity>,
+    /// The final run's energy.
+    pub energy: RunEnergy,
     /// Electricity price, USD per kWh.
     pub electricity_price: Quantity,
+    /// A multiplier on the electricity price, for the spread of prices across likely sites
+    /// (Epoch AI's study: LN90[0.6, 1.7]). None: the price as given.
+    pub electricity_price_factor: Option<Quantity>,
+}
+
+/// How much energy the final run used.
+// A spec is built once per run: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum RunEnergy {
+    /// Epoch AI's method: chip-hours x TDP x server power ratio x average power fraction x PUE.
+    FromChipHours {
+        /// Chip TDP, watts.
+        tdp_watts: Quantity,
+        /// Server power per chip over chip TDP.
+        server_power_ratio: Quantity,
+        /// Average power as a fraction of TDP.
+        power_fraction: Quantity,
+        /// Power usage effectiveness of the datacenter.
+        pue: Quantity,
+    },
+    /// Stated by a source, in kWh (Patterson et al. 2021 give GPT-3's as 1,287 MWh).
+    Stated(Quantity),
+    /// A cluster of its own: chips x power per chip x server power ratio x power fraction x
+    /// PUE x hours (Epoch AI's study for OPT-175B and Gemini 1.0 Ultra, whose energy is not
+    /// the hardware's chip-hours).
+    Cluster {
+        /// Chips drawing power.
+        chips: Quantity,
+        /// Power per chip, watts.
+        chip_watts: Quantity,
+        /// Server power per chip over chip power (1: chip power only).
+        server_power_ratio: Quantity,
+        /// Average power as a fraction of the chip's rating (1: at the rating).
+        power_fraction: Quantity,
+        /// Power usage effectiveness (1: no facility overhead).
+        pue: Quantity,
+        /// Hours the cluster ran.
+        hours: Quantity,
+    },
 }
 
 /// Which final-run layer development compute and the totals build on.
@@ -236,10 +275,31 @@ pub enum DevelopmentAmount {
         /// development compute is negative and run + development is exactly `factor` x run
         /// (Epoch AI's study does this).
         keep_below_one: bool,
+        /// How the factor reaches the ownership components of the total compute.
+        propagation: Propagation,
     },
     /// Explicit extra stages (experiments, ablations, synthetic data), costed per GPU-hour like
     /// the final run on the chosen basis.
     Stages(Vec<StageSpec>),
+}
+
+/// How a development factor reaches the ownership components of the total compute.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Propagation {
+    /// Every component is the final run's times the same factor draw, sample by sample: the
+    /// components move together (traincost's default).
+    PerSample,
+    /// Epoch AI's development-cost study: the (deterministic) final run's amortized hardware,
+    /// interconnect and formula energy are evaluated at the factor's two percentiles `at`
+    /// (its 5th and 95th) and each is drawn on its own from the lognormal through those two
+    /// values, independently of the others. Energy stated directly ([`RunEnergy::Stated`],
+    /// [`RunEnergy::Cluster`]) still takes the factor's per-sample draw, as in the study.
+    /// Needs point inputs in the final run's stages and ownership (the electricity-price
+    /// factor aside).
+    Refit {
+        /// The factor's values at its 5th and 95th percentiles.
+        at: [f64; 2],
+    },
 }
 
 /// Experiments, ablations, failed runs and synthetic data.
@@ -463,6 +523,19 @@ pub enum ModelError {
         /// Its largest headcount.
         max: f64,
     },
+    /// A refit needs a deterministic final run on the ownership basis.
+    #[error(
+        "`{input}` is uncertain, but propagation = \"refit\" evaluates the ownership cost at two values of the factor and needs point inputs there; give it as a point (value = ...) or use propagation = \"per-sample\""
+    )]
+    RefitNeedsPoint {
+        /// Dotted input name.
+        input: String,
+    },
+    /// A refit without ownership inputs.
+    #[error(
+        "propagation = \"refit\" refits the ownership components, but the scenario has no [ownership] inputs; add them or drop `propagation`"
+    )]
+    RefitNeedsOwnership,
     /// Development compute on the ownership basis without ownership inputs.
     #[error(
         "development basis is `ownership` but the scenario has no [ownership] inputs; add them or use basis = \"rental\""
@@ -527,12 +600,55 @@ struct OwnershipPlan {
     years: usize,
     g: usize,
     interconnect: usize,
-    tdp: usize,
-    server_ratio: usize,
-    power_fraction: usize,
-    pue: usize,
+    /// With a server overhead, hardware is split into AI chips and other server components.
+    server_overhead: Option<usize>,
+    energy: EnergyPlan,
     electricity: usize,
+    price_factor: Option<usize>,
     out: usize,
+}
+
+impl OwnershipPlan {
+    /// The layer's components, in output order (they follow the layer's own output).
+    fn components(&self) -> &'static [&'static str] {
+        if self.server_overhead.is_some() {
+            &["ai-chips", "other-server", "interconnect", "energy"]
+        } else {
+            &["hardware", "interconnect", "energy"]
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum EnergyPlan {
+    FromChipHours {
+        tdp: usize,
+        server_ratio: usize,
+        power_fraction: usize,
+        pue: usize,
+    },
+    Stated(usize),
+    Cluster {
+        chips: usize,
+        watts: usize,
+        server_ratio: usize,
+        power_fraction: usize,
+        pue: usize,
+        hours: usize,
+    },
+}
+
+/// The components of the total compute on the ownership basis: each final-run component
+/// scaled by the factor. `scales[c]` is `Some(column)` for a component drawn from its own
+/// refit (Epoch AI's study), `None` for one scaled by the total's per-sample ratio to the run.
+#[derive(Debug, Clone)]
+struct TotalComponents {
+    /// The final-run ownership layer's first component output.
+    base_first: usize,
+    /// The total's first component output.
+    total_first: usize,
+    /// With a refit: each component's scale.
+    refit: Option<Vec<Option<usize>>>,
 }
 
 /// Development compute on one basis: `(basis, the final run's output, development's output)`.
@@ -543,6 +659,19 @@ enum DevPlan {
     Multiplier(usize),
     Factor { factor: usize, keep_below_one: bool },
     Stages(Vec<HoursPlan>),
+}
+
+impl DevPlan {
+    /// The lowest scale a factor draw (or a refit draw) may take.
+    fn floor(&self) -> f64 {
+        match self {
+            DevPlan::Factor {
+                keep_below_one: true,
+                ..
+            } => f64::NEG_INFINITY,
+            _ => 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -604,7 +733,10 @@ pub struct CostModel {
     ownership: Option<OwnershipPlan>,
     primary_basis: Basis,
     development: Option<(DevPlan, Vec<DevOut>)>,
+    total_components: Option<TotalComponents>,
     staff: Option<(DurationPlan, Vec<GroupPlan>, usize)>,
+    /// `(staff, total, share)`: staff over the total model development, per sample.
+    staff_shares: Vec<(usize, usize, usize)>,
     payroll_out: Option<usize>,
     fleet: Option<FleetPlan>,
     totals: Vec<(Vec<usize>, usize)>,
@@ -744,6 +876,29 @@ impl Builder {
                 stage: s.name.clone(),
             }),
         }
+    }
+}
+
+/// An ownership component's label and what it counts.
+fn component_text<'a>(id: &str, energy_includes: &'a str) -> (&'static str, &'a str) {
+    match id {
+        "hardware" => (
+            "amortized hardware",
+            "chips and servers: value at training start x depreciation rate x chip-hours",
+        ),
+        "ai-chips" => (
+            "AI chips",
+            "the accelerators' share of the amortized hardware (hardware / server overhead)",
+        ),
+        "other-server" => (
+            "other server components",
+            "CPUs, memory, chassis: the amortized hardware beyond the chips",
+        ),
+        "interconnect" => (
+            "interconnect",
+            "cluster network, as a share of cluster cost",
+        ),
+        _ => ("energy", energy_includes),
     }
 }
 
@@ -935,33 +1090,83 @@ impl CostModel {
             None => None,
             Some(o) => {
                 let n = |f: &str| format!("ownership.{f}");
+                let price = b.input(n("purchase_price"), "USD/GPU", &o.purchase_price)?;
+                let years = b.input_with(
+                    n("years_to_training_start"),
+                    "years",
+                    &o.years_to_training_start,
+                    true,
+                )?;
+                let g = b.input(
+                    n("depreciation_ooms_per_year"),
+                    "OOMs/year",
+                    &o.depreciation_ooms_per_year,
+                )?;
+                let interconnect = b.input(
+                    n("interconnect_multiplier"),
+                    "x",
+                    &o.interconnect_multiplier,
+                )?;
+                let server_overhead = o
+                    .server_overhead
+                    .as_ref()
+                    .map(|q| b.input(n("server_overhead"), "x", q))
+                    .transpose()?;
+                let energy = match &o.energy {
+                    RunEnergy::FromChipHours {
+                        tdp_watts,
+                        server_power_ratio,
+                        power_fraction,
+                        pue,
+                    } => EnergyPlan::FromChipHours {
+                        tdp: b.input(n("tdp"), "W", tdp_watts)?,
+                        server_ratio: b.input(n("server_power_ratio"), "x", server_power_ratio)?,
+                        power_fraction: b.input(n("power_fraction"), "fraction", power_fraction)?,
+                        pue: b.input(n("pue"), "x", pue)?,
+                    },
+                    RunEnergy::Stated(q) => {
+                        EnergyPlan::Stated(b.input(n("energy.kwh"), "kWh", q)?)
+                    }
+                    RunEnergy::Cluster {
+                        chips,
+                        chip_watts,
+                        server_power_ratio,
+                        power_fraction,
+                        pue,
+                        hours,
+                    } => EnergyPlan::Cluster {
+                        chips: b.input(n("energy.chips"), "chips", chips)?,
+                        watts: b.input(n("energy.chip_power"), "W", chip_watts)?,
+                        server_ratio: b.input(
+                            n("energy.server_power_ratio"),
+                            "x",
+                            server_power_ratio,
+                        )?,
+                        power_fraction: b.input(
+                            n("energy.power_fraction"),
+                            "fraction",
+                            power_fraction,
+                        )?,
+                        pue: b.input(n("energy.pue"), "x", pue)?,
+                        hours: b.input(n("energy.hours"), "hours", hours)?,
+                    },
+                };
+                let electricity =
+                    b.input(n("electricity_price"), "USD/kWh", &o.electricity_price)?;
+                let price_factor = o
+                    .electricity_price_factor
+                    .as_ref()
+                    .map(|q| b.input(n("electricity_price_factor"), "x", q))
+                    .transpose()?;
                 let plan = OwnershipPlan {
-                    price: b.input(n("purchase_price"), "USD/GPU", &o.purchase_price)?,
-                    years: b.input_with(
-                        n("years_to_training_start"),
-                        "years",
-                        &o.years_to_training_start,
-                        true,
-                    )?,
-                    g: b.input(
-                        n("depreciation_ooms_per_year"),
-                        "OOMs/year",
-                        &o.depreciation_ooms_per_year,
-                    )?,
-                    interconnect: b.input(
-                        n("interconnect_multiplier"),
-                        "x",
-                        &o.interconnect_multiplier,
-                    )?,
-                    tdp: b.input(n("tdp"), "W", &o.tdp_watts)?,
-                    server_ratio: b.input(n("server_power_ratio"), "x", &o.server_power_ratio)?,
-                    power_fraction: b.input(n("power_fraction"), "fraction", &o.power_fraction)?,
-                    pue: b.input(n("pue"), "x", &o.pue)?,
-                    electricity: b.input(
-                        n("electricity_price"),
-                        "USD/kWh",
-                        &o.electricity_price,
-                    )?,
+                    price,
+                    years,
+                    g,
+                    interconnect,
+                    server_overhead,
+                    energy,
+                    electricity,
+                    price_factor,
                     out: b.output(
                         "final-run-ownership",
                         "Final run at ownership cost (Epoch AI method)",
@@ -971,23 +1176,19 @@ impl CostModel {
                         OWNERSHIP_EXCLUDES,
                     ),
                 };
-                for (id, label, inc) in [
-                    (
-                        "hardware",
-                        "amortized hardware",
-                        "chips and servers: value at training start x depreciation rate x chip-hours",
-                    ),
-                    (
-                        "interconnect",
-                        "interconnect",
-                        "cluster network, as a share of cluster cost",
-                    ),
-                    (
-                        "energy",
-                        "energy",
-                        "chip power x server overhead x utilization x PUE x electricity price",
-                    ),
-                ] {
+                let energy_includes = match o.energy {
+                    RunEnergy::FromChipHours { .. } => {
+                        "chip-hours x chip power x server overhead x utilization x PUE x electricity price"
+                    }
+                    RunEnergy::Stated(_) => {
+                        "the run's energy as stated by its source x electricity price"
+                    }
+                    RunEnergy::Cluster { .. } => {
+                        "the stated cluster's chips x power per chip x server ratio x power fraction x PUE x hours x electricity price"
+                    }
+                };
+                for &id in plan.components() {
+                    let (label, inc) = component_text(id, energy_includes);
                     b.output(
                         format!("final-run-ownership/{id}"),
                         label,
@@ -1020,6 +1221,7 @@ impl CostModel {
             None => Basis::Rental,
         };
 
+        let mut refit = None;
         let development = match &spec.development {
             None => None,
             Some(d) => {
@@ -1032,14 +1234,56 @@ impl CostModel {
                     DevelopmentAmount::Factor {
                         factor,
                         keep_below_one,
-                    } => DevPlan::Factor {
-                        factor: b.input(
-                            "development.factor".into(),
-                            "x final run (run included)",
-                            factor,
-                        )?,
-                        keep_below_one: *keep_below_one,
-                    },
+                        propagation,
+                    } => {
+                        let plan = DevPlan::Factor {
+                            factor: b.input(
+                                "development.factor".into(),
+                                "x final run (run included)",
+                                factor,
+                            )?,
+                            keep_below_one: *keep_below_one,
+                        };
+                        if let Propagation::Refit { at } = propagation {
+                            let o = ownership.as_ref().ok_or(ModelError::RefitNeedsOwnership)?;
+                            // The refit is defined for a deterministic run: every stage and
+                            // ownership input a point, but for the price factor and energy
+                            // stated on its own (scaled per sample, not refit).
+                            if let Some(i) = b.inputs.iter().find(|i| {
+                                (i.name.starts_with("stages.")
+                                    || (i.name.starts_with("ownership.")
+                                        && !i.name.starts_with("ownership.energy.")
+                                        && i.name != "ownership.electricity_price_factor"))
+                                    && !i.quantity.distribution.is_point()
+                            }) {
+                                return Err(ModelError::RefitNeedsPoint {
+                                    input: i.name.clone(),
+                                });
+                            }
+                            let mut scales = Vec::new();
+                            for &id in o.components() {
+                                let formula_energy =
+                                    matches!(o.energy, EnergyPlan::FromChipHours { .. });
+                                scales.push(if id != "energy" || formula_energy {
+                                    Some(b.input(
+                                        format!("development.refit.{id}"),
+                                        "x final run (run included)",
+                                        &Quantity::new(
+                                            Distribution::Lognormal { p5: at[0], p95: at[1] },
+                                            Provenance::assumption(format!(
+                                                "the development factor refit for this component alone: a lognormal through the factor's 5th and 95th percentiles ({} and {}), drawn independently of the other components (Epoch AI's development-cost study)",
+                                                at[0], at[1]
+                                            )),
+                                        ),
+                                    )?)
+                                } else {
+                                    None
+                                });
+                            }
+                            refit = Some(scales);
+                        }
+                        plan
+                    }
                     DevelopmentAmount::Stages(list) => {
                         check_unique("development stages", list.iter().map(|s| s.name.as_str()))?;
                         let mut plans = Vec::new();
@@ -1265,6 +1509,8 @@ impl CostModel {
         // the fleet; a year of operations adds the fleet's yearly cost and the payroll.
         let mut totals = Vec::new();
         let mut multiples = Vec::new();
+        let mut total_components = None;
+        let mut staff_shares = Vec::new();
         if let Some((_, outs)) = &development {
             let mut model_totals = Vec::new();
             for &(basis, base_out, dev_out) in outs {
@@ -1280,6 +1526,24 @@ impl CostModel {
                     "staff; the fleet",
                 );
                 b.set_basis(t, basis);
+                if let (Basis::Ownership, Some(o)) = (basis, &ownership) {
+                    for &id in o.components() {
+                        let (label, _) = component_text(id, "");
+                        b.output(
+                            format!("total-compute-ownership/{id}"),
+                            label,
+                            OutputKind::Component(format!("total-compute-{basis}")),
+                            "USD",
+                            "this component of the final run, scaled to all the model's compute",
+                            "",
+                        );
+                    }
+                    total_components = Some(TotalComponents {
+                        base_first: o.out + 1,
+                        total_first: t + 1,
+                        refit: refit.take(),
+                    });
+                }
                 totals.push((vec![base_out, dev_out], t));
                 multiples.push((dev_out, base_out));
                 multiples.push((t, base_out));
@@ -1297,6 +1561,19 @@ impl CostModel {
                     );
                     b.set_basis(t2, basis);
                     model_totals.push((vec![base_out, dev_out, *staff_out], t2));
+                    let share = b.output(
+                        format!("staff-share-{basis}"),
+                        format!(
+                            "Staff share of model development, compute {}",
+                            basis.describe_short()
+                        ),
+                        OutputKind::Metric,
+                        "fraction",
+                        "staff over the final run + development compute + staff, sample by sample",
+                        "",
+                    );
+                    b.set_basis(share, basis);
+                    staff_shares.push((*staff_out, t2, share));
                     multiples.push((t2, base_out));
                 }
             }
@@ -1353,7 +1630,9 @@ impl CostModel {
             ownership,
             primary_basis,
             development,
+            total_components,
             staff,
+            staff_shares,
             payroll_out,
             fleet,
             totals,
@@ -1455,25 +1734,89 @@ impl CostModel {
         }
 
         if let Some(o) = &self.ownership {
-            let [run_hours, total, hardware, interconnect, energy] =
-                y.cols_mut([self.hours_out, o.out, o.out + 1, o.out + 2, o.out + 3]);
+            let k = o.components().len();
+            // Energy in kWh per sample first (into the energy component's column).
+            {
+                let [run_hours, energy] = y.cols_mut([self.hours_out, o.out + k]);
+                match o.energy {
+                    EnergyPlan::FromChipHours {
+                        tdp,
+                        server_ratio,
+                        power_fraction,
+                        pue,
+                    } => {
+                        let (tdp, ratio) = (x.col(tdp), x.col(server_ratio));
+                        let (fraction, pue) = (x.col(power_fraction), x.col(pue));
+                        for j in 0..n {
+                            energy[j] = epoch::energy(
+                                Watts(tdp[j]),
+                                ratio[j],
+                                fraction[j],
+                                pue[j],
+                                GpuHours(run_hours[j]),
+                            )
+                            .0;
+                        }
+                    }
+                    EnergyPlan::Stated(kwh) => energy.copy_from_slice(x.col(kwh)),
+                    EnergyPlan::Cluster {
+                        chips,
+                        watts,
+                        server_ratio,
+                        power_fraction,
+                        pue,
+                        hours,
+                    } => {
+                        let (chips, watts, ratio) =
+                            (x.col(chips), x.col(watts), x.col(server_ratio));
+                        let (fraction, pue, hours) =
+                            (x.col(power_fraction), x.col(pue), x.col(hours));
+                        for j in 0..n {
+                            energy[j] = chips[j] * watts[j] / 1000.0
+                                * ratio[j]
+                                * fraction[j]
+                                * pue[j]
+                                * hours[j];
+                        }
+                    }
+                }
+            }
             let (price, years, g) = (x.col(o.price), x.col(o.years), x.col(o.g));
-            let (ic, tdp, ratio) = (x.col(o.interconnect), x.col(o.tdp), x.col(o.server_ratio));
-            let (fraction, pue) = (x.col(o.power_fraction), x.col(o.pue));
-            let electricity = x.col(o.electricity);
+            let (ic, electricity) = (x.col(o.interconnect), x.col(o.electricity));
+            let price_factor = o.price_factor.map(|c| x.col(c));
+            // Amortized hardware into the layer's column, network into the interconnect
+            // component's, energy priced in place.
+            let net_out = o.out + k - 1;
+            let [run_hours, total, network, energy] =
+                y.cols_mut([self.hours_out, o.out, net_out, o.out + k]);
             for j in 0..n {
                 let chip_hours = GpuHours(run_hours[j]);
                 let value =
                     epoch::value_at_training_start(price[j], g[j], Years(years[j].max(0.0)));
                 let hw = epoch::amortized_hardware_cost(value, g[j], chip_hours);
                 // A multiplier below 1 would be a negative network: clamp at none.
-                let net = hw * (ic[j] - 1.0).max(0.0);
-                let kwh = epoch::energy(Watts(tdp[j]), ratio[j], fraction[j], pue[j], chip_hours);
-                let power = kwh.0 * electricity[j];
-                total[j] = hw + net + power;
-                hardware[j] = hw;
-                interconnect[j] = net;
-                energy[j] = power;
+                network[j] = hw * (ic[j] - 1.0).max(0.0);
+                energy[j] *= electricity[j] * price_factor.map_or(1.0, |f| f[j]);
+                total[j] = hw;
+            }
+            match o.server_overhead {
+                None => {
+                    let [total, hardware] = y.cols_mut([o.out, o.out + 1]);
+                    hardware.copy_from_slice(total);
+                }
+                Some(over) => {
+                    // An overhead below 1 would make the chips dearer than their server.
+                    let over = x.col(over);
+                    let [total, chips, other] = y.cols_mut([o.out, o.out + 1, o.out + 2]);
+                    for j in 0..n {
+                        chips[j] = total[j] / over[j].max(1.0);
+                        other[j] = total[j] - chips[j];
+                    }
+                }
+            }
+            let [total, network, energy] = y.cols_mut([o.out, net_out, o.out + k]);
+            for j in 0..n {
+                total[j] += network[j] + energy[j];
             }
         }
 
@@ -1488,20 +1831,12 @@ impl CostModel {
                         }
                     }
                 }
-                DevPlan::Factor {
-                    factor,
-                    keep_below_one,
-                } => {
-                    let f = x.col(*factor);
-                    let floor = if *keep_below_one {
-                        f64::NEG_INFINITY
-                    } else {
-                        0.0
-                    };
+                DevPlan::Factor { factor, .. } => {
+                    let (f, floor) = (x.col(*factor), plan.floor());
                     for &(_, base_out, out) in outs {
                         let [base, dev] = y.cols_mut([base_out, out]);
                         for j in 0..n {
-                            dev[j] = (f[j] - 1.0).max(floor) * base[j];
+                            dev[j] = (f[j].max(floor) - 1.0) * base[j];
                         }
                     }
                 }
@@ -1525,6 +1860,50 @@ impl CostModel {
                                 0.0
                             };
                             dev[j] = sum[j] * per_gpu_hour;
+                        }
+                    }
+                }
+            }
+        }
+
+        if let (Some(tc), Some((plan, outs))) = (&self.total_components, &self.development) {
+            let k = self.ownership.map_or(0, |o| o.components().len());
+            let &(_, base_out, dev_out) = outs
+                .iter()
+                .find(|(b, ..)| *b == Basis::Ownership)
+                .expect("total components are on the ownership basis");
+            match (&tc.refit, plan) {
+                (Some(scales), DevPlan::Factor { factor, .. }) => {
+                    // Each component on its own scale; development is what they add to the run.
+                    let floor = plan.floor();
+                    {
+                        let [base, dev] = y.cols_mut([base_out, dev_out]);
+                        for j in 0..n {
+                            dev[j] = -base[j];
+                        }
+                    }
+                    for (c, scale) in scales.iter().enumerate() {
+                        let scale = x.col(scale.unwrap_or(*factor));
+                        let [part, out, dev] =
+                            y.cols_mut([tc.base_first + c, tc.total_first + c, dev_out]);
+                        for j in 0..n {
+                            out[j] = part[j] * scale[j].max(floor);
+                            dev[j] += out[j];
+                        }
+                    }
+                }
+                _ => {
+                    // Every component times the total's ratio to the run, sample by sample.
+                    for c in 0..k {
+                        let [base, dev, part, out] =
+                            y.cols_mut([base_out, dev_out, tc.base_first + c, tc.total_first + c]);
+                        for j in 0..n {
+                            let ratio = if base[j] > 0.0 {
+                                1.0 + dev[j] / base[j]
+                            } else {
+                                0.0
+                            };
+                            out[j] = part[j] * ratio;
                         }
                     }
                 }
@@ -1646,6 +2025,17 @@ impl CostModel {
             }
         }
 
+        for &(staff, total, out) in &self.staff_shares {
+            let [staff, total, share] = y.cols_mut([staff, total, out]);
+            for j in 0..n {
+                share[j] = if total[j] > 0.0 {
+                    staff[j] / total[j]
+                } else {
+                    f64::NAN
+                };
+            }
+        }
+
         for &(of, base, out) in &self.multiples {
             let [num, den, ratio] = y.cols_mut([of, base, out]);
             for j in 0..n {
@@ -1723,11 +2113,15 @@ mod tests {
                 },
                 depreciation_ooms_per_year: d(0.14),
                 interconnect_multiplier: d(1.23),
-                tdp_watts: point(700.0),
-                server_power_ratio: point(1.8),
-                power_fraction: d(0.75),
-                pue: d(1.25),
+                server_overhead: None,
+                energy: RunEnergy::FromChipHours {
+                    tdp_watts: point(700.0),
+                    server_power_ratio: point(1.8),
+                    power_fraction: d(0.75),
+                    pue: d(1.25),
+                },
                 electricity_price: d(0.08),
+                electricity_price_factor: None,
             }),
             development: Some(DevelopmentSpec {
                 basis: Basis::Ownership,
@@ -1807,9 +2201,9 @@ mod tests {
             let (m, base) = central(&spec(&h, p, n, false, 1.0, 1.0, 1.0));
             let (kh, kp, kn) = match which { 0 => (k, 1.0, 1.0), 1 => (1.0, k, 1.0), _ => (1.0, 1.0, k) };
             let (_, more) = central(&spec(&h, p, n, false, kh, kp, kn));
-            // Costs, not ratios: a dearer run makes staff a smaller multiple of it.
+            // Costs, not ratios: a dearer run makes staff a smaller multiple and share of it.
             for ((a, b), o) in base.iter().zip(&more).zip(m.outputs()) {
-                if matches!(o.kind, OutputKind::Multiple(_)) {
+                if matches!(o.kind, OutputKind::Multiple(_)) || o.unit == "fraction" {
                     continue;
                 }
                 prop_assert!(*b >= *a * (1.0 - 1e-12), "{}: {a} -> {b}", o.id);
@@ -1934,6 +2328,7 @@ mod tests {
         let factor = |f: f64, keep: bool| DevelopmentAmount::Factor {
             factor: point(f),
             keep_below_one: keep,
+            propagation: Propagation::PerSample,
         };
         for (f, keep, dev) in [
             (2.5, false, 1.5),
@@ -1959,6 +2354,7 @@ mod tests {
         s.development.as_mut().unwrap().amount = DevelopmentAmount::Factor {
             factor: q(Distribution::Lognormal { p5: 1.2, p95: 4.0 }),
             keep_below_one: true,
+            propagation: Propagation::PerSample,
         };
         let m = CostModel::new(&s).unwrap();
         let cfg = RunConfig {
