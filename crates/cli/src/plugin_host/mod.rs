@@ -299,6 +299,10 @@ fn hint_for(e: &CallError) -> String {
         CallError::Failed(_) => "see the plugin's message; or give the value in the scenario \
                                  instead"
             .to_owned(),
+        CallError::TooLarge { .. } => "a payload is a few kilobytes of JSON: the plugin \
+                                        writes far too much (a loop that never ends?); report \
+                                        it to its author"
+            .to_owned(),
         CallError::BadCode { .. } => {
             "plugins return 0 (ok), 1 (error) or 2 (panic): see docs/PLUGINS.md".to_owned()
         }
