@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use crate::util::{find, stderr, stdout, temp_dir, traincost};
+use crate::util::{assert_fails_with, find, stderr, stdout, temp_dir, traincost};
 
 const CRATES: &[&str] = &[
     "nvidia-pricing",
@@ -544,6 +544,14 @@ fn a_library_overrides_the_builtin_of_the_same_name() {
         "libnvidia_pricing.{}",
         std::env::consts::DLL_EXTENSION
     )));
+    // Never silently: the warning names the library and the built-in it replaces.
+    let err = stderr(&o);
+    assert!(
+        err.contains("plugin `nvidia-pricing` 0.1.0 from /")
+            && err.contains("libnvidia_pricing")
+            && err.contains("replaces the built-in plugin `nvidia-pricing` 0.1.0"),
+        "{err}"
+    );
 }
 
 /// `cargo xtask new-plugin` scaffolds a crate that builds and passes `plugins check` on the
@@ -668,10 +676,13 @@ fn crashes_kill_in_process_hosts_but_not_isolated_ones() {
     let abort = bad_c(dir.path(), "ABORT");
     let segv = bad_c(dir.path(), "SEGV");
     // In-process: the host dies with the plugin (documented in docs/PLUGINS.md).
-    let o = check(cfg.path(), &[&abort]);
+    let o = run(tc(cfg.path())
+        .args(["plugins", "check", "--in-process"])
+        .arg(&abort));
     assert_eq!(o.status.signal(), Some(6), "{}", stderr(&o));
     // Isolated: reported by name, the next plugin still runs.
     let good = lib("nvidia-pricing");
+    // `check` isolates by default (`--isolate-plugins` is still accepted).
     let o = run(tc(cfg.path())
         .args(["plugins", "check", "--isolate-plugins"])
         .arg(&abort)
@@ -699,15 +710,17 @@ fn isolated_and_in_process_answers_are_identical() {
     let cfg = temp_dir();
     let path = lib("cloud-rental");
     let target = path.to_str().unwrap();
-    let a = check_json(cfg.path(), target);
     let o = run(tc(cfg.path()).args([
         "plugins",
         "check",
-        "--isolate-plugins",
+        "--in-process",
         "--format",
         "json",
         target,
     ]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o = run(tc(cfg.path()).args(["plugins", "check", "--format", "json", target]));
     assert!(o.status.success(), "{}", stderr(&o));
     let b: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(a[0]["results"], b[0]["results"]);
@@ -731,7 +744,7 @@ fn a_hanging_isolated_plugin_is_killed() {
     let hang = bad_c(dir.path(), "HANG");
     let o = run(tc(cfg.path())
         .env("TRAINCOST_PLUGIN_TIMEOUT", "2")
-        .args(["plugins", "check", "--isolate-plugins"])
+        .args(["plugins", "check"])
         .arg(&hang)
         .arg(lib("salary-cn")));
     assert_reported(
@@ -925,4 +938,318 @@ gpu_hours = { value = 1000000, assumption = "test" }
             && err.contains("unknown commitment `five_year`"),
         "{err}"
     );
+}
+
+/// A finite but absurd value (1e308) is refused against the unit's physical bounds, naming the
+/// plugin, the query and the field, in `plugins check` and in `estimate`.
+#[test]
+fn absurd_values_are_refused_by_physical_bounds() {
+    let o = bad_value("huge");
+    assert_reported(
+        &o,
+        &[
+            "plugin `tc-fixture-bad-values` returned an invalid payload",
+            "result.peak_bf16_flops.value: 1e308 FLOP/s is not physical for a peak FLOP/s (at most 1e17",
+            "(query: gpu_spec H100)",
+        ],
+    );
+    let o = bad_value("huge-price");
+    assert_reported(
+        &o,
+        &[
+            "result.quotes[0].price.value: 1e308 USD/GPU is not physical for a price per GPU",
+            "(query: purchase_price H100)",
+        ],
+    );
+    let cfg = temp_dir();
+    let scenario = cfg.path().join("huge.toml");
+    std::fs::write(
+        &scenario,
+        C_BAD_SCENARIO.replace("c-bad", "tc-fixture-bad-values"),
+    )
+    .unwrap();
+    let report = cfg.path().join("out.json");
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_FIXTURE_MODE", "huge")
+        .args(["estimate", "--samples", "100", "-o"])
+        .arg(&report)
+        .arg(&scenario)
+        .arg("--plugin")
+        .arg(lib("tc-fixture-bad-values")));
+    assert_reported(
+        &o,
+        &[
+            "huge.toml:6:",
+            "tc-fixture-bad-values",
+            "gpu_spec H100",
+            "not physical",
+        ],
+    );
+    assert!(!report.exists());
+}
+
+/// A scenario that takes its GPU's specs from the C test plugin `c-bad` (tests/fixtures/plugins/c/bad.c).
+const C_BAD_SCENARIO: &str = r#"
+name = "c-bad-priced"
+published = "2024-12-27"
+dollars = "2024"
+gpu = "H100"
+pricing = "c-bad"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "test" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 1000000, assumption = "test" }
+active_parameters = { value = 37e9, assumption = "test" }
+tokens = { value = 14.8e12, assumption = "test" }
+"#;
+
+/// A plugin calling `exit(0)` never makes a silent success: `plugins check` isolates it (and
+/// reports it), and in process the exit guard turns it into status 70 with an error, no output.
+#[cfg(unix)]
+#[test]
+fn a_plugin_calling_exit_is_never_a_silent_success() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let exit = bad_c(dir.path(), "EXIT");
+    let report = dir.path().join("report.json");
+    // `check` runs it in a child process by default: reported, the report still written.
+    let o = run(tc(cfg.path())
+        .args(["plugins", "check", "-o"])
+        .arg(&report)
+        .arg(&exit)
+        .arg(lib("salary-us")));
+    assert_reported(
+        &o,
+        &[
+            "plugin `c-bad`: the isolated plugin process exited with code 70: the plugin called exit()",
+        ],
+    );
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("salary-us 0.1.0"), "{text}");
+    std::fs::remove_file(&report).unwrap();
+    // In process: status 70, the plugin and the query named, and no report.
+    let o = run(tc(cfg.path())
+        .args(["plugins", "check", "--in-process", "-o"])
+        .arg(&report)
+        .arg(&exit));
+    assert_eq!(o.status.code(), Some(70), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("plugin `c-bad` (query: gpu_spec H100) called exit()"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!report.exists());
+    // `estimate -o` likewise.
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, C_BAD_SCENARIO).unwrap();
+    let o = run(tc(cfg.path())
+        .args(["estimate", "--samples", "100", "-o"])
+        .arg(&report)
+        .arg(&scenario)
+        .arg("--plugin")
+        .arg(&exit));
+    assert_eq!(o.status.code(), Some(70), "{}", stderr(&o));
+    assert!(stderr(&o).contains("called exit()"), "{}", stderr(&o));
+    assert!(!report.exists());
+}
+
+/// An entry symbol that is a data object is refused before it is called, in process and
+/// isolated, with a hint that names the mistake (not the library's initializers).
+#[cfg(target_os = "linux")]
+#[test]
+fn an_entry_symbol_that_is_data_is_refused_not_called() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let data = bad_c(dir.path(), "DATA_ENTRY");
+    for mode in ["--in-process", "--isolate-plugins"] {
+        let o = run(tc(cfg.path()).args(["plugins", "check", mode]).arg(&data));
+        assert_reported(
+            &o,
+            &[
+                "the entry symbol cannot be called: `traincost_plugin_v1_bad_data_entry` is at 0x",
+                "not executable code: it is data, not a function",
+                "must be a function returning the descriptor",
+            ],
+        );
+        assert!(!stderr(&o).contains("initializers"), "{}", stderr(&o));
+    }
+}
+
+/// What a plugin prints to stdout, in its constructor or in a call (even left in C's stdio
+/// buffer), goes to stderr: `--format json` on stdout stays JSON.
+#[cfg(unix)]
+#[test]
+fn a_plugin_printing_to_stdout_cannot_corrupt_the_output() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let noisy = bad_c(dir.path(), "NOISY");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, C_BAD_SCENARIO).unwrap();
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec![
+            "plugins".as_ref(),
+            "list".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--plugin".as_ref(),
+            noisy.as_os_str(),
+        ],
+        vec![
+            "plugins".as_ref(),
+            "check".as_ref(),
+            "--in-process".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            noisy.as_os_str(),
+        ],
+        vec![
+            "estimate".as_ref(),
+            scenario.as_os_str(),
+            "--samples".as_ref(),
+            "100".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--plugin".as_ref(),
+            noisy.as_os_str(),
+        ],
+    ];
+    for args in runs {
+        let o = run(tc(cfg.path()).args(&args));
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        let parsed: Result<serde_json::Value, _> = serde_json::from_slice(&o.stdout);
+        assert!(
+            parsed.is_ok(),
+            "{args:?}: stdout is not JSON:\n{}",
+            stdout(&o)
+        );
+        let err = stderr(&o);
+        assert!(
+            err.contains("constructor noise on stdout"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("left in stdio's buffer"), "{args:?}: {err}");
+    }
+}
+
+/// A payload over the cap is "too large", with the cap, not "malformed JSON".
+#[test]
+fn an_oversized_payload_is_too_large_not_malformed() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let big = bad_c(dir.path(), "BIG_PAYLOAD");
+    for mode in ["--in-process", "--isolate-plugins"] {
+        let o = run(tc(cfg.path()).args(["plugins", "check", mode]).arg(&big));
+        assert_reported(
+            &o,
+            &[
+                "plugin `c-bad` wrote a payload too large: more than the 16 MiB (16777216 bytes)",
+                "(query: gpu_spec H100)",
+            ],
+        );
+        assert!(!stderr(&o).contains("malformed"), "{}", stderr(&o));
+    }
+}
+
+/// A symbolic link in a world-writable directory, and a world-writable directory above the
+/// library, are refused like a world-writable directory holding the library.
+#[cfg(unix)]
+#[test]
+fn links_and_every_directory_above_are_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let safe = dir.path().join("safe");
+    std::fs::create_dir(&safe).unwrap();
+    let so = compile_c(&safe, "pricing.c", "c_pricing", &[]);
+    assert!(check(cfg.path(), &[&so]).status.success());
+    // A link in a world-writable, non-sticky directory.
+    let open = dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let link = open.join(so.file_name().unwrap());
+    std::os::unix::fs::symlink(&so, &link).unwrap();
+    let o = check(cfg.path(), &[&link]);
+    assert_reported(
+        &o,
+        &[
+            "the directory holding the link to the library is world-writable (mode 777)",
+            "chmod o-w",
+        ],
+    );
+    // A world-writable directory two levels above the library.
+    let deep = open.join("a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    let copy = deep.join(so.file_name().unwrap());
+    std::fs::copy(&so, &copy).unwrap();
+    let o = check(cfg.path(), &[&copy]);
+    assert_reported(
+        &o,
+        &[&format!(
+            "the directory {} above the library is world-writable",
+            open.display()
+        )],
+    );
+    // Sticky (like /tmp): accepted.
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let o = check(cfg.path(), &[&link]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `TRAINCOST_ISOLATE_PLUGINS` takes 1/0/true/false/yes/no in any case; another value is an
+/// error naming the variable; and it really isolates.
+#[cfg(unix)]
+#[test]
+fn the_isolate_variable_reads_yes_and_no_as_people_write_them() {
+    let cfg = temp_dir();
+    for v in ["1", "0", "TRUE", "false", "yes", "No"] {
+        let o = run(tc(cfg.path())
+            .env("TRAINCOST_ISOLATE_PLUGINS", v)
+            .args(["plugins", "list"]));
+        assert!(o.status.success(), "{v}: {}", stderr(&o));
+    }
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_ISOLATE_PLUGINS", "maybe")
+        .args(["estimate", "deepseek-v3", "--samples", "100"]));
+    assert_fails_with(
+        &o,
+        &[
+            "TRAINCOST_ISOLATE_PLUGINS",
+            "\"maybe\"",
+            "use 1, 0, true, false, yes or no",
+        ],
+    );
+    // With `1`, a plugin that exits ends only its child process.
+    let dir = temp_dir();
+    let exit = bad_c(dir.path(), "EXIT");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, C_BAD_SCENARIO).unwrap();
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_ISOLATE_PLUGINS", "1")
+        .args(["estimate", "--samples", "100"])
+        .arg(&scenario)
+        .arg("--plugin")
+        .arg(&exit));
+    assert_reported(&o, &["the isolated plugin process exited with code 70"]);
+}
+
+/// `plugins info` takes a library's path as well as a plugin's name.
+#[test]
+fn info_takes_a_path() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let so = compile_c(dir.path(), "pricing.c", "c_pricing", &[]);
+    for extra in [&[][..], &["--isolate-plugins"][..]] {
+        let o = run(tc(cfg.path())
+            .args(["plugins", "info"])
+            .arg(&so)
+            .args(extra));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.0)"),
+            "{out}"
+        );
+        assert!(out.contains("libc_pricing"), "{out}");
+    }
 }

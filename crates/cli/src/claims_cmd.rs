@@ -182,10 +182,28 @@ pub(crate) fn problem_diagnostic(p: &Problem) -> Diagnostic {
     d
 }
 
-fn load_error(e: LoadError) -> anyhow::Error {
-    anyhow::Error::new(ClaimsFileError {
-        diagnostics: e.problems.iter().map(problem_diagnostic).collect(),
-    })
+/// A claims file's problems, TOML messages put in people's words (see
+/// [`crate::diagnostic::explain_toml`]); `source` is the file's text.
+fn load_error(e: LoadError, source: &str) -> anyhow::Error {
+    let diagnostics = e
+        .problems
+        .iter()
+        .map(|p| {
+            let (message, hint, at) = crate::diagnostic::explain_toml(&p.message, source);
+            let mut d = problem_diagnostic(p);
+            if message != p.message.trim() {
+                d.message = message;
+                d.hint = d.hint.or(hint);
+            }
+            if d.line.is_none()
+                && let Some(at) = at
+            {
+                d = d.at_offset(source, at);
+            }
+            d
+        })
+        .collect();
+    anyhow::Error::new(ClaimsFileError { diagnostics })
 }
 
 /// The built-in claims merged with `files`, in order. For any command that reads claims.
@@ -195,7 +213,11 @@ pub(crate) fn load_claims(
     let mut set = std::borrow::Cow::Borrowed(ClaimSet::builtin());
     for path in &files.files {
         tracing::info!("merging claims file {}", path.display());
-        set = std::borrow::Cow::Owned(set.merge_file(path).map_err(load_error)?);
+        let text = crate::diagnostic::read_text(path, "claims file")?;
+        let merged = set
+            .merge_str(&path.display().to_string(), &text)
+            .map_err(|e| load_error(e, &text))?;
+        set = std::borrow::Cow::Owned(merged);
     }
     Ok(set)
 }

@@ -1,7 +1,7 @@
 //! Errors for people: where the problem is (file, line, column, field), what is wrong, how to fix it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A located, actionable error about user input.
 #[derive(Debug, Clone, Default)]
@@ -91,6 +91,115 @@ pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// Reads a text file (a scenario, a claims file): bytes, then UTF-8. Bytes that are not UTF-8
+/// are an error at the line, column and byte offset of the first bad byte. `what` names the
+/// file for people ("scenario", "claims file").
+pub(crate) fn read_text(path: &Path, what: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(format!("cannot read the {what}: {e}"))
+            .in_file(path)
+            .hint("check the path and the file's permissions")
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error();
+        let at = bad.valid_up_to();
+        let bytes = e.as_bytes();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let len = bad.error_len().unwrap_or(bytes.len() - at).min(4);
+        let shown: Vec<String> = bytes[at..at + len]
+            .iter()
+            .map(|b| format!("0x{b:02X}"))
+            .collect();
+        let mut d = Diagnostic::new(format!(
+            "the {what} is not UTF-8 text: invalid byte{} {} at byte offset {at}",
+            if len == 1 { "" } else { "s" },
+            shown.join(" ")
+        ))
+        .in_file(path)
+        .hint("save the file as UTF-8 (e.g. `iconv -f LATIN1 -t UTF-8`), or remove the bad bytes");
+        let (line, column) = line_col(valid, at);
+        d.line = Some(line);
+        d.column = Some(column);
+        d
+    })
+}
+
+/// A TOML parser's message in people's words, with a hint, and where to point when the parser
+/// gave no position: `(message, hint, byte offset)`. Messages it does not know pass unchanged.
+pub(crate) fn explain_toml(message: &str, source: &str) -> (String, Option<String>, Option<usize>) {
+    let msg = message.trim();
+    if msg == "recursion limit" {
+        let at = deepest_key(source);
+        return (
+            "tables or dotted keys nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            at,
+        );
+    }
+    if msg.starts_with("cannot recurse further") {
+        return (
+            "arrays or inline tables nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            None,
+        );
+    }
+    if msg == "floating-point number overflowed" {
+        return (
+            "number too large: the largest a 64-bit float holds is about 1.8e308".to_owned(),
+            Some("write a finite number in the field's unit".to_owned()),
+            None,
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: integer `")
+        && let Some((digits, tail)) = rest.split_once('`')
+        && tail.ends_with("expected f64")
+    {
+        return if digits.parse::<i64>().is_ok() {
+            (
+                format!("{digits} is an integer where a decimal number is expected"),
+                Some(format!("write it as {digits}.0")),
+                None,
+            )
+        } else {
+            (
+                format!(
+                    "{digits} is too large for a TOML integer (at most {} in magnitude)",
+                    i64::MAX
+                ),
+                Some(format!(
+                    "write it as a decimal number, e.g. {digits}.0 or in scientific notation \
+                     (1e20)"
+                )),
+                None,
+            )
+        };
+    }
+    (msg.to_owned(), None, None)
+}
+
+/// The start of the key (dotted key or table header) with the most parts: where a "recursion
+/// limit" with no position most likely is.
+fn deepest_key(source: &str) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = if trimmed.starts_with('[') {
+            trimmed.split(']').next().unwrap_or_default()
+        } else {
+            trimmed.split('=').next().unwrap_or_default()
+        };
+        let parts = key.matches('.').count();
+        if parts > 0 && best.is_none_or(|(n, _)| parts > n) {
+            best = Some((parts, offset + (line.len() - trimmed.len())));
+        }
+        offset += line.len();
+    }
+    best.map(|(_, at)| at)
 }
 
 /// Prints an error and its causes to stderr.

@@ -180,19 +180,9 @@ pub(crate) fn run(args: EpochArgs) -> anyhow::Result<ExitCode> {
         (Format::Table, false) => render_detail(&computed, false),
         (Format::Markdown, false) => render_detail(&computed, true),
     };
-    match emit(args.output.as_deref(), &text) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        // `traincost epoch --all | head`: the reader left; not an error.
-        Err(e) if args.output.is_none() && is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(e),
-    }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    // `traincost epoch --all | head`: a closed stdout ends the run quietly (see `main`).
+    emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn unknown_model(table: &CostTable, name: &str) -> Diagnostic {

@@ -88,6 +88,8 @@ fn main() -> ExitCode {
     }
     match result {
         Ok(code) => code,
+        // `traincost ... | head`: the reader has what it wanted; stop quietly, as ripgrep does.
+        Err(err) if output::is_stdout_closed(&err) => ExitCode::SUCCESS,
         Err(err) => {
             diagnostic::report(&err);
             ExitCode::FAILURE

@@ -25,10 +25,12 @@ pub(crate) struct PluginsArgs {
 enum PluginsCommand {
     /// List built-in and loaded plugins: name, version, kind, ABI, origin, what they offer.
     List(ListArgs),
-    /// Show one plugin's manifest: queries, GPUs, providers, roles, years.
+    /// Show one plugin's manifest (a plugin name, or a library's path): queries, GPUs,
+    /// providers, roles, years.
     Info(InfoArgs),
     /// Load plugin libraries (or name built-ins), exercise every query they offer, report
-    /// every problem. Exits 1 if any.
+    /// every problem. Exits 1 if any. Each library runs in a child process unless
+    /// --in-process.
     Check(CheckArgs),
     /// Serve one plugin library on stdin/stdout (the child side of --isolate-plugins).
     #[command(hide = true)]
@@ -58,7 +60,8 @@ struct ListArgs {
 
 #[derive(Debug, clap::Args)]
 struct InfoArgs {
-    /// Plugin name, e.g. `nvidia-pricing`.
+    /// Plugin name, e.g. `nvidia-pricing`, or the path of a plugin library.
+    #[arg(value_name = "NAME|PATH")]
     name: String,
     #[command(flatten)]
     plugins: PluginArgs,
@@ -78,9 +81,13 @@ struct CheckArgs {
     /// Write the report to this file (atomically) instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Run each library in a child process: a plugin that aborts or segfaults is reported
-    /// instead of taking traincost down.
-    #[arg(long, env = "TRAINCOST_ISOLATE_PLUGINS")]
+    /// Run the libraries inside this process instead of one child process each: faster, but
+    /// a plugin that crashes or exits takes traincost down. `check` vets code not yet
+    /// trusted, so by default it isolates every library.
+    #[arg(long)]
+    in_process: bool,
+    /// Accepted for compatibility: `check` isolates libraries unless --in-process.
+    #[arg(long, hide = true, conflicts_with = "in_process")]
     isolate_plugins: bool,
 }
 
@@ -175,7 +182,26 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
 fn info(args: InfoArgs) -> anyhow::Result<ExitCode> {
     let (reg, problems) = PluginRegistry::from_args(&args.plugins);
     report_problems(&problems);
-    let p = reg.get(&args.name)?;
+    let from_file;
+    let p = if looks_like_path(&args.name) {
+        let path = Path::new(&args.name);
+        from_file = if args.plugins.isolate_plugins {
+            load_library_isolated(path)
+        } else {
+            load_library(path)
+        }?;
+        &from_file
+    } else {
+        reg.get(&args.name).map_err(|mut d| {
+            d.hint = Some(format!(
+                "{} Or give the path of a plugin library (e.g. ./lib{}.{}).",
+                d.hint.take().unwrap_or_default(),
+                args.name.replace('-', "_"),
+                std::env::consts::DLL_EXTENSION
+            ));
+            d
+        })?
+    };
     let m = p.manifest();
     let text = match args.format {
         Format::Json => {
@@ -325,7 +351,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut loaded_libs: Vec<LoadedPlugin> = Vec::new();
     for target in &args.targets {
         let plugin: &LoadedPlugin = if looks_like_path(target) {
-            let loaded = if args.isolate_plugins {
+            let loaded = if !args.in_process {
                 load_library_isolated(Path::new(target))
             } else {
                 load_library(Path::new(target))

@@ -32,8 +32,9 @@ pub(crate) struct RunOptions {
     /// (Epoch AI's deflator). Default: the scenario's `index`, else cpi-u.
     #[arg(long, value_name = "INDEX", value_parser = parse_index)]
     pub(crate) index: Option<IndexId>,
-    /// Worker threads (default: all cores). The result does not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 4 per core). The result does not depend
+    /// on it.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub(crate) threads: Option<NonZeroUsize>,
     #[command(flatten)]
     pub(crate) claims: crate::claims_cmd::ClaimsFiles,
@@ -60,6 +61,34 @@ fn parse_index(text: &str) -> Result<IndexId, String> {
             names.join(", ")
         )
     })
+}
+
+/// `--threads N`: a whole number, at least 1.
+fn parse_threads(text: &str) -> Result<NonZeroUsize, String> {
+    let n: usize = text.trim().parse().map_err(|_| {
+        format!("--threads must be a whole number of worker threads, at least 1 (got `{text}`)")
+    })?;
+    NonZeroUsize::new(n)
+        .ok_or_else(|| "--threads must be at least 1 (omit it to use every core)".to_owned())
+}
+
+/// Threads per available core beyond which `--threads` is lowered: more buys no speed and
+/// costs a stack and an allocator arena each (a large count can exhaust a memory limit).
+pub(crate) const MAX_THREADS_PER_CORE: usize = 4;
+
+/// `requested` threads, at most [`MAX_THREADS_PER_CORE`] per available core (with a warning).
+pub(crate) fn cap_threads(requested: NonZeroUsize) -> NonZeroUsize {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let cap = cores.saturating_mul(MAX_THREADS_PER_CORE).max(1);
+    if requested.get() > cap {
+        tracing::warn!(
+            "--threads {requested}: using {cap} ({MAX_THREADS_PER_CORE} per available core, \
+             {cores} cores); more threads would not be faster"
+        );
+        NonZeroUsize::new(cap).unwrap_or(requested)
+    } else {
+        requested
+    }
 }
 
 /// A positive whole number of samples, written plainly (`1000000`), with underscores
@@ -110,7 +139,7 @@ impl RunOptions {
         RunConfig {
             samples: self.samples_or(default_samples),
             seed: self.seed,
-            threads: self.threads,
+            threads: self.threads.map(cap_threads),
             percentiles,
         }
     }

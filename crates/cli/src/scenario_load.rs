@@ -167,12 +167,13 @@ pub(crate) fn dollars_between(year: i32, index: IndexId, to: DollarDate) -> Opti
 
 /// A scenario error located in `source`, read from `path`.
 pub(crate) fn located(path: &Path, source: &str, e: ScenarioError) -> Diagnostic {
-    let mut d = Diagnostic::new(e.message).in_file(path);
-    if let Some(span) = e.span {
-        d = d.at_offset(source, span.start);
+    let (message, hint, at) = crate::diagnostic::explain_toml(&e.message, source);
+    let mut d = Diagnostic::new(message).in_file(path);
+    if let Some(at) = e.span.map(|s| s.start).or(at) {
+        d = d.at_offset(source, at);
     }
     d.field = e.field;
-    d.hint = e.hint;
+    d.hint = e.hint.or(hint);
     d
 }
 
@@ -206,11 +207,7 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
         ))
         .hint(hint));
     }
-    let source = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(format!("cannot read scenario: {e}"))
-            .in_file(path)
-            .hint("check the path and that the file is UTF-8 text")
-    })?;
+    let source = crate::diagnostic::read_text(path, "scenario")?;
     let scenario = Scenario::parse(&source).map_err(|e| located(path, &source, e))?;
     Ok(Loaded {
         scenario,

@@ -1,7 +1,7 @@
 //! Calling a checked plugin: request in, validated response (or a typed failure) out. Shared by
 //! hosts and by [`crate::testing`], so plugin authors see exactly what the host will see.
 
-use crate::ffi::{Plugin, TC_ERROR, TC_OK, TC_PANIC};
+use crate::ffi::{HOST_PAYLOAD_TOO_LARGE, MAX_PAYLOAD, Plugin, TC_ERROR, TC_OK, TC_PANIC};
 use crate::payload::{ErrorPayload, Manifest, Query, Request, Response};
 use crate::validate::{self, Problem};
 
@@ -19,6 +19,11 @@ pub enum CallError {
         /// What it wrote, lossily decoded.
         output: String,
     },
+    /// The plugin wrote more than the sink holds ([`MAX_PAYLOAD`] bytes).
+    TooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// The output is not valid: malformed JSON, wrong schema, NaN, negative, unknown unit,
     /// unknown GPU or role...
     Invalid(Vec<Problem>),
@@ -29,6 +34,12 @@ impl std::fmt::Display for CallError {
         match self {
             CallError::Failed(e) => write!(f, "returned an error: {e}"),
             CallError::Panicked(m) => write!(f, "panicked: {m}"),
+            CallError::TooLarge { limit } => write!(
+                f,
+                "wrote a payload too large: more than the {} MiB ({limit} bytes) one call may \
+                 return",
+                limit >> 20
+            ),
             CallError::BadCode { code, output } => write!(
                 f,
                 "returned code {code}, which ABI v1 does not define (0 ok, 1 error, 2 panic); \
@@ -59,6 +70,7 @@ fn failure(code: i32, bytes: &[u8]) -> CallError {
             .collect::<String>()
     };
     match code {
+        HOST_PAYLOAD_TOO_LARGE => CallError::TooLarge { limit: MAX_PAYLOAD },
         TC_PANIC => CallError::Panicked(parsed.map(|e| e.message).unwrap_or_else(text)),
         TC_ERROR => CallError::Failed(parsed.unwrap_or_else(|| ErrorPayload {
             code: "unknown".to_owned(),

@@ -262,30 +262,51 @@ pub unsafe fn evaluate_shim(
 /// Largest payload a host accepts from one call (16 MiB).
 pub const MAX_PAYLOAD: usize = 16 << 20;
 
+/// Not a code a plugin returns: what [`Plugin::describe_raw`] and [`Plugin::evaluate_raw`]
+/// report, with no output, when the plugin wrote more than [`MAX_PAYLOAD`] bytes to the sink
+/// (whatever it returned), so that a host says "too large" rather than "malformed JSON".
+pub const HOST_PAYLOAD_TOO_LARGE: i32 = i32::MIN + 0x5443;
+
+/// The host's side of a sink: the bytes, and whether the plugin tried to write past the cap.
+struct SinkBuf {
+    bytes: Vec<u8>,
+    overflowed: bool,
+}
+
 unsafe extern "C" fn vec_sink_write(ctx: *mut c_void, data: *const u8, len: usize) -> i32 {
-    // SAFETY: `ctx` is the `&mut Vec<u8>` that `call_with_sink` created for this call and
+    // SAFETY: `ctx` is the `&mut SinkBuf` that `call_with_sink` created for this call and
     // that outlives it; nothing else aliases it during the call.
-    let buf = unsafe { &mut *(ctx as *mut Vec<u8>) };
+    let buf = unsafe { &mut *(ctx as *mut SinkBuf) };
     if len == 0 {
         return 0;
     }
-    if data.is_null() || buf.len().saturating_add(len) > MAX_PAYLOAD {
+    if data.is_null() {
+        return 1;
+    }
+    if buf.overflowed || buf.bytes.len().saturating_add(len) > MAX_PAYLOAD {
+        buf.overflowed = true;
         return 1;
     }
     // SAFETY: the plugin promises `data` is valid for `len` bytes during this call.
     let slice = unsafe { std::slice::from_raw_parts(data, len) };
-    buf.extend_from_slice(slice);
+    buf.bytes.extend_from_slice(slice);
     0
 }
 
 fn call_with_sink(f: impl FnOnce(TcSink) -> i32) -> (i32, Vec<u8>) {
-    let mut buf: Vec<u8> = Vec::new();
+    let mut buf = SinkBuf {
+        bytes: Vec::new(),
+        overflowed: false,
+    };
     let sink = TcSink {
-        ctx: (&mut buf as *mut Vec<u8>).cast::<c_void>(),
+        ctx: (&mut buf as *mut SinkBuf).cast::<c_void>(),
         write: Some(vec_sink_write),
     };
     let code = f(sink);
-    (code, buf)
+    if buf.overflowed {
+        return (HOST_PAYLOAD_TOO_LARGE, Vec::new());
+    }
+    (code, buf.bytes)
 }
 
 /// Why a descriptor was refused.

@@ -433,8 +433,54 @@ fn check_date(path: &str, date: &str, out: &mut Vec<Problem>) {
     }
 }
 
+/// The physical range of a plugin's numbers in one unit: finite is not enough (a price of
+/// 1e308 is finite and turns every estimate into infinity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The unit.
+    pub unit: &'static str,
+    /// Smallest plausible value.
+    pub min: f64,
+    /// Largest plausible value.
+    pub max: f64,
+    /// What a number in this unit is, for messages.
+    pub what: &'static str,
+}
+
+/// The bounds every number of a plugin's quantity must lie in, by unit (docs/PLUGINS.md lists
+/// them). Each is far beyond any real figure, so only nonsense is refused.
+#[rustfmt::skip]
+pub const BOUNDS: &[Bound] = &[
+    Bound { unit: "USD/GPU-hour", min: 0.0, max: 1e3, what: "a price per GPU-hour" },
+    Bound { unit: "USD/GPU", min: 0.0, max: 1e7, what: "a price per GPU" },
+    Bound { unit: "CNY/GPU", min: 0.0, max: 1e8, what: "a price per GPU" },
+    Bound { unit: "USD/year", min: 0.0, max: 1e9, what: "a salary or yearly cost" },
+    Bound { unit: "CNY/year", min: 0.0, max: 1e10, what: "a salary or yearly cost" },
+    Bound { unit: "USD/month", min: 0.0, max: 1e8, what: "a monthly salary or cost" },
+    Bound { unit: "CNY/month", min: 0.0, max: 1e9, what: "a monthly salary or cost" },
+    Bound { unit: "USD/kWh", min: 0.0, max: 10.0, what: "an electricity price" },
+    Bound { unit: "USD", min: 0.0, max: 1e13, what: "an amount of money" },
+    Bound { unit: "CNY", min: 0.0, max: 1e14, what: "an amount of money" },
+    Bound { unit: "CNY/USD", min: 0.0, max: 100.0, what: "an exchange rate" },
+    Bound { unit: "W", min: 1.0, max: 5e4, what: "a TDP" },
+    Bound { unit: "FLOP/s", min: 1e9, max: 1e17, what: "a peak FLOP/s" },
+    Bound { unit: "months/year", min: 0.0, max: 24.0, what: "months of pay per year" },
+    Bound { unit: "1", min: 0.0, max: 1e3, what: "a ratio or multiplier" },
+];
+
+/// True if number `i` of `d` is a spread (a normal's standard deviation), not a value.
+fn is_spread(d: &Dist, i: usize) -> bool {
+    matches!(d, Dist::Normal { .. }) && i == 1
+}
+
+/// The bound of numbers in `unit`, if it is a known unit.
+pub fn bound(unit: &str) -> Option<&'static Bound> {
+    BOUNDS.iter().find(|b| b.unit == unit)
+}
+
 /// Checks one quantity: known unit (one of `expected`, if not empty), finite non-negative
-/// numbers, a well-formed distribution, a dollar year on money, and provenance.
+/// numbers within the unit's physical [`BOUNDS`], a well-formed distribution, a dollar year on
+/// money, and provenance.
 pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec<Problem>) {
     if !is_known_unit(&q.unit) {
         out.push(Problem::new(
@@ -471,6 +517,24 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             out.push(Problem::new(
                 p,
                 format!("{x} is negative; prices, specs and pay are never negative"),
+            ));
+            numbers_ok = false;
+        } else if let Some(b) = bound(&q.unit)
+            // A normal's standard deviation is a spread, not a value: only the cap applies.
+            && !((if is_spread(&q.dist, i) { 0.0 } else { b.min })..=b.max).contains(x)
+        {
+            let side = if *x > b.max {
+                format!("at most {:e}", b.max)
+            } else {
+                format!("at least {:e}", b.min)
+            };
+            out.push(Problem::new(
+                p,
+                format!(
+                    "{x:e} {} is not physical for {} ({side} {}; docs/PLUGINS.md lists the \
+                     bounds)",
+                    q.unit, b.what, q.unit
+                ),
             ));
             numbers_ok = false;
         }
@@ -656,6 +720,57 @@ mod tests {
         let e = parse_response(b"{\"value\": nan}", &spec_query()).unwrap_err();
         assert!(e[0].message.contains("malformed JSON"), "{e:?}");
         assert!(e[0].message.contains("NaN and infinity"), "{e:?}");
+    }
+
+    #[test]
+    fn absurd_but_finite_values_are_refused() {
+        let e = parse_response(
+            spec_json("1e308", "FLOP/s", "H100").as_bytes(),
+            &spec_query(),
+        )
+        .unwrap_err();
+        assert_eq!(e[0].path, "result.peak_bf16_flops.value");
+        assert!(
+            e[0].message
+                .contains("not physical for a peak FLOP/s (at most 1e17 FLOP/s"),
+            "{e:?}"
+        );
+        let e =
+            parse_response(spec_json("0", "FLOP/s", "H100").as_bytes(), &spec_query()).unwrap_err();
+        assert!(e[0].message.contains("at least 1e9"), "{e:?}");
+        for (unit, ok, bad) in [
+            ("USD/GPU-hour", 12.0, 1e308),
+            ("USD/GPU", 40_000.0, 1e12),
+            ("USD/year", 2e6, 1e10),
+            ("W", 700.0, 1e6),
+        ] {
+            let mut out = Vec::new();
+            let q = |x| Quantity::assumption(Dist::Point(x), unit, "test").in_dollars_of(2024);
+            check_quantity("x", &q(ok), &[], &mut out);
+            assert!(out.is_empty(), "{unit} {ok}: {out:?}");
+            check_quantity("x", &q(bad), &[], &mut out);
+            assert!(
+                out.len() == 1 && out[0].message.contains("is not physical"),
+                "{unit} {bad}: {out:?}"
+            );
+        }
+        // Every number of a distribution is checked.
+        let mut out = Vec::new();
+        let q = Quantity::assumption(
+            Dist::Lognormal {
+                p5: 2.0,
+                p95: 1e300,
+            },
+            "USD/GPU-hour",
+            "t",
+        )
+        .in_dollars_of(2024);
+        check_quantity("p", &q, &[], &mut out);
+        assert_eq!(out[0].path, "p.lognormal[1]", "{out:?}");
+        // Every known unit has a bound.
+        for u in crate::catalog::UNITS {
+            assert!(bound(u).is_some(), "no bound for {u}");
+        }
     }
 
     #[test]

@@ -19,8 +19,9 @@ fn query() -> Query {
     Query::GpuSpec { gpu: "H100".into() }
 }
 
+/// Distributions whose every number lies within the bounds of FLOP/s (1e9 to 1e17).
 fn finite_dist() -> impl Strategy<Value = Dist> {
-    let x = 0.0..1e18f64;
+    let x = 1e9..1e17f64;
     prop_oneof![
         x.clone().prop_map(Dist::Point),
         (x.clone(), x.clone()).prop_map(|(a, b)| Dist::Uniform {
@@ -36,7 +37,7 @@ fn finite_dist() -> impl Strategy<Value = Dist> {
                 max: v[2],
             }
         }),
-        (1e-9..1e18f64, 1.0..1e3f64).prop_map(|(a, k)| Dist::Lognormal { p5: a, p95: a * k }),
+        (1e9..1e14f64, 1.0..1e3f64).prop_map(|(a, k)| Dist::Lognormal { p5: a, p95: a * k }),
         (x.clone(), 0.0..1e9f64).prop_map(|(m, sd)| Dist::Normal { mean: m, sd }),
         prop::collection::vec(x, 1..20).prop_map(Dist::Samples),
     ]
@@ -44,11 +45,18 @@ fn finite_dist() -> impl Strategy<Value = Dist> {
 
 proptest! {
     #[test]
-    fn finite_non_negative_answers_round_trip_and_validate(d in finite_dist()) {
+    fn finite_answers_within_bounds_round_trip_and_validate(d in finite_dist()) {
         let r = spec(d, "FLOP/s");
         let bytes = serde_json::to_vec(&r).unwrap();
         let back = parse_response(&bytes, &query());
         prop_assert_eq!(back, Ok(r));
+    }
+
+    #[test]
+    fn numbers_beyond_the_physical_bounds_are_always_rejected(x in prop_oneof![1.0001e17..f64::MAX, 0.0..0.9999e9f64]) {
+        let bytes = serde_json::to_vec(&spec(Dist::Point(x), "FLOP/s")).unwrap();
+        let e = parse_response(&bytes, &query()).unwrap_err();
+        prop_assert!(e[0].message.contains("is not physical for a peak FLOP/s"), "{:?}", e);
     }
 
     #[test]

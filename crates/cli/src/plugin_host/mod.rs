@@ -50,9 +50,26 @@ pub(crate) struct PluginArgs {
     #[arg(long = "plugin", value_name = "PATH")]
     pub(crate) plugins: Vec<PathBuf>,
     /// Run plugin libraries in child processes, so that a crashing plugin (abort, segfault)
-    /// cannot take traincost down.
-    #[arg(long, env = "TRAINCOST_ISOLATE_PLUGINS")]
+    /// cannot take traincost down. Also TRAINCOST_ISOLATE_PLUGINS=1 (or 0, true, false, yes,
+    /// no).
+    #[arg(long, env = ISOLATE_ENV, value_parser = parse_switch)]
     pub(crate) isolate_plugins: bool,
+}
+
+/// Environment variable: run plugin libraries in child processes (`--isolate-plugins`).
+pub(crate) const ISOLATE_ENV: &str = "TRAINCOST_ISOLATE_PLUGINS";
+
+/// A yes/no value of [`ISOLATE_ENV`] (or of the flag): 1/0, true/false, yes/no, on/off, any
+/// case.
+pub(crate) fn parse_switch(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!(
+            "{ISOLATE_ENV} (or --isolate-plugins) is {text:?}, not a yes/no value: use 1, 0, \
+             true, false, yes or no (any case), or unset it"
+        )),
+    }
 }
 
 /// The first-party plugins linked into this binary.
@@ -111,7 +128,10 @@ pub(crate) struct LoadedPlugin {
 
 impl LoadedPlugin {
     fn new(plugin: Plugin, origin: Origin) -> Result<LoadedPlugin, Diagnostic> {
-        let (code, bytes) = plugin.describe_raw();
+        let (code, bytes) = {
+            let _scope = loader::PluginScope::enter(format!("plugin `{}` (describe)", plugin.name));
+            plugin.describe_raw()
+        };
         LoadedPlugin::with_manifest(
             Backend::InProcess(plugin),
             (
@@ -210,7 +230,13 @@ impl LoadedPlugin {
             let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
             let request = request_bytes(query);
             match &self.backend {
-                Backend::InProcess(p) => p.evaluate_raw(&request),
+                Backend::InProcess(p) => {
+                    let _scope = loader::PluginScope::enter(format!(
+                        "plugin `{}` (query: {what})",
+                        self.name()
+                    ));
+                    p.evaluate_raw(&request)
+                }
                 Backend::Isolated(r) => r.evaluate(&request).map_err(|d| {
                     let msg = format!("plugin `{}`: {} (query: {what})", self.name(), d.message);
                     Diagnostic { message: msg, ..d }
@@ -299,6 +325,10 @@ fn hint_for(e: &CallError) -> String {
         CallError::Failed(_) => "see the plugin's message; or give the value in the scenario \
                                  instead"
             .to_owned(),
+        CallError::TooLarge { .. } => "a payload is a few kilobytes of JSON: the plugin \
+                                        writes far too much (a loop that never ends?); report \
+                                        it to its author"
+            .to_owned(),
         CallError::BadCode { .. } => {
             "plugins return 0 (ok), 1 (error) or 2 (panic): see docs/PLUGINS.md".to_owned()
         }
@@ -366,8 +396,7 @@ impl PluginRegistry {
     /// built-in; of two libraries with one name, the first wins.
     #[allow(dead_code, reason = "API for `traincost estimate`")]
     pub(crate) fn discover(explicit: &[PathBuf]) -> (PluginRegistry, Vec<Diagnostic>) {
-        let isolate = std::env::var_os("TRAINCOST_ISOLATE_PLUGINS")
-            .is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+        let isolate = std::env::var(ISOLATE_ENV).is_ok_and(|v| parse_switch(&v) == Ok(true));
         let env = std::env::var_os(PLUGIN_PATH_ENV);
         Self::discover_in(explicit, env, user_plugin_dir(), isolate)
     }
@@ -441,9 +470,14 @@ impl PluginRegistry {
                         continue;
                     }
                     if let Some(i) = reg.plugins.iter().position(|p| p.name() == name) {
-                        tracing::info!(
-                            "plugin `{name}` from {} replaces the built-in",
-                            lp.origin()
+                        let builtin = &reg.plugins[i];
+                        tracing::warn!(
+                            "plugin `{name}` {} from {} replaces the built-in plugin `{name}` \
+                             {}: every use of `{name}` now calls the library (rename the \
+                             plugin crate to keep both)",
+                            lp.version(),
+                            lp.origin(),
+                            builtin.version()
                         );
                         reg.plugins.remove(i);
                     }
@@ -747,6 +781,21 @@ mod tests {
         assert_eq!(
             p.describe(),
             "assumption: a range around a posting (informed by qbitai-deepseek-job-posting-max-salary)"
+        );
+    }
+
+    #[test]
+    fn switches_read_as_people_write_them() {
+        for yes in ["1", "true", "TRUE", "yes", "Yes", " on "] {
+            assert_eq!(parse_switch(yes), Ok(true), "{yes}");
+        }
+        for no in ["0", "false", "False", "no", "NO", "off", ""] {
+            assert_eq!(parse_switch(no), Ok(false), "{no}");
+        }
+        let e = parse_switch("maybe").unwrap_err();
+        assert!(
+            e.contains("TRAINCOST_ISOLATE_PLUGINS") && e.contains("\"maybe\""),
+            "{e}"
         );
     }
 

@@ -88,8 +88,16 @@ pub(crate) fn serve(path: &Path) -> anyhow::Result<ExitCode> {
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let (code, bytes) = match serde_json::from_str::<Op>(&line) {
-            Ok(Op::Describe) => plugin.describe_raw(),
-            Ok(Op::Evaluate { request }) => plugin.evaluate_raw(request.as_bytes()),
+            Ok(Op::Describe) => {
+                let _scope =
+                    loader::PluginScope::enter(format!("plugin `{}` (describe)", plugin.name));
+                plugin.describe_raw()
+            }
+            Ok(Op::Evaluate { request }) => {
+                let _scope =
+                    loader::PluginScope::enter(format!("plugin `{}` (evaluate)", plugin.name));
+                plugin.evaluate_raw(request.as_bytes())
+            }
             Err(e) => anyhow::bail!("bad message from traincost: {e}"),
         };
         send(
@@ -199,6 +207,9 @@ fn exit_reason(child: &mut Child) -> String {
                 }
             }
             match status.code() {
+                Some(c) if c == loader::PLUGIN_EXIT_STATUS => {
+                    format!("exited with code {c}: the plugin called exit()")
+                }
                 Some(c) => format!("exited with code {c}"),
                 None => "exited".to_owned(),
             }
@@ -271,7 +282,10 @@ impl Remote {
                     "the isolated plugin process {why} while loading the library"
                 ))
                 .in_file(path)
-                .hint("the library crashed or hung in its initializers: report it to its author"))
+                .hint(
+                    "the library crashed or hung while loading, in its initializers or in its \
+                     entry function: report it to its author",
+                ))
             }
         }
     }
