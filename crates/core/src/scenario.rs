@@ -2616,4 +2616,96 @@ mod development_tests {
             "{bad}"
         );
     }
+
+    /// The gpt-4 built-in with `extra` added at the end of its [ownership] table.
+    fn gpt4_ownership_with(extra: &str) -> Result<StackSpec, ScenarioError> {
+        let text = Scenario::builtin("gpt-4").expect("built-in").source;
+        let at = text
+            .find("\n[development]")
+            .expect("[development] after [ownership]");
+        let edited = format!("{}\n{extra}\n{}", &text[..at], &text[at..]);
+        Scenario::parse(&edited)?.to_spec(None).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn stated_energy_replaces_the_formula_and_says_what_it_lacks() {
+        let kwh =
+            "[ownership.energy]\nkwh = { value = 1287, unit = \"MWh\", assumption = \"test\" }";
+        let spec = gpt4_ownership_with(kwh).unwrap();
+        match spec.ownership.unwrap().energy {
+            RunEnergy::Stated(q) => assert_eq!(q.distribution, Distribution::Point(1_287_000.0)),
+            other => panic!("{other:?}"),
+        }
+        let cluster = "[ownership.energy]\nchips = { value = 10, unit = \"GPUs\", assumption = \"t\" }\nchip_power = { value = 300, unit = \"W\", assumption = \"t\" }";
+        let e = gpt4_ownership_with(cluster).unwrap_err();
+        assert_eq!(
+            e.field.as_deref(),
+            Some("ownership.energy.server_power_ratio"),
+            "{e:?}"
+        );
+        let both = "tdp = { value = 400, unit = \"W\", assumption = \"t\" }\n[ownership.energy]\nkwh = { value = 1, unit = \"kWh\", assumption = \"t\" }";
+        let e = gpt4_ownership_with(both).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ownership.tdp"), "{e:?}");
+        assert!(
+            e.message.contains("[ownership.energy] replaces"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn the_hardware_split_takes_epochs_overhead_by_accelerator() {
+        let spec = gpt4_ownership_with("split_hardware = true").unwrap();
+        let over = spec.ownership.unwrap().server_overhead.expect("split");
+        assert!(
+            (over.distribution.median() - 1.66).abs() < 1e-12,
+            "A100: Epoch's 1.66"
+        );
+        let e = gpt4_ownership_with("split_hardware = false\nserver_overhead = { value = 1.5, unit = \"x\", assumption = \"t\" }").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ownership.server_overhead"));
+        assert!(
+            gpt4_ownership_with("")
+                .unwrap()
+                .ownership
+                .unwrap()
+                .server_overhead
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_refit_is_asked_for_with_a_factor_and_defaults_to_its_percentiles() {
+        let f = r#"factor = { lognormal = [1.2, 4.0], unit = "x", assumption = "test" }"#;
+        let refit = format!("{f}\npropagation = \"refit\"");
+        // gpt-4's inputs are uncertain: the refit is refused, naming the first one.
+        let e = gpt4_with(&refit).unwrap_err();
+        assert!(
+            e.message.contains("propagation = \"refit\""),
+            "{}",
+            e.message
+        );
+        let e = gpt4_with(&format!("{f}\nrefit_at = [1.2, 4.0]")).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("development.refit_at"));
+        let m = r#"multiplier = { value = 1.0, unit = "x", assumption = "test" }"#;
+        let e = gpt4_with(&format!("{m}\npropagation = \"refit\"")).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("development.propagation"));
+        // The study's scenario: the default refit points are the factor's own 5th and 95th.
+        let study = Scenario::builtin("epoch-study-gpt-4").unwrap();
+        let text = study
+            .source
+            .replace("refit_at = [1.1918086848984546, 4.010042726127995]", "");
+        let (spec, _) = Scenario::parse(&text).unwrap().to_spec(None).unwrap();
+        match spec.development.unwrap().amount {
+            DevelopmentAmount::Factor {
+                propagation: Propagation::Refit { at },
+                ..
+            } => {
+                assert!(
+                    (at[0] - 1.2).abs() < 1e-8 && (at[1] - 4.0).abs() < 1e-8,
+                    "{at:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -2589,4 +2589,169 @@ mod tests {
             Err(ModelError::NoProvenance { .. })
         ));
     }
+
+    fn value(m: &CostModel, v: &[f64], id: &str) -> f64 {
+        let i = m.outputs().iter().position(|o| o.id == id).unwrap();
+        v[i]
+    }
+
+    fn with_factor(s: &mut StackSpec, f: Distribution, propagation: Propagation) {
+        s.development.as_mut().unwrap().amount = DevelopmentAmount::Factor {
+            factor: q(f),
+            keep_below_one: true,
+            propagation,
+        };
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        /// The server overhead only splits the hardware: chips + other server is the unsplit
+        /// hardware, the layer's total is unchanged, and the chips are hardware / overhead.
+        #[test]
+        fn the_hardware_split_only_relabels(over in 1.0f64..3.0, h in stages_strategy()) {
+            let plain = spec(&h, 2.0, 10.0, false, 1.0, 1.0, 1.0);
+            let mut split = plain.clone();
+            split.ownership.as_mut().unwrap().server_overhead = Some(point(over));
+            let (a, va) = central(&plain);
+            let (b, vb) = central(&split);
+            let hw = value(&a, &va, "final-run-ownership/hardware");
+            let chips = value(&b, &vb, "final-run-ownership/ai-chips");
+            let other = value(&b, &vb, "final-run-ownership/other-server");
+            prop_assert!(((chips + other) / hw - 1.0).abs() < 1e-12);
+            prop_assert!((chips * over / hw - 1.0).abs() < 1e-12);
+            for id in ["final-run-ownership", "final-run-ownership/interconnect", "final-run-ownership/energy", "total-compute-ownership"] {
+                prop_assert!((value(&a, &va, id) / value(&b, &vb, id) - 1.0).abs() < 1e-12, "{id}");
+            }
+        }
+    }
+
+    /// Per sample, the total compute's components add up to it, and the staff share is staff
+    /// over the total model development on the same basis.
+    #[test]
+    fn total_components_add_up_and_the_share_is_per_sample() {
+        let mut s = spec(&[1e6, 2e5], 2.0, 10.0, true, 1.0, 1.0, 1.0);
+        s.ownership.as_mut().unwrap().server_overhead = Some(point(1.66));
+        with_factor(
+            &mut s,
+            Distribution::Lognormal { p5: 1.2, p95: 4.0 },
+            Propagation::PerSample,
+        );
+        let m = CostModel::new(&s).unwrap();
+        let mut rng_inputs = Vec::new();
+        for (k, i) in m.model_inputs().iter().enumerate() {
+            // A spread of values away from the medians.
+            rng_inputs.push(
+                i.quantity
+                    .distribution
+                    .quantile(0.1 + 0.8 * ((k * 7) % 10) as f64 / 10.0),
+            );
+        }
+        let v = m.evaluate_at(&rng_inputs);
+        let total = value(&m, &v, "total-compute-ownership");
+        let parts: f64 = ["ai-chips", "other-server", "interconnect", "energy"]
+            .iter()
+            .map(|c| value(&m, &v, &format!("total-compute-ownership/{c}")))
+            .sum();
+        assert!((parts / total - 1.0).abs() < 1e-12, "{parts} vs {total}");
+        let share = value(&m, &v, "staff-share-ownership");
+        let want = value(&m, &v, "staff") / value(&m, &v, "total-model-development-ownership");
+        assert!((share / want - 1.0).abs() < 1e-12);
+    }
+
+    /// With a refit, each ownership component is the run's times its own draw; development
+    /// compute is what they add to the run; an uncertain run input is refused, by name.
+    #[test]
+    fn a_refit_draws_each_component_on_its_own_and_needs_a_point_run() {
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        with_factor(
+            &mut s,
+            Distribution::Lognormal { p5: 1.2, p95: 4.0 },
+            Propagation::Refit { at: [1.2, 4.0] },
+        );
+        let m = CostModel::new(&s).unwrap();
+        let refits: Vec<&str> = m
+            .model_inputs()
+            .iter()
+            .filter_map(|i| i.name.strip_prefix("development.refit."))
+            .collect();
+        assert_eq!(refits, ["hardware", "interconnect", "energy"]);
+        let mut x: Vec<f64> = m
+            .model_inputs()
+            .iter()
+            .map(|i| i.quantity.distribution.median())
+            .collect();
+        for (k, i) in m.model_inputs().iter().enumerate() {
+            x[k] = match i.name.as_str() {
+                "development.refit.hardware" => 3.0,
+                "development.refit.interconnect" => 1.5,
+                "development.refit.energy" => 0.9,
+                _ => x[k],
+            };
+        }
+        let v = m.evaluate_at(&x);
+        let run = |c: &str| value(&m, &v, &format!("final-run-ownership/{c}"));
+        let all = |c: &str| value(&m, &v, &format!("total-compute-ownership/{c}"));
+        assert!((all("hardware") / run("hardware") - 3.0).abs() < 1e-12);
+        assert!((all("interconnect") / run("interconnect") - 1.5).abs() < 1e-12);
+        // `keep_below_one`: the raw 0.9 is kept.
+        assert!((all("energy") / run("energy") - 0.9).abs() < 1e-12);
+        let dev = value(&m, &v, "development-compute-ownership");
+        let sum = all("hardware") + all("interconnect") + all("energy");
+        assert!((dev - (sum - value(&m, &v, "final-run-ownership"))).abs() < 1e-6 * sum);
+
+        let mut uncertain = spec(&[1e6], 2.0, 10.0, true, 1.0, 1.0, 1.0);
+        with_factor(
+            &mut uncertain,
+            Distribution::Lognormal { p5: 1.2, p95: 4.0 },
+            Propagation::Refit { at: [1.2, 4.0] },
+        );
+        assert!(matches!(
+            CostModel::new(&uncertain),
+            Err(ModelError::RefitNeedsPoint { input }) if input.starts_with("ownership.") || input.starts_with("stages.")
+        ));
+        let mut no_ownership = s.clone();
+        no_ownership.ownership = None;
+        no_ownership.development.as_mut().unwrap().basis = Basis::Rental;
+        assert_eq!(
+            CostModel::new(&no_ownership).unwrap_err(),
+            ModelError::RefitNeedsOwnership
+        );
+    }
+
+    /// Energy stated directly (kWh, or a cluster) replaces the chip-hours formula and scales
+    /// with the factor sample by sample, also under a refit.
+    #[test]
+    fn stated_energy_is_priced_and_scaled_by_the_factor_per_sample() {
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let o = s.ownership.as_mut().unwrap();
+        o.energy = RunEnergy::Cluster {
+            chips: point(1000.0),
+            chip_watts: point(400.0),
+            server_power_ratio: point(1.5),
+            power_fraction: point(0.5),
+            pue: point(1.2),
+            hours: point(100.0),
+        };
+        o.electricity_price_factor = Some(point(1.5));
+        with_factor(
+            &mut s,
+            Distribution::Point(2.5),
+            Propagation::Refit { at: [1.2, 4.0] },
+        );
+        let (m, v) = central(&s);
+        let kwh = 1000.0 * 0.4 * 1.5 * 0.5 * 1.2 * 100.0;
+        let energy = value(&m, &v, "final-run-ownership/energy");
+        assert!(
+            (energy / (kwh * 0.08 * 1.5) - 1.0).abs() < 1e-12,
+            "{energy}"
+        );
+        assert!((value(&m, &v, "total-compute-ownership/energy") / energy - 2.5).abs() < 1e-12);
+        assert!(
+            !m.model_inputs()
+                .iter()
+                .any(|i| i.name == "development.refit.energy")
+        );
+        assert!(!m.model_inputs().iter().any(|i| i.name == "ownership.tdp"));
+    }
 }
