@@ -843,3 +843,47 @@ fn gpt4_staff_is_near_epochs_study() {
         );
     }
 }
+
+/// Issue 13: the real binary on the `epoch-study-gemini-1.0-ultra` built-in (941 contributors
+/// in five roles, each drawn one by one; energy of its own cluster; hardware refit per
+/// component) gives the study's total and staff share in its dollars, at the study's 10,000
+/// samples: $95.2M / $132.5M / $182.3M and 31.8% / 47.0% / 63.1% (`epoch_development_costs.csv`;
+/// the full 4 x 7 comparison is `crates/core/tests/epoch_study.rs`).
+#[test]
+fn the_gemini_study_scenario_gives_the_studys_total_and_staff_share() {
+    let v = json_estimate(&["epoch-study-gemini-1.0-ultra", "--samples", "10000"]);
+    assert_eq!(v["dollar_year"], "2023-12");
+    let total = find(&v, "totals", "id", "total-model-development-ownership");
+    let share = find(&v, "metrics", "id", "staff-share-ownership");
+    for (f, k, epoch, tol) in [
+        (total, "p5", 95_244_730.3, 0.10),
+        (total, "p50", 132_457_395.9, 0.05),
+        (total, "p95", 182_349_759.5, 0.10),
+        (share, "p5", 0.3176156, 0.10),
+        (share, "p50", 0.4698173, 0.05),
+        (share, "p95", 0.6308608, 0.10),
+    ] {
+        let ours = f[k].as_f64().unwrap();
+        assert!(
+            (ours / epoch - 1.0).abs() < tol,
+            "{k}: {ours} vs Epoch's {epoch}"
+        );
+    }
+    // The study's four compute figures are the total compute's components.
+    let compute = find(&v, "totals", "id", "total-compute-ownership");
+    let ids: Vec<&str> = compute["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "total-compute-ownership/ai-chips",
+            "total-compute-ownership/other-server",
+            "total-compute-ownership/interconnect",
+            "total-compute-ownership/energy"
+        ]
+    );
+}
