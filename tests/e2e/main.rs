@@ -11,6 +11,7 @@ mod compare;
 mod dollars;
 mod epoch;
 mod estimate;
+mod golden;
 mod output;
 mod plugins;
 mod reconcile;
