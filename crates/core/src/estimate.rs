@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
 use crate::montecarlo::{self, RunConfig, RunStats, Summary};
-use crate::stack::{Basis, CostModel, OutputInfo, OutputKind};
+use crate::stack::{Basis, CostModel, LayerId, OutputInfo, OutputKind, TotalId};
 use crate::units::DollarDate;
 
 /// One output of the stack: a layer, a component, a total or a metric.
@@ -152,6 +152,16 @@ impl Estimate {
             .collect()
     }
 
+    /// The layer, if the scenario models it.
+    pub fn layer(&self, id: LayerId) -> Option<&Figure> {
+        self.layers.iter().find(|l| l.id == id.as_str())
+    }
+
+    /// The total, if the scenario has its layers.
+    pub fn total(&self, id: TotalId) -> Option<&Figure> {
+        self.totals.iter().find(|t| t.id == id.as_str())
+    }
+
     /// The layer, component, total or metric with this id.
     pub fn figure(&self, id: &str) -> Option<&Figure> {
         self.figures()
@@ -256,12 +266,12 @@ pub fn estimate(
             note: i.quantity.note.clone(),
         })
         .collect();
-    let not_modelled = crate::stack::LAYERS
-        .iter()
-        .filter(|(id, _)| !layers.iter().any(|l| l.id == *id))
-        .map(|(id, needs)| NotModelled {
-            id: (*id).to_owned(),
-            needs: (*needs).to_owned(),
+    let not_modelled = LayerId::ALL
+        .into_iter()
+        .filter(|id| !layers.iter().any(|l| l.id == id.as_str()))
+        .map(|id| NotModelled {
+            id: id.as_str().to_owned(),
+            needs: id.needs().to_owned(),
         })
         .collect();
     Estimate {

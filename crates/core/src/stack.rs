@@ -35,38 +35,157 @@ use crate::montecarlo::{Columns, ColumnsMut, Model};
 use crate::provenance::Provenance;
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
 
-/// Every layer the stack can have, in order, with what a scenario needs to model it.
-pub const LAYERS: [(&str, &str); 8] = [
-    (
-        "final-run-rental",
-        "[[stages]] with GPU-hours and a rental price",
-    ),
-    (
-        "final-run-ownership",
-        "an [ownership] table (Epoch AI's method: purchase price and dates)",
-    ),
-    (
-        "development-compute-rental",
-        "a [development] table (a multiplier or stages)",
-    ),
-    (
-        "development-compute-ownership",
-        "a [development] table and an [ownership] table",
-    ),
-    ("staff", "a [staff] table (duration and role groups)"),
-    (
-        "fleet",
-        "a [fleet] table (GPUs, price, overhead, lifetime, opex)",
-    ),
-    (
-        "fleet-annual",
-        "a [fleet] table (GPUs, price, overhead, lifetime, opex)",
-    ),
-    (
-        "payroll-annual",
-        "a [staff] table (duration and role groups)",
-    ),
-];
+/// A layer of the stack: one scope of cost, never summed with a layer of another scope except
+/// in a total that says so. Its string form is the stable id reports and scenarios use
+/// (`final-run-rental`, `development-compute-ownership`, `staff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LayerId {
+    /// The final run on one basis: rental (GPU-hours x price) or ownership (Epoch AI's method).
+    FinalRun(Basis),
+    /// Experiments, ablations, failed runs and synthetic data, on one basis.
+    DevelopmentCompute(Basis),
+    /// The people: each one's loaded pay x share of time, summed, x duration.
+    Staff,
+    /// Capital cost of the owner's whole fleet.
+    Fleet,
+    /// The fleet's yearly cost: amortized capex, power, other opex.
+    FleetAnnual,
+    /// The listed staff's yearly pay, full time.
+    PayrollAnnual,
+}
+
+impl LayerId {
+    /// Every layer, in report order.
+    pub const ALL: [LayerId; 8] = [
+        LayerId::FinalRun(Basis::Rental),
+        LayerId::FinalRun(Basis::Ownership),
+        LayerId::DevelopmentCompute(Basis::Rental),
+        LayerId::DevelopmentCompute(Basis::Ownership),
+        LayerId::Staff,
+        LayerId::Fleet,
+        LayerId::FleetAnnual,
+        LayerId::PayrollAnnual,
+    ];
+
+    /// The stable id (`final-run-rental`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerId::FinalRun(Basis::Rental) => "final-run-rental",
+            LayerId::FinalRun(Basis::Ownership) => "final-run-ownership",
+            LayerId::DevelopmentCompute(Basis::Rental) => "development-compute-rental",
+            LayerId::DevelopmentCompute(Basis::Ownership) => "development-compute-ownership",
+            LayerId::Staff => "staff",
+            LayerId::Fleet => "fleet",
+            LayerId::FleetAnnual => "fleet-annual",
+            LayerId::PayrollAnnual => "payroll-annual",
+        }
+    }
+
+    /// What a scenario needs to model this layer.
+    pub fn needs(self) -> &'static str {
+        match self {
+            LayerId::FinalRun(Basis::Rental) => "[[stages]] with GPU-hours and a rental price",
+            LayerId::FinalRun(Basis::Ownership) => {
+                "an [ownership] table (Epoch AI's method: purchase price and dates)"
+            }
+            LayerId::DevelopmentCompute(Basis::Rental) => {
+                "a [development] table (a factor, a multiplier or stages)"
+            }
+            LayerId::DevelopmentCompute(Basis::Ownership) => {
+                "a [development] table and an [ownership] table"
+            }
+            LayerId::Staff | LayerId::PayrollAnnual => "a [staff] table (duration and role groups)",
+            LayerId::Fleet | LayerId::FleetAnnual => {
+                "a [fleet] table (GPUs, price, overhead, lifetime, opex)"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for LayerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LayerId {
+    type Err = UnknownId;
+
+    fn from_str(s: &str) -> Result<LayerId, UnknownId> {
+        LayerId::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| UnknownId {
+                id: s.to_owned(),
+                known: LayerId::ALL.iter().map(|l| l.as_str()).collect(),
+            })
+    }
+}
+
+/// A total: layers of one scope added sample by sample. Its string form is its stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TotalId {
+    /// The final run and development compute on one basis.
+    Compute(Basis),
+    /// Compute on one basis and the staff: everything it took to develop the model.
+    ModelDevelopment(Basis),
+    /// A year of the owner's operations: the fleet's yearly cost and the payroll.
+    OwnerAnnual,
+}
+
+impl TotalId {
+    /// Every total, in report order.
+    pub const ALL: [TotalId; 5] = [
+        TotalId::Compute(Basis::Rental),
+        TotalId::ModelDevelopment(Basis::Rental),
+        TotalId::Compute(Basis::Ownership),
+        TotalId::ModelDevelopment(Basis::Ownership),
+        TotalId::OwnerAnnual,
+    ];
+
+    /// The stable id (`total-compute-ownership`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TotalId::Compute(Basis::Rental) => "total-compute-rental",
+            TotalId::Compute(Basis::Ownership) => "total-compute-ownership",
+            TotalId::ModelDevelopment(Basis::Rental) => "total-model-development-rental",
+            TotalId::ModelDevelopment(Basis::Ownership) => "total-model-development-ownership",
+            TotalId::OwnerAnnual => "owner-annual",
+        }
+    }
+}
+
+impl std::fmt::Display for TotalId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TotalId {
+    type Err = UnknownId;
+
+    fn from_str(s: &str) -> Result<TotalId, UnknownId> {
+        TotalId::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| UnknownId {
+                id: s.to_owned(),
+                known: TotalId::ALL.iter().map(|t| t.as_str()).collect(),
+            })
+    }
+}
+
+/// An id that names no layer or total.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no layer or total is called `{id}`; known: {}", known.join(", "))]
+pub struct UnknownId {
+    /// The id given.
+    pub id: String,
+    /// The ids there are.
+    pub known: Vec<&'static str>,
+}
 
 /// An uncertain input with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -220,10 +339,7 @@ impl Basis {
 
     /// The id of the final-run layer on this basis.
     pub fn layer_id(self) -> &'static str {
-        match self {
-            Basis::Rental => "final-run-rental",
-            Basis::Ownership => "final-run-ownership",
-        }
+        LayerId::FinalRun(self).as_str()
     }
 
     /// `rental` or `ownership`: the suffix of the ids of the layers and totals on this basis.
