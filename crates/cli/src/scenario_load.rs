@@ -23,7 +23,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// Where to point errors: the file, or `<built-in NAME>`.
-    fn origin(&self) -> PathBuf {
+    pub(crate) fn origin(&self) -> PathBuf {
         self.path
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("<built-in {}>", self.scenario.file.name)))
