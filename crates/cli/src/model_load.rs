@@ -198,11 +198,9 @@ impl OutputIds {
 
     /// The closest id to `wanted`, if one is close enough to be a likely typo.
     pub(crate) fn closest(&self, wanted: &str) -> Option<&str> {
-        self.all()
-            .map(|id| (strsim::jaro_winkler(wanted, id), id))
-            .filter(|(s, _)| *s > 0.75)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, id)| id)
+        traincost_claims::closest(wanted, self.all(), 0.75, 1)
+            .first()
+            .copied()
     }
 
     /// A hint listing what exists, for an unknown id.

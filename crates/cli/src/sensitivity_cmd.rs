@@ -192,8 +192,9 @@ fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec
             };
             let _ = write!(hint, "{}; or `all`", ids.describe());
             Err(Diagnostic::new(format!(
-                "scenario `{}` has no layer or output `{id}`",
-                built.name()
+                "scenario `{}` has no layer or output `{}`",
+                built.name(),
+                traincost_claims::excerpt(id)
             ))
             .field("--layer")
             .hint(hint)
