@@ -11,6 +11,7 @@ mod compare;
 mod dollars;
 mod epoch;
 mod estimate;
+mod hardening;
 mod plugins;
 mod reconcile;
 mod report;
