@@ -12,6 +12,7 @@ mod dollars;
 mod epoch;
 mod estimate;
 mod golden;
+mod hardening;
 mod output;
 mod plugins;
 mod reconcile;

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::conflict::ConflictGroup;
+use crate::conflict::{ConflictDecl, ConflictGroup};
 use crate::load::Problem;
 use crate::matcher;
-use crate::relation::RelationOutcome;
+use crate::relation::{Relation, RelationOutcome};
 use crate::{Claim, PubDate};
 
 /// True if `id` is kebab-case: lowercase ASCII letters and digits in hyphen-separated words.
@@ -55,7 +55,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if let Some(p) = port
         && (p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().is_err())
     {
-        return Err(format!("`{p}` is not a valid port"));
+        return Err(format!("`{}` is not a valid port", crate::excerpt(p)));
     }
     let labels: Vec<&str> = host.split('.').collect();
     let label_ok = |l: &&str| {
@@ -67,26 +67,102 @@ pub fn check_url(url: &str) -> Result<(), String> {
     };
     if labels.len() < 2 || !labels.iter().all(label_ok) {
         return Err(format!(
-            "`{host}` is not a valid host name (expected e.g. example.com)"
+            "`{}` is not a valid host name (expected e.g. example.com)",
+            crate::excerpt(host)
         ));
     }
     if !labels
         .last()
         .is_some_and(|tld| tld.chars().all(char::is_alphabetic))
     {
-        return Err(format!("`{host}` does not end in a top-level domain"));
+        return Err(format!(
+            "`{}` does not end in a top-level domain",
+            crate::excerpt(host)
+        ));
     }
     Ok(())
+}
+
+/// Longest id of a claim, relation or conflict group, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// What is wrong with an id (of a claim, relation or conflict group), with a hint: not
+/// kebab-case, or longer than [`MAX_ID_CHARS`].
+fn id_rule(id: &str) -> Option<(String, &'static str)> {
+    if !is_kebab_case(id) {
+        Some((
+            format!("`{}` is not kebab-case", crate::excerpt(id)),
+            "use lowercase letters and digits separated by single hyphens, e.g. `deepseek-v3-total-gpu-hours`",
+        ))
+    } else if id.len() > MAX_ID_CHARS {
+        Some((
+            format!(
+                "`{}` is longer than {MAX_ID_CHARS} characters",
+                crate::excerpt(id)
+            ),
+            "shorten the id: subject, quantity and source in a few words",
+        ))
+    } else {
+        None
+    }
+}
+
+/// The problem with the id of a relation or conflict group (`what`), if any: the rule
+/// claims' ids follow.
+fn id_problem(file: &str, line: usize, id: &str, what: &str) -> Option<Problem> {
+    id_rule(id).map(|(message, hint)| {
+        Problem::new(file, format!("{what} id {message}"))
+            .at(line)
+            .id(id)
+            .field("id")
+            .hint(hint)
+    })
+}
+
+/// Content checks of a relation's declaration (its id); what it computes is
+/// [`crate::Relation::problem`].
+pub(crate) fn validate_relation(r: &Relation) -> Vec<Problem> {
+    id_problem(&r.origin.file, r.origin.line, &r.id, "relation")
+        .into_iter()
+        .collect()
+}
+
+/// Content checks of a conflict group's declaration: its id, and at least two distinct
+/// claims (a group of one compares nothing).
+pub(crate) fn validate_conflict(g: &ConflictDecl) -> Vec<Problem> {
+    let mut out: Vec<Problem> = id_problem(&g.origin.file, g.origin.line, &g.id, "conflict group")
+        .into_iter()
+        .collect();
+    let located = |msg: String| {
+        Problem::new(&g.origin.file, msg)
+            .at(g.claims_line)
+            .id(&g.id)
+            .field("claims")
+    };
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = g.claims.iter().find(|id| !seen.insert(id.as_str())) {
+        out.push(
+            located(format!("claim `{}` is listed twice", crate::excerpt(dup)))
+                .hint("list each claim once"),
+        );
+    }
+    if seen.len() < 2 {
+        out.push(
+            located(format!(
+                "a conflict group needs at least two claims, and this one has {}",
+                seen.len()
+            ))
+            .hint("list the claims that disagree, or remove the group"),
+        );
+    }
+    out
 }
 
 /// Content checks of one claim, as of `today`.
 pub(crate) fn validate_claim(c: &Claim, today: PubDate) -> Vec<Problem> {
     let mut out = Vec::new();
-    if !is_kebab_case(&c.id) {
-        out.push(
-            Problem::about(c, "id", format!("id `{}` is not kebab-case", c.id))
-                .hint("use lowercase letters and digits separated by single hyphens, e.g. `deepseek-v3-total-gpu-hours`"),
-        );
+    if let Some((message, hint)) = id_rule(&c.id) {
+        out.push(Problem::about(c, "id", format!("id {message}")).hint(hint));
     }
     for (field, text) in [
         ("subject", &c.subject),
@@ -140,7 +216,7 @@ pub(crate) fn validate_claim(c: &Claim, today: PubDate) -> Vec<Problem> {
         out.push(Problem::about(
             c,
             "source_url",
-            format!("`{}`: {e}", c.source.url),
+            format!("`{}`: {e}", crate::excerpt(&c.source.url)),
         ));
     }
     let found = matcher::contains_value(&c.quote, &c.value);

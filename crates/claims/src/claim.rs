@@ -306,7 +306,11 @@ impl std::str::FromStr for Tag {
             .find(|t| t.as_str() == norm)
             .ok_or_else(|| {
                 let names: Vec<&str> = Tag::ALL.iter().map(|t| t.as_str()).collect();
-                format!("unknown tag `{s}` (known tags: {})", names.join(", "))
+                format!(
+                    "unknown tag `{}` (known tags: {})",
+                    crate::excerpt(s),
+                    names.join(", ")
+                )
             })
     }
 }

@@ -99,7 +99,8 @@ impl PubDate {
 /// Why a date string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{text}` is not a valid date: {reason} (write YYYY-MM-DD, or YYYY-MM when the day is unknown)"
+    "`{}` is not a valid date: {reason} (write YYYY-MM-DD, or YYYY-MM when the day is unknown)",
+    crate::excerpt(.text)
 )]
 pub struct DateError {
     /// The text given.

@@ -72,12 +72,12 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-pub use check::{CheckReport, CheckSummary, check_url, is_kebab_case};
+pub use check::{CheckReport, CheckSummary, MAX_ID_CHARS, check_url, is_kebab_case};
 pub use claim::{Claim, Origin, Source, Status, Tag, Value, ValueError, format_number};
 pub use conflict::{ConflictDecl, ConflictGroup, Verdict};
 pub use date::{DateError, DatePrecision, PubDate};
 pub use load::{LoadError, Problem};
-pub use relation::{Comparison, Expr, Relation, RelationOutcome};
+pub use relation::{Comparison, Expr, MAX_EXPR_DEPTH, Relation, RelationOutcome};
 pub use unit::{BaseUnit, Currency, Per, Unit, UnitError};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
@@ -96,7 +96,7 @@ pub struct ClaimSet {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClaimRefError {
     /// No claim has this id.
-    #[error("unknown claim id `{id}`{}", did_you_mean(.suggestions))]
+    #[error("unknown claim id `{}`{}", excerpt(.id), did_you_mean(.suggestions))]
     Unknown {
         /// The id asked for.
         id: String,
@@ -104,7 +104,7 @@ pub enum ClaimRefError {
         suggestions: Vec<String>,
     },
     /// The claim records an erroneous figure.
-    #[error("claim `{id}` is marked erroneous ({notes}); cite a correct claim instead{}", did_you_mean(.alternatives))]
+    #[error("claim `{}` is marked erroneous ({notes}); cite a correct claim instead{}", excerpt(.id), did_you_mean(.alternatives))]
     Erroneous {
         /// The id asked for.
         id: String,
@@ -113,6 +113,77 @@ pub enum ClaimRefError {
         /// Claims of the same subject and unit that are not erroneous.
         alternatives: Vec<String>,
     },
+}
+
+/// Most problems reported for one field (unknown ids in a relation's side, say): a few say
+/// what is wrong, thousands would bury it.
+pub const MAX_PROBLEMS_PER_FIELD: usize = 5;
+
+/// How many characters of user input an error message quotes (see [`excerpt`]).
+pub const EXCERPT_CHARS: usize = 80;
+
+/// User input as an error message quotes it: at most [`EXCERPT_CHARS`] characters, then how
+/// many were left out, so that a 4 MB id gives a one-line error. Every message quoting what
+/// a user wrote (ids, units, dates, URLs, expressions) goes through it.
+///
+/// ```
+/// use traincost_claims::excerpt;
+/// assert_eq!(excerpt("deepseek-v3"), "deepseek-v3");
+/// let long = "x".repeat(1000);
+/// assert_eq!(excerpt(&long), format!("{}... (920 more characters)", "x".repeat(80)));
+/// ```
+pub fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            let more = s[cut..].chars().count();
+            std::borrow::Cow::Owned(format!("{}... ({more} more characters)", &s[..cut]))
+        }
+    }
+}
+
+/// Longest text "did you mean" compares: longer input gets no suggestion (no id is that
+/// long, and comparing costs the product of the lengths).
+pub const MAX_SUGGEST_CHARS: usize = 128;
+/// Most candidates "did you mean" scores: the work of a suggestion is bounded.
+pub const MAX_SUGGEST_CANDIDATES: usize = 100_000;
+
+/// How alike two short texts are (Jaro-Winkler, 0 to 1); 0 when either is longer than
+/// [`MAX_SUGGEST_CHARS`] bytes, so a huge input costs nothing to compare.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a.len() > MAX_SUGGEST_CHARS || b.len() > MAX_SUGGEST_CHARS {
+        return 0.0;
+    }
+    strsim::jaro_winkler(a, b)
+}
+
+/// The candidates most like `wanted` (at least `min_score` by [`similarity`]), best first, at
+/// most `max`: the one "did you mean" of every command. Bounded: a `wanted` longer than
+/// [`MAX_SUGGEST_CHARS`] gets none, and at most [`MAX_SUGGEST_CANDIDATES`] are scored.
+///
+/// ```
+/// use traincost_claims::closest;
+/// let ids = ["deepseek-v3", "deepseek-r1", "gpt-4"];
+/// assert_eq!(closest("deepseek-v2", ids, 0.7, 1), vec!["deepseek-v3"]);
+/// assert!(closest(&"deepseek-v3".repeat(100_000), ids, 0.7, 3).is_empty());
+/// ```
+pub fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    min_score: f64,
+    max: usize,
+) -> Vec<&'a str> {
+    if wanted.len() > MAX_SUGGEST_CHARS {
+        return Vec::new();
+    }
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .take(MAX_SUGGEST_CANDIDATES)
+        .map(|c| (similarity(wanted, c), c))
+        .filter(|(s, _)| *s > min_score)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.into_iter().take(max).map(|(_, c)| c).collect()
 }
 
 fn did_you_mean(ids: &[String]) -> String {
@@ -227,7 +298,10 @@ impl ClaimSet {
                     Problem::about(
                         &c,
                         "id",
-                        format!("duplicate id `{}`: already defined at {prev}", c.id),
+                        format!(
+                            "duplicate id `{}`: already defined at {prev}",
+                            excerpt(&c.id)
+                        ),
                     )
                     .hint(hint),
                 );
@@ -246,7 +320,8 @@ impl ClaimSet {
                         file,
                         format!(
                             "duplicate relation id `{}`: already defined at {}",
-                            r.id, prev.origin
+                            excerpt(&r.id),
+                            prev.origin
                         ),
                     )
                     .at(r.origin.line)
@@ -256,14 +331,26 @@ impl ClaimSet {
                 continue;
             }
             if strict {
+                problems.extend(check::validate_relation(&r));
+                let before = problems.len();
                 for (field, expr) in [("left", &r.left), ("right", &r.right)] {
-                    for id in expr.claim_ids() {
-                        if let Some(p) =
-                            set.reference_problem(id, file, r.origin.line, &r.id, field)
-                        {
-                            problems.push(p);
-                        }
-                    }
+                    // A few unknown ids say what is wrong; thousands would bury it.
+                    let bad = expr.claim_ids().into_iter().filter_map(|id| {
+                        set.reference_problem(id, file, r.origin.line, &r.id, field)
+                    });
+                    problems.extend(bad.take(MAX_PROBLEMS_PER_FIELD));
+                }
+                // With every id known, what `claims check` would refuse is refused here.
+                if problems.len() == before
+                    && let Some((field, message)) = r.problem(&set)
+                {
+                    problems.push(
+                        Problem::new(file, message)
+                            .at(r.origin.line)
+                            .id(&r.id)
+                            .field(field)
+                            .hint("fix the expression, or the claims it uses, so that both sides are numbers in one unit"),
+                    );
                 }
             }
             set.relations.push(r);
@@ -275,7 +362,8 @@ impl ClaimSet {
                         file,
                         format!(
                             "duplicate conflict group id `{}`: already defined at {}",
-                            g.id, prev.origin
+                            excerpt(&g.id),
+                            prev.origin
                         ),
                     )
                     .at(g.origin.line)
@@ -285,17 +373,14 @@ impl ClaimSet {
                 continue;
             }
             if strict {
-                for id in &g.claims {
-                    if set.get(id).is_none() {
-                        problems.push(set.unknown_id_problem(
-                            id,
-                            file,
-                            g.claims_line,
-                            &g.id,
-                            "claims",
-                        ));
-                    }
-                }
+                problems.extend(check::validate_conflict(&g));
+                problems.extend(
+                    g.claims
+                        .iter()
+                        .filter(|id| set.get(id).is_none())
+                        .take(MAX_PROBLEMS_PER_FIELD)
+                        .map(|id| set.unknown_id_problem(id, file, g.claims_line, &g.id, "claims")),
+                );
             }
             set.conflicts.push(g);
         }
@@ -339,7 +424,8 @@ impl ClaimSet {
                 Problem::new(
                     file,
                     format!(
-                        "uses erroneous claim `{id}`: an erroneous figure may not be used as true"
+                        "uses erroneous claim `{}`: an erroneous figure may not be used as true",
+                        excerpt(id)
                     ),
                 )
                 .at(line)
@@ -383,7 +469,7 @@ impl ClaimSet {
             let mut scored: Vec<(f64, &Claim)> = self
                 .iter()
                 .filter(|o| !o.is_erroneous() && o.subject == c.subject && o.unit == c.unit)
-                .map(|o| (strsim::jaro_winkler(&o.quantity, &c.quantity), o))
+                .map(|o| (similarity(&o.quantity, &c.quantity), o))
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0));
             let alternatives = scored
@@ -412,15 +498,9 @@ impl ClaimSet {
     }
 
     /// Up to three ids closest to `id`, best first, for "did you mean" hints.
+    /// Bounded: see [`closest`].
     pub fn suggest(&self, id: &str) -> Vec<&str> {
-        let mut scored: Vec<(f64, &str)> = self
-            .claims
-            .iter()
-            .map(|c| (strsim::jaro_winkler(id, &c.id), c.id.as_str()))
-            .filter(|(s, _)| *s > 0.7)
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.into_iter().take(3).map(|(_, id)| id).collect()
+        closest(id, self.claims.iter().map(|c| c.id.as_str()), 0.7, 3)
     }
 
     /// A query over this set; with no filter it yields every claim.
@@ -504,18 +584,20 @@ impl ClaimSet {
             .iter()
             .flat_map(|c| check::validate_claim(c, today))
             .collect();
+        for r in &self.relations {
+            problems.extend(check::validate_relation(r));
+        }
         for g in &self.conflicts {
-            for id in &g.claims {
-                if self.get(id).is_none() {
-                    problems.push(self.unknown_id_problem(
-                        id,
-                        &g.origin.file,
-                        g.claims_line,
-                        &g.id,
-                        "claims",
-                    ));
-                }
-            }
+            problems.extend(check::validate_conflict(g));
+            problems.extend(
+                g.claims
+                    .iter()
+                    .filter(|id| self.get(id).is_none())
+                    .take(MAX_PROBLEMS_PER_FIELD)
+                    .map(|id| {
+                        self.unknown_id_problem(id, &g.origin.file, g.claims_line, &g.id, "claims")
+                    }),
+            );
         }
         CheckReport {
             claims_checked: self.claims.len(),

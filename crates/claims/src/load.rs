@@ -84,8 +84,10 @@ impl fmt::Display for Problem {
         }
         f.write_str(": ")?;
         match (&self.claim_id, &self.field) {
-            (Some(id), Some(field)) => write!(f, "claim `{id}`, field `{field}`: ")?,
-            (Some(id), None) => write!(f, "claim `{id}`: ")?,
+            (Some(id), Some(field)) => {
+                write!(f, "claim `{}`, field `{field}`: ", crate::excerpt(id))?
+            }
+            (Some(id), None) => write!(f, "claim `{}`: ", crate::excerpt(id))?,
             (None, Some(field)) => write!(f, "field `{field}`: ")?,
             (None, None) => {}
         }
@@ -431,7 +433,7 @@ fn convert_claim(
                         "dollar_year",
                         format!(
                             "dollar_year {y} contradicts the year in unit `{}`",
-                            raw.unit.get_ref()
+                            crate::excerpt(raw.unit.get_ref())
                         ),
                     )),
                     _ => *year = Some(y16),
@@ -445,7 +447,7 @@ fn convert_claim(
                 "dollar_year",
                 format!(
                     "dollar_year is only for money, and unit `{}` is not money",
-                    raw.unit.get_ref()
+                    crate::excerpt(raw.unit.get_ref())
                 ),
             )),
         }
@@ -475,8 +477,11 @@ fn convert_claim(
             Some(st) => Some(st),
             None => {
                 problems.push(
-                    problem("status", format!("unknown status `{}`", s.get_ref()))
-                        .hint(known_status_hint()),
+                    problem(
+                        "status",
+                        format!("unknown status `{}`", crate::excerpt(s.get_ref())),
+                    )
+                    .hint(known_status_hint()),
                 );
                 None
             }
@@ -503,9 +508,10 @@ fn convert_claim(
         problems.push(problem(
             "scope",
             format!(
-                "`{sc}` is not a stack figure id: write a layer (`fleet`), a component \
+                "`{}` is not a stack figure id: write a layer (`fleet`), a component \
                  (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`), in \
-                 kebab-case"
+                 kebab-case",
+                crate::excerpt(sc)
             ),
         ));
     }
@@ -563,25 +569,40 @@ fn convert_relation(
     let mut expr = |s: &Spanned<String>, field: &str| match Expr::parse(s.get_ref()) {
         Ok(e) => Some(e),
         Err(e) => {
-            problems.push(problem(s.span(), field, e).hint(
-                "expressions use claim ids, numbers, + - * / and parentheses; put spaces around a minus sign",
-            ));
+            let hint = if e.starts_with("expression nested deeper") {
+                "remove redundant parentheses, or split the relation into simpler ones"
+            } else {
+                "expressions use claim ids, numbers, + - * / and parentheses; put spaces around a minus sign"
+            };
+            problems.push(problem(s.span(), field, e).hint(hint));
             None
         }
     };
     let left = expr(&raw.left, "left");
     let right = expr(&raw.right, "right");
     let comparison = match raw.op.as_ref().map(|o| o.get_ref().as_str()) {
-        None | Some("=") | Some("==") => Some(Comparison::Eq),
+        None | Some("=") => Some(Comparison::Eq),
         Some("<=") => Some(Comparison::Le),
         Some(">=") => Some(Comparison::Ge),
         Some(other) => {
             let span = raw.op.as_ref().map_or(0..0, Spanned::span);
-            problems.push(problem(
-                span,
-                "op",
-                format!("unknown comparison `{other}` (expected =, <= or >=)"),
-            ));
+            let hint = match other.trim() {
+                "==" => "equality is written `op = \"=\"`".to_owned(),
+                "<" | "=<" => "write `op = \"<=\"` (comparisons allow a tolerance)".to_owned(),
+                ">" | "=>" => "write `op = \">=\"` (comparisons allow a tolerance)".to_owned(),
+                _ => "op is one of \"=\", \"<=\" or \">=\"".to_owned(),
+            };
+            problems.push(
+                problem(
+                    span,
+                    "op",
+                    format!(
+                        "unknown comparison `{}` (expected =, <= or >=)",
+                        crate::excerpt(other)
+                    ),
+                )
+                .hint(hint),
+            );
             None
         }
     };

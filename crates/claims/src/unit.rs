@@ -155,7 +155,7 @@ pub struct Unit {
 
 /// An unknown or malformed unit string.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown unit `{text}`")]
+#[error("unknown unit `{}`", crate::excerpt(.text))]
 pub struct UnitError {
     /// The text given.
     pub text: String,

@@ -174,8 +174,8 @@ pub(crate) fn problem_diagnostic(p: &Problem) -> Diagnostic {
     d.line = p.line;
     d.column = p.column;
     d.field = match (&p.claim_id, &p.field) {
-        (Some(id), Some(field)) => Some(format!("{id}.{field}")),
-        (Some(id), None) => Some(id.clone()),
+        (Some(id), Some(field)) => Some(format!("{}.{field}", traincost_claims::excerpt(id))),
+        (Some(id), None) => Some(traincost_claims::excerpt(id).into_owned()),
         (None, field) => field.clone(),
     };
     d.hint = p.hint.clone();

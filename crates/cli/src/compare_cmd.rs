@@ -182,8 +182,12 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
     // An unknown or unreadable scenario is reported for what it is, before any costing.
     for (side, scenario) in [("A", &args.a), ("B", &args.b)] {
-        crate::scenario_load::load(scenario)
-            .map_err(|d| anyhow::Error::new(d).context(format!("side {side} (`{scenario}`)")))?;
+        crate::scenario_load::load(scenario).map_err(|d| {
+            anyhow::Error::new(d).context(format!(
+                "side {side} (`{}`)",
+                traincost_claims::excerpt(scenario)
+            ))
+        })?;
     }
     let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
     let registry = |extra: &[PathBuf]| {
@@ -208,7 +212,12 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         &config,
         &mut |_| {},
     )
-    .with_context(|| format!("cannot cost side A (`{}`)", args.a))?;
+    .with_context(|| {
+        format!(
+            "cannot cost side A (`{}`)",
+            traincost_claims::excerpt(&args.a)
+        )
+    })?;
     let dollars = report_a.estimate.dollar_year;
     let report_b = build_report(
         &args.b,
@@ -229,7 +238,7 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
         };
         format!(
             "cannot cost side B (`{}`) in {dollars} dollars ({whose})",
-            args.b
+            traincost_claims::excerpt(&args.b)
         )
     })?;
     anyhow::ensure!(

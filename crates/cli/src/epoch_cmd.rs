@@ -68,7 +68,8 @@ fn parse_version(s: &str) -> Result<CodeVersion, String> {
         "2025" | "update_2025_06" | "update-2025-06" => CodeVersion::Update2025_06,
         _ => {
             return Err(format!(
-                "unknown code version `{s}`: use paper_v1, paper_v2 or update_2025_06"
+                "unknown code version `{}`: use paper_v1, paper_v2 or update_2025_06",
+                traincost_claims::excerpt(s)
             ));
         }
     };
@@ -192,7 +193,7 @@ fn unknown_model(table: &CostTable, name: &str) -> Diagnostic {
         .into_iter()
         .map(|m| {
             let lower = m.to_lowercase();
-            let mut score = strsim::jaro_winkler(&wanted, &lower);
+            let mut score = traincost_claims::similarity(&wanted, &lower);
             if !wanted.is_empty() && (lower.contains(&wanted) || wanted.contains(&lower)) {
                 score = score.max(0.9);
             }
@@ -216,7 +217,7 @@ fn unknown_model(table: &CostTable, name: &str) -> Diagnostic {
     };
     Diagnostic::new(format!(
         "no model named `{}` in Epoch's cost table ({} models)",
-        name.trim(),
+        traincost_claims::excerpt(name.trim()),
         table.model_names().len()
     ))
     .hint(hint)

@@ -99,16 +99,17 @@ pub(crate) fn build_report(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
     let built = model_load::build_model(scenario, money, claims, supplier)?;
-    Ok(report_for(&built, claims, config, progress))
+    report_for(&built, claims, config, progress)
 }
 
-/// Runs the estimate of a built model and adds the headline check and the cited sources.
+/// Runs the estimate of a built model and adds the headline check and the cited sources. An
+/// output that is not a finite number is an error naming it.
 pub(crate) fn report_for(
     built: &model_load::BuiltModel,
     claims: &ClaimSet,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> Report {
+) -> anyhow::Result<Report> {
     let file = &built.scenario.file;
     let est = estimate(
         built.name(),
@@ -117,7 +118,8 @@ pub(crate) fn report_for(
         built.price_index,
         config,
         progress,
-    );
+    )
+    .map_err(|e| built.non_finite(&e))?;
 
     let headline = file.headline.as_ref().and_then(|h| {
         let c = claims.get(h.claim.get_ref())?;
@@ -152,13 +154,13 @@ pub(crate) fn report_for(
         .iter()
         .filter_map(|id| model_load::claim_source(claims, id))
         .collect();
-    Report {
+    Ok(Report {
         schema_version: 2,
         title: built.title().to_owned(),
         estimate: est,
         headline,
         sources,
-    }
+    })
 }
 
 pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {

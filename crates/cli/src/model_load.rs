@@ -24,6 +24,8 @@ pub(crate) struct BuiltModel {
     pub(crate) price_index: &'static str,
     /// The compiled model.
     pub(crate) model: CostModel,
+    /// Where errors about the scenario point: its file, or `<built-in NAME>`.
+    pub(crate) origin: std::path::PathBuf,
 }
 
 /// Loads `scenario` (a built-in name or a file), builds its spec in `money`'s dollars and
@@ -57,6 +59,7 @@ pub(crate) fn build_model(
         "model compiled"
     );
     Ok(BuiltModel {
+        origin: loaded.origin(),
         price_index: loaded.scenario.index().name(),
         scenario: loaded.scenario,
         cited,
@@ -91,6 +94,15 @@ impl BuiltModel {
     /// Scenario name.
     pub(crate) fn name(&self) -> &str {
         &self.scenario.file.name
+    }
+
+    /// An output that is not a finite number, as a diagnostic about the scenario.
+    pub(crate) fn non_finite(&self, e: &traincost_core::montecarlo::NonFiniteOutput) -> Diagnostic {
+        Diagnostic::new(e.to_string()).in_file(&self.origin).hint(
+            "an input's range overflows the model: look for a distribution spanning \
+                 hundreds of orders of magnitude, a date centuries away (`[ownership] \
+                 acquired`, `training_start`) or a price or count near 1e308, and narrow it",
+        )
     }
 
     /// Title for people (the name if the scenario has none).
@@ -186,11 +198,9 @@ impl OutputIds {
 
     /// The closest id to `wanted`, if one is close enough to be a likely typo.
     pub(crate) fn closest(&self, wanted: &str) -> Option<&str> {
-        self.all()
-            .map(|id| (strsim::jaro_winkler(wanted, id), id))
-            .filter(|(s, _)| *s > 0.75)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, id)| id)
+        traincost_claims::closest(wanted, self.all(), 0.75, 1)
+            .first()
+            .copied()
     }
 
     /// A hint listing what exists, for an unknown id.

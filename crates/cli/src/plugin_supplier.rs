@@ -67,7 +67,8 @@ impl Supplier for PluginSupplier<'_> {
             Some("three_year") => Some(Commitment::ThreeYear),
             Some(other) => {
                 return Err(format!(
-                    "unknown commitment `{other}`: use on_demand, one_year or three_year"
+                    "unknown commitment `{}`: use on_demand, one_year or three_year",
+                    traincost_claims::excerpt(other)
                 ));
             }
         };

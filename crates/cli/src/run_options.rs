@@ -57,7 +57,8 @@ fn parse_index(text: &str) -> Result<IndexId, String> {
     IndexId::from_name(text.trim()).ok_or_else(|| {
         let names: Vec<&str> = IndexId::ALL.iter().map(|i| i.name()).collect();
         format!(
-            "unknown price index `{text}`: use one of {}",
+            "unknown price index `{}`: use one of {}",
+            traincost_claims::excerpt(text),
             names.join(", ")
         )
     })

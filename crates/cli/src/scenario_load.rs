@@ -23,7 +23,7 @@ pub(crate) struct Loaded {
 
 impl Loaded {
     /// Where to point errors: the file, or `<built-in NAME>`.
-    fn origin(&self) -> PathBuf {
+    pub(crate) fn origin(&self) -> PathBuf {
         self.path
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("<built-in {}>", self.scenario.file.name)))
@@ -85,10 +85,14 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
     let claim = claims.input(&r.id).map_err(|e| {
         Diagnostic::new(e.to_string())
             .field(r.field.clone())
-            .hint(format!(
-                "`traincost claims show {}` or `traincost claims list` shows the claims",
-                r.id
-            ))
+            .hint(if claims.get(&r.id).is_some() {
+                format!(
+                    "`traincost claims show {}` shows the claim; `traincost claims list` shows the others",
+                    r.id
+                )
+            } else {
+                "`traincost claims list` shows the claims".to_owned()
+            })
     })?;
     let Some(input) = r.input.as_ref().filter(|i| !i.informed_by) else {
         return Ok(());
@@ -138,7 +142,7 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
             };
             Diagnostic::new(format!(
                 "`{short}` cites claim `{}` as its value: {e}",
-                r.id
+                traincost_claims::excerpt(&r.id)
             ))
             .field(r.field.clone())
             .hint(fix)
@@ -187,14 +191,9 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
     }
     let path = Path::new(name_or_path);
     if !path.exists() {
-        let mut names: Vec<(f64, &str)> = scenario::builtin_names()
-            .into_iter()
-            .map(|n| (strsim::jaro_winkler(name_or_path, n), n))
-            .filter(|(s, _)| *s > 0.7)
-            .collect();
-        names.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let names = traincost_claims::closest(name_or_path, scenario::builtin_names(), 0.7, 1);
         let hint = match names.first() {
-            Some((_, n)) => format!(
+            Some(n) => format!(
                 "did you mean the built-in `{n}`? (`traincost scenarios list` shows them all)"
             ),
             None => format!(
@@ -203,7 +202,8 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
             ),
         };
         return Err(Diagnostic::new(format!(
-            "no built-in scenario or file named `{name_or_path}`"
+            "no built-in scenario or file named `{}`",
+            traincost_claims::excerpt(name_or_path)
         ))
         .hint(hint));
     }

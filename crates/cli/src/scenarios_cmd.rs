@@ -53,14 +53,15 @@ pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
         ScenariosCommand::Show { name } => match scenario::builtin_source(&name) {
             Some(src) => src.to_owned(),
             None => {
-                return Err(
-                    Diagnostic::new(format!("no built-in scenario named `{name}`"))
-                        .hint(format!(
-                            "built-in scenarios: {}",
-                            scenario::builtin_names().join(", ")
-                        ))
-                        .into(),
-                );
+                return Err(Diagnostic::new(format!(
+                    "no built-in scenario named `{}`",
+                    traincost_claims::excerpt(&name)
+                ))
+                .hint(format!(
+                    "built-in scenarios: {}",
+                    scenario::builtin_names().join(", ")
+                ))
+                .into());
             }
         },
         ScenariosCommand::Schema => scenario::json_schema(),

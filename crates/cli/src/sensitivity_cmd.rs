@@ -132,7 +132,10 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     tracing::info!(outputs = ?id_refs, "tornado");
     let tornadoes = sensitivity::tornadoes(&built.model, &id_refs, &config)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(|e| match e {
+            sensitivity::SensitivityError::NonFinite(e) => anyhow::Error::new(built.non_finite(&e)),
+            e => anyhow::anyhow!("{e}"),
+        })?
         .into_iter()
         .map(|t| report_tornado(t, &built, &claims))
         .collect();
@@ -189,8 +192,9 @@ fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec
             };
             let _ = write!(hint, "{}; or `all`", ids.describe());
             Err(Diagnostic::new(format!(
-                "scenario `{}` has no layer or output `{id}`",
-                built.name()
+                "scenario `{}` has no layer or output `{}`",
+                built.name(),
+                traincost_claims::excerpt(id)
             ))
             .field("--layer")
             .hint(hint)

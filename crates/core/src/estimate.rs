@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::montecarlo::{self, RunConfig, RunStats, Summary};
+use crate::montecarlo::{self, NonFiniteOutput, RunConfig, RunStats, Summary};
 use crate::stack::{Basis, CostModel, LayerId, OutputInfo, OutputKind, TotalId};
 use crate::units::DollarDate;
 
@@ -186,6 +186,10 @@ impl Estimate {
 }
 
 /// Runs the Monte Carlo simulation and assembles the estimate.
+///
+/// An output that is not a finite number in some sample (or at the inputs' medians) is an
+/// error naming it: the inputs overflow the model (a value beyond 1.8e308) or make it divide
+/// zero by zero, and no summary of it would mean anything.
 pub fn estimate(
     scenario: &str,
     model: &CostModel,
@@ -193,9 +197,20 @@ pub fn estimate(
     price_index: &str,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> Estimate {
+) -> Result<Estimate, NonFiniteOutput> {
     let central = model.central();
     let (summaries, run) = montecarlo::run(model, config, progress);
+    for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
+        s.check_finite(&info.id, config.samples)?;
+        if !central[i].is_finite() {
+            return Err(NonFiniteOutput {
+                output: info.id.clone(),
+                count: 0,
+                samples: config.samples,
+                central: true,
+            });
+        }
+    }
     let figure = |i: usize, info: &OutputInfo, s: &Summary| Figure {
         id: info.id.clone(),
         label: info.label.clone(),
@@ -274,7 +289,7 @@ pub fn estimate(
             needs: id.needs().to_owned(),
         })
         .collect();
-    Estimate {
+    Ok(Estimate {
         scenario: scenario.to_owned(),
         dollar_year: dollars,
         price_index: price_index.to_owned(),
@@ -287,5 +302,5 @@ pub fn estimate(
         inputs,
         not_modelled,
         run,
-    }
+    })
 }

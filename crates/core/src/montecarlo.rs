@@ -197,6 +197,74 @@ pub struct Summary {
     /// Requested extra percentiles as `(percent, value)`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub percentiles: Vec<(f64, f64)>,
+    /// Samples in which the output was not a finite number (NaN or infinite): left out of
+    /// the percentiles, and an error for whoever reports them ([`Summary::check_finite`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub non_finite: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// An output that was not a finite number in some samples: the model overflowed (a value
+/// beyond 1.8e308), divided by zero or subtracted infinities, so no summary of it is
+/// meaningful.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
+pub struct NonFiniteOutput {
+    /// The output's id.
+    pub output: String,
+    /// Samples in which it was not finite (0: every sample was, but their mean or standard
+    /// deviation overflowed).
+    pub count: u64,
+    /// Samples drawn.
+    pub samples: u64,
+    /// True if the point estimate (every input at its median) is the value not finite.
+    pub central: bool,
+}
+
+impl NonFiniteOutput {
+    fn describe(&self) -> String {
+        let NonFiniteOutput {
+            output,
+            count,
+            samples,
+            central,
+        } = self;
+        if *central {
+            format!(
+                "output `{output}` is not a finite number (NaN or infinite) with every input at \
+                 its median"
+            )
+        } else if *count > 0 {
+            format!(
+                "output `{output}` is not a finite number (NaN or infinite) in {count} of \
+                 {samples} samples"
+            )
+        } else {
+            format!(
+                "output `{output}` is too large to summarize: its mean or standard deviation \
+                 over {samples} samples overflows"
+            )
+        }
+    }
+}
+
+impl Summary {
+    /// An error naming `output` if any sample of it was not finite, or its mean or standard
+    /// deviation is not.
+    pub fn check_finite(&self, output: &str, samples: u64) -> Result<(), NonFiniteOutput> {
+        if self.non_finite == 0 && self.mean.is_finite() && self.sd.is_finite() {
+            return Ok(());
+        }
+        Err(NonFiniteOutput {
+            output: output.to_owned(),
+            count: self.non_finite,
+            samples,
+            central: false,
+        })
+    }
 }
 
 /// Running count, mean and sum of squared deviations (Welford / Chan et al.).
@@ -436,6 +504,7 @@ pub fn run(
                 .iter()
                 .map(|&p| (p, s.quantile(p / 100.0)))
                 .collect(),
+            non_finite: s.non_finite(),
         })
         .collect();
     (
@@ -557,6 +626,49 @@ mod tests {
             last = done;
         });
         assert_eq!(last, 1_000_000);
+    }
+
+    /// A model whose output is infinite or NaN in some samples: the summary counts them
+    /// rather than summarizing them silently, and `check_finite` names the output.
+    #[test]
+    fn non_finite_outputs_are_counted_and_refused() {
+        // a (lognormal, 90% in [1, 10]) times b (in [2, 3]) times 1e616 always overflows.
+        struct Overflow;
+        impl Model for Overflow {
+            fn inputs(&self) -> Vec<(Distribution, bool)> {
+                toy().0
+            }
+            fn output_count(&self) -> usize {
+                2
+            }
+            fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
+                let (a, b) = (x.col(0), x.col(1));
+                let [big, nan] = y.cols_mut([0, 1]);
+                for j in 0..x.len() {
+                    big[j] = a[j] * b[j] * 1e308 * 1e308;
+                    nan[j] = if a[j] > 5.0 { big[j] - big[j] } else { a[j] };
+                }
+            }
+        }
+        let n = 5_000;
+        let (s, _) = run(&Overflow, &cfg(n, 2), &mut |_| {});
+        assert_eq!(s[0].non_finite, n, "every sample overflows");
+        let e = s[0].check_finite("big", n).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "output `big` is not a finite number (NaN or infinite) in 5000 of 5000 samples"
+        );
+        assert!(
+            s[1].non_finite > 0 && s[1].non_finite < n,
+            "{}",
+            s[1].non_finite
+        );
+        assert!(s[1].check_finite("some-nan", n).is_err());
+        let (ok, _) = run(&toy(), &cfg(n, 2), &mut |_| {});
+        assert!(
+            ok.iter()
+                .all(|s| s.non_finite == 0 && s.check_finite("x", n).is_ok())
+        );
     }
 
     #[test]

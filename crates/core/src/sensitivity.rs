@@ -65,6 +65,9 @@ pub enum SensitivityError {
         /// Ids that exist.
         available: String,
     },
+    /// An output asked for is not a finite number in some sample of a run.
+    #[error(transparent)]
+    NonFinite(#[from] crate::montecarlo::NonFiniteOutput),
 }
 
 /// One uncertain input's two runs: its 5th and 95th percentiles and every output's median at each.
@@ -139,14 +142,15 @@ pub fn tornadoes(
         percentiles: Vec::new(),
         ..config.clone()
     };
-    let medians_of = |m: &dyn Model| -> Vec<f64> {
-        montecarlo::run(m, &config, &mut |_| {})
-            .0
-            .iter()
-            .map(|s| s.p50)
-            .collect()
+    // Medians of every output; an output asked for that is not finite is an error.
+    let medians_of = |m: &dyn Model| -> Result<Vec<f64>, SensitivityError> {
+        let (summaries, _) = montecarlo::run(m, &config, &mut |_| {});
+        for &k in &ks {
+            summaries[k].check_finite(&outputs[k].id, config.samples)?;
+        }
+        Ok(summaries.iter().map(|s| s.p50).collect())
     };
-    let baseline = medians_of(model);
+    let baseline = medians_of(model)?;
     let runs: Vec<InputRuns> = model
         .model_inputs()
         .iter()
@@ -155,7 +159,7 @@ pub fn tornadoes(
         .map(|(i, input)| {
             let d = &input.quantity.distribution;
             let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
-            InputRuns {
+            Ok(InputRuns {
                 input: i,
                 p5: lo,
                 p95: hi,
@@ -163,15 +167,15 @@ pub fn tornadoes(
                     model,
                     input: i,
                     value: lo,
-                }),
+                })?,
                 at_p95: medians_of(&Fixed {
                     model,
                     input: i,
                     value: hi,
-                }),
-            }
+                })?,
+            })
         })
-        .collect();
+        .collect::<Result<_, SensitivityError>>()?;
     Ok(ks
         .iter()
         .map(|&k| {

@@ -1,55 +1,155 @@
 //! A mergeable quantile sketch with bounded memory and relative-error guarantees.
 //!
-//! Values are counted in log-linear buckets: the bucket of a positive `f64` is its bit pattern
-//! shifted right by `52 - SUB_BUCKET_BITS`, i.e. its binary exponent and the top 10 bits of its
-//! mantissa. Each bucket spans at most 2^-10 (0.098%) of its lower bound, so reporting the
-//! bucket's midpoint is within 0.049% of any value in it. Memory depends on the range of the
-//! values (at most 1,024 counters per power of two they span), never on how many there are.
+//! Values are counted in log-linear buckets. The *key* of a positive normal `f64` is its bit
+//! pattern shifted right by `52 - SUB_BUCKET_BITS`, i.e. its binary exponent and the top 10
+//! bits of its mantissa, plus a bias of 64 octaves; a subnormal value is keyed as itself
+//! times 2^64 (which is normal and exact), so subnormals get the same relative resolution and
+//! every finite value has a key. Each bucket spans at most 2^-10 (0.098%) of its lower bound,
+//! so reporting the bucket's midpoint is within 0.049% of any value in it.
+//!
+//! Memory is bounded whatever the values: a store (one for positive values, one for negative
+//! ones) holds at most [`MAX_BUCKETS`] counters. While the keys counted span at most that
+//! many buckets (64 powers of two, a factor of about 1.8e19), the resolution is full; a wider
+//! span (outputs from 1e-150 to 1e10, say) merges neighbouring buckets in pairs, as often as
+//! needed, and [`QuantileSketch::relative_accuracy`] says what the percentiles are then
+//! worth (at worst 3.1%, for values spanning the whole range of `f64`). The resolution is a
+//! function of the smallest and largest key counted, so it does not depend on the order of
+//! inserts and merges.
 //!
 //! Counts are integers, so merging sketches is exact and order-independent: a Monte Carlo run
 //! gives the same percentiles whatever the thread count. The exact minimum and maximum are
-//! kept, so a constant input gives its value back exactly.
+//! kept, so a constant input gives its value back exactly. Non-finite values (NaN, infinities)
+//! are not summarized: they are counted apart ([`QuantileSketch::non_finite`]) for the caller
+//! to report.
 
-/// Bits of mantissa kept per bucket.
+/// Bits of mantissa kept per bucket at full resolution.
 pub const SUB_BUCKET_BITS: u32 = 10;
 const SHIFT: u32 = 52 - SUB_BUCKET_BITS;
+/// Most counters a store holds: a sketch's memory is at most `2 * 8 * MAX_BUCKETS` bytes.
+pub const MAX_BUCKETS: usize = 1 << 16;
+/// Key offset of normal values (64 octaves), which makes room below for subnormals.
+const BIAS: u64 = 64 << SUB_BUCKET_BITS;
+/// 2^64 and 2^-64: subnormals are keyed as normal values scaled by 2^64.
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+const TWO_POW_MINUS_64: f64 = 1.0 / TWO_POW_64;
+/// The key of infinity (exponent field all ones): no finite value reaches it.
+const INF_KEY: u64 = (0x7FF << SUB_BUCKET_BITS) + BIAS;
 
-/// Dense counters over a contiguous range of bucket keys.
-#[derive(Debug, Clone, Default)]
+/// Dense counters over a contiguous range of buckets; a bucket is a key shifted right by
+/// `shift`, the smallest shift at which the keys counted (`lo..=hi`) fit [`MAX_BUCKETS`].
+#[derive(Debug, Clone)]
 struct Store {
+    shift: u32,
     offset: u64,
     counts: Vec<u64>,
+    /// Smallest and largest key counted (`lo > hi` while empty).
+    lo: u64,
+    hi: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            shift: 0,
+            offset: 0,
+            counts: Vec::new(),
+            lo: u64::MAX,
+            hi: 0,
+        }
+    }
+}
+
+/// The smallest shift at which keys `lo..=hi` span at most [`MAX_BUCKETS`] buckets.
+fn shift_for(lo: u64, hi: u64) -> u32 {
+    let mut s = 0;
+    while (hi >> s) - (lo >> s) >= MAX_BUCKETS as u64 {
+        s += 1;
+    }
+    s
 }
 
 impl Store {
+    /// Widens the key range to hold `lo..=hi`, coarsening and reallocating as needed, so
+    /// that every bucket of the range has a counter.
+    fn include(&mut self, lo: u64, hi: u64) {
+        self.lo = self.lo.min(lo);
+        self.hi = self.hi.max(hi);
+        let shift = shift_for(self.lo, self.hi);
+        if shift > self.shift {
+            self.coarsen(shift);
+        }
+        let (blo, bhi) = (self.lo >> self.shift, self.hi >> self.shift);
+        let end = self.offset + self.counts.len() as u64;
+        if !self.counts.is_empty() && blo >= self.offset && bhi < end {
+            return;
+        }
+        // Grow with 50% slack on the side that grew (never past the cap), so a drifting
+        // range reallocates a logarithmic number of times.
+        let need = bhi - blo + 1;
+        let want = (need + need / 2).min(MAX_BUCKETS as u64).max(need);
+        let grew_down = self.counts.is_empty() || blo < self.offset;
+        let offset = if grew_down {
+            blo.saturating_sub(want - need)
+        } else {
+            blo
+        };
+        let mut counts = vec![0; want as usize];
+        // Every non-zero counter is in the old range of keys, inside the new one.
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                counts[(self.offset + i as u64 - offset) as usize] += c;
+            }
+        }
+        self.offset = offset;
+        self.counts = counts;
+    }
+
+    /// Merges buckets so that a bucket is a key shifted right by `shift` (larger than now).
+    fn coarsen(&mut self, shift: u32) {
+        let d = shift - self.shift;
+        self.shift = shift;
+        if self.counts.is_empty() {
+            return;
+        }
+        let offset = self.offset >> d;
+        let last = (self.offset + self.counts.len() as u64 - 1) >> d;
+        let mut counts = vec![0; (last - offset + 1) as usize];
+        for (i, &c) in self.counts.iter().enumerate() {
+            counts[(((self.offset + i as u64) >> d) - offset) as usize] += c;
+        }
+        self.offset = offset;
+        self.counts = counts;
+    }
+
     #[inline]
     fn add(&mut self, key: u64, n: u64) {
-        if self.counts.is_empty() {
-            self.offset = key;
-            self.counts.push(0);
+        if key < self.lo || key > self.hi {
+            self.include(key, key);
         }
-        if key < self.offset {
-            let grow = (self.offset - key) as usize;
-            let extra = grow.max(self.counts.len() / 2);
-            let mut counts = vec![0; extra + self.counts.len()];
-            counts[extra..].copy_from_slice(&self.counts);
-            self.counts = counts;
-            self.offset -= extra as u64;
-        }
-        let i = (key - self.offset) as usize;
-        if i >= self.counts.len() {
-            let new_len = (i + 1).max(self.counts.len() + self.counts.len() / 2);
-            self.counts.resize(new_len, 0);
-        }
-        self.counts[i] += n;
+        self.counts[((key >> self.shift) - self.offset) as usize] += n;
     }
 
     fn merge(&mut self, other: &Store) {
+        if other.lo > other.hi {
+            return;
+        }
+        self.include(other.lo, other.hi);
+        // `include` made this store at least as coarse as `other`.
+        let d = self.shift - other.shift;
         for (i, &c) in other.counts.iter().enumerate() {
             if c > 0 {
-                self.add(other.offset + i as u64, c);
+                let bucket = (other.offset + i as u64) >> d;
+                self.counts[(bucket - self.offset) as usize] += c;
             }
         }
+    }
+
+    /// The value a bucket reports: its midpoint (as a key range mapped back to values).
+    fn midpoint(&self, i: usize) -> f64 {
+        let bucket = self.offset + i as u64;
+        let lo = key_lower_bound(bucket << self.shift);
+        let hi = key_lower_bound((bucket + 1) << self.shift);
+        lo + 0.5 * (hi - lo)
     }
 
     #[cfg(test)]
@@ -65,6 +165,7 @@ pub struct QuantileSketch {
     zeros: u64,
     positive: Store,
     count: u64,
+    non_finite: u64,
     min: f64,
     max: f64,
 }
@@ -76,15 +177,48 @@ impl Default for QuantileSketch {
             zeros: 0,
             positive: Store::default(),
             count: 0,
+            non_finite: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
     }
 }
 
+/// The key of a positive finite value (normal or subnormal).
 #[inline]
 fn key(abs: f64) -> u64 {
-    abs.to_bits() >> SHIFT
+    if abs >= f64::MIN_POSITIVE {
+        normal_key(abs)
+    } else {
+        (abs * TWO_POW_64).to_bits() >> SHIFT
+    }
+}
+
+/// The key of a positive normal value.
+#[inline(always)]
+fn normal_key(abs: f64) -> u64 {
+    (abs.to_bits() >> SHIFT) + BIAS
+}
+
+/// `a + frac (b - a)`, without overflow when `b - a` exceeds `f64::MAX`.
+fn interpolate(a: f64, b: f64, frac: f64) -> f64 {
+    let d = b - a;
+    if d.is_finite() {
+        a + frac * d
+    } else {
+        a * (1.0 - frac) + b * frac
+    }
+}
+
+/// The smallest value with key `k` (`f64::MAX` from the key of infinity up).
+fn key_lower_bound(k: u64) -> f64 {
+    if k >= INF_KEY {
+        f64::MAX
+    } else if k >= BIAS + (1 << SUB_BUCKET_BITS) {
+        f64::from_bits((k - BIAS) << SHIFT)
+    } else {
+        f64::from_bits(k << SHIFT) * TWO_POW_MINUS_64
+    }
 }
 
 /// What one pass over a slice finds: its range, whether it holds a NaN, and the sums of its
@@ -312,22 +446,18 @@ mod x86 {
     }
 }
 
-fn bucket_midpoint(key: u64) -> f64 {
-    let lo = f64::from_bits(key << SHIFT);
-    let hi = f64::from_bits((key + 1) << SHIFT);
-    if hi.is_finite() { 0.5 * (lo + hi) } else { lo }
-}
-
 impl QuantileSketch {
     /// An empty sketch.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Counts one value. NaN is ignored (the model never produces one for valid inputs).
+    /// Counts one value. A non-finite value (NaN, an infinity) is not summarized: it is
+    /// counted in [`QuantileSketch::non_finite`] alone.
     #[inline]
     pub fn insert(&mut self, x: f64) {
-        if x.is_nan() {
+        if !x.is_finite() {
+            self.non_finite += 1;
             return;
         }
         self.count += 1;
@@ -342,8 +472,9 @@ impl QuantileSketch {
         }
     }
 
-    /// Counts every value of a slice (NaN ignored); a constant slice costs one update. Returns
-    /// whether the slice was constant (all values equal, none NaN).
+    /// Counts every value of a slice (non-finite ones apart, as [`QuantileSketch::insert`]); a
+    /// constant slice costs one update. Returns whether the slice was constant (all values
+    /// equal, none NaN).
     pub fn insert_slice(&mut self, xs: &[f64]) -> bool {
         self.insert_scanned(xs, &scan(xs))
     }
@@ -351,18 +482,19 @@ impl QuantileSketch {
     /// [`QuantileSketch::insert_slice`] with the slice's [`scan`] already done.
     pub(crate) fn insert_scanned(&mut self, xs: &[f64], scan: &Scan) -> bool {
         let Scan { lo, hi, nan, .. } = *scan;
-        if nan || !(lo > 0.0 || lo == hi) || !hi.is_finite() {
-            // Rare: NaN, zeros, negatives or infinities: the general path.
+        let constant = !nan && lo == hi;
+        if nan || !lo.is_finite() || !hi.is_finite() || !(lo >= f64::MIN_POSITIVE || constant) {
+            // Rare: NaN, infinities, zeros, negatives or subnormals: the general path.
             for &x in xs {
                 self.insert(x);
             }
-            return !nan && lo == hi;
+            return constant;
         }
         let n = xs.len() as u64;
         self.count += n;
         self.min = self.min.min(lo);
         self.max = self.max.max(hi);
-        if lo == hi {
+        if constant {
             match lo.partial_cmp(&0.0) {
                 Some(std::cmp::Ordering::Greater) => self.positive.add(key(lo), n),
                 Some(std::cmp::Ordering::Less) => self.negative.add(key(-lo), n),
@@ -370,13 +502,12 @@ impl QuantileSketch {
             }
             return true;
         }
-        // All positive and finite: size the store once, then count.
-        self.positive.add(key(lo), 0);
-        self.positive.add(key(hi), 0);
-        let offset = self.positive.offset;
+        // All positive, normal and finite: size the store once, then count.
+        self.positive.include(normal_key(lo), normal_key(hi));
+        let (shift, offset) = (self.positive.shift, self.positive.offset);
         let counts = &mut self.positive.counts;
         for &x in xs {
-            counts[(key(x) - offset) as usize] += 1;
+            counts[((normal_key(x) >> shift) - offset) as usize] += 1;
         }
         false
     }
@@ -387,13 +518,29 @@ impl QuantileSketch {
         self.positive.merge(&other.positive);
         self.zeros += other.zeros;
         self.count += other.count;
+        self.non_finite += other.non_finite;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
     }
 
-    /// Number of values counted.
+    /// Number of (finite) values counted.
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// Number of non-finite values (NaN, infinities) seen and left out of the summary.
+    pub fn non_finite(&self) -> u64 {
+        self.non_finite
+    }
+
+    /// The relative accuracy of [`QuantileSketch::order_statistic`] (and of quantiles, which
+    /// interpolate between two of them): an estimate of a value `x` is within
+    /// `relative_accuracy() * |x|` of it (plus half the smallest subnormal, 2^-1075, for
+    /// subnormal values). 2^-11 (0.049%) at full resolution; doubled for each halving of
+    /// the resolution that a very wide range of values forces (see the module doc).
+    pub fn relative_accuracy(&self) -> f64 {
+        let shift = self.positive.shift.max(self.negative.shift);
+        f64::powi(2.0, shift as i32 - SUB_BUCKET_BITS as i32 - 1)
     }
 
     /// Exact minimum.
@@ -407,7 +554,8 @@ impl QuantileSketch {
     }
 
     /// Estimate of the `rank`-th smallest value (0-based): exact at both ends, else within
-    /// 0.049% relative.
+    /// [`QuantileSketch::relative_accuracy`] (0.049% unless the values span more than 64
+    /// powers of two).
     pub fn order_statistic(&self, rank: u64) -> f64 {
         if self.count == 0 {
             return f64::NAN;
@@ -423,8 +571,7 @@ impl QuantileSketch {
         for (i, &c) in self.negative.counts.iter().enumerate().rev() {
             seen += c;
             if rank < seen {
-                return (-bucket_midpoint(self.negative.offset + i as u64))
-                    .clamp(self.min, self.max);
+                return (-self.negative.midpoint(i)).clamp(self.min, self.max);
             }
         }
         seen += self.zeros;
@@ -434,7 +581,7 @@ impl QuantileSketch {
         for (i, &c) in self.positive.counts.iter().enumerate() {
             seen += c;
             if rank < seen {
-                return bucket_midpoint(self.positive.offset + i as u64).clamp(self.min, self.max);
+                return self.positive.midpoint(i).clamp(self.min, self.max);
             }
         }
         self.max
@@ -454,7 +601,7 @@ impl QuantileSketch {
             return a;
         }
         let b = self.order_statistic(lo + 1);
-        a + frac * (b - a)
+        interpolate(a, b, frac)
     }
 
     /// Approximate heap memory in bytes.
@@ -600,6 +747,165 @@ mod tests {
         }
         // 8 decades ~ 26.6 octaves x 1024 buckets: memory set by range, not count.
         assert!(s.memory_bytes() < 8 * 1024 * 60, "{}", s.memory_bytes());
+    }
+
+    /// The exact `q`-quantile of sorted values, interpolated as the sketch does.
+    fn exact_quantile(sorted: &[f64], q: f64) -> (f64, f64) {
+        let h = q * (sorted.len() - 1) as f64;
+        let (a, b) = (sorted[h.floor() as usize], sorted[h.ceil() as usize]);
+        (interpolate(a, b, h - h.floor()), a.abs().max(b.abs()))
+    }
+
+    /// Checks every order statistic and a few quantiles against the exact ones, within the
+    /// sketch's stated accuracy, and its memory against the bound.
+    fn assert_accurate(s: &QuantileSketch, values: &[f64]) {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(s.count(), sorted.len() as u64);
+        assert_eq!(s.non_finite(), (values.len() - sorted.len()) as u64);
+        assert!(
+            s.memory_bytes() <= 2 * 8 * MAX_BUCKETS,
+            "{}",
+            s.memory_bytes()
+        );
+        let acc = s.relative_accuracy();
+        assert!(acc <= 1.0 / 32.0, "{acc}");
+        // Half the smallest subnormal: rounding of a midpoint in the subnormal range.
+        let tiny = f64::from_bits(1);
+        for (rank, &exact) in sorted.iter().enumerate() {
+            let est = s.order_statistic(rank as u64);
+            assert!(
+                (est - exact).abs() <= acc * exact.abs() + tiny,
+                "rank {rank}: {est:e} vs {exact:e} (accuracy {acc})"
+            );
+        }
+        if sorted.is_empty() {
+            return;
+        }
+        for q in [0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0] {
+            let (exact, scale) = exact_quantile(&sorted, q);
+            let est = s.quantile(q);
+            assert!(est.is_finite(), "q={q}: {est}");
+            assert!(
+                (est - exact).abs() <= acc * scale * (1.0 + 1e-12) + tiny,
+                "q={q}: {est:e} vs {exact:e} (accuracy {acc})"
+            );
+        }
+    }
+
+    /// Any finite `f64`: normal, subnormal, zero, either sign, extreme magnitudes.
+    fn any_finite() -> impl Strategy<Value = f64> {
+        use prop::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+        prop_oneof![
+            (POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO),
+            (-300.0f64..300.0).prop_map(|e| 10f64.powf(e)),
+            Just(f64::MAX),
+            Just(-f64::MAX),
+            Just(f64::MIN_POSITIVE),
+            Just(f64::from_bits(1)),
+        ]
+    }
+
+    /// The reproducers of issue 15: a lognormal's draws from 1e-150 to 1e10 underflowed the
+    /// store's offset (a panic in debug, `capacity overflow` in release), as did an
+    /// ownership figure from a purchase in year 1.
+    #[test]
+    fn extreme_ranges_do_not_panic_and_stay_bounded() {
+        let lognormal_like: Vec<f64> = (0..20_000)
+            .map(|i| 10f64.powf(-150.0 + 160.0 * ((i * 7919) % 20_000) as f64 / 2e4))
+            .collect();
+        let mut s = QuantileSketch::new();
+        for chunk in lognormal_like.chunks(256) {
+            s.insert_slice(chunk);
+        }
+        assert_accurate(&s, &lognormal_like);
+        assert!(
+            s.relative_accuracy() > 0.0005,
+            "the range forces coarser buckets"
+        );
+        // Growing downwards from a large value to the smallest subnormal, one by one.
+        let mut down = QuantileSketch::new();
+        let steps: Vec<f64> = (0..2000)
+            .map(|i| 1e300 * 10f64.powi(-i / 3))
+            .chain([5e-324, 0.0, -1e300])
+            .collect();
+        for &x in &steps {
+            down.insert(x);
+        }
+        assert_accurate(&down, &steps);
+        assert_eq!(
+            down.relative_accuracy(),
+            1.0 / 32.0,
+            "the whole range of f64"
+        );
+        // Narrow ranges keep full resolution.
+        let mut narrow = QuantileSketch::new();
+        narrow.insert_slice(&[1.0, 2.0, 1e19]);
+        assert_eq!(narrow.relative_accuracy(), 2f64.powi(-11));
+    }
+
+    #[test]
+    fn non_finite_values_are_counted_apart() {
+        let xs = [
+            1.0,
+            f64::NAN,
+            f64::INFINITY,
+            2.0,
+            f64::NEG_INFINITY,
+            3.0,
+            4.0,
+            5.0,
+            6.0,
+        ];
+        let mut s = QuantileSketch::new();
+        s.insert_slice(&xs);
+        assert_eq!((s.count(), s.non_finite()), (6, 3));
+        assert_eq!((s.min(), s.max()), (1.0, 6.0));
+        let mut constant_inf = QuantileSketch::new();
+        assert!(constant_inf.insert_slice(&[f64::INFINITY; 9]));
+        assert_eq!((constant_inf.count(), constant_inf.non_finite()), (0, 9));
+        assert!(constant_inf.quantile(0.5).is_nan());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Total over finite `f64`: no panic, every order statistic within the stated accuracy,
+        /// memory within the bound, whether inserted one by one or by slices.
+        #[test]
+        fn extreme_values_within_stated_accuracy(
+            values in prop::collection::vec(any_finite(), 1..300),
+            by_slices in any::<bool>(),
+        ) {
+            let mut s = QuantileSketch::new();
+            if by_slices {
+                for c in values.chunks(37) { s.insert_slice(c); }
+            } else {
+                for &v in &values { s.insert(v); }
+            }
+            assert_accurate(&s, &values);
+        }
+
+        /// Merging in any split gives exactly what one sketch of every value gives.
+        #[test]
+        fn extreme_merges_equal_one_sketch(
+            values in prop::collection::vec(any_finite(), 1..200),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let k = cut.index(values.len());
+            let (mut all, mut a, mut b) = (QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new());
+            for &v in &values { all.insert(v); }
+            for &v in &values[..k] { a.insert(v); }
+            for &v in &values[k..] { b.insert(v); }
+            let mut ab = a.clone();
+            ab.merge(&b);
+            b.merge(&a);
+            for rank in 0..all.count() {
+                let want = all.order_statistic(rank).to_bits();
+                prop_assert_eq!(ab.order_statistic(rank).to_bits(), want);
+                prop_assert_eq!(b.order_statistic(rank).to_bits(), want);
+            }
+        }
     }
 
     proptest! {

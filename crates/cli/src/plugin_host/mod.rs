@@ -356,7 +356,10 @@ fn check_claims(response: &Response) -> Vec<Problem> {
             };
             out.push(Problem {
                 path: at,
-                message: format!("unknown claim id {id:?} ({hint})"),
+                message: format!(
+                    "unknown claim id {:?} ({hint})",
+                    traincost_claims::excerpt(&id)
+                ),
             });
         }
     }
@@ -502,13 +505,7 @@ impl PluginRegistry {
             .find(|p| p.name() == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = self.plugins.iter().map(LoadedPlugin::name).collect();
-                let mut scored: Vec<(f64, &str)> = names
-                    .iter()
-                    .map(|n| (strsim::jaro_winkler(n, name), *n))
-                    .filter(|(score, _)| *score > 0.8)
-                    .collect();
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-                let close: Vec<&str> = scored.into_iter().map(|(_, n)| n).collect();
+                let close = traincost_claims::closest(name, names.iter().copied(), 0.8, 3);
                 let hint = if close.is_empty() {
                     format!(
                         "available plugins: {}; load another with --plugin PATH",
@@ -517,7 +514,11 @@ impl PluginRegistry {
                 } else {
                     format!("did you mean {}?", close.join(", "))
                 };
-                Diagnostic::new(format!("no plugin named `{name}`")).hint(hint)
+                Diagnostic::new(format!(
+                    "no plugin named `{}`",
+                    traincost_claims::excerpt(name)
+                ))
+                .hint(hint)
             })
     }
 
