@@ -1584,11 +1584,7 @@ impl Scenario {
         let development = match &f.development {
             None => None,
             Some(d) => {
-                let basis = d.basis.unwrap_or(if ownership.is_some() {
-                    Basis::Ownership
-                } else {
-                    Basis::Rental
-                });
+                let basis = d.basis;
                 if (d.propagation.is_some() || d.refit_at.is_some()) && d.factor.is_none() {
                     return Err(ScenarioError::new(
                         None,

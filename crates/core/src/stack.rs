@@ -29,6 +29,8 @@
 
 use serde::{Deserialize, Serialize};
 
+mod build;
+
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
 use crate::montecarlo::{Columns, ColumnsMut, Model};
@@ -422,8 +424,9 @@ pub enum Propagation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DevelopmentSpec {
     /// The basis a report leads with (its bottom line); development compute and the totals
-    /// are computed on every basis the scenario can cost.
-    pub basis: Basis,
+    /// are computed on every basis the scenario can cost. `None`: ownership where the stack
+    /// has it, else rental.
+    pub basis: Option<Basis>,
     /// How much of it.
     pub amount: DevelopmentAmount,
 }
@@ -1326,13 +1329,11 @@ impl CostModel {
         if let Some(o) = ownership_out {
             b.set_basis(o, Basis::Ownership);
         }
-        let primary_basis = match &spec.development {
-            Some(d) => {
-                if d.basis == Basis::Ownership && ownership.is_none() {
-                    return Err(ModelError::MissingOwnership);
-                }
-                d.basis
+        let primary_basis = match spec.development.as_ref().and_then(|d| d.basis) {
+            Some(Basis::Ownership) if ownership.is_none() => {
+                return Err(ModelError::MissingOwnership);
             }
+            Some(basis) => basis,
             None if ownership.is_some() => Basis::Ownership,
             None => Basis::Rental,
         };
@@ -2240,7 +2241,7 @@ mod tests {
                 electricity_price_factor: None,
             }),
             development: Some(DevelopmentSpec {
-                basis: Basis::Ownership,
+                basis: Some(Basis::Ownership),
                 amount: DevelopmentAmount::Multiplier(d(2.0)),
             }),
             staff: Some(StaffSpec {
@@ -2419,7 +2420,7 @@ mod tests {
         // Without ownership inputs only the rental basis exists, and it leads.
         let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
         s.ownership = None;
-        s.development.as_mut().unwrap().basis = Basis::Rental;
+        s.development.as_mut().unwrap().basis = Some(Basis::Rental);
         let m = CostModel::new(&s).unwrap();
         assert_eq!(m.primary_basis(), Basis::Rental);
         assert!(m.outputs().iter().all(|o| !o.id.contains("ownership")));
@@ -2828,7 +2829,7 @@ mod tests {
         ));
         let mut no_ownership = s.clone();
         no_ownership.ownership = None;
-        no_ownership.development.as_mut().unwrap().basis = Basis::Rental;
+        no_ownership.development.as_mut().unwrap().basis = Some(Basis::Rental);
         assert_eq!(
             CostModel::new(&no_ownership).unwrap_err(),
             ModelError::RefitNeedsOwnership
