@@ -605,10 +605,6 @@ mod tests {
             metrics: vec![],
             inputs: vec![],
             not_modelled: vec![],
-            run: traincost_core::montecarlo::RunStats {
-                threads: 1,
-                sketch_bytes: 0,
-            },
         }
     }
 

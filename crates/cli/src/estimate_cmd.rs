@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
-use traincost_core::estimate::{Estimate, Figure, estimate};
+use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::money::IndexId;
 use traincost_core::montecarlo::RunConfig;
 use traincost_core::stack::Basis;
@@ -111,15 +111,15 @@ pub(crate) fn report_for(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
     let file = &built.scenario.file;
-    let est = estimate(
-        built.name(),
-        &built.model,
-        built.dollars,
-        built.price_index,
-        config,
-        progress,
-    )
-    .map_err(|e| built.non_finite(&e))?;
+    let (est, stats) = built
+        .model
+        .estimate_with_progress(config, progress)
+        .map_err(|e| built.non_finite(&e))?;
+    tracing::debug!(
+        threads = stats.threads,
+        sketch_bytes = stats.sketch_bytes,
+        "Monte Carlo run"
+    );
 
     let headline = file.headline.as_ref().and_then(|h| {
         let c = claims.get(h.claim.get_ref())?;
@@ -155,7 +155,7 @@ pub(crate) fn report_for(
         .filter_map(|id| model_load::claim_source(claims, id))
         .collect();
     Ok(Report {
-        schema_version: 2,
+        schema_version: 3,
         title: built.title().to_owned(),
         estimate: est,
         headline,

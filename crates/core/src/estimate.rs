@@ -139,8 +139,6 @@ pub struct Estimate {
     pub inputs: Vec<InputReport>,
     /// Layers of the stack this scenario does not model (so no reader mistakes absence for zero).
     pub not_modelled: Vec<NotModelled>,
-    /// How the run went.
-    pub run: RunStats,
 }
 
 impl Estimate {
@@ -185,19 +183,35 @@ impl Estimate {
     }
 }
 
-/// Runs the Monte Carlo simulation and assembles the estimate.
-///
-/// An output that is not a finite number in some sample (or at the inputs' medians) is an
-/// error naming it: the inputs overflow the model (a value beyond 1.8e308) or make it divide
-/// zero by zero, and no summary of it would mean anything.
-pub fn estimate(
-    scenario: &str,
+impl CostModel {
+    /// Runs the Monte Carlo simulation and assembles the estimate: every layer, component,
+    /// total and metric summarized over `config.samples` samples, with every input and its
+    /// provenance. The same seed gives the same estimate at any thread count.
+    ///
+    /// An output that is not a finite number in some sample (or at the inputs' medians) is an
+    /// error naming it: the inputs overflow the model (a value beyond 1.8e308) or make it
+    /// divide zero by zero, and no summary of it would mean anything.
+    pub fn estimate(&self, config: &RunConfig) -> Result<Estimate, NonFiniteOutput> {
+        self.estimate_with_progress(config, &mut |_| {})
+            .map(|(estimate, _)| estimate)
+    }
+
+    /// [`CostModel::estimate`], calling `progress` with the samples done so far, and returning
+    /// how the run went (threads, memory) beside the estimate.
+    pub fn estimate_with_progress(
+        &self,
+        config: &RunConfig,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Estimate, RunStats), NonFiniteOutput> {
+        assemble(self, config, progress)
+    }
+}
+
+fn assemble(
     model: &CostModel,
-    dollars: DollarDate,
-    price_index: &str,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> Result<Estimate, NonFiniteOutput> {
+) -> Result<(Estimate, RunStats), NonFiniteOutput> {
     let central = model.central();
     let (summaries, run) = montecarlo::run(model, config, progress);
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
@@ -289,10 +303,10 @@ pub fn estimate(
             needs: id.needs().to_owned(),
         })
         .collect();
-    Ok(Estimate {
-        scenario: scenario.to_owned(),
-        dollar_year: dollars,
-        price_index: price_index.to_owned(),
+    let estimate = Estimate {
+        scenario: model.name().to_owned(),
+        dollar_year: model.dollars(),
+        price_index: model.index().name().to_owned(),
         samples: config.samples,
         seed: config.seed,
         basis: model.primary_basis(),
@@ -301,6 +315,6 @@ pub fn estimate(
         metrics,
         inputs,
         not_modelled,
-        run,
-    })
+    };
+    Ok((estimate, run))
 }

@@ -1809,6 +1809,9 @@ impl Scenario {
         };
 
         let spec = StackSpec {
+            name: f.name.clone(),
+            dollars: report,
+            index: self.index(),
             stages,
             ownership,
             development,

@@ -33,9 +33,12 @@ mod build;
 
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
+use crate::money::IndexId;
 use crate::montecarlo::{Columns, ColumnsMut, Model};
 use crate::provenance::Provenance;
-use crate::units::{Count, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years};
+use crate::units::{
+    Count, DollarDate, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years,
+};
 
 /// A layer of the stack: one scope of cost, never summed with a layer of another scope except
 /// in a total that says so. Its string form is the stable id reports and scenarios use
@@ -511,6 +514,13 @@ pub struct FleetSpec {
 /// Everything needed to cost one model, in model units and report dollars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StackSpec {
+    /// The model's short name (`deepseek-v3`), carried into its estimate.
+    pub name: String,
+    /// The dollars every money input is in, and the estimate reports in.
+    pub dollars: DollarDate,
+    /// The price index those dollars were converted with (for the record; the spec's money is
+    /// already in `dollars`).
+    pub index: IndexId,
     /// Final-run stages; their GPU-hours sum to the run.
     pub stages: Vec<StageSpec>,
     /// Epoch AI's ownership method, if the inputs are known.
@@ -844,6 +854,9 @@ struct FleetPlan {
 /// A validated, compiled cost stack, ready for [`crate::montecarlo::run`].
 #[derive(Debug, Clone)]
 pub struct CostModel {
+    name: String,
+    dollars: DollarDate,
+    index: IndexId,
     inputs: Vec<ModelInput>,
     outputs: Vec<OutputInfo>,
     stages: Vec<StagePlan>,
@@ -1739,6 +1752,9 @@ impl CostModel {
             .collect();
 
         Ok(CostModel {
+            name: spec.name.clone(),
+            dollars: spec.dollars,
+            index: spec.index,
             inputs: b.inputs,
             outputs: b.outputs,
             stages,
@@ -1755,6 +1771,21 @@ impl CostModel {
             totals,
             multiples,
         })
+    }
+
+    /// The model's short name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The dollars its money is in.
+    pub fn dollars(&self) -> DollarDate {
+        self.dollars
+    }
+
+    /// The price index its dollars were converted with.
+    pub fn index(&self) -> IndexId {
+        self.index
     }
 
     /// The inputs, in the order [`Model::evaluate`] reads them.
@@ -2216,6 +2247,9 @@ mod tests {
             }
         };
         StackSpec {
+            name: "test".into(),
+            dollars: DollarDate::year(2024),
+            index: IndexId::CpiU,
             stages: hours
                 .iter()
                 .enumerate()

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use traincost_core::estimate::{Estimate, estimate};
+use traincost_core::estimate::Estimate;
 use traincost_core::montecarlo::RunConfig;
 use traincost_core::scenario::Scenario;
 use traincost_core::stack::CostModel;
@@ -205,22 +205,13 @@ fn run_with_seed(name: &str, seed: u64) -> Estimate {
     let scenario = Scenario::builtin(name).expect("a built-in scenario");
     let (spec, _) = scenario.to_spec(None).expect("the scenario builds");
     let model = CostModel::new(&spec).expect("the model compiles");
-    let dollars = scenario.default_report_dollars().unwrap();
     let config = RunConfig {
         samples: 10_000,
         seed,
         threads: None,
         percentiles: vec![],
     };
-    estimate(
-        name,
-        &model,
-        dollars,
-        scenario.index().name(),
-        &config,
-        &mut |_| {},
-    )
-    .expect("every figure is finite")
+    model.estimate(&config).expect("every figure is finite")
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! ```
 //! use traincost_core::stack::{CostModel, DevelopmentSpec, Quantity, StackSpec, StageSpec};
 //! use traincost_core::dist::Distribution;
+//! use traincost_core::units::DollarDate;
 //!
 //! // DeepSeek-V3's final run as DeepSeek costed it: 2.788M H800-hours at $2.
 //! let stage = StageSpec::gpu_hours(
@@ -12,7 +13,7 @@
 //!     Quantity::claimed(Distribution::Point(2_788_000.0), "deepseek-v3-total-gpu-hours"),
 //!     Quantity::assumed(Distribution::Point(2.0), "DeepSeek's assumed H800 rental price"),
 //! );
-//! let spec = StackSpec::new(vec![stage]).with_development(DevelopmentSpec::factor(
+//! let spec = StackSpec::new("my-v3", DollarDate::year(2024), vec![stage]).with_development(DevelopmentSpec::factor(
 //!     Quantity::assumed(
 //!         Distribution::Lognormal { p5: 1.2, p95: 4.0 },
 //!         "Epoch AI's experiment factor, run included",
@@ -29,7 +30,9 @@ use super::{
     StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
 };
 use crate::dist::Distribution;
+use crate::money::IndexId;
 use crate::provenance::Provenance;
+use crate::units::DollarDate;
 
 impl Quantity {
     /// A value that is an assumption, with its reason (`"DeepSeek's assumed $2/GPU-hour"`).
@@ -111,9 +114,14 @@ impl StageSpec {
 }
 
 impl StackSpec {
-    /// A stack of the final run alone; add the other layers with the `with_*` methods.
-    pub fn new(stages: Vec<StageSpec>) -> Self {
+    /// A stack of the final run alone, for the model `name`, with money in `dollars` (CPI-U
+    /// dollars unless [`StackSpec::with_index`] says otherwise); add the other layers with the
+    /// `with_*` methods.
+    pub fn new(name: impl Into<String>, dollars: DollarDate, stages: Vec<StageSpec>) -> Self {
         StackSpec {
+            name: name.into(),
+            dollars,
+            index: IndexId::CpiU,
             stages,
             ownership: None,
             development: None,
@@ -122,7 +130,13 @@ impl StackSpec {
         }
     }
 
-    /// With the ownership basis (Epoch AI's method); see [`super::OwnershipSpec::epoch`].
+    /// Dollars of another price index (`IndexId::PpiDataProcessing`, Epoch AI's).
+    pub fn with_index(mut self, index: IndexId) -> Self {
+        self.index = index;
+        self
+    }
+
+    /// With the ownership basis (Epoch AI's method).
     pub fn with_ownership(mut self, ownership: super::OwnershipSpec) -> Self {
         self.ownership = Some(ownership);
         self
@@ -295,14 +309,18 @@ fte = { uniform = [0.2, 0.8], unit = "fraction", assumption = "assumed" }
 "#;
         let (from_toml, _) = Scenario::parse(toml).unwrap().to_spec(None).unwrap();
         let a = |d| Quantity::assumed(d, "assumed");
-        let in_code = StackSpec::new(vec![StageSpec::gpu_hours(
-            "pre-training",
-            a(Distribution::Lognormal {
-                p5: 2.5e6,
-                p95: 3.1e6,
-            }),
-            a(Distribution::Point(2.0)),
-        )])
+        let in_code = StackSpec::new(
+            "code-first",
+            DollarDate::year(2024),
+            vec![StageSpec::gpu_hours(
+                "pre-training",
+                a(Distribution::Lognormal {
+                    p5: 2.5e6,
+                    p95: 3.1e6,
+                }),
+                a(Distribution::Point(2.0)),
+            )],
+        )
         .with_development(
             DevelopmentSpec::factor(a(Distribution::Lognormal { p5: 1.2, p95: 4.0 }))
                 .on_basis(Basis::Rental),
