@@ -146,6 +146,14 @@ pub trait Model: Sync {
     fn drawn_once(&self) -> Vec<bool> {
         vec![false; self.inputs().len()]
     }
+    /// The key of each input's random streams: an input with the same key draws the same
+    /// values, whatever other inputs the model has, so adding or removing an unrelated input
+    /// moves no other figure. Keys must be distinct. Default: the input's position (then adding
+    /// an input before another changes the other's draws); [`crate::stack::CostModel`] keys
+    /// by input name.
+    fn stream_keys(&self) -> Vec<u64> {
+        (0..self.inputs().len() as u64).collect()
+    }
     /// How many values `evaluate` writes per sample.
     fn output_count(&self) -> usize;
     /// Computes every output of every sample of the block from its inputs. Each sample's
@@ -378,12 +386,14 @@ pub fn run(
     // Constant inputs, and inputs drawn once per run, are written once per worker, not once
     // per chunk. A once-per-run input's stream is keyed by the seed and the input alone.
     let once = model.drawn_once();
+    let keys = model.stream_keys();
+    debug_assert_eq!(keys.len(), samplers.len());
     let mut columns = vec![0.0; n_in * CHUNK];
     for (i, s) in samplers.iter().enumerate() {
         if let Some(v) = s.constant() {
             columns[first[i] * CHUNK..(first[i] + copies[i]) * CHUNK].fill(v);
         } else if once[i] {
-            let mut rng = WideRng::seed_from_u64(stream_seed(config.seed ^ ONCE_KEY, i as u64));
+            let mut rng = WideRng::seed_from_u64(stream_seed(config.seed ^ ONCE_KEY, keys[i]));
             let mut values = vec![0.0; copies[i]];
             s.fill(&mut rng, &mut values);
             for (c, v) in (first[i]..).zip(values) {
@@ -412,7 +422,7 @@ pub fn run(
             // One stream per (chunk, input): fixing or adding an input leaves every other
             // input's draws unchanged (common random numbers for sensitivity analysis). An
             // input drawn several times per sample draws its copies one after the other.
-            let mut rng = WideRng::seed_from_u64(stream_seed(chunk_seed, i as u64));
+            let mut rng = WideRng::seed_from_u64(stream_seed(chunk_seed, keys[i]));
             for c in first[i]..first[i] + copies[i] {
                 s.fill(&mut rng, &mut w.columns[c * CHUNK..c * CHUNK + len]);
             }
