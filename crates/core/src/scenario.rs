@@ -1333,9 +1333,9 @@ impl Scenario {
     /// Parses a scenario from TOML.
     pub fn parse(source: &str) -> Result<Scenario, ScenarioError> {
         let file: ScenarioFile = toml::from_str(source).map_err(|e| {
-            let (message, hint) = toml_message(e.message());
+            let (message, hint, at) = toml_message(e.message(), source);
             ScenarioError {
-                span: e.span(),
+                span: e.span().or(at.map(|a| a..a)),
                 field: None,
                 message,
                 hint,
@@ -2337,9 +2337,97 @@ impl Scenario {
     }
 }
 
+/// A TOML parser's message in people's words, with a hint, and where to point when the parser
+/// gave no position: `(message, hint, byte offset)`. Messages it does not know pass unchanged.
+/// [`Scenario::parse`] explains its errors with it; the CLI, other TOML files' too.
+pub fn explain_toml(message: &str, source: &str) -> (String, Option<String>, Option<usize>) {
+    let msg = message.trim();
+    if msg == "recursion limit" {
+        let at = deepest_key(source);
+        return (
+            "tables or dotted keys nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            at,
+        );
+    }
+    if msg.starts_with("cannot recurse further") {
+        return (
+            "arrays or inline tables nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            None,
+        );
+    }
+    if msg == "floating-point number overflowed" {
+        return (
+            "number too large: the largest a 64-bit float holds is about 1.8e308".to_owned(),
+            Some("write a finite number in the field's unit".to_owned()),
+            None,
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: integer `")
+        && let Some((digits, tail)) = rest.split_once('`')
+        && tail.ends_with("expected f64")
+    {
+        return if digits.parse::<i64>().is_ok() {
+            (
+                format!("{digits} is an integer where a decimal number is expected"),
+                Some(format!("write it as {digits}.0")),
+                None,
+            )
+        } else {
+            (
+                format!(
+                    "{digits} is too large for a TOML integer (at most {} in magnitude)",
+                    i64::MAX
+                ),
+                Some(format!(
+                    "write it as a decimal number, e.g. {digits}.0 or in scientific notation \
+                     (1e20)"
+                )),
+                None,
+            )
+        };
+    }
+    (msg.to_owned(), None, None)
+}
+
+/// The start of the key (dotted key or table header) with the most parts: where a "recursion
+/// limit" with no position most likely is.
+fn deepest_key(source: &str) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = if trimmed.starts_with('[') {
+            trimmed.split(']').next().unwrap_or_default()
+        } else {
+            trimmed.split('=').next().unwrap_or_default()
+        };
+        let parts = key.matches('.').count();
+        if parts > 0 && best.is_none_or(|(n, _)| parts > n) {
+            best = Some((parts, offset + (line.len() - trimmed.len())));
+        }
+        offset += line.len();
+    }
+    best.map(|(_, at)| at)
+}
+
+/// A TOML error in people's words: serde's unknown-field message with a "did you mean" hint,
+/// a missing field with an example to copy, and the reader's own messages as
+/// [`explain_toml`] puts them, with a byte offset when the reader gave none.
+fn toml_message(msg: &str, source: &str) -> (String, Option<String>, Option<usize>) {
+    let (msg, hint, at) = explain_toml(msg, source);
+    if hint.is_some() || at.is_some() {
+        return (msg, hint, at);
+    }
+    let (msg, hint) = field_message(msg);
+    (msg, hint, None)
+}
+
 /// Serde's unknown-field message plus a "did you mean" hint.
-fn toml_message(msg: &str) -> (String, Option<String>) {
-    let msg = msg.trim().to_owned();
+fn field_message(msg: String) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected ")
     {
