@@ -122,7 +122,10 @@ pub(crate) fn report_for(
     let headline = file.headline.as_ref().and_then(|h| {
         let c = claims.get(h.claim.get_ref())?;
         let own: Vec<String> = file.stages.iter().map(|s| s.name.clone()).collect();
-        let stages = h.stages.clone().unwrap_or(own);
+        let stages = h
+            .stages
+            .as_ref()
+            .map_or(own, |st| st.iter().map(|s| s.get_ref().clone()).collect());
         let rebuilt = stages
             .iter()
             .filter_map(|s| est.figure(&format!("final-run-rental/{s}")))
