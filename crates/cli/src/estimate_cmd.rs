@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use traincost_claims::ClaimSet;
 use traincost_core::dist::format_number;
-use traincost_core::estimate::{Estimate, Figure, estimate};
+use traincost_core::estimate::{Estimate, EstimateError, Figure, estimate};
 use traincost_core::money::IndexId;
 use traincost_core::montecarlo::RunConfig;
 use traincost_core::stack::Basis;
@@ -99,7 +99,21 @@ pub(crate) fn build_report(
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<Report> {
     let built = model_load::build_model(scenario, money, claims, supplier)?;
-    Ok(report_for(&built, claims, config, progress))
+    report_for(&built, claims, config, progress)
+}
+
+/// An estimate that cannot be given, for people: a non-finite figure names the scenario, the
+/// output and the inputs to check.
+fn estimate_error(built: &model_load::BuiltModel, e: EstimateError) -> anyhow::Error {
+    match e {
+        EstimateError::NonFinite { .. } => anyhow::Error::new(
+            crate::diagnostic::Diagnostic::new(format!("scenario `{}`: {e}", built.name())).hint(
+                "check those inputs' numbers and units (docs/SCENARIOS.md lists the physical \
+                 bounds of every field); no estimate is given with a figure that is not a number",
+            ),
+        ),
+        EstimateError::Run(_) => anyhow::Error::new(e),
+    }
 }
 
 /// Runs the estimate of a built model and adds the headline check and the cited sources.
@@ -108,7 +122,7 @@ pub(crate) fn report_for(
     claims: &ClaimSet,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> Report {
+) -> anyhow::Result<Report> {
     let file = &built.scenario.file;
     let est = estimate(
         built.name(),
@@ -117,7 +131,8 @@ pub(crate) fn report_for(
         built.price_index,
         config,
         progress,
-    );
+    )
+    .map_err(|e| estimate_error(built, e))?;
 
     let headline = file.headline.as_ref().and_then(|h| {
         let c = claims.get(h.claim.get_ref())?;
@@ -155,13 +170,13 @@ pub(crate) fn report_for(
         .iter()
         .filter_map(|id| model_load::claim_source(claims, id))
         .collect();
-    Report {
+    Ok(Report {
         schema_version: 2,
         title: built.title().to_owned(),
         estimate: est,
         headline,
         sources,
-    }
+    })
 }
 
 pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {

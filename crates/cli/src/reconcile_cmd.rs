@@ -811,7 +811,7 @@ pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
     let config = args
         .run
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
-    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {});
+    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {})?;
     let rec = reconcile(&built.scenario.file, &report, &claims)?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&rec)? + "\n",

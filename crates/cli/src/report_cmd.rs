@@ -44,7 +44,7 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     // One load, one compiled model: the estimate and the tornado share it.
     let built =
         crate::model_load::build_model(&args.scenario, args.run.money(), &claims, &supplier)?;
-    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {});
+    let report = crate::estimate_cmd::report_for(&built, &claims, &config, &mut |_| {})?;
     let rec = reconcile(&built.scenario.file, &report, &claims)?;
     let description = built.scenario.file.description.clone();
 
@@ -506,7 +506,8 @@ mod tests {
         for name in traincost_core::scenario::builtin_names() {
             let built = crate::model_load::build_model(name, Default::default(), claims, &supplier)
                 .unwrap();
-            let report = crate::estimate_cmd::report_for(&built, claims, &config, &mut |_| {});
+            let report =
+                crate::estimate_cmd::report_for(&built, claims, &config, &mut |_| {}).unwrap();
             let rec = reconcile(&built.scenario.file, &report, claims).unwrap();
             let html = render(&report, &rec, claims, Some("a <b> & \"c\""), None);
             let n = crate::chart::svg::check_xml(&html).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -55,7 +55,7 @@ pub struct Tornado {
 }
 
 /// Why a sensitivity analysis cannot run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SensitivityError {
     /// No output has this id.
     #[error("no layer or output `{id}`; available: {available}")]
@@ -64,6 +64,22 @@ pub enum SensitivityError {
         id: String,
         /// Ids that exist.
         available: String,
+    },
+    /// A run could not be done (a worker thread did not start).
+    #[error("{0}")]
+    Run(String),
+    /// An output's median is not a finite number in one of the runs.
+    #[error(
+        "output `{output}` has a non-finite median ({value}){}: an input overflows it or divides it by zero",
+        .input.as_ref().map(|i| format!(" with `{i}` fixed at a percentile")).unwrap_or_default()
+    )]
+    NonFinite {
+        /// The output.
+        output: String,
+        /// Its median.
+        value: f64,
+        /// The input fixed in that run, if any.
+        input: Option<String>,
     },
 }
 
@@ -139,14 +155,27 @@ pub fn tornadoes(
         percentiles: Vec::new(),
         ..config.clone()
     };
-    let medians_of = |m: &dyn Model| -> Vec<f64> {
-        montecarlo::run(m, &config, &mut |_| {})
+    let medians_of = |m: &dyn Model| -> Result<Vec<f64>, SensitivityError> {
+        Ok(montecarlo::run(m, &config, &mut |_| {})
+            .map_err(|e| SensitivityError::Run(e.to_string()))?
             .0
             .iter()
             .map(|s| s.p50)
-            .collect()
+            .collect())
     };
-    let baseline = medians_of(model);
+    // A figure that is not a number is an error, never a bar.
+    let finite = |medians: &[f64], input: Option<usize>| -> Result<(), SensitivityError> {
+        match ks.iter().find(|&&k| !medians[k].is_finite()) {
+            None => Ok(()),
+            Some(&k) => Err(SensitivityError::NonFinite {
+                output: outputs[k].id.clone(),
+                value: medians[k],
+                input: input.map(|i| model.model_inputs()[i].name.clone()),
+            }),
+        }
+    };
+    let baseline = medians_of(model)?;
+    finite(&baseline, None)?;
     let runs: Vec<InputRuns> = model
         .model_inputs()
         .iter()
@@ -155,23 +184,24 @@ pub fn tornadoes(
         .map(|(i, input)| {
             let d = &input.quantity.distribution;
             let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
-            InputRuns {
+            let at = |value| -> Result<Vec<f64>, SensitivityError> {
+                let m = medians_of(&Fixed {
+                    model,
+                    input: i,
+                    value,
+                })?;
+                finite(&m, Some(i))?;
+                Ok(m)
+            };
+            Ok(InputRuns {
                 input: i,
                 p5: lo,
                 p95: hi,
-                at_p5: medians_of(&Fixed {
-                    model,
-                    input: i,
-                    value: lo,
-                }),
-                at_p95: medians_of(&Fixed {
-                    model,
-                    input: i,
-                    value: hi,
-                }),
-            }
+                at_p5: at(lo)?,
+                at_p95: at(hi)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, SensitivityError>>()?;
     Ok(ks
         .iter()
         .map(|&k| {

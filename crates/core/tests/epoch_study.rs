@@ -220,6 +220,7 @@ fn run_with_seed(name: &str, seed: u64) -> Estimate {
         &config,
         &mut |_| {},
     )
+    .expect("every figure is finite")
 }
 
 #[test]
