@@ -252,7 +252,12 @@ fn sample_counts_read_as_people_write_them() {
     let o = run(&["estimate", "deepseek-v3", "--samples", "1.5"]);
     assert_fails_with(&o, &["--samples", "not a whole number", "1e6"]);
     let o = run(&["estimate", "deepseek-v3", "--samples", "0"]);
-    assert_fails_with(&o, &["at least one sample"]);
+    assert_fails_with(&o, &["at least 100"]);
+    // One sample makes p5 = p95; 1e10 runs for many minutes: both are refused with the bound.
+    let o = run(&["estimate", "deepseek-v3", "--samples", "1"]);
+    assert_fails_with(&o, &["--samples", "too few", "at least 100"]);
+    let o = run(&["estimate", "deepseek-v3", "--samples", "1e10"]);
+    assert_fails_with(&o, &["--samples", "at most 1000000000"]);
 }
 
 #[test]
