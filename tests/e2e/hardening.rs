@@ -36,38 +36,44 @@ fn deepseek_v3_with(from: &str, to: &str) -> String {
 #[test]
 fn extreme_ranges_give_finite_percentiles() {
     let dir = temp_dir();
-    for (name, from, to) in [
-        (
-            "old.toml",
-            r#"acquired = "2023-06-19""#,
-            r#"acquired = "0001-01-01""#,
-        ),
-        (
-            "tiny.toml",
+    // A range over 150 orders of magnitude: the sketch holds it.
+    let path = write(
+        dir.path(),
+        "tiny.toml",
+        &deepseek_v3_with(
             r#"multiplier = { uniform = [2.0, 4.0], unit = "x", claim = "lambert-deepseek-v3-experiment-compute-multiple" }"#,
             r#"multiplier = { lognormal = [1e-150, 4.0], unit = "x", assumption = "fuzzing" }"#,
         ),
-    ] {
-        let path = write(dir.path(), name, &deepseek_v3_with(from, to));
-        let v = run_json(&[
-            "estimate",
-            path.to_str().unwrap(),
-            "--samples",
-            "3000",
-            "--format",
-            "json",
-        ]);
-        for l in v["layers"].as_array().unwrap() {
-            for k in ["p5", "p50", "p95", "mean"] {
-                assert!(l[k].as_f64().is_some_and(f64::is_finite), "{name}: {l}");
-            }
-            assert!(l["p5"].as_f64() <= l["p95"].as_f64(), "{name}: {l}");
+    );
+    let v = run_json(&[
+        "estimate",
+        path.to_str().unwrap(),
+        "--samples",
+        "3000",
+        "--format",
+        "json",
+    ]);
+    for l in v["layers"].as_array().unwrap() {
+        for k in ["p5", "p50", "p95", "mean"] {
+            assert!(l[k].as_f64().is_some_and(f64::is_finite), "{l}");
         }
+        assert!(l["p5"].as_f64() <= l["p95"].as_f64(), "{l}");
     }
+    // A date centuries away, which once made the sketch panic, is now refused by name.
+    let path = write(
+        dir.path(),
+        "old.toml",
+        &deepseek_v3_with(r#"acquired = "2023-06-19""#, r#"acquired = "0001-01-01""#),
+    );
+    assert_fails_with(
+        &run(&["estimate", path.to_str().unwrap(), "--samples", "3000"]),
+        &["old.toml", "ownership.acquired", "outside 1950 to 2100"],
+    );
 }
 
-/// An output that overflows to infinity is an error naming the output and the file, for
-/// `estimate` and `sensitivity` alike.
+/// A range that would overflow the model to infinity is refused by name before any run, for
+/// `estimate` and `sensitivity` alike (the non-finite guard behind it, for what gets past the
+/// bounds, is tested in `traincost_core::estimate`).
 #[test]
 fn non_finite_outputs_are_errors_naming_the_output() {
     let dir = temp_dir();
@@ -86,11 +92,7 @@ fn non_finite_outputs_are_errors_naming_the_output() {
     ] {
         assert_fails_with(
             &run(&args),
-            &[
-                "huge.toml: output `development-compute-",
-                "is not a finite number (NaN or infinite) in ",
-                "hint: an input's range overflows the model",
-            ],
+            &["huge.toml", "development.multiplier", "not physical"],
         );
     }
 }

@@ -893,7 +893,7 @@ fn estimate_takes_specs_prices_and_pay_from_plugins_builtin_or_loaded() {
         PLUGIN_SCENARIO.replace("\"nvidia-pricing\"", "\"nvidia-prices\""),
     )
     .unwrap();
-    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "10"]));
+    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "100"]));
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(

@@ -128,78 +128,10 @@ pub(crate) fn read_text(path: &Path, what: &str) -> Result<String, Diagnostic> {
 
 /// A TOML parser's message in people's words, with a hint, and where to point when the parser
 /// gave no position: `(message, hint, byte offset)`. Messages it does not know pass unchanged.
+/// The explanations live in core ([`traincost_core::scenario::explain_toml`]), so a scenario
+/// parsed by the library reads the same; this names them for other TOML files (claims).
 pub(crate) fn explain_toml(message: &str, source: &str) -> (String, Option<String>, Option<usize>) {
-    let msg = message.trim();
-    if msg == "recursion limit" {
-        let at = deepest_key(source);
-        return (
-            "tables or dotted keys nested too deeply for the TOML reader (its recursion limit)"
-                .to_owned(),
-            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
-            at,
-        );
-    }
-    if msg.starts_with("cannot recurse further") {
-        return (
-            "arrays or inline tables nested too deeply for the TOML reader (its recursion limit)"
-                .to_owned(),
-            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
-            None,
-        );
-    }
-    if msg == "floating-point number overflowed" {
-        return (
-            "number too large: the largest a 64-bit float holds is about 1.8e308".to_owned(),
-            Some("write a finite number in the field's unit".to_owned()),
-            None,
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("invalid type: integer `")
-        && let Some((digits, tail)) = rest.split_once('`')
-        && tail.ends_with("expected f64")
-    {
-        return if digits.parse::<i64>().is_ok() {
-            (
-                format!("{digits} is an integer where a decimal number is expected"),
-                Some(format!("write it as {digits}.0")),
-                None,
-            )
-        } else {
-            (
-                format!(
-                    "{digits} is too large for a TOML integer (at most {} in magnitude)",
-                    i64::MAX
-                ),
-                Some(format!(
-                    "write it as a decimal number, e.g. {digits}.0 or in scientific notation \
-                     (1e20)"
-                )),
-                None,
-            )
-        };
-    }
-    (msg.to_owned(), None, None)
-}
-
-/// The start of the key (dotted key or table header) with the most parts: where a "recursion
-/// limit" with no position most likely is.
-fn deepest_key(source: &str) -> Option<usize> {
-    let mut best: Option<(usize, usize)> = None;
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let key = if trimmed.starts_with('[') {
-            trimmed.split(']').next().unwrap_or_default()
-        } else {
-            trimmed.split('=').next().unwrap_or_default()
-        };
-        let parts = key.matches('.').count();
-        if parts > 0 && best.is_none_or(|(n, _)| parts > n) {
-            best = Some((parts, offset + (line.len() - trimmed.len())));
-        }
-        offset += line.len();
-    }
-    best.map(|(_, at)| at)
+    traincost_core::scenario::explain_toml(message, source)
 }
 
 /// Prints an error and its causes to stderr.

@@ -114,7 +114,7 @@ pub(crate) fn report_for(
     let (est, stats) = built
         .model
         .estimate_with_progress(config, progress)
-        .map_err(|e| built.non_finite(&e))?;
+        .map_err(|e| built.estimate_error(e))?;
     tracing::debug!(
         threads = stats.threads,
         sketch_bytes = stats.sketch_bytes,
@@ -124,7 +124,10 @@ pub(crate) fn report_for(
     let headline = file.headline.as_ref().and_then(|h| {
         let c = claims.get(h.claim.get_ref())?;
         let own: Vec<String> = file.stages.iter().map(|s| s.name.clone()).collect();
-        let stages = h.stages.clone().unwrap_or(own);
+        let stages = h
+            .stages
+            .as_ref()
+            .map_or(own, |st| st.iter().map(|s| s.get_ref().clone()).collect());
         let rebuilt = stages
             .iter()
             .filter_map(|s| est.figure(&format!("final-run-rental/{s}")))

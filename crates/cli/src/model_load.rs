@@ -98,11 +98,32 @@ impl BuiltModel {
 
     /// An output that is not a finite number, as a diagnostic about the scenario.
     pub(crate) fn non_finite(&self, e: &traincost_core::montecarlo::NonFiniteOutput) -> Diagnostic {
-        Diagnostic::new(e.to_string()).in_file(&self.origin).hint(
-            "an input's range overflows the model: look for a distribution spanning \
-                 hundreds of orders of magnitude, a date centuries away (`[ownership] \
-                 acquired`, `training_start`) or a price or count near 1e308, and narrow it",
+        self.non_finite_text(e.to_string())
+    }
+
+    /// A message about a non-finite figure, as a diagnostic about the scenario file.
+    pub(crate) fn non_finite_text(&self, message: String) -> Diagnostic {
+        Diagnostic::new(message).in_file(&self.origin).hint(
+            "check those inputs' numbers and units (docs/SCENARIOS.md lists the physical \
+             bounds of every field): look for a distribution spanning hundreds of orders of \
+             magnitude or a price or count near 1e308, and narrow it; no estimate is given \
+             with a figure that is not a number",
         )
+    }
+
+    /// An estimate that cannot be given, for people: a non-finite figure names the scenario
+    /// file, the output and the inputs to check.
+    pub(crate) fn estimate_error(
+        &self,
+        e: traincost_core::estimate::EstimateError,
+    ) -> anyhow::Error {
+        use traincost_core::estimate::EstimateError;
+        match e {
+            EstimateError::NonFinite { .. } | EstimateError::NonFiniteSamples { .. } => {
+                anyhow::Error::new(self.non_finite_text(e.to_string()))
+            }
+            EstimateError::Run(_) => anyhow::Error::new(e),
+        }
     }
 
     /// Title for people (the name if the scenario has none).

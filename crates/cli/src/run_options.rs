@@ -17,8 +17,8 @@ pub(crate) const DEFAULT_SAMPLES: u64 = 100_000;
 /// `#[command(flatten)] run: RunOptions`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct RunOptions {
-    /// Monte Carlo samples [default: 100000; sensitivity: 20000 per run]: `1000000`,
-    /// `1_000_000` or `1e6`. Memory does not grow with this number.
+    /// Monte Carlo samples, 100 to 1e9 [default: 100000; sensitivity: 20000 per run]:
+    /// `1000000`, `1_000_000` or `1e6`. Memory does not grow with this number.
     #[arg(long, value_name = "N", value_parser = parse_sample_count)]
     pub(crate) samples: Option<u64>,
     /// Random seed: the same seed gives the same result, whatever the thread count.
@@ -95,7 +95,7 @@ pub(crate) fn cap_threads(requested: NonZeroUsize) -> NonZeroUsize {
 /// A positive whole number of samples, written plainly (`1000000`), with underscores
 /// (`1_000_000`) or in scientific notation (`1e6`, `2.5e6`), as people write large counts.
 pub(crate) fn parse_sample_count(text: &str) -> Result<u64, String> {
-    const HINT: &str = "expected a positive whole number, such as 100000, 1_000_000 or 1e6";
+    const HINT: &str = "expected a whole number from 100 to 1e9, such as 100000, 1_000_000 or 1e6";
     let plain = text.trim().replace('_', "");
     let n = if !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit()) {
         plain
@@ -115,11 +115,28 @@ pub(crate) fn parse_sample_count(text: &str) -> Result<u64, String> {
         }
         x as u64
     };
-    if n == 0 {
-        return Err(format!("{text}: at least one sample is needed; {HINT}"));
+    if n < MIN_SAMPLES {
+        return Err(format!(
+            "{text} samples are too few: at least {MIN_SAMPLES} are needed for a 5th and a 95th \
+             percentile that differ; {HINT}"
+        ));
+    }
+    if n > MAX_SAMPLES {
+        return Err(format!(
+            "{text} samples are more than one run takes (at most {MAX_SAMPLES}, 1e9, already \
+             minutes of work); the percentiles settle long before: {HINT}"
+        ));
     }
     Ok(n)
 }
+
+/// The fewest samples a run takes: fewer leave the 90% interval's ends resting on a handful
+/// of draws (`--samples 1` gives p5 = p95).
+pub(crate) const MIN_SAMPLES: u64 = 100;
+
+/// The most samples a run takes (1e9): more runs for many minutes, and the percentiles of a
+/// scenario settle long before.
+pub(crate) const MAX_SAMPLES: u64 = 1_000_000_000;
 
 impl RunOptions {
     /// Samples asked for, or the command's default.
@@ -170,21 +187,27 @@ mod tests {
             ("1e6", 1_000_000),
             ("2.5e6", 2_500_000),
             ("1E7", 10_000_000),
-            (" 42 ", 42),
-            ("18446744073709551615", u64::MAX),
+            (" 420 ", 420),
+            ("100", 100),
+            ("1e9", 1_000_000_000),
         ] {
             assert_eq!(parse_sample_count(text), Ok(n), "{text}");
         }
         for (text, why) in [
-            ("0", "at least one sample"),
-            ("0e3", "at least one sample"),
+            ("0", "at least 100"),
+            ("0e3", "at least 100"),
+            ("1", "too few"),
+            ("99", "too few"),
+            ("1000000001", "at most 1000000000"),
+            ("1e10", "at most 1000000000"),
+            ("18446744073709551615", "at most 1000000000"),
             ("1.5", "not a whole number"),
             ("-5", "negative"),
             ("1e300", "too large"),
             ("NaN", "not a whole number"),
             ("inf", "not a whole number"),
-            ("ten", "expected a positive whole number"),
-            ("", "expected a positive whole number"),
+            ("ten", "expected a whole number"),
+            ("", "expected a whole number"),
             ("18446744073709551616", "too large"),
         ] {
             let e = parse_sample_count(text).unwrap_err();

@@ -133,7 +133,12 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     tracing::info!(outputs = ?id_refs, "tornado");
     let tornadoes = sensitivity::tornadoes(&built.model, &id_refs, &config)
         .map_err(|e| match e {
-            sensitivity::SensitivityError::NonFinite(e) => anyhow::Error::new(built.non_finite(&e)),
+            sensitivity::SensitivityError::NonFiniteSamples(e) => {
+                anyhow::Error::new(built.non_finite(&e))
+            }
+            e @ sensitivity::SensitivityError::NonFinite { .. } => {
+                anyhow::Error::new(built.non_finite_text(e.to_string()))
+            }
             e => anyhow::anyhow!("{e}"),
         })?
         .into_iter()

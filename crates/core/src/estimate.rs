@@ -183,15 +183,56 @@ impl Estimate {
     }
 }
 
+/// Why an estimate cannot be given.
+#[derive(Debug, thiserror::Error)]
+pub enum EstimateError {
+    /// The Monte Carlo run could not be done.
+    #[error(transparent)]
+    Run(#[from] montecarlo::RunError),
+    /// An output is not a finite number in some samples (or at the inputs' medians): its
+    /// inputs overflow it or divide it by zero, and no summary of it would mean anything.
+    #[error(
+        "{source}{}{}",
+        if inputs.is_empty() { String::new() } else { format!("; inputs feeding it: {}", inputs.join(", ")) },
+        if suspects.is_empty() { String::new() } else { format!("; the cause: {}", suspects.join(", ")) }
+    )]
+    NonFiniteSamples {
+        /// Which output, in how many samples.
+        source: NonFiniteOutput,
+        /// The inputs the output depends on (dotted names).
+        inputs: Vec<String>,
+        /// Those of them that make it non-finite on their own, where that can be told.
+        suspects: Vec<String>,
+    },
+    /// A summary figure is not a finite number (a mean or standard deviation that overflows,
+    /// a multiple): an estimate never succeeds with one.
+    #[error(
+        "the {figure} of `{output}` is {value}, not a finite number: its inputs overflow it or divide it by zero{}{}",
+        if inputs.is_empty() { String::new() } else { format!("; inputs feeding it: {}", inputs.join(", ")) },
+        if suspects.is_empty() { String::new() } else { format!("; the cause: {}", suspects.join(", ")) }
+    )]
+    NonFinite {
+        /// The output (`final-run-rental`, or `final-run-rental/pre-training`).
+        output: String,
+        /// Which of its figures (`central value`, `median`, `95th percentile`, ...).
+        figure: String,
+        /// The value (infinite or NaN).
+        value: f64,
+        /// The inputs the output depends on (dotted names).
+        inputs: Vec<String>,
+        /// Those of them that make it non-finite on their own, where that can be told.
+        suspects: Vec<String>,
+    },
+}
+
 impl CostModel {
     /// Runs the Monte Carlo simulation and assembles the estimate: every layer, component,
     /// total and metric summarized over `config.samples` samples, with every input and its
     /// provenance. The same seed gives the same estimate at any thread count.
     ///
-    /// An output that is not a finite number in some sample (or at the inputs' medians) is an
-    /// error naming it: the inputs overflow the model (a value beyond 1.8e308) or make it
-    /// divide zero by zero, and no summary of it would mean anything.
-    pub fn estimate(&self, config: &RunConfig) -> Result<Estimate, NonFiniteOutput> {
+    /// Every figure is finite, or the estimate is an error naming the output and the inputs
+    /// feeding it ([`EstimateError`]).
+    pub fn estimate(&self, config: &RunConfig) -> Result<Estimate, EstimateError> {
         self.estimate_with_progress(config, &mut |_| {})
             .map(|(estimate, _)| estimate)
     }
@@ -202,7 +243,7 @@ impl CostModel {
         &self,
         config: &RunConfig,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(Estimate, RunStats), NonFiniteOutput> {
+    ) -> Result<(Estimate, RunStats), EstimateError> {
         assemble(self, config, progress)
     }
 }
@@ -211,17 +252,24 @@ fn assemble(
     model: &CostModel,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> Result<(Estimate, RunStats), NonFiniteOutput> {
+) -> Result<(Estimate, RunStats), EstimateError> {
     let central = model.central();
-    let (summaries, run) = montecarlo::run(model, config, progress);
+    let (summaries, run) = montecarlo::run(model, config, progress)?;
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
-        s.check_finite(&info.id, config.samples)?;
-        if !central[i].is_finite() {
-            return Err(NonFiniteOutput {
+        let nf = s.check_finite(&info.id, config.samples).err().or_else(|| {
+            (!central[i].is_finite()).then(|| NonFiniteOutput {
                 output: info.id.clone(),
                 count: 0,
                 samples: config.samples,
                 central: true,
+            })
+        });
+        if let Some(source) = nf {
+            let (inputs, suspects) = culprits(model, i);
+            return Err(EstimateError::NonFiniteSamples {
+                source,
+                inputs,
+                suspects,
             });
         }
     }
@@ -316,5 +364,227 @@ fn assemble(
         inputs,
         not_modelled,
     };
+    check_finite(&estimate, model)?;
     Ok((estimate, run))
+}
+
+/// The first figure of `e` that is not a finite number, as an error naming the output and
+/// the inputs feeding it. A multiple ("x final run") is checked only where its final run is
+/// positive in at least 95% of samples: with no final run to divide by it is left undefined
+/// (null) by design.
+fn check_finite(e: &Estimate, model: &CostModel) -> Result<(), EstimateError> {
+    // `id` is the model output whose inputs are named; `output` how the error names it.
+    let error = |id: &str, output: String, figure: &str, value: f64| {
+        let k = model.outputs().iter().position(|o| o.id == id);
+        let (inputs, suspects) = k.map(|k| culprits(model, k)).unwrap_or_default();
+        EstimateError::NonFinite {
+            output,
+            figure: figure.to_owned(),
+            value,
+            inputs,
+            suspects,
+        }
+    };
+    for (f, _) in e.figures() {
+        let named = [
+            ("central value", f.central),
+            ("median", f.p50),
+            ("5th percentile", f.p5),
+            ("95th percentile", f.p95),
+            ("mean", f.mean),
+            ("standard deviation", f.sd),
+        ];
+        for (figure, v) in named {
+            if !v.is_finite() {
+                return Err(error(&f.id, f.id.clone(), figure, v));
+            }
+        }
+        for &(p, v) in &f.percentiles {
+            if !v.is_finite() {
+                return Err(error(&f.id, f.id.clone(), &format!("{p}th percentile"), v));
+            }
+        }
+        for m in &f.multiples {
+            let defined = e.figure(&m.of).is_some_and(|r| r.p5 > 0.0);
+            let values = [m.central, m.p5, m.p50, m.p95, m.mean];
+            if defined && let Some(v) = values.into_iter().find(|v| !v.is_finite()) {
+                let output = format!("{} (x {})", f.id, m.of);
+                return Err(error(&f.id, output, "multiple", v));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The inputs output `k` depends on (moving one from 1 to 0.25 or 3, the others at 1, moves
+/// the output), and those of them that make it non-finite: when it is non-finite at the
+/// medians, the most extreme (zero, or largest in magnitude) of the inputs whose replacement
+/// by 1 makes it finite; else the inputs that make it non-finite at the far ends of their
+/// distributions (1e-9 from either end).
+fn culprits(model: &CostModel, k: usize) -> (Vec<String>, Vec<String>) {
+    let inputs = model.model_inputs();
+    let ones = vec![1.0; inputs.len()];
+    let at = |x: &[f64]| model.evaluate_at(x)[k];
+    let y1 = at(&ones);
+    let feeding: Vec<usize> = (0..inputs.len())
+        .filter(|&j| {
+            [0.25, 3.0].iter().any(|&v| {
+                let mut x = ones.clone();
+                x[j] = v;
+                at(&x).to_bits() != y1.to_bits()
+            })
+        })
+        .collect();
+    let medians: Vec<f64> = inputs
+        .iter()
+        .map(|i| i.quantity.distribution.median())
+        .collect();
+    let central_finite = at(&medians).is_finite();
+    let with = |j: usize, v: f64| {
+        let mut x = medians.clone();
+        x[j] = v;
+        at(&x).is_finite()
+    };
+    let mut suspects: Vec<usize> = feeding
+        .iter()
+        .copied()
+        .filter(|&j| {
+            let d = &inputs[j].quantity.distribution;
+            if central_finite {
+                !with(j, d.quantile(1e-9)) || !with(j, d.quantile(1.0 - 1e-9))
+            } else {
+                with(j, 1.0)
+            }
+        })
+        .collect();
+    if !central_finite {
+        // Any factor of an overflowing product fixes it when set to 1: the cause is the most
+        // extreme of them (a zero divisor, or the largest magnitude).
+        let extremity = |j: &usize| {
+            let m = medians[*j].abs();
+            if m == 0.0 {
+                f64::INFINITY
+            } else {
+                m.ln().abs()
+            }
+        };
+        let most = suspects.iter().map(extremity).fold(0.0, f64::max);
+        suspects.retain(|j| extremity(j) == most);
+    }
+    let suspects = suspects
+        .into_iter()
+        .map(|j| inputs[j].name.clone())
+        .collect();
+    (
+        feeding
+            .into_iter()
+            .map(|j| inputs[j].name.clone())
+            .collect(),
+        suspects,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dist::Distribution;
+    use crate::provenance::Provenance;
+    use crate::scenario::Scenario;
+    use crate::stack::{Quantity, StackSpec};
+
+    /// DeepSeek-V3's spec, to be broken past what a scenario file lets through.
+    fn spec() -> StackSpec {
+        Scenario::builtin("deepseek-v3")
+            .unwrap()
+            .to_spec(None)
+            .unwrap()
+            .0
+    }
+
+    fn run(spec: &StackSpec) -> Result<Estimate, EstimateError> {
+        let model = CostModel::new(spec).unwrap();
+        let config = RunConfig {
+            samples: 2_000,
+            ..Default::default()
+        };
+        model.estimate(&config)
+    }
+
+    fn point(v: f64) -> Quantity {
+        Quantity::new(Distribution::Point(v), Provenance::assumption("test"))
+    }
+
+    #[test]
+    fn every_figure_of_a_sane_scenario_is_finite() {
+        run(&spec()).unwrap();
+    }
+
+    /// The output, whether it is the point estimate, the inputs feeding it and the suspects.
+    fn parts(e: &EstimateError) -> (String, bool, Vec<String>, Vec<String>) {
+        match e {
+            EstimateError::NonFiniteSamples {
+                source,
+                inputs,
+                suspects,
+            } => (
+                source.output.clone(),
+                source.central,
+                inputs.clone(),
+                suspects.clone(),
+            ),
+            EstimateError::NonFinite {
+                output,
+                figure,
+                inputs,
+                suspects,
+                ..
+            } => (
+                output.clone(),
+                figure == "central value",
+                inputs.clone(),
+                suspects.clone(),
+            ),
+            EstimateError::Run(_) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn an_overflow_is_an_error_naming_the_output_and_its_inputs() {
+        let mut s = spec();
+        s.stages[0].rental_price = point(1e308);
+        let e = run(&s).unwrap_err();
+        let (output, _, inputs, suspects) = parts(&e);
+        assert!(output.starts_with("final-run-rental"), "{e}");
+        assert!(
+            inputs.contains(&"stages.pre-training.rental_price".to_owned())
+                && inputs.contains(&"stages.pre-training.gpu_hours".to_owned()),
+            "{inputs:?}"
+        );
+        assert_eq!(suspects, ["stages.pre-training.rental_price"]);
+        assert!(e.to_string().contains("not a finite number"), "{e}");
+    }
+
+    #[test]
+    fn a_division_by_zero_is_an_error_naming_the_divisor() {
+        let mut s = spec();
+        s.fleet.as_mut().unwrap().lifetime_years = point(0.0);
+        let e = run(&s).unwrap_err();
+        let (output, _, _, suspects) = parts(&e);
+        assert!(output.starts_with("fleet"), "{e}");
+        assert_eq!(suspects, ["fleet.lifetime"], "{e}");
+    }
+
+    #[test]
+    fn a_non_finite_tail_is_an_error_too() {
+        // Finite at the medians, infinite in the top draws.
+        let mut s = spec();
+        s.stages[0].rental_price = Quantity::new(
+            Distribution::samples(vec![1.0, 2.0, 1e308]),
+            Provenance::assumption("test"),
+        );
+        let e = run(&s).unwrap_err();
+        let (_, central, _, suspects) = parts(&e);
+        assert!(!central, "{e}");
+        assert_eq!(suspects, ["stages.pre-training.rental_price"], "{e}");
+    }
 }

@@ -351,13 +351,31 @@ fn stream_seed(seed: u64, chunk: u64) -> u64 {
 /// Mixed into the seed of inputs drawn once per run, so their stream is not chunk 0's.
 const ONCE_KEY: u64 = 0x6F6E_6365_5F70_6572;
 
+/// Why a run could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The system refused a worker thread (a limit on threads or memory).
+    #[error(
+        "cannot start Monte Carlo worker thread {index} of {threads}: {source}; run with fewer --threads"
+    )]
+    Thread {
+        /// Which worker, 1-based.
+        index: usize,
+        /// Workers asked for.
+        threads: usize,
+        /// The system's error.
+        source: std::io::Error,
+    },
+}
+
 /// Runs `model` and summarizes every output. `progress` is called with the number of samples
-/// done after each round of work, from the calling thread.
+/// done after each round of work, from the calling thread. Fails only if a worker thread
+/// cannot be started.
 pub fn run(
     model: &dyn Model,
     config: &RunConfig,
     progress: &mut dyn FnMut(u64),
-) -> (Vec<Summary>, RunStats) {
+) -> Result<(Vec<Summary>, RunStats), RunError> {
     let inputs = model.inputs();
     let samplers: Vec<Sampler> = inputs
         .iter()
@@ -452,20 +470,29 @@ pub fn run(
                 run_chunk(&mut workers[0], c);
             }
         } else {
+            // Threads that did start finish the round (they share its chunks) before the
+            // scope ends; a thread that cannot start makes the run an error, not a panic.
             std::thread::scope(|s| {
-                for w in workers.iter_mut() {
+                for (k, w) in workers.iter_mut().enumerate() {
                     let (next, run_chunk) = (&next, &run_chunk);
-                    s.spawn(move || {
-                        loop {
-                            let c = next.fetch_add(1, Ordering::Relaxed);
-                            if c >= round_end {
-                                break;
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, move || {
+                            loop {
+                                let c = next.fetch_add(1, Ordering::Relaxed);
+                                if c >= round_end {
+                                    break;
+                                }
+                                run_chunk(w, c);
                             }
-                            run_chunk(w, c);
-                        }
-                    });
+                        })
+                        .map_err(|source| RunError::Thread {
+                            index: k + 1,
+                            threads,
+                            source,
+                        })?;
                 }
-            });
+                Ok::<(), RunError>(())
+            })?;
         }
         // Merge this round's chunk moments in chunk order: deterministic floating point.
         let mut done: Vec<(u64, Vec<Moments>)> = workers
@@ -517,19 +544,24 @@ pub fn run(
             non_finite: s.non_finite(),
         })
         .collect();
-    (
+    Ok((
         summaries,
         RunStats {
             threads,
             sketch_bytes,
         },
-    )
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dist::sorted_quantile;
+
+    /// [`super::run`], whose threads always start here.
+    fn run(m: &dyn Model, c: &RunConfig, p: &mut dyn FnMut(u64)) -> (Vec<Summary>, RunStats) {
+        super::run(m, c, p).expect("worker threads start")
+    }
 
     /// y0 = a * b, y1 = a + b.
     struct Toy(Vec<(Distribution, bool)>);

@@ -170,9 +170,11 @@ pub struct HeadlineFile {
     /// Claim id of the figure.
     #[schemars(with = "String")]
     pub claim: Spanned<String>,
-    /// Stages whose rental cost make up the figure (default: every stage of this scenario, not of its base).
+    /// Stages whose rental cost make up the figure (default: every stage of this scenario, not
+    /// of its base), each named once; an inherited stage is `<base> <stage>`.
     #[serde(default)]
-    pub stages: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub stages: Option<Vec<Spanned<String>>>,
 }
 
 /// One stage of the final run (or of development compute).
@@ -334,7 +336,7 @@ pub struct DevelopmentFile {
     /// With `propagation = "refit"`: the factor's 5th and 95th percentiles to refit at
     /// (default: the factor distribution's own; Epoch AI's study used its sample's,
     /// `[1.1918086848984546, 4.010042726127995]`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exactly_opt")]
     pub refit_at: Option<[f64; 2]>,
     /// Or explicit stages.
     #[serde(default)]
@@ -381,13 +383,14 @@ pub struct StaffFile {
 pub struct ProjectDatesFile {
     /// The 90% range of the start date, `["2022-01-01", "2022-05-31"]`, drawn as a lognormal
     /// over decimal years as Epoch AI's study does.
+    #[serde(deserialize_with = "exactly")]
     pub start: [String; 2],
     /// The end date (default: the scenario's `published`).
     #[serde(default)]
     pub end: Option<String>,
     /// The work stopped this many days before `end`: a 90% range, drawn as a lognormal
     /// (GPT-3: publication minus 60-120 days). Default: it ran to `end`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exactly_opt")]
     pub end_delay_days: Option<[f64; 2]>,
     /// A shorter project counts as this many days (default 0). Epoch AI's study redraws such
     /// samples; with its dates the minimum never binds.
@@ -653,15 +656,15 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
                 #[serde(default)]
                 value: Option<f64>,
                 #[serde(default)]
-                uniform: Option<[f64; 2]>,
+                uniform: Option<Vec<f64>>,
                 #[serde(default)]
-                triangular: Option<[f64; 3]>,
+                triangular: Option<Vec<f64>>,
                 #[serde(default)]
-                pert: Option<[f64; 3]>,
+                pert: Option<Vec<f64>>,
                 #[serde(default)]
-                normal: Option<[f64; 2]>,
+                normal: Option<Vec<f64>>,
                 #[serde(default)]
-                lognormal: Option<[f64; 2]>,
+                lognormal: Option<Vec<f64>>,
                 #[serde(default)]
                 samples: Option<Vec<f64>>,
                 #[serde(default)]
@@ -680,11 +683,11 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
             let i = Inner::deserialize(de::value::MapAccessDeserializer::new(map))?;
             Ok(QuantityTable {
                 value: i.value,
-                uniform: i.uniform,
-                triangular: i.triangular,
-                pert: i.pert,
-                normal: i.normal,
-                lognormal: i.lognormal,
+                uniform: parameters("uniform", "[low, high]", i.uniform)?,
+                triangular: parameters("triangular", "[min, mode, max]", i.triangular)?,
+                pert: parameters("pert", "[min, mode, max]", i.pert)?,
+                normal: parameters("normal", "[mean, sd]", i.normal)?,
+                lognormal: parameters("lognormal", "[p5, p95]", i.lognormal)?,
                 samples: i.samples,
                 unit: i.unit,
                 dollars: i.dollars,
@@ -696,6 +699,39 @@ fn deserialize_quantity_table<'de, D: Deserializer<'de>>(d: D) -> Result<Quantit
         }
     }
     d.deserialize_any(V)
+}
+
+/// A distribution's parameters, exactly as many as it takes: `lognormal = [a, b, c]` is an
+/// error, never a lognormal of `a` and `b` with `c` ignored.
+fn parameters<E: de::Error, const N: usize>(
+    key: &str,
+    form: &str,
+    given: Option<Vec<f64>>,
+) -> Result<Option<[f64; N]>, E> {
+    given
+        .map(|v| {
+            let n = v.len();
+            <[f64; N]>::try_from(v)
+                .map_err(|_| E::custom(format!("`{key}` takes {N} numbers, {form}, not {n}")))
+        })
+        .transpose()
+}
+
+/// Exactly `N` values for a fixed-size list field (`refit_at`, `end_delay_days`, `start`):
+/// extra values are an error, not ignored.
+fn exactly<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
+    d: D,
+) -> Result<[T; N], D::Error> {
+    let v = Vec::<T>::deserialize(d)?;
+    let n = v.len();
+    <[T; N]>::try_from(v).map_err(|_| de::Error::custom(format!("takes {N} values, not {n}")))
+}
+
+/// [`exactly`], for an optional field.
+fn exactly_opt<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
+    d: D,
+) -> Result<Option<[T; N]>, D::Error> {
+    exactly::<D, T, N>(d).map(Some)
 }
 
 /// A value a plugin supplied, in the scenario's quantity format, and which plugin it came from.
@@ -892,7 +928,7 @@ pub fn builtin_names() -> Vec<&'static str> {
     BUILTIN.iter().map(|(n, _)| *n).collect()
 }
 
-/// What a field's numbers measure, and the units accepted for it.
+/// What a field's numbers measure, the units accepted for it, and its physical bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
     GpuHours,
@@ -900,11 +936,17 @@ enum Dim {
     People,
     Parameters,
     Tokens,
+    /// A duration in hours (a stage's wall-clock time, a cluster's running time).
     Hours,
+    /// A duration in years (staff time, acquisition to training start).
     Years,
+    /// A hardware lifetime: years, and a divisor, so never zero.
+    Lifetime,
     Flop,
     FlopRate,
     Fraction,
+    /// Model FLOP utilization: a fraction of peak, and a divisor, so never zero.
+    Utilization,
     Multiplier,
     OomsPerYear,
     Watts,
@@ -915,8 +957,19 @@ enum Dim {
     Energy,
 }
 
+/// The physical range of what a scenario states in one dimension, in the dimension's model
+/// unit, both ends included (see docs/SCENARIOS.md, "Bounds").
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bounds {
+    min: f64,
+    max: f64,
+    /// What a value in this dimension is, for messages (`a rental price per GPU-hour`).
+    what: &'static str,
+}
+
 impl Dim {
-    /// The model unit, and accepted spellings with their factor to it.
+    /// The model unit, and accepted spellings with their factor to it. Counts are not
+    /// interchangeable: GPUs, people, parameters and tokens each take their own units.
     fn units(self) -> (&'static str, &'static [(&'static str, f64)]) {
         const DURATION_H: &[(&str, f64)] = &[
             ("hours", 1.0),
@@ -935,6 +988,7 @@ impl Dim {
             ("days", 24.0 / HOURS_PER_YEAR),
             ("hours", 1.0 / HOURS_PER_YEAR),
         ];
+        const FRACTION: &[(&str, f64)] = &[("fraction", 1.0), ("%", 0.01), ("percent", 0.01)];
         match self {
             Dim::GpuHours => (
                 "GPU-hours",
@@ -946,31 +1000,34 @@ impl Dim {
                     ("GPU-days", 24.0),
                 ],
             ),
-            Dim::Gpus | Dim::People | Dim::Parameters | Dim::Tokens => (
-                "count",
+            Dim::Gpus => ("GPUs", &[("GPUs", 1.0), ("GPU", 1.0), ("K GPUs", 1e3)]),
+            Dim::People => ("people", &[("people", 1.0)]),
+            Dim::Parameters => (
+                "parameters",
                 &[
-                    ("count", 1.0),
-                    ("GPUs", 1.0),
-                    ("GPU", 1.0),
-                    ("people", 1.0),
                     ("parameters", 1.0),
-                    ("tokens", 1.0),
+                    ("M parameters", 1e6),
                     ("B parameters", 1e9),
-                    ("T tokens", 1e12),
+                    ("T parameters", 1e12),
+                ],
+            ),
+            Dim::Tokens => (
+                "tokens",
+                &[
+                    ("tokens", 1.0),
+                    ("M tokens", 1e6),
                     ("B tokens", 1e9),
+                    ("T tokens", 1e12),
                 ],
             ),
             Dim::Hours => ("hours", DURATION_H),
-            Dim::Years => ("years", DURATION_Y),
+            Dim::Years | Dim::Lifetime => ("years", DURATION_Y),
             Dim::Flop => ("FLOP", &[("FLOP", 1.0)]),
             Dim::FlopRate => (
                 "FLOP/s",
                 &[("FLOP/s", 1.0), ("TFLOP/s", 1e12), ("PFLOP/s", 1e15)],
             ),
-            Dim::Fraction => (
-                "fraction",
-                &[("fraction", 1.0), ("%", 0.01), ("percent", 0.01)],
-            ),
+            Dim::Fraction | Dim::Utilization => ("fraction", FRACTION),
             Dim::Multiplier => ("x", &[("x", 1.0)]),
             Dim::OomsPerYear => ("OOMs/year", &[("OOMs/year", 1.0)]),
             Dim::Watts => ("W", &[("W", 1.0), ("kW", 1e3)]),
@@ -982,17 +1039,40 @@ impl Dim {
         }
     }
 
-    /// What a value of this field measures, as a unit a cited claim is checked against
-    /// (`traincost_claims::citation::Dimension::of_scenario_unit` reads it): the model unit,
-    /// made specific for counts.
-    fn cite_unit(self) -> &'static str {
+    /// The physical bounds of a stated value, in the model unit: the one place they are
+    /// defined (docs/SCENARIOS.md lists them). Money bounds match the plugin SDK's
+    /// (`traincost_plugin::validate::BOUNDS`); a divisor (MFU, a lifetime, a peak) has a
+    /// lower bound above zero.
+    fn bounds(self) -> Bounds {
+        let b = |min, max, what| Bounds { min, max, what };
         match self {
-            Dim::Gpus => "GPUs",
-            Dim::People => "people",
-            Dim::Parameters => "parameters",
-            Dim::Tokens => "tokens",
-            other => other.units().0,
+            Dim::GpuHours => b(0.0, 1e12, "GPU-hours"),
+            Dim::Gpus => b(0.0, 1e8, "a number of GPUs"),
+            Dim::People => b(0.0, 1e6, "a number of people"),
+            Dim::Parameters => b(0.0, 1e15, "a number of parameters"),
+            Dim::Tokens => b(0.0, 1e17, "a number of tokens"),
+            Dim::Hours => b(0.0, 1e6, "a duration"),
+            Dim::Years => b(0.0, 100.0, "a duration"),
+            Dim::Lifetime => b(0.1, 100.0, "a hardware lifetime"),
+            Dim::Flop => b(0.0, 1e32, "an amount of training compute"),
+            Dim::FlopRate => b(1e9, 1e17, "a peak FLOP/s per GPU"),
+            Dim::Fraction => b(0.0, 1.0, "a fraction"),
+            Dim::Utilization => b(0.001, 1.0, "a model FLOP utilization"),
+            Dim::Multiplier => b(0.0, 1e3, "a ratio or multiplier"),
+            Dim::OomsPerYear => b(0.0, 3.0, "a price-performance trend"),
+            Dim::Watts => b(0.0, 5e4, "a power per GPU"),
+            Dim::UsdPerGpuHour => b(0.0, 1e3, "a price per GPU-hour"),
+            Dim::UsdPerGpu => b(0.0, 1e7, "a price per GPU"),
+            Dim::UsdPerYear => b(0.0, 1e9, "a salary or yearly cost"),
+            Dim::UsdPerKwh => b(0.0, 10.0, "an electricity price"),
+            Dim::Energy => b(0.0, 1e12, "an amount of energy"),
         }
+    }
+
+    /// What a value of this field measures, as a unit a cited claim is checked against
+    /// (`traincost_claims::citation::Dimension::of_scenario_unit` reads it): the model unit.
+    fn cite_unit(self) -> &'static str {
+        self.units().0
     }
 
     fn is_money(self) -> bool {
@@ -1100,6 +1180,8 @@ impl Ctx<'_> {
             }
         }
         let unit_factor = factor;
+        check_bounds(&dist, t.unit.as_deref(), unit_factor, dim)
+            .map_err(|(msg, hint)| err(msg).hint(hint))?;
         let mut input_dollars = None;
         if dim.is_money() {
             let from = match &t.dollars {
@@ -1237,6 +1319,102 @@ impl Ctx<'_> {
     }
 }
 
+/// The numbers a distribution states, by name: a value, the ends and mode of a uniform,
+/// triangular or PERT, a normal's mean, a lognormal's 5th and 95th percentiles, the smallest
+/// and largest sample. Not what it can draw: a lognormal's tail passes any bound.
+fn stated_values(d: &Distribution) -> Vec<(&'static str, f64)> {
+    match *d {
+        Distribution::Point(v) => vec![("value", v)],
+        Distribution::Uniform { low, high } => {
+            vec![("`uniform` low", low), ("`uniform` high", high)]
+        }
+        Distribution::Triangular { min, mode, max } => vec![
+            ("`triangular` min", min),
+            ("`triangular` mode", mode),
+            ("`triangular` max", max),
+        ],
+        Distribution::Pert { min, mode, max } => vec![
+            ("`pert` min", min),
+            ("`pert` mode", mode),
+            ("`pert` max", max),
+        ],
+        Distribution::Normal { mean, .. } => vec![("`normal` mean", mean)],
+        Distribution::Lognormal { p5, p95 } => {
+            vec![("`lognormal` p5", p5), ("`lognormal` p95", p95)]
+        }
+        Distribution::Samples(ref s) => s
+            .first()
+            .map(|&v| ("the smallest of `samples`", v))
+            .into_iter()
+            .chain(s.last().map(|&v| ("the largest of `samples`", v)))
+            .collect(),
+    }
+}
+
+/// A number for messages: plain when it reads well, else in scientific notation.
+fn num(x: f64) -> String {
+    if x != 0.0 && !(1e-3..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Checks the numbers a distribution states (in `unit`, `factor` to the model unit) against
+/// the dimension's physical [`Bounds`]: `(message, hint)` for the first outside them.
+fn check_bounds(
+    dist: &Distribution,
+    unit: Option<&str>,
+    factor: f64,
+    dim: Dim,
+) -> Result<(), (String, String)> {
+    let b = dim.bounds();
+    let model_unit = dim.units().0;
+    let written_unit = unit.unwrap_or(model_unit);
+    for (what, x) in stated_values(dist) {
+        let v = x * factor;
+        if (b.min..=b.max).contains(&v) {
+            continue;
+        }
+        let converted = if factor == 1.0 {
+            String::new()
+        } else {
+            format!(" (= {} {model_unit})", num(v))
+        };
+        let side = if v > b.max {
+            format!("at most {} {model_unit}", num(b.max))
+        } else if b.min > 0.0 {
+            format!(
+                "at least {} {model_unit}: it divides, so it cannot be zero",
+                num(b.min)
+            )
+        } else {
+            format!("at least {} {model_unit}", num(b.min))
+        };
+        return Err((
+            format!(
+                "{what} {} {written_unit}{converted} is not physical for {}: {side}",
+                num(x),
+                b.what
+            ),
+            format!(
+                "{} is {} to {} {model_unit} (docs/SCENARIOS.md, \"Bounds\"); check the number and its `unit`",
+                capitalize(b.what),
+                num(b.min),
+                num(b.max)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// `"id"` or `["a", "b"]`, as TOML.
 fn id_list(ids: &[String]) -> String {
     match ids {
@@ -1322,10 +1500,18 @@ fn describe_interval(i: &epoch::uncertainty::Interval90) -> String {
     }
 }
 
-fn parse_date(field: &str, s: &str) -> Result<epoch::date::Date, ScenarioError> {
-    s.parse().map_err(|_| {
-        ScenarioError::new(None, field, format!("`{s}` is not a date"))
-            .hint("write dates as YYYY-MM-DD, e.g. 2022-05-12")
+/// A date field (`YYYY-MM-DD`, or `YYYY-MM` where `month_ok`): one that exists, in a year of
+/// [`epoch::date::WRITTEN_YEARS`].
+fn parse_date(field: &str, s: &str, month_ok: bool) -> Result<epoch::date::Date, ScenarioError> {
+    use epoch::date::WrittenDateError as E;
+    epoch::date::Date::parse_written(s, month_ok).map_err(|e| {
+        let hint = match &e {
+            E::Form { .. } if month_ok => "write dates as YYYY-MM-DD or YYYY-MM, e.g. 2022-05-12",
+            E::Form { .. } => "write dates as YYYY-MM-DD, e.g. 2022-05-12",
+            E::NoSuchDate { .. } => "check the month and the day",
+            E::Year { .. } => "dates in a scenario fall between 1950 and 2100; check the year",
+        };
+        ScenarioError::new(None, field, e.to_string()).hint(hint)
     })
 }
 
@@ -1333,9 +1519,9 @@ impl Scenario {
     /// Parses a scenario from TOML.
     pub fn parse(source: &str) -> Result<Scenario, ScenarioError> {
         let file: ScenarioFile = toml::from_str(source).map_err(|e| {
-            let (message, hint) = toml_message(e.message());
+            let (message, hint, at) = toml_message(e.message(), source);
             ScenarioError {
-                span: e.span(),
+                span: e.span().or(at.map(|a| a..a)),
                 field: None,
                 message,
                 hint,
@@ -1437,10 +1623,20 @@ impl Scenario {
 
         let gpu = self.gpu_info(&mut cx, supplier)?;
         let gpu = gpu.as_ref();
-        let published_year = f
+        let published = f
             .published
             .as_deref()
-            .and_then(|p| p.get(0..4)?.parse::<i32>().ok());
+            .map(|p| parse_date("published", p, true))
+            .transpose()?;
+        let published_year = published.map(|d| d.year());
+        if let Some(r) = &f.rental_pricing
+            && let Some(d) = &r.date
+        {
+            parse_date("rental_pricing.date", d, true).map_err(|e| ScenarioError {
+                span: Some(r.plugin.span()),
+                ..e
+            })?;
+        }
 
         let default_price = match (&f.rental_price, &f.rental_pricing) {
             (Some(q), _) => Some(cx.quantity("rental_price", q, Dim::UsdPerGpuHour)?),
@@ -1485,6 +1681,17 @@ impl Scenario {
                     "base.scenario",
                 ),
             };
+            if name == f.name {
+                return Err(ScenarioError::new(
+                    Some(name_span.clone()),
+                    field,
+                    format!("scenario `{name}` names itself as its base: its stages would be counted twice"),
+                )
+                .hint(format!(
+                    "drop `base` (this file already has its stages), or rename the scenario; a base is another built-in: {}",
+                    builtin_names().join(", ")
+                )));
+            }
             let base = Scenario::builtin(name).ok_or_else(|| {
                 ScenarioError::new(
                     Some(name_span.clone()),
@@ -1624,15 +1831,16 @@ impl Scenario {
                                     factor.distribution.quantile(0.05),
                                     factor.distribution.quantile(0.95),
                                 ]);
+                                let max = Dim::Multiplier.bounds().max;
                                 if !(at[0].is_finite()
                                     && 0.0 < at[0]
                                     && at[0] < at[1]
-                                    && at[1].is_finite())
+                                    && at[1] <= max)
                                 {
                                     return Err(ScenarioError::new(
                                         None,
                                         "development.refit_at",
-                                        format!("the refit needs two percentiles, low then high, both above 0 (got {} and {})", at[0], at[1]),
+                                        format!("the refit needs two percentiles of the factor, low then high, above 0 and at most {} (got {} and {})", num(max), at[0], at[1]),
                                     )
                                     .hint("e.g. refit_at = [1.2, 4.0]"));
                                 }
@@ -1704,6 +1912,12 @@ impl Scenario {
                         compensation: match (&g.compensation, &g.salary) {
                             (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,
                             (None, Some(sf)) => {
+                                if let Some(y) = sf.year {
+                                    epoch::date::check_written_year(y).map_err(|e| {
+                                        ScenarioError::new(Some(sf.plugin.span()), n("salary.year"), e.to_string())
+                                            .hint("give the year of the pay, between 1950 and 2100")
+                                    })?;
+                                }
                                 let year = sf.year.or(published_year).unwrap_or(dollars.year);
                                 let supplied = supplier
                                     .compensation(sf.plugin.get_ref(), &sf.role, year)
@@ -1766,7 +1980,7 @@ impl Scenario {
                         Dim::UsdPerGpu,
                     )?,
                     overhead: cx.quantity("fleet.overhead", &fl.overhead, Dim::Multiplier)?,
-                    lifetime_years: cx.quantity("fleet.lifetime", &fl.lifetime, Dim::Years)?,
+                    lifetime_years: cx.quantity("fleet.lifetime", &fl.lifetime, Dim::Lifetime)?,
                     power_per_gpu_watts,
                     pue: match &fl.pue {
                         Some(q) => cx.quantity("fleet.pue", q, Dim::Multiplier)?,
@@ -1808,6 +2022,7 @@ impl Scenario {
             }
         };
 
+        self.check_headline(&stages)?;
         let spec = StackSpec {
             name: f.name.clone(),
             dollars: report,
@@ -1820,6 +2035,54 @@ impl Scenario {
         };
         crate::stack::CostModel::new(&spec).map_err(|e| self.locate_model_error(e))?;
         Ok((spec, claims))
+    }
+
+    /// `[headline] stages`: final-run stages (inherited ones as `<base> <stage>`), each named
+    /// once, at least one: a repeat would count a stage twice in the rebuilt figure, an
+    /// unknown name would be left out of it without a word.
+    fn check_headline(&self, stages: &[StageSpec]) -> Result<(), ScenarioError> {
+        let Some(h) = &self.file.headline else {
+            return Ok(());
+        };
+        let Some(named) = &h.stages else {
+            return Ok(());
+        };
+        let known: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+        let known_text = known
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if named.is_empty() {
+            return Err(ScenarioError::new(
+                None,
+                "headline.stages",
+                "names no stage: the rebuilt headline would be zero",
+            )
+            .hint(format!(
+                "name the stages the published figure covers, or drop `stages` for all of this scenario's own; stages: {known_text}"
+            )));
+        }
+        for (i, st) in named.iter().enumerate() {
+            let name = st.get_ref();
+            if !known.contains(&name.as_str()) {
+                return Err(ScenarioError::new(
+                    Some(st.span()),
+                    "headline.stages",
+                    format!("no final-run stage is named `{name}`"),
+                )
+                .hint(format!("stages: {known_text}")));
+            }
+            if named[..i].iter().any(|p| p.get_ref() == name) {
+                return Err(ScenarioError::new(
+                    Some(st.span()),
+                    "headline.stages",
+                    format!("stage `{name}` is named twice: it would count twice in the rebuilt headline"),
+                )
+                .hint("name each stage once"));
+            }
+        }
+        Ok(())
     }
 
     /// The scenario GPU's specs: from the pricing plugin if the file names one, else built in.
@@ -1932,7 +2195,7 @@ impl Scenario {
             hours: cx.opt(&n("hours"), &s.hours, Dim::Hours)?,
             flop,
             peak_flops,
-            mfu: cx.opt(&n("mfu"), &s.mfu, Dim::Fraction)?,
+            mfu: cx.opt(&n("mfu"), &s.mfu, Dim::Utilization)?,
             rental_price,
         })
     }
@@ -1947,6 +2210,15 @@ impl Scenario {
     ) -> Result<OwnershipSpec, ScenarioError> {
         let mode = o.uncertainty.unwrap_or(UncertaintyMode::Epoch);
         let f = &self.file;
+        // Before a plugin is asked for the price in force at `acquired`.
+        for (name, date) in [
+            ("acquired", &o.acquired),
+            ("training_start", &o.training_start),
+        ] {
+            if let Some(d) = date {
+                parse_date(&format!("ownership.{name}"), d, false)?;
+            }
+        }
         let purchase_price = match (&o.purchase_price, &f.pricing, &f.gpu) {
             (Some(q), _, _) => cx.quantity("ownership.purchase_price", q, Dim::UsdPerGpu)?,
             (None, Some(plugin), Some(g)) => {
@@ -1973,41 +2245,54 @@ impl Scenario {
                     .hint("add purchase_price = { value = ..., unit = \"USD/GPU\", claim = \"...\" } under [ownership]"));
             }
         };
-        let years_to_training_start =
-            match (&o.years_to_training_start, &o.acquired, &o.training_start) {
-                (Some(q), None, None) => {
-                    cx.quantity("ownership.years_to_training_start", q, Dim::Years)?
-                }
-                (None, Some(a), Some(s)) => {
-                    let days = parse_date("ownership.training_start", s)?
-                        .days_since(parse_date("ownership.acquired", a)?)
-                        as f64;
-                    let years = (days / crate::units::DAYS_PER_YEAR).max(0.0);
-                    let sd = 120.0 / crate::units::DAYS_PER_YEAR / crate::dist::Z_95;
-                    Quantity::new(
-                        match mode {
-                            UncertaintyMode::None => Distribution::Point(years),
-                            UncertaintyMode::Epoch => Distribution::Normal { mean: years, sd },
-                        },
-                        Provenance::assumption(format!(
-                            "{a} to {s}: {days:.0} days (dates as given){}",
-                            if mode == UncertaintyMode::Epoch {
-                                "; Epoch AI's +-120-day 90% range"
-                            } else {
-                                ""
-                            }
-                        )),
-                    )
-                }
-                _ => {
+        let years_to_training_start = match (
+            &o.years_to_training_start,
+            &o.acquired,
+            &o.training_start,
+        ) {
+            (Some(q), None, None) => {
+                cx.quantity("ownership.years_to_training_start", q, Dim::Years)?
+            }
+            (None, Some(a), Some(s)) => {
+                let days = parse_date("ownership.training_start", s, false)?.days_since(parse_date(
+                    "ownership.acquired",
+                    a,
+                    false,
+                )?) as f64;
+                if days < 0.0 {
                     return Err(ScenarioError::new(
-                        None,
-                        "ownership.acquired",
-                        "give `acquired` and `training_start` dates, or `years_to_training_start`",
-                    )
-                    .hint("e.g. acquired = \"2020-08-12\" and training_start = \"2022-05-12\""));
+                            None,
+                            "ownership.training_start",
+                            format!("training starts ({s}) {} days before the hardware is acquired ({a})", -days),
+                        )
+                        .hint("hardware is acquired before training on it starts: swap the two dates, or fix one"));
                 }
-            };
+                let years = days / crate::units::DAYS_PER_YEAR;
+                let sd = 120.0 / crate::units::DAYS_PER_YEAR / crate::dist::Z_95;
+                Quantity::new(
+                    match mode {
+                        UncertaintyMode::None => Distribution::Point(years),
+                        UncertaintyMode::Epoch => Distribution::Normal { mean: years, sd },
+                    },
+                    Provenance::assumption(format!(
+                        "{a} to {s}: {days:.0} days (dates as given){}",
+                        if mode == UncertaintyMode::Epoch {
+                            "; Epoch AI's +-120-day 90% range"
+                        } else {
+                            ""
+                        }
+                    )),
+                )
+            }
+            _ => {
+                return Err(ScenarioError::new(
+                    None,
+                    "ownership.acquired",
+                    "give `acquired` and `training_start` dates, or `years_to_training_start`",
+                )
+                .hint("e.g. acquired = \"2020-08-12\" and training_start = \"2022-05-12\""));
+            }
+        };
         let need_gpu = |what: &str| {
             ScenarioError::new(
                 None,
@@ -2217,9 +2502,11 @@ impl Scenario {
 
     /// A project's duration from its dates (`[staff.project]`).
     fn project_duration(&self, p: &ProjectDatesFile) -> Result<StaffDuration, ScenarioError> {
+        /// The longest delay or minimum a project's dates take: ten years.
+        const MAX_DAYS: f64 = 3652.5;
         let field = "staff.project";
         let year = |f: &str, d: &str| -> Result<f64, ScenarioError> {
-            let date = parse_date(&format!("{field}.{f}"), d)?;
+            let date = parse_date(&format!("{field}.{f}"), d, false)?;
             Ok(date.decimal_year())
         };
         let (a, b) = (year("start", &p.start[0])?, year("start", &p.start[1])?);
@@ -2236,7 +2523,7 @@ impl Scenario {
         }
         let end = match (&p.end, &self.file.published) {
             (Some(e), _) => year("end", e)?,
-            (None, Some(published)) => year("end", published)?,
+            (None, Some(published)) => parse_date("published", published, true)?.decimal_year(),
             (None, None) => {
                 return Err(
                     ScenarioError::new(None, format!("{field}.end"), "no end date")
@@ -2254,7 +2541,7 @@ impl Scenario {
         let provenance = Provenance::assumption(p.assumption.clone());
         let delay = match p.end_delay_days {
             None => None,
-            Some([lo, hi]) if 0.0 < lo && lo < hi => Some(Quantity::new(
+            Some([lo, hi]) if 0.0 < lo && lo < hi && hi <= MAX_DAYS => Some(Quantity::new(
                 Distribution::Lognormal {
                     p5: lo / crate::units::DAYS_PER_YEAR,
                     p95: hi / crate::units::DAYS_PER_YEAR,
@@ -2265,12 +2552,12 @@ impl Scenario {
                 return Err(ScenarioError::new(
                     None,
                     format!("{field}.end_delay_days"),
-                    "give a 90% range of days, low then high, both above 0",
+                    "give a 90% range of days, low then high, above 0 and at most 3,652.5 (ten years)",
                 ));
             }
         };
         let minimum_days = p.minimum_days.unwrap_or(0.0);
-        if !(0.0..=3652.5).contains(&minimum_days) {
+        if !(0.0..=MAX_DAYS).contains(&minimum_days) {
             return Err(ScenarioError::new(
                 None,
                 format!("{field}.minimum_days"),
@@ -2336,9 +2623,97 @@ impl Scenario {
     }
 }
 
+/// A TOML parser's message in people's words, with a hint, and where to point when the parser
+/// gave no position: `(message, hint, byte offset)`. Messages it does not know pass unchanged.
+/// [`Scenario::parse`] explains its errors with it; the CLI, other TOML files' too.
+pub fn explain_toml(message: &str, source: &str) -> (String, Option<String>, Option<usize>) {
+    let msg = message.trim();
+    if msg == "recursion limit" {
+        let at = deepest_key(source);
+        return (
+            "tables or dotted keys nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            at,
+        );
+    }
+    if msg.starts_with("cannot recurse further") {
+        return (
+            "arrays or inline tables nested too deeply for the TOML reader (its recursion limit)"
+                .to_owned(),
+            Some("flatten the nesting: no traincost file needs more than a few levels".to_owned()),
+            None,
+        );
+    }
+    if msg == "floating-point number overflowed" {
+        return (
+            "number too large: the largest a 64-bit float holds is about 1.8e308".to_owned(),
+            Some("write a finite number in the field's unit".to_owned()),
+            None,
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: integer `")
+        && let Some((digits, tail)) = rest.split_once('`')
+        && tail.ends_with("expected f64")
+    {
+        return if digits.parse::<i64>().is_ok() {
+            (
+                format!("{digits} is an integer where a decimal number is expected"),
+                Some(format!("write it as {digits}.0")),
+                None,
+            )
+        } else {
+            (
+                format!(
+                    "{digits} is too large for a TOML integer (at most {} in magnitude)",
+                    i64::MAX
+                ),
+                Some(format!(
+                    "write it as a decimal number, e.g. {digits}.0 or in scientific notation \
+                     (1e20)"
+                )),
+                None,
+            )
+        };
+    }
+    (msg.to_owned(), None, None)
+}
+
+/// The start of the key (dotted key or table header) with the most parts: where a "recursion
+/// limit" with no position most likely is.
+fn deepest_key(source: &str) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let key = if trimmed.starts_with('[') {
+            trimmed.split(']').next().unwrap_or_default()
+        } else {
+            trimmed.split('=').next().unwrap_or_default()
+        };
+        let parts = key.matches('.').count();
+        if parts > 0 && best.is_none_or(|(n, _)| parts > n) {
+            best = Some((parts, offset + (line.len() - trimmed.len())));
+        }
+        offset += line.len();
+    }
+    best.map(|(_, at)| at)
+}
+
+/// A TOML error in people's words: serde's unknown-field message with a "did you mean" hint,
+/// a missing field with an example to copy, and the reader's own messages as
+/// [`explain_toml`] puts them, with a byte offset when the reader gave none.
+fn toml_message(msg: &str, source: &str) -> (String, Option<String>, Option<usize>) {
+    let (msg, hint, at) = explain_toml(msg, source);
+    if hint.is_some() || at.is_some() {
+        return (msg, hint, at);
+    }
+    let (msg, hint) = field_message(msg);
+    (msg, hint, None)
+}
+
 /// Serde's unknown-field message plus a "did you mean" hint.
-fn toml_message(msg: &str) -> (String, Option<String>) {
-    let msg = msg.trim().to_owned();
+fn field_message(msg: String) -> (String, Option<String>) {
     if let Some(rest) = msg.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once("`, expected ")
     {
@@ -2705,6 +3080,430 @@ mod development_tests {
                 );
             }
             other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod hardening_tests {
+    //! Inputs that used to give silent wrong numbers (issue 15): each is refused by name.
+    use super::*;
+
+    const SMALL: &str = r#"
+name = "t"
+dollars = "2024"
+gpu = "H800"
+published = "2024-06-01"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "t" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 1000, assumption = "t" }
+"#;
+
+    const STAFF: &str = r#"
+[staff]
+duration = { value = 1.0, unit = "years", assumption = "t" }
+
+[[staff.groups]]
+role = "r"
+headcount = { value = 10, unit = "people", assumption = "t" }
+compensation = { value = 100000, unit = "USD/year", assumption = "t" }
+fte = FTE
+"#;
+
+    const FLEET: &str = r#"
+[fleet]
+gpus = { value = 1000, unit = "GPUs", assumption = "t" }
+price_per_gpu = { value = 20000, unit = "USD/GPU", assumption = "t" }
+overhead = { value = 2.0, unit = "x", assumption = "t" }
+lifetime = LIFETIME
+other_opex = OPEX
+"#;
+
+    fn build(src: &str) -> Result<StackSpec, ScenarioError> {
+        Scenario::parse(src)?.to_spec(None).map(|(s, _)| s)
+    }
+
+    /// SMALL with `old` replaced by `new`, then `extra` appended.
+    fn edited(old: &str, new: &str, extra: &str) -> Result<StackSpec, ScenarioError> {
+        assert!(SMALL.contains(old), "{old}");
+        build(&format!("{}{extra}", SMALL.replacen(old, new, 1)))
+    }
+
+    /// The error of SMALL's `gpu_hours` line replaced by `line`.
+    fn gpu_hours_err(line: &str) -> ScenarioError {
+        edited(
+            r#"gpu_hours = { value = 1000, assumption = "t" }"#,
+            line,
+            "",
+        )
+        .unwrap_err()
+    }
+
+    #[test]
+    fn the_small_scenario_builds() {
+        build(SMALL).unwrap();
+    }
+
+    #[test]
+    fn a_price_of_1e308_is_refused_by_name_in_a_file() {
+        let e = edited("value = 2.0, unit", "value = 1e308, unit", "").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("rental_price"));
+        assert!(
+            e.message
+                .contains("value 1e308 USD/GPU-hour is not physical for a price per GPU-hour: at most 1000 USD/GPU-hour"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("Bounds"));
+        assert!(e.span.is_some());
+    }
+
+    #[test]
+    fn samples_of_1e308_are_refused() {
+        let e = gpu_hours_err(r#"gpu_hours = { samples = [1e308, 1e308], assumption = "t" }"#);
+        assert_eq!(e.field.as_deref(), Some("stages.run.gpu_hours"));
+        assert!(
+            e.message.contains("of `samples` 1e308 GPU-hours"),
+            "{}",
+            e.message
+        );
+        let e = gpu_hours_err(r#"gpu_hours = { samples = [10, 1e308], assumption = "t" }"#);
+        assert!(
+            e.message.contains("the largest of `samples` 1e308"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn mfu_of_zero_or_fifty_is_refused() {
+        let flop = |mfu: &str| {
+            gpu_hours_err(&format!(
+                "flop = {{ value = 1e24, unit = \"FLOP\", assumption = \"t\" }}\nmfu = {mfu}"
+            ))
+        };
+        let e = flop(r#"{ value = 0, assumption = "t" }"#);
+        assert_eq!(e.field.as_deref(), Some("stages.run.mfu"));
+        assert!(
+            e.message.contains("it divides, so it cannot be zero"),
+            "{}",
+            e.message
+        );
+        let e = flop(r#"{ value = 50, assumption = "t" }"#);
+        assert!(e.message.contains("at most 1 fraction"), "{}", e.message);
+        // 50% is fine; so is a range within 0-1.
+        assert!(
+            edited(
+                r#"gpu_hours = { value = 1000, assumption = "t" }"#,
+                "flop = { value = 1e21, unit = \"FLOP\", assumption = \"t\" }\nmfu = { value = 50, unit = \"%\", assumption = \"t\" }",
+                ""
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn fte_and_other_opex_are_fractions_and_a_lifetime_is_never_zero() {
+        let staff = |fte: &str| edited("", "", &STAFF.replace("FTE", fte));
+        let e = staff(r#"{ value = 99, unit = "fraction", assumption = "t" }"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("staff.groups.r.fte"));
+        assert!(e.message.contains("at most 1 fraction"), "{}", e.message);
+        // Stated percentiles are checked, not draws: LN90[0.05, 0.8] exceeds 1 in 2.8% of
+        // draws and is accepted; a p95 above 1 is not.
+        staff(r#"{ lognormal = [0.05, 0.8], assumption = "t" }"#).unwrap();
+        staff(r#"{ lognormal = [0.001, 0.05], assumption = "Epoch AI's study" }"#).unwrap();
+        let e = staff(r#"{ lognormal = [0.5, 1.2], assumption = "t" }"#).unwrap_err();
+        assert!(e.message.contains("`lognormal` p95 1.2"), "{}", e.message);
+
+        let fleet = |lifetime: &str, opex: &str| {
+            edited(
+                "",
+                "",
+                &FLEET.replace("LIFETIME", lifetime).replace("OPEX", opex),
+            )
+        };
+        let ok_life = r#"{ value = 5, unit = "years", assumption = "t" }"#;
+        let ok_opex = r#"{ value = 0.05, unit = "fraction", assumption = "t" }"#;
+        fleet(ok_life, ok_opex).unwrap();
+        let e = fleet(
+            r#"{ value = 0, unit = "years", assumption = "t" }"#,
+            ok_opex,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("fleet.lifetime"));
+        assert!(e.message.contains("cannot be zero"), "{}", e.message);
+        let e = fleet(
+            ok_life,
+            r#"{ value = 99, unit = "fraction", assumption = "t" }"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("fleet.other_opex"));
+    }
+
+    #[test]
+    fn a_bound_is_checked_in_the_unit_written() {
+        let e =
+            gpu_hours_err(r#"gpu_hours = { value = 2e6, unit = "M GPU-hours", assumption = "t" }"#);
+        assert!(
+            e.message
+                .contains("value 2e6 M GPU-hours (= 2e12 GPU-hours)"),
+            "{}",
+            e.message
+        );
+        edited(
+            r#"value = 1000, assumption"#,
+            r#"value = 2, unit = "M GPU-hours", assumption"#,
+            "",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_plugins_value_is_bounded_like_a_written_one() {
+        struct Huge;
+        impl Supplier for Huge {
+            fn gpu(&self, p: &str, _: &str) -> Result<SuppliedGpu, String> {
+                Err(unavailable(p))
+            }
+            fn purchase_price(&self, p: &str, _: &str, _: &str) -> Result<Supplied, String> {
+                Err(unavailable(p))
+            }
+            fn compensation(&self, p: &str, _: &str, _: i32) -> Result<Supplied, String> {
+                Err(unavailable(p))
+            }
+            fn rental_price(
+                &self,
+                _: &str,
+                _: &str,
+                _: Option<&str>,
+                _: Option<&str>,
+                _: &str,
+            ) -> Result<Supplied, String> {
+                Ok(Supplied {
+                    table: QuantityTable {
+                        value: Some(1e308),
+                        unit: Some("USD/GPU-hour".into()),
+                        dollars: Some("2024".into()),
+                        assumption: Some("a broken plugin".into()),
+                        ..Default::default()
+                    },
+                    source: "huge 0.1.0".into(),
+                })
+            }
+        }
+        let src = SMALL.replace(
+            r#"rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "t" }"#,
+            r#"rental_pricing = { plugin = "huge" }"#,
+        );
+        let e = Scenario::parse(&src)
+            .unwrap()
+            .to_spec_with(None, &Huge)
+            .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("rental_price"));
+        assert!(
+            e.message.contains("1e308") && e.message.contains("(value from plugin huge 0.1.0)"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn count_units_are_not_interchangeable() {
+        let e = gpu_hours_err(
+            "gpus = { value = 1000, unit = \"T tokens\", assumption = \"t\" }\nhours = { value = 10, assumption = \"t\" }",
+        );
+        assert_eq!(e.field.as_deref(), Some("stages.run.gpus"));
+        assert!(
+            e.message.contains("unknown unit `T tokens`"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("GPUs"));
+        let staff = STAFF
+            .replace("FTE", r#"{ value = 0.5, assumption = "t" }"#)
+            .replace(r#"unit = "people""#, r#"unit = "GPUs""#);
+        let e = edited("", "", &staff).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("staff.groups.r.headcount"));
+        // Each count takes its own units.
+        edited(
+            r#"gpu_hours = { value = 1000, assumption = "t" }"#,
+            "active_parameters = { value = 37, unit = \"B parameters\", assumption = \"t\" }\ntokens = { value = 0.01, unit = \"T tokens\", assumption = \"t\" }\nmfu = { value = 0.4, assumption = \"t\" }",
+            "",
+        )
+        .unwrap();
+        let e = gpu_hours_err(
+            "active_parameters = { value = 37, unit = \"B tokens\", assumption = \"t\" }\ntokens = { value = 1, unit = \"T tokens\", assumption = \"t\" }\nmfu = { value = 0.4, assumption = \"t\" }",
+        );
+        assert_eq!(e.field.as_deref(), Some("stages.run.active_parameters"));
+    }
+
+    #[test]
+    fn dates_must_exist_and_fall_in_sane_years() {
+        for (date, says) in [
+            ("yesterday", "is not a date"),
+            ("2024-02-30", "February 2024 has 29 days"),
+            ("1500-06-01", "the year 1500 is outside 1950 to 2100"),
+            ("2024-06-01T12:00", "is not a date"),
+        ] {
+            let e = edited("2024-06-01", date, "").unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("published"), "{date}");
+            assert!(e.message.contains(says), "{date}: {}", e.message);
+            assert!(e.span.is_some(), "{date}");
+        }
+        // A month is a publication date too.
+        edited("2024-06-01", "2024-06", "").unwrap();
+    }
+
+    const OWNERSHIP: &str = r#"
+[ownership]
+purchase_price = { value = 30000, unit = "USD/GPU", assumption = "t" }
+acquired = "ACQ"
+training_start = "START"
+"#;
+
+    #[test]
+    fn hardware_is_acquired_before_training_starts() {
+        let own =
+            |a: &str, s: &str| edited("", "", &OWNERSHIP.replace("ACQ", a).replace("START", s));
+        own("2023-06-19", "2024-03-01").unwrap();
+        own("2023-06-19", "2023-06-19").unwrap();
+        let e = own("2024-03-01", "2023-06-19").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ownership.training_start"));
+        assert!(
+            e.message.contains("before the hardware is acquired"),
+            "{}",
+            e.message
+        );
+        let e = own("2023-02-29", "2024-03-01").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ownership.acquired"));
+        let e = own("2023-06-19", "1500-03-01").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("ownership.training_start"));
+    }
+
+    #[test]
+    fn a_pay_year_and_a_quote_date_are_checked() {
+        let staff = STAFF
+            .replace("FTE", r#"{ value = 0.5, assumption = "t" }"#)
+            .replace(
+                r#"compensation = { value = 100000, unit = "USD/year", assumption = "t" }"#,
+                r#"salary = { plugin = "salary-us", role = "researcher", year = 1500 }"#,
+            );
+        let e = edited("", "", &staff).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("staff.groups.r.salary.year"));
+        assert!(e.message.contains("1500"), "{}", e.message);
+        let e = edited(
+            r#"rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "t" }"#,
+            r#"rental_pricing = { plugin = "cloud-rental", date = "2024-13" }"#,
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("rental_pricing.date"));
+    }
+
+    #[test]
+    fn extra_distribution_parameters_are_errors() {
+        for (line, says) in [
+            (
+                "lognormal = [1000, 2000, 3000]",
+                "`lognormal` takes 2 numbers, [p5, p95], not 3",
+            ),
+            (
+                "pert = [1, 2, 3, 4, 5, 6]",
+                "`pert` takes 3 numbers, [min, mode, max], not 6",
+            ),
+            (
+                "uniform = [1000]",
+                "`uniform` takes 2 numbers, [low, high], not 1",
+            ),
+            ("normal = [1000, 10, 1]", "`normal` takes 2 numbers"),
+            ("triangular = [1, 2]", "`triangular` takes 3 numbers"),
+        ] {
+            let e = Scenario::parse(&SMALL.replace("value = 1000", line)).unwrap_err();
+            assert!(e.message.contains(says), "{line}: {}", e.message);
+            assert!(e.span.is_some(), "{line}");
+        }
+        let text = Scenario::builtin("gpt-4").unwrap().source;
+        let e = Scenario::parse(&text.replace(
+            r#"start = ["2022-01-01", "2022-05-31"]"#,
+            r#"start = ["2022-01-01", "2022-05-31", "2022-07-01"]"#,
+        ))
+        .unwrap_err();
+        assert!(e.message.contains("takes 2 values, not 3"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_scenario_cannot_be_its_own_base() {
+        let src = Scenario::builtin("deepseek-v3")
+            .unwrap()
+            .source
+            .replace("gpu = \"H800\"", "gpu = \"H800\"\nbase = \"deepseek-v3\"");
+        let e = build(&src).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("base"));
+        assert!(
+            e.message.contains("names itself as its base"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn headline_stages_are_known_and_named_once() {
+        let with = |stages: &str| {
+            build(&format!(
+                "{SMALL}\n[[stages]]\nname = \"rl\"\ngpu_hours = {{ value = 10, assumption = \"t\" }}\n"
+            )
+            .replace(
+                "\n[[stages]]\nname = \"run\"",
+                &format!(
+                    "\n[headline]\nclaim = \"deepseek-v3-total-training-cost-usd\"\nstages = {stages}\n\n[[stages]]\nname = \"run\""
+                ),
+            ))
+        };
+        with(r#"["run", "rl"]"#).unwrap();
+        let e = with(r#"["run", "run"]"#).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("headline.stages"));
+        assert!(e.message.contains("named twice"), "{}", e.message);
+        let e = with("[]").unwrap_err();
+        assert!(e.message.contains("names no stage"), "{}", e.message);
+        let e = with(r#"["run", "sft"]"#).unwrap_err();
+        assert!(
+            e.message.contains("no final-run stage is named `sft`"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains(r#""run", "rl""#));
+        // Inherited stages go by `<base> <stage>` (DeepSeek-R1 names its own three).
+        Scenario::builtin("deepseek-r1")
+            .unwrap()
+            .to_spec(None)
+            .unwrap();
+    }
+
+    #[test]
+    fn the_library_explains_toml_errors_as_the_cli_does() {
+        // The TOML reader's recursion limit has no position: the library points at the
+        // deepest key, as the CLI did.
+        let deep = format!("name = \"x\"\n\na{} = 1\n", ".b".repeat(300));
+        let e = Scenario::parse(&deep).unwrap_err();
+        assert!(e.message.contains("nested too deeply"), "{}", e.message);
+        assert!(e.hint.as_deref().unwrap().contains("flatten the nesting"));
+        assert_eq!(e.span.map(|s| s.start), deep.find("a.b"));
+        let e = Scenario::parse(&SMALL.replace("value = 1000", "value = 1e999")).unwrap_err();
+        assert!(e.message.contains("number too large"), "{}", e.message);
+        // Unknown and missing fields keep their hints.
+        let e = Scenario::parse(&SMALL.replace("gpu_hours", "gpu_hour")).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some("did you mean `gpu_hours`?"));
+    }
+
+    #[test]
+    fn every_builtin_scenario_is_within_bounds() {
+        for name in builtin_names() {
+            Scenario::builtin(name)
+                .unwrap()
+                .to_spec(None)
+                .unwrap_or_else(|e| panic!("{name}: {e} ({:?})", e.field));
         }
     }
 }

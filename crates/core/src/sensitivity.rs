@@ -55,7 +55,7 @@ pub struct Tornado {
 }
 
 /// Why a sensitivity analysis cannot run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SensitivityError {
     /// No output has this id.
     #[error("no layer or output `{id}`; available: {available}")]
@@ -67,7 +67,23 @@ pub enum SensitivityError {
     },
     /// An output asked for is not a finite number in some sample of a run.
     #[error(transparent)]
-    NonFinite(#[from] crate::montecarlo::NonFiniteOutput),
+    NonFiniteSamples(#[from] crate::montecarlo::NonFiniteOutput),
+    /// A run could not be done (a worker thread did not start).
+    #[error("{0}")]
+    Run(String),
+    /// An output's median is not a finite number in one of the runs.
+    #[error(
+        "output `{output}` has a non-finite median ({value}){}: an input overflows it or divides it by zero",
+        .input.as_ref().map(|i| format!(" with `{i}` fixed at a percentile")).unwrap_or_default()
+    )]
+    NonFinite {
+        /// The output.
+        output: String,
+        /// Its median.
+        value: f64,
+        /// The input fixed in that run, if any.
+        input: Option<String>,
+    },
 }
 
 /// One uncertain input's two runs: its 5th and 95th percentiles and every output's median at each.
@@ -97,6 +113,11 @@ impl Model for Fixed<'_> {
     }
     fn drawn_once(&self) -> Vec<bool> {
         self.model.drawn_once()
+    }
+    // The same streams as the model's: every other input draws exactly what it drew in the
+    // baseline run (common random numbers), so a bar is the input's effect, not noise.
+    fn stream_keys(&self) -> Vec<u64> {
+        self.model.stream_keys()
     }
     fn output_count(&self) -> usize {
         self.model.output_count()
@@ -142,15 +163,28 @@ pub fn tornadoes(
         percentiles: Vec::new(),
         ..config.clone()
     };
-    // Medians of every output; an output asked for that is not finite is an error.
+    // Medians of every output; an output asked for that is not finite in some sample, or
+    // whose median is not, is an error, never a bar.
     let medians_of = |m: &dyn Model| -> Result<Vec<f64>, SensitivityError> {
-        let (summaries, _) = montecarlo::run(m, &config, &mut |_| {});
+        let (summaries, _) = montecarlo::run(m, &config, &mut |_| {})
+            .map_err(|e| SensitivityError::Run(e.to_string()))?;
         for &k in &ks {
             summaries[k].check_finite(&outputs[k].id, config.samples)?;
         }
         Ok(summaries.iter().map(|s| s.p50).collect())
     };
+    let finite = |medians: &[f64], input: Option<usize>| -> Result<(), SensitivityError> {
+        match ks.iter().find(|&&k| !medians[k].is_finite()) {
+            None => Ok(()),
+            Some(&k) => Err(SensitivityError::NonFinite {
+                output: outputs[k].id.clone(),
+                value: medians[k],
+                input: input.map(|i| model.model_inputs()[i].name.clone()),
+            }),
+        }
+    };
     let baseline = medians_of(model)?;
+    finite(&baseline, None)?;
     let runs: Vec<InputRuns> = model
         .model_inputs()
         .iter()
@@ -159,20 +193,21 @@ pub fn tornadoes(
         .map(|(i, input)| {
             let d = &input.quantity.distribution;
             let (lo, hi) = (d.quantile(0.05), d.quantile(0.95));
+            let at = |value| -> Result<Vec<f64>, SensitivityError> {
+                let m = medians_of(&Fixed {
+                    model,
+                    input: i,
+                    value,
+                })?;
+                finite(&m, Some(i))?;
+                Ok(m)
+            };
             Ok(InputRuns {
                 input: i,
                 p5: lo,
                 p95: hi,
-                at_p5: medians_of(&Fixed {
-                    model,
-                    input: i,
-                    value: lo,
-                })?,
-                at_p95: medians_of(&Fixed {
-                    model,
-                    input: i,
-                    value: hi,
-                })?,
+                at_p5: at(lo)?,
+                at_p95: at(hi)?,
             })
         })
         .collect::<Result<_, SensitivityError>>()?;

@@ -2214,9 +2214,18 @@ impl CostModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::montecarlo::{RunConfig, run};
+    use crate::montecarlo::{RunConfig, RunStats, Summary};
     use proptest::prelude::*;
     use std::num::NonZeroUsize;
+
+    /// [`crate::montecarlo::run`], whose threads always start here.
+    fn run(
+        m: &dyn crate::montecarlo::Model,
+        c: &RunConfig,
+        p: &mut dyn FnMut(u64),
+    ) -> (Vec<Summary>, RunStats) {
+        crate::montecarlo::run(m, c, p).expect("worker threads start")
+    }
 
     fn q(d: Distribution) -> Quantity {
         Quantity::new(d, Provenance::assumption("test"))

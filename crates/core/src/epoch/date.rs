@@ -117,6 +117,113 @@ impl std::str::FromStr for Date {
     }
 }
 
+/// The years a date written in a scenario may fall in: a training run, a purchase or a
+/// publication outside them is a typo.
+pub const WRITTEN_YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
+
+/// Why a date a person wrote is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WrittenDateError {
+    /// Not of the form asked for.
+    #[error("`{text}` is not a date: write it as {form}")]
+    Form {
+        /// What was written.
+        text: String,
+        /// The forms accepted (`YYYY-MM-DD, e.g. 2023-03-15`).
+        form: &'static str,
+    },
+    /// A month or day that does not exist.
+    #[error("`{text}` does not exist: {why}")]
+    NoSuchDate {
+        /// What was written.
+        text: String,
+        /// Why (`February 2023 has 28 days`).
+        why: String,
+    },
+    /// A year outside [`WRITTEN_YEARS`].
+    #[error("`{text}`: the year {year} is outside {first} to {last}", first = WRITTEN_YEARS.start(), last = WRITTEN_YEARS.end())]
+    Year {
+        /// What was written.
+        text: String,
+        /// The year.
+        year: i32,
+    },
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Checks a year a person wrote (a pay year, a date's year) is within [`WRITTEN_YEARS`].
+pub fn check_written_year(year: i32) -> Result<(), WrittenDateError> {
+    if WRITTEN_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(WrittenDateError::Year {
+            text: year.to_string(),
+            year,
+        })
+    }
+}
+
+impl Date {
+    /// Parses a date a person wrote in a scenario: exactly `YYYY-MM-DD` (or, when `month_ok`,
+    /// `YYYY-MM`, read as the month's first day), a day that exists, in a year of
+    /// [`WRITTEN_YEARS`]. The one parser for every date field of a scenario; unlike
+    /// [`str::parse`], it takes no trailing time.
+    pub fn parse_written(text: &str, month_ok: bool) -> Result<Date, WrittenDateError> {
+        let form = if month_ok {
+            "YYYY-MM-DD or YYYY-MM, e.g. 2023-03-15 or 2023-03"
+        } else {
+            "YYYY-MM-DD, e.g. 2023-03-15"
+        };
+        let bad_form = || WrittenDateError::Form {
+            text: text.to_owned(),
+            form,
+        };
+        let parts: Vec<&str> = text.split('-').collect();
+        let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+        let (y, m, d) = match parts.as_slice() {
+            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => (*y, *m, Some(*d)),
+            [y, m] if month_ok && digits(y, 4) && digits(m, 2) => (*y, *m, None),
+            _ => return Err(bad_form()),
+        };
+        // Four and two ASCII digits always parse.
+        let year: i32 = y.parse().map_err(|_| bad_form())?;
+        let month: u32 = m.parse().map_err(|_| bad_form())?;
+        let day: u32 = d.map_or(Ok(1), str::parse).map_err(|_| bad_form())?;
+        check_written_year(year).map_err(|_| WrittenDateError::Year {
+            text: text.to_owned(),
+            year,
+        })?;
+        if !(1..=12).contains(&month) {
+            return Err(WrittenDateError::NoSuchDate {
+                text: text.to_owned(),
+                why: format!("there is no month {month:02} (months are 01 to 12)"),
+            });
+        }
+        Date::from_ymd(year, month, day).ok_or_else(|| WrittenDateError::NoSuchDate {
+            text: text.to_owned(),
+            why: format!(
+                "{} {year} has {} days",
+                MONTHS[month as usize - 1],
+                days_in_month(year, month)
+            ),
+        })
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
@@ -165,6 +272,48 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn written_dates_exist_and_fall_in_sane_years() {
+        let ok = |t: &str, m: bool| Date::parse_written(t, m).unwrap().to_string();
+        assert_eq!(ok("2024-02-29", false), "2024-02-29");
+        assert_eq!(ok("2023-03", true), "2023-03-01");
+        assert_eq!(ok("1950-01-01", false), "1950-01-01");
+        assert_eq!(ok("2100-12-31", false), "2100-12-31");
+        let err = |t: &str, m: bool| Date::parse_written(t, m).unwrap_err().to_string();
+        assert_eq!(
+            err("2024-02-30", false),
+            "`2024-02-30` does not exist: February 2024 has 29 days"
+        );
+        assert_eq!(
+            err("2023-02-29", true),
+            "`2023-02-29` does not exist: February 2023 has 28 days"
+        );
+        assert!(err("2024-13", true).contains("no month 13"));
+        assert!(err("2024-00-10", false).contains("no month 00"));
+        assert!(err("2024-04-31", false).contains("April 2024 has 30 days"));
+        assert_eq!(
+            err("1500-01-01", false),
+            "`1500-01-01`: the year 1500 is outside 1950 to 2100"
+        );
+        assert!(err("2101-01", true).contains("outside 1950 to 2100"));
+        for bad in [
+            "yesterday",
+            "2024-1-5",
+            "2024/01/05",
+            "24-01-05",
+            "2024-01-05T00:00",
+            "2024-01-05 ",
+            "+024-01-05",
+            "",
+        ] {
+            assert!(err(bad, true).contains("is not a date"), "{bad}");
+        }
+        // A month alone is refused where a day is needed.
+        assert!(err("2024-03", false).contains("write it as YYYY-MM-DD,"));
+        assert!(check_written_year(2024).is_ok());
+        assert!(check_written_year(1949).is_err());
+    }
 
     #[test]
     fn parses_prints_and_counts_days() {
