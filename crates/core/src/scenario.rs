@@ -17,8 +17,9 @@ use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue};
 use crate::provenance::Provenance;
 use crate::stack::{
-    Basis, DevelopmentAmount, DevelopmentSpec, FleetSpec, FlopSpec, ModelError, OwnershipSpec,
-    Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
+    Basis, DevelopmentAmount, DevelopmentSpec, EpochDefaults, FleetSpec, FlopSpec, ModelError,
+    OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup,
+    StaffSpec, StageSpec,
 };
 use crate::units::{DollarDate, HOURS_PER_YEAR};
 
@@ -298,15 +299,7 @@ pub struct RunEnergyFile {
     pub hours: Option<QuantityField>,
 }
 
-/// Whether Epoch AI's defaults are uncertain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum UncertaintyMode {
-    /// Epoch's 90% ranges (EPOCH_METHOD.md section 6), centred on Epoch's point values.
-    Epoch,
-    /// Epoch's point values.
-    None,
-}
+pub use crate::stack::UncertaintyMode;
 
 /// Development compute: a multiplier or explicit stages.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -1463,43 +1456,6 @@ fn report_dollars_err(report_field: Option<Range<usize>>, e: MissingIndexValue) 
     }
 }
 
-fn epoch_assumption(what: &str) -> Provenance {
-    Provenance::assumption(format!("Epoch AI method default: {what}"))
-}
-
-/// Epoch AI's defaults (June 2025 version) for this GPU, developer and publication year.
-fn epoch_defaults(gpu: Option<&GpuInfo>, developer: &str, year: i32) -> epoch::ownership::Defaults {
-    let settings = epoch::Settings::for_version(epoch::CodeVersion::Update2025_06);
-    epoch::ownership::defaults(
-        gpu.map_or("", |g| g.product.as_str()),
-        developer,
-        year,
-        &settings,
-    )
-}
-
-/// A lognormal centred on Epoch's central value with the width of Epoch's 90% interval.
-fn epoch_range(
-    (central, interval): epoch::ownership::WithInterval,
-    mode: UncertaintyMode,
-) -> Distribution {
-    match mode {
-        UncertaintyMode::None => Distribution::Point(central),
-        UncertaintyMode::Epoch => Distribution::lognormal_from_median(
-            central,
-            (interval.high / interval.low).ln() / (2.0 * crate::dist::Z_95),
-        ),
-    }
-}
-
-/// Describes an interval for provenance text: `0.10-0.18` or `0.6-1.7x`.
-fn describe_interval(i: &epoch::uncertainty::Interval90) -> String {
-    match i.scale {
-        epoch::uncertainty::Scale::Factor => format!("{}-{}x", i.low, i.high),
-        _ => format!("{}-{}", i.low, i.high),
-    }
-}
-
 /// A date field (`YYYY-MM-DD`, or `YYYY-MM` where `month_ok`): one that exists, in a year of
 /// [`epoch::date::WRITTEN_YEARS`].
 fn parse_date(field: &str, s: &str, month_ok: bool) -> Result<epoch::date::Date, ScenarioError> {
@@ -1949,24 +1905,15 @@ impl Scenario {
             None => None,
             Some(fl) => {
                 let year = published_year.unwrap_or(dollars.year);
-                let d = epoch_defaults(gpu, f.developer.as_deref().unwrap_or(""), year);
+                let d = EpochDefaults::new(
+                    gpu.map_or("", |g| g.product.as_str()),
+                    f.developer.as_deref().unwrap_or(""),
+                    year,
+                    UncertaintyMode::Epoch,
+                );
                 let power_per_gpu_watts = match (&fl.power_per_gpu, gpu) {
                     (Some(q), _) => cx.quantity("fleet.power_per_gpu", q, Dim::Watts)?,
-                    (None, Some(g)) => {
-                        let tdp = g.tdp.distribution.median();
-                        Quantity::new(
-                            Distribution::Point(
-                                tdp * d.chip_to_server_power * d.average_power_fraction.0,
-                            ),
-                            Provenance::assumption(format!(
-                                "{} TDP {tdp} W x Epoch's server power ratio {:.4} x average power fraction {} (TDP: {})",
-                                g.product,
-                                d.chip_to_server_power,
-                                d.average_power_fraction.0,
-                                g.tdp.provenance.describe()
-                            )),
-                        )
-                    }
+                    (None, Some(g)) => d.power_per_gpu(&g.product, &g.tdp),
                     (None, None) => {
                         return Err(ScenarioError::new(None, "fleet.power_per_gpu", "no power per GPU and no scenario `gpu` to take it from")
                             .hint("add `power_per_gpu = { value = 1000, unit = \"W\", assumption = \"...\" }` or set `gpu`"));
@@ -1984,25 +1931,16 @@ impl Scenario {
                     power_per_gpu_watts,
                     pue: match &fl.pue {
                         Some(q) => cx.quantity("fleet.pue", q, Dim::Multiplier)?,
-                        None => Quantity::new(
-                            epoch_range(d.pue, UncertaintyMode::Epoch),
-                            epoch_assumption(&format!(
-                                "PUE {} by developer (energy.py:4-22), 90% range {}",
-                                d.pue.0,
-                                describe_interval(&d.pue.1)
-                            )),
-                        ),
+                        None => d.pue.clone(),
                     },
-                    electricity_price: match (&fl.electricity_price, d.electricity_usd_per_kwh) {
-                        (Some(q), _) => cx.quantity("fleet.electricity_price", q, Dim::UsdPerKwh)?,
+                    electricity_price: match (&fl.electricity_price, &d.electricity_price) {
+                        (Some(q), _) => {
+                            cx.quantity("fleet.electricity_price", q, Dim::UsdPerKwh)?
+                        }
                         (None, Some(e)) => cx.money_default(
                             "fleet.electricity_price",
-                            epoch_range(e, UncertaintyMode::Epoch),
-                            epoch_assumption(&format!(
-                                "US industrial electricity {year}: ${}/kWh (energy.py), 90% range {}",
-                                e.0,
-                                describe_interval(&e.1)
-                            )),
+                            e.distribution.clone(),
+                            e.provenance.clone(),
                         )?,
                         (None, None) => {
                             return Err(ScenarioError::new(
@@ -2304,33 +2242,19 @@ impl Scenario {
                 hardware::gpu_names().join(", ")
             ))
         };
-        let d = epoch_defaults(
-            gpu,
-            f.developer.as_deref().unwrap_or(""),
-            published_year.unwrap_or(cx.dollars.year),
-        );
         let year = published_year.unwrap_or(cx.dollars.year);
-        // Epoch's interval is quoted only where it is drawn (`uncertainty = "epoch"`).
-        let range_text = |i: &epoch::uncertainty::Interval90| match mode {
-            UncertaintyMode::Epoch => format!(", 90% range {}", describe_interval(i)),
-            UncertaintyMode::None => String::new(),
-        };
-        let epoch_default = |value: epoch::ownership::WithInterval, what: String| {
-            Quantity::new(
-                epoch_range(value, mode),
-                epoch_assumption(&format!("{what}{}", range_text(&value.1))),
-            )
-        };
-        let electricity_price = match (&o.electricity_price, d.electricity_usd_per_kwh) {
+        let d = EpochDefaults::new(
+            gpu.map_or("", |g| g.product.as_str()),
+            f.developer.as_deref().unwrap_or(""),
+            year,
+            mode,
+        );
+        let electricity_price = match (&o.electricity_price, &d.electricity_price) {
             (Some(q), _) => cx.quantity("ownership.electricity_price", q, Dim::UsdPerKwh)?,
             (None, Some(e)) => cx.money_default(
                 "ownership.electricity_price",
-                epoch_range(e, mode),
-                epoch_assumption(&format!(
-                    "US industrial electricity {year}: ${}/kWh (energy.py){}",
-                    e.0,
-                    range_text(&e.1)
-                )),
+                e.distribution.clone(),
+                e.provenance.clone(),
             )?,
             (None, None) => {
                 return Err(ScenarioError::new(
@@ -2352,28 +2276,16 @@ impl Scenario {
                     (Some(q), _) => {
                         cx.quantity("ownership.server_power_ratio", q, Dim::Multiplier)?
                     }
-                    (None, Some(_)) => Quantity::new(
-                        Distribution::Point(d.chip_to_server_power),
-                        epoch_assumption("chip-to-server power ratio by GPU (energy.py:66-126)"),
-                    ),
+                    (None, Some(_)) => d.server_power_ratio.clone(),
                     (None, None) => return Err(need_gpu("server_power_ratio")),
                 },
                 power_fraction: match &o.power_fraction {
                     Some(q) => cx.quantity("ownership.power_fraction", q, Dim::Fraction)?,
-                    None => epoch_default(
-                        d.average_power_fraction,
-                        format!(
-                            "average power {} of TDP (energy.py:25-63)",
-                            d.average_power_fraction.0
-                        ),
-                    ),
+                    None => d.power_fraction.clone(),
                 },
                 pue: match &o.pue {
                     Some(q) => cx.quantity("ownership.pue", q, Dim::Multiplier)?,
-                    None => epoch_default(
-                        d.pue,
-                        format!("PUE {} by developer (energy.py:4-22)", d.pue.0),
-                    ),
+                    None => d.pue.clone(),
                 },
             },
             Some(e) => self.run_energy(cx, o, e)?,
@@ -2392,13 +2304,7 @@ impl Scenario {
                 if gpu.is_none() {
                     return Err(need_gpu("server_overhead"));
                 }
-                Some(epoch_default(
-                    d.server_overhead,
-                    format!(
-                        "server cost over AI-chip cost {} by accelerator (hardware.py)",
-                        d.server_overhead.0
-                    ),
-                ))
+                Some(d.server_overhead.clone())
             }
             (Some(false) | None, None) => None,
         };
@@ -2409,20 +2315,11 @@ impl Scenario {
                 Some(q) => {
                     cx.quantity("ownership.depreciation_ooms_per_year", q, Dim::OomsPerYear)?
                 }
-                None => epoch_default(
-                    d.g_ooms_per_year,
-                    format!("g = {} OOMs/year (parameters.py)", d.g_ooms_per_year.0),
-                ),
+                None => d.depreciation_ooms_per_year.clone(),
             },
             interconnect_multiplier: match &o.interconnect_multiplier {
                 Some(q) => cx.quantity("ownership.interconnect_multiplier", q, Dim::Multiplier)?,
-                None => epoch_default(
-                    d.interconnect_multiplier,
-                    format!(
-                        "interconnect multiplier {:.4} (19% of cluster cost)",
-                        d.interconnect_multiplier.0
-                    ),
-                ),
+                None => d.interconnect_multiplier.clone(),
             },
             server_overhead,
             energy,

@@ -30,6 +30,9 @@
 use serde::{Deserialize, Serialize};
 
 mod build;
+mod defaults;
+
+pub use defaults::{EpochDefaults, UncertaintyMode};
 
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
