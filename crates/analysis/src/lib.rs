@@ -1,11 +1,12 @@
 //! What traincost concludes from an estimate, as data: the headline check, the sourced claims
-//! beside each layer of the cost stack ([`reconcile()`]).
+//! beside each layer of the cost stack ([`reconcile()`]) and the runs behind a tornado chart
+//! ([`sensitivity`]).
 //!
 //! This crate does no I/O: it takes a [`CompiledScenario`] (a scenario compiled by
 //! `traincost-core`), its `Estimate` and a `traincost_claims::ClaimSet`, and returns values;
-//! the estimate's report and the reconciliation serialize to the JSON documents of
-//! `traincost estimate` and `reconcile`. Finding files, loading plugins and rendering
-//! tables, Markdown, SVG and HTML belong to the `traincost` binary.
+//! the estimate's report, the reconciliation and the sensitivity runs serialize to the JSON
+//! documents of `traincost estimate`, `reconcile` and `sensitivity`. Finding files, loading
+//! plugins and rendering tables, Markdown, SVG and HTML belong to the `traincost` binary.
 //!
 //! ```
 //! use traincost_analysis::reconcile::Verdict;
@@ -46,6 +47,7 @@ pub mod dollars;
 pub mod estimate;
 pub mod reconcile;
 mod scenario;
+pub mod sensitivity;
 pub mod text;
 
 pub use estimate::EstimateReport;
