@@ -1,6 +1,6 @@
 //! What traincost concludes from an estimate, as data: the headline check, the sourced claims
-//! beside each layer of the cost stack ([`reconcile()`]) and the runs behind a tornado chart
-//! ([`sensitivity`]).
+//! beside each layer of the cost stack ([`reconcile()`]), the runs behind a tornado chart
+//! ([`sensitivity`]) and the model of the HTML report ([`report`]).
 //!
 //! This crate does no I/O: it takes a [`CompiledScenario`] (a scenario compiled by
 //! `traincost-core`), its `Estimate` and a `traincost_claims::ClaimSet`, and returns values;
@@ -46,6 +46,7 @@
 pub mod dollars;
 pub mod estimate;
 pub mod reconcile;
+pub mod report;
 mod scenario;
 pub mod sensitivity;
 pub mod text;
