@@ -17,13 +17,14 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use serde::Serialize;
+use traincost_analysis::EstimateReport;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::stack::Basis;
 use traincost_core::units::DollarDate;
 
-use crate::estimate_cmd::{Report, build_report};
 use crate::format::amount;
+use crate::model_load::build_report;
 use crate::output;
 use crate::plugin_host::PluginRegistry;
 
@@ -303,7 +304,7 @@ impl Side {
     }
 }
 
-fn side(r: &Report, label: Option<String>, plugins: &[PathBuf]) -> Side {
+fn side(r: &EstimateReport, label: Option<String>, plugins: &[PathBuf]) -> Side {
     Side {
         label: label.unwrap_or_else(|| r.estimate.scenario.clone()),
         scenario: r.estimate.scenario.clone(),

@@ -4,16 +4,13 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde::Serialize;
-use traincost_claims::ClaimSet;
+use traincost_analysis::EstimateReport;
+use traincost_analysis::estimate::HeadlineCheck;
 use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
-use traincost_core::money::IndexId;
-use traincost_core::montecarlo::RunConfig;
-use traincost_core::stack::Basis;
 
 use crate::format::{amount, money};
-use crate::model_load::{self, ClaimSource};
+use crate::model_load;
 use crate::output;
 
 /// Output format.
@@ -53,119 +50,6 @@ pub(crate) struct EstimateArgs {
     run: crate::run_options::RunOptions,
 }
 
-/// The published figure a scenario rebuilds, and what traincost rebuilds it to.
-#[derive(Debug, Serialize)]
-pub(crate) struct Headline {
-    /// Claim id.
-    pub(crate) claim: String,
-    /// Who said it.
-    pub(crate) claimant: String,
-    /// The claimed value (low end of a range).
-    pub(crate) claimed: f64,
-    /// High end, for a range.
-    pub(crate) claimed_high: Option<f64>,
-    /// The dollars the claim is in (stated, else its publication year's).
-    pub(crate) claimed_dollars: Option<String>,
-    /// Central value of the stages that make it up, in the report's dollars.
-    pub(crate) rebuilt: f64,
-    /// The same in the claim's dollars: what the claim is checked against.
-    pub(crate) rebuilt_in_claimed_dollars: f64,
-    /// Those stages.
-    pub(crate) stages: Vec<String>,
-}
-
-/// What `estimate` prints: the core estimate, the headline and the sources of cited claims.
-#[derive(Debug, Serialize)]
-pub(crate) struct Report {
-    /// Schema version of this JSON document.
-    pub(crate) schema_version: u32,
-    /// Title of the model.
-    pub(crate) title: String,
-    #[serde(flatten)]
-    pub(crate) estimate: Estimate,
-    /// The headline figure, if the scenario names one.
-    pub(crate) headline: Option<Headline>,
-    /// Every cited claim's source.
-    pub(crate) sources: Vec<ClaimSource>,
-}
-
-/// Builds the report for a scenario name or path.
-pub(crate) fn build_report(
-    scenario: &str,
-    money: crate::run_options::Money,
-    claims: &ClaimSet,
-    supplier: &dyn traincost_core::scenario::Supplier,
-    config: &RunConfig,
-    progress: &mut dyn FnMut(u64),
-) -> anyhow::Result<Report> {
-    let built = model_load::build_model(scenario, money, claims, supplier)?;
-    report_for(&built, claims, config, progress)
-}
-
-/// Runs the estimate of a built model and adds the headline check and the cited sources. An
-/// output that is not a finite number is an error naming it.
-pub(crate) fn report_for(
-    built: &model_load::BuiltModel,
-    claims: &ClaimSet,
-    config: &RunConfig,
-    progress: &mut dyn FnMut(u64),
-) -> anyhow::Result<Report> {
-    let file = &built.scenario.file;
-    let (est, stats) = built
-        .model
-        .estimate_with_progress(config, progress)
-        .map_err(|e| built.estimate_error(e))?;
-    tracing::debug!(
-        threads = stats.threads,
-        sketch_bytes = stats.sketch_bytes,
-        "Monte Carlo run"
-    );
-
-    let headline = file.headline.as_ref().and_then(|h| {
-        let c = claims.get(h.claim.get_ref())?;
-        let own: Vec<String> = file.stages.iter().map(|s| s.name.clone()).collect();
-        let stages = h
-            .stages
-            .as_ref()
-            .map_or(own, |st| st.iter().map(|s| s.get_ref().clone()).collect());
-        let rebuilt = stages
-            .iter()
-            .filter_map(|s| est.figure(&format!("final-run-rental/{s}")))
-            .map(|f| f.central)
-            .sum();
-        // The claim is checked in its own dollars: the rebuilt figure is converted back.
-        let index = IndexId::from_name(built.price_index).unwrap_or(IndexId::CpiU);
-        let (_, to_report) = crate::reconcile_cmd::dollar_factor(c, index, built.dollars);
-        Some(Headline {
-            claim: c.id.clone(),
-            claimant: c.claimant.clone(),
-            claimed: c.value.number(),
-            claimed_high: c.value.high(),
-            claimed_dollars: c.dollar_year().map(|y| y.to_string()),
-            rebuilt,
-            rebuilt_in_claimed_dollars: rebuilt / to_report,
-            stages,
-        })
-    });
-    let mut ids: Vec<&str> = built.cited.iter().map(|r| r.id.as_str()).collect();
-    if let Some(h) = &file.headline {
-        ids.push(h.claim.get_ref());
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    let sources = ids
-        .iter()
-        .filter_map(|id| model_load::claim_source(claims, id))
-        .collect();
-    Ok(Report {
-        schema_version: 3,
-        title: built.title().to_owned(),
-        estimate: est,
-        headline,
-        sources,
-    })
-}
-
 pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
     for &p in &args.percentiles {
         anyhow::ensure!(
@@ -180,7 +64,7 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let bar = progress_bar(config.samples);
-    let report = build_report(
+    let report = model_load::build_report(
         &args.scenario,
         args.run.money(),
         &claims,
@@ -284,34 +168,7 @@ fn scopes(e: &Estimate) -> Vec<(Vec<&str>, &str, &str)> {
     out
 }
 
-/// One paragraph on what the figures are: medians with 90% intervals, on named bases.
-pub(crate) fn reading_note(e: &Estimate) -> String {
-    let bases = e.bases();
-    let basis_text = if bases.len() == 2 {
-        format!(
-            "Compute is costed on two bases, never mixed: rental ({}) and ownership ({}); each \
-             compute layer and total names its basis, and \"x final run\" divides, sample by \
-             sample, by the final run on the same basis. Where one figure is quoted (the \
-             report's cards), it is on the {} basis.",
-            Basis::Rental.describe(),
-            Basis::Ownership.describe(),
-            e.basis
-        )
-    } else {
-        format!(
-            "Compute is costed on the {} basis only ({}); \"x final run\" divides, sample by \
-             sample, by the final run on that basis.",
-            e.basis,
-            e.basis.describe()
-        )
-    };
-    format!(
-        "Each figure is the median of {} simulated samples, with its 90% interval. {basis_text}",
-        format_number(e.samples as f64)
-    )
-}
-
-fn headline_line(r: &Report) -> Option<String> {
+fn headline_line(r: &EstimateReport) -> Option<String> {
     let h = r.headline.as_ref()?;
     let claimed = match h.claimed_high {
         Some(hi) => format!("{} to {}", money(h.claimed), money(hi)),
@@ -319,10 +176,10 @@ fn headline_line(r: &Report) -> Option<String> {
     };
     // Compared in the claim's own dollars.
     let own = h.rebuilt_in_claimed_dollars;
-    let verdict = match h.claimed_high {
-        Some(hi) if own >= h.claimed && own <= hi => "within the claimed range".to_owned(),
-        None if (own - h.claimed).abs() <= 0.005 * h.claimed => "reproduced".to_owned(),
-        _ => format!("rebuilt to {}", money(own)),
+    let verdict = match h.check() {
+        HeadlineCheck::WithinRange => "within the claimed range".to_owned(),
+        HeadlineCheck::Reproduced => "reproduced".to_owned(),
+        HeadlineCheck::Differs => format!("rebuilt to {}", money(own)),
     };
     let report_dollars = r.estimate.dollar_year.to_string();
     let (claim_dollars, in_claim_dollars) = match &h.claimed_dollars {
@@ -341,7 +198,7 @@ fn headline_line(r: &Report) -> Option<String> {
     ))
 }
 
-fn render_table(r: &Report) -> String {
+fn render_table(r: &EstimateReport) -> String {
     use comfy_table::{
         Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
     };
@@ -367,7 +224,7 @@ fn render_table(r: &Report) -> String {
             .collect();
         let _ = writeln!(out, "Not modelled in this scenario: {}.", list.join("; "));
     }
-    let _ = writeln!(out, "{}", reading_note(e));
+    let _ = writeln!(out, "{}", r.reading_note());
     out.push('\n');
     let bases = e.bases();
     let mut header = vec!["layer", "basis", "median", "90% interval", "mean"];
@@ -482,7 +339,7 @@ fn terminal_width() -> u16 {
         .unwrap_or(120)
 }
 
-fn render_markdown(r: &Report) -> String {
+fn render_markdown(r: &EstimateReport) -> String {
     let e = &r.estimate;
     let mut out = format!("## {}: cost stack ({} USD)\n\n", r.title, e.dollar_year);
     if let Some(h) = headline_line(r) {
@@ -496,7 +353,7 @@ fn render_markdown(r: &Report) -> String {
             .collect();
         let _ = writeln!(out, "Not modelled in this scenario: {}.\n", list.join("; "));
     }
-    let _ = writeln!(out, "{}\n", reading_note(e));
+    let _ = writeln!(out, "{}\n", r.reading_note());
     out.push_str("| layer | basis | median | 90% interval | x final run (same basis) | includes | leaves out |\n|---|---|---:|---:|---:|---|---|\n");
     for f in e.layers.iter().chain(&e.totals) {
         let multiples: Vec<String> = f

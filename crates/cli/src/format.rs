@@ -49,6 +49,33 @@ pub(crate) fn multiple(m: &traincost_core::estimate::Multiple) -> String {
     }
 }
 
+/// A ratio such as a claim's multiple of the headline: `311x`, `1.8x`, `0.04x`; empty for
+/// `None`.
+pub(crate) fn times(m: Option<f64>) -> String {
+    match m {
+        Some(x) if x >= 10.0 => format!("{x:.0}x"),
+        Some(x) if x >= 0.1 => format!("{x:.1}x"),
+        Some(x) => format!("{x:.2}x"),
+        None => String::new(),
+    }
+}
+
+/// A layer's multiples of the final run on the same basis: `3.0x (2.1-3.9x)`, or for staff
+/// (no basis of its own) one per basis, `2.5x rental; 4.3x ownership`.
+pub(crate) fn layer_multiple(l: &traincost_analysis::reconcile::LayerView) -> String {
+    match l.multiples.as_slice() {
+        [m] => multiple(m),
+        ms => ms
+            .iter()
+            .map(|m| {
+                let x = times(Some(m.p50));
+                format!("{}x {}", x.trim_end_matches('x'), m.basis)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,29 +1,23 @@
 //! Building a compiled cost model from a scenario: one path for `estimate` (and so reconcile,
-//! report and compare) and for commands that work on the model itself (`sensitivity`).
+//! report and compare) and for commands that work on the model itself (`sensitivity`). The
+//! result is a `traincost_analysis::CompiledScenario` and where it came from, for errors.
 
-use serde::Serialize;
+use traincost_analysis::{CompiledScenario, EstimateReport};
 use traincost_claims::ClaimSet;
 use traincost_core::money::IndexId;
-use traincost_core::scenario::{ClaimRef, Scenario, Supplier};
-use traincost_core::stack::{CostModel, OutputKind};
+use traincost_core::montecarlo::RunConfig;
+use traincost_core::scenario::Supplier;
+use traincost_core::stack::CostModel;
 use traincost_core::units::DollarDate;
 
 use crate::diagnostic::Diagnostic;
 use crate::run_options::Money;
 use crate::scenario_load;
 
-/// A scenario compiled into a model, in known dollars.
+/// A scenario compiled into a model, in known dollars, and where it came from.
 pub(crate) struct BuiltModel {
-    /// The scenario as parsed.
-    pub(crate) scenario: Scenario,
-    /// Every claim the scenario cites (all resolved), with where.
-    pub(crate) cited: Vec<ClaimRef>,
-    /// The dollars every money figure is in.
-    pub(crate) dollars: DollarDate,
-    /// The price index used for conversions.
-    pub(crate) price_index: &'static str,
-    /// The compiled model.
-    pub(crate) model: CostModel,
+    /// The scenario, its cited claims (all resolved), its dollars and its model.
+    pub(crate) compiled: CompiledScenario,
     /// Where errors about the scenario point: its file, or `<built-in NAME>`.
     pub(crate) origin: std::path::PathBuf,
 }
@@ -60,12 +54,25 @@ pub(crate) fn build_model(
     );
     Ok(BuiltModel {
         origin: loaded.origin(),
-        price_index: loaded.scenario.index().name(),
-        scenario: loaded.scenario,
-        cited,
-        dollars,
-        model,
+        compiled: CompiledScenario {
+            scenario: loaded.scenario,
+            cited,
+            dollars,
+            model,
+        },
     })
+}
+
+/// Builds the model of `scenario` (a built-in name or a file) and its estimate's report.
+pub(crate) fn build_report(
+    scenario: &str,
+    money: Money,
+    claims: &ClaimSet,
+    supplier: &dyn Supplier,
+    config: &RunConfig,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<EstimateReport> {
+    build_model(scenario, money, claims, supplier)?.estimate_report(claims, config, progress)
 }
 
 /// The report's dollars are a run option: if the index has no value for them, the error is
@@ -91,9 +98,25 @@ fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
 }
 
 impl BuiltModel {
-    /// Scenario name.
-    pub(crate) fn name(&self) -> &str {
-        &self.scenario.file.name
+    /// Runs the estimate, calling `progress` with the samples done, and adds the headline
+    /// check and the cited sources (`traincost_analysis::EstimateReport`). An output that is
+    /// not a finite number is an error naming it.
+    pub(crate) fn estimate_report(
+        &self,
+        claims: &ClaimSet,
+        config: &RunConfig,
+        progress: &mut dyn FnMut(u64),
+    ) -> anyhow::Result<EstimateReport> {
+        let (est, stats) = self
+            .compiled
+            .estimate(config, progress)
+            .map_err(|e| self.estimate_error(e))?;
+        tracing::debug!(
+            threads = stats.threads,
+            sketch_bytes = stats.sketch_bytes,
+            "Monte Carlo run"
+        );
+        Ok(EstimateReport::new(&self.compiled, est, claims))
     }
 
     /// An output that is not a finite number, as a diagnostic about the scenario.
@@ -124,118 +147,5 @@ impl BuiltModel {
             }
             EstimateError::Run(_) => anyhow::Error::new(e),
         }
-    }
-
-    /// Title for people (the name if the scenario has none).
-    pub(crate) fn title(&self) -> &str {
-        self.scenario
-            .file
-            .title
-            .as_deref()
-            .unwrap_or(&self.scenario.file.name)
-    }
-}
-
-/// A cited claim's source, for people.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ClaimSource {
-    /// Claim id.
-    pub(crate) claim: String,
-    /// Who said it.
-    pub(crate) claimant: String,
-    /// Title of the source.
-    pub(crate) title: String,
-    /// Publication date.
-    pub(crate) published: String,
-    /// When the claimant said it, if that differs from the publication date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) said_on: Option<String>,
-    /// URL.
-    pub(crate) url: String,
-}
-
-impl ClaimSource {
-    /// The date for people: `2025-09-18`, or `2025-09-18 (said 2023-04)`.
-    pub(crate) fn date_label(&self) -> String {
-        match &self.said_on {
-            Some(d) => format!("{} (said {d})", self.published),
-            None => self.published.clone(),
-        }
-    }
-}
-
-/// The source of claim `id`, if the claim set has it.
-pub(crate) fn claim_source(claims: &ClaimSet, id: &str) -> Option<ClaimSource> {
-    let c = claims.get(id)?;
-    Some(ClaimSource {
-        claim: c.id.clone(),
-        claimant: c.claimant.clone(),
-        title: c.source_title().to_owned(),
-        published: c.published().to_string(),
-        said_on: c
-            .said_on()
-            .filter(|d| *d != c.published())
-            .map(|d| d.to_string()),
-        url: c.source_url().to_owned(),
-    })
-}
-
-/// The ids of a model's outputs by kind: layers, totals, components and metrics.
-pub(crate) fn output_ids(model: &CostModel) -> OutputIds {
-    let mut ids = OutputIds::default();
-    for o in model.outputs() {
-        let list = match o.kind {
-            OutputKind::Layer => &mut ids.layers,
-            OutputKind::Total => &mut ids.totals,
-            OutputKind::Component(_) => &mut ids.components,
-            OutputKind::Metric => &mut ids.metrics,
-            // Multiples are reported with the figure they divide.
-            OutputKind::Multiple(_) => continue,
-        };
-        list.push(o.id.clone());
-    }
-    ids
-}
-
-/// Output ids grouped by kind.
-#[derive(Debug, Default)]
-pub(crate) struct OutputIds {
-    pub(crate) layers: Vec<String>,
-    pub(crate) totals: Vec<String>,
-    pub(crate) components: Vec<String>,
-    pub(crate) metrics: Vec<String>,
-}
-
-impl OutputIds {
-    /// Every id.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &str> {
-        self.layers
-            .iter()
-            .chain(&self.totals)
-            .chain(&self.components)
-            .chain(&self.metrics)
-            .map(String::as_str)
-    }
-
-    /// The closest id to `wanted`, if one is close enough to be a likely typo.
-    pub(crate) fn closest(&self, wanted: &str) -> Option<&str> {
-        traincost_claims::closest(wanted, self.all(), 0.75, 1)
-            .first()
-            .copied()
-    }
-
-    /// A hint listing what exists, for an unknown id.
-    pub(crate) fn describe(&self) -> String {
-        let mut parts = vec![format!("layers: {}", self.layers.join(", "))];
-        if !self.totals.is_empty() {
-            parts.push(format!("totals: {}", self.totals.join(", ")));
-        }
-        if !self.components.is_empty() {
-            parts.push(format!("components: {}", self.components.join(", ")));
-        }
-        if !self.metrics.is_empty() {
-            parts.push(format!("metrics: {}", self.metrics.join(", ")));
-        }
-        parts.join("; ")
     }
 }

@@ -107,7 +107,7 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
     let to_input_dollars = |year: i32| {
         input
             .dollars
-            .and_then(|to| dollars_between(year, index, to))
+            .and_then(|to| traincost_analysis::dollars::between(year, index, to))
     };
     citation::check(claim, input.unit, value, &to_input_dollars)
         .map(|_| ())
@@ -147,26 +147,6 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
             .field(r.field.clone())
             .hint(fix)
         })
-}
-
-/// The factor from dollars of `year` to `to` by `index`: 1 for the same year's dollars. A
-/// date beyond the index's coverage (a claim or a quote of this year) takes the nearest
-/// covered one.
-pub(crate) fn dollars_between(year: i32, index: IndexId, to: DollarDate) -> Option<f64> {
-    let from = DollarDate::year(year);
-    if from == to {
-        return Some(1.0);
-    }
-    let (first, last) = index.index().coverage();
-    let from = DollarDate::year(year.clamp(first.year, last.year));
-    let to = if to.year > last.year {
-        last
-    } else if to.year < first.year {
-        first
-    } else {
-        to
-    };
-    index.index().factor(from, to).ok()
 }
 
 /// A scenario error located in `source`, read from `path`.

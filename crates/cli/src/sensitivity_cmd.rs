@@ -2,33 +2,25 @@
 //!
 //! For each uncertain input, the layer's Monte Carlo median with that input fixed at its 5th
 //! and then its 95th percentile, every other input uncertain, the same random numbers in every
-//! run (`traincost_core::sensitivity::tornado`). Bars are sorted by swing and each input is
+//! run (`traincost_core::sensitivity::tornadoes`). Bars are sorted by swing and each input is
 //! named with its source: the claims it cites (claimant, title, date, URL) or its assumption.
+//! The outputs and the runs are `traincost_analysis::sensitivity`; this command renders them.
 //! Method and JSON: docs/SENSITIVITY.md.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde::Serialize;
-use traincost_claims::ClaimSet;
+use traincost_analysis::estimate::ClaimSource;
+use traincost_analysis::sensitivity::{
+    self, BarView, Outputs, SAMPLES_PER_RUN, Sensitivity, SensitivityOptions,
+};
 use traincost_core::dist::format_number;
-use traincost_core::sensitivity::{self, Bar, Tornado};
-use traincost_core::units::DollarDate;
 
 use crate::chart::tornado::value;
 use crate::diagnostic::Diagnostic;
-use crate::model_load::{self, BuiltModel, ClaimSource};
+use crate::model_load;
 use crate::output;
-
-/// The layers analysed when `--layer` is not given, in order of preference: the first one the
-/// scenario has. Development compute is the largest compute layer a headline leaves out and
-/// depends on both the development assumptions and the ownership inputs; a scenario without it
-/// falls back to the final run at its owner's cost.
-const DEFAULT_LAYERS: [&str; 2] = ["development-compute", "final-run-ownership"];
-
-/// Default Monte Carlo samples per run.
-const SAMPLES_PER_RUN: u64 = 20_000;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,51 +64,6 @@ pub(crate) struct SensitivityArgs {
     run: crate::run_options::RunOptions,
 }
 
-/// One bar as reported: the core bar and the sources of the claims it cites.
-#[derive(Debug, Serialize)]
-struct ReportBar {
-    #[serde(flatten)]
-    bar: Bar,
-    /// Swing as a fraction of the median (0 if the median is 0).
-    swing_share: f64,
-    /// Sources of the cited claims.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sources: Vec<ClaimSource>,
-}
-
-/// One tornado as reported.
-#[derive(Debug, Serialize)]
-struct ReportTornado {
-    /// Output id.
-    output: String,
-    /// Output label.
-    label: String,
-    /// Output unit.
-    unit: String,
-    /// Median with every input uncertain.
-    median: f64,
-    /// Bars, largest swing first.
-    bars: Vec<ReportBar>,
-    /// Uncertain inputs that do not move this output.
-    no_effect: Vec<String>,
-    /// The core tornado, kept for the chart.
-    #[serde(skip)]
-    core: Tornado,
-}
-
-/// What `sensitivity` prints.
-#[derive(Debug, Serialize)]
-struct Report {
-    schema_version: u32,
-    scenario: String,
-    title: String,
-    dollar_year: DollarDate,
-    price_index: String,
-    samples: u64,
-    seed: u64,
-    tornadoes: Vec<ReportTornado>,
-}
-
 pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     // Fail before the work if an output cannot be written.
     for p in args.output.iter().chain(&args.chart) {
@@ -125,35 +72,31 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let built = model_load::build_model(&args.scenario, args.run.money(), &claims, &supplier)?;
-    let ids = choose_outputs(&built, args.layer.as_deref())?;
+    let outputs = match args.layer.as_deref() {
+        None => Outputs::Default,
+        Some("all") => Outputs::All,
+        Some(id) => Outputs::Id(id),
+    };
+    let ids = outputs
+        .resolve(&built.compiled)
+        .map_err(|e| layer_diagnostic(&e))?;
     // Every run uses the same random numbers, so swings are stable with fewer samples than an
     // estimate needs (each uncertain input costs two runs).
     let config = args.run.config(SAMPLES_PER_RUN, Vec::new());
-    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    tracing::info!(outputs = ?id_refs, "tornado");
-    let tornadoes = sensitivity::tornadoes(&built.model, &id_refs, &config)
-        .map_err(|e| match e {
-            sensitivity::SensitivityError::NonFiniteSamples(e) => {
-                anyhow::Error::new(built.non_finite(&e))
-            }
-            e @ sensitivity::SensitivityError::NonFinite { .. } => {
-                anyhow::Error::new(built.non_finite_text(e.to_string()))
-            }
-            e => anyhow::anyhow!("{e}"),
-        })?
-        .into_iter()
-        .map(|t| report_tornado(t, &built, &claims))
-        .collect();
-    let report = Report {
-        schema_version: 1,
-        scenario: built.name().to_owned(),
-        title: built.title().to_owned(),
-        dollar_year: built.dollars,
-        price_index: built.price_index.to_owned(),
-        samples: config.samples,
-        seed: config.seed,
-        tornadoes,
+    tracing::info!(outputs = ?ids, "tornado");
+    let options = SensitivityOptions {
+        outputs: &ids,
+        config: &config,
     };
+    let report = sensitivity::run(&built.compiled, &claims, &options).map_err(|e| match e {
+        traincost_core::sensitivity::SensitivityError::NonFiniteSamples(e) => {
+            anyhow::Error::new(built.non_finite(&e))
+        }
+        e @ traincost_core::sensitivity::SensitivityError::NonFinite { .. } => {
+            anyhow::Error::new(built.non_finite_text(e.to_string()))
+        }
+        e => anyhow::anyhow!("{e}"),
+    })?;
     let top = args.top.map_or(usize::MAX, |n| n as usize);
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
@@ -168,7 +111,7 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
             } else {
                 chart.clone()
             };
-            output::write_atomically(&path, crate::chart::tornado::svg(&t.core).as_bytes())?;
+            output::write_atomically(&path, crate::chart::tornado::svg(&t.tornado).as_bytes())?;
             tracing::info!("wrote {}", path.display());
         }
     }
@@ -176,86 +119,14 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The output ids to analyse for `--layer`.
-fn choose_outputs(built: &BuiltModel, layer: Option<&str>) -> anyhow::Result<Vec<String>> {
-    let ids = model_load::output_ids(&built.model);
-    match layer {
-        Some("all") => Ok(ids.layers.iter().chain(&ids.totals).cloned().collect()),
-        Some(id) if ids.all().any(|x| x == id) => Ok(vec![id.to_owned()]),
-        // A compute layer or total named without its basis: the report's basis.
-        Some(id)
-            if ids
-                .all()
-                .any(|x| x == format!("{id}-{}", built.model.primary_basis())) =>
-        {
-            Ok(vec![format!("{id}-{}", built.model.primary_basis())])
-        }
-        Some(id) => {
-            let mut hint = match ids.closest(id) {
-                Some(c) => format!("did you mean `{c}`? "),
-                None => String::new(),
-            };
-            let _ = write!(hint, "{}; or `all`", ids.describe());
-            Err(Diagnostic::new(format!(
-                "scenario `{}` has no layer or output `{}`",
-                built.name(),
-                traincost_claims::excerpt(id)
-            ))
-            .field("--layer")
-            .hint(hint)
-            .into())
-        }
-        None => Ok(DEFAULT_LAYERS
-            .iter()
-            .map(|d| {
-                if *d == "development-compute" {
-                    format!("{d}-{}", built.model.primary_basis())
-                } else {
-                    (*d).to_owned()
-                }
-            })
-            .find(|d| ids.layers.iter().any(|l| l == d))
-            .or_else(|| ids.layers.first().cloned())
-            .into_iter()
-            .collect()),
-    }
-}
-
-fn report_tornado(t: Tornado, built: &BuiltModel, claims: &ClaimSet) -> ReportTornado {
-    let no_effect = built
-        .model
-        .model_inputs()
-        .iter()
-        .filter(|i| !i.quantity.distribution.is_point())
-        .filter(|i| !t.bars.iter().any(|b| b.input == i.name))
-        .map(|i| i.name.clone())
-        .collect();
-    let bars = t
-        .bars
-        .iter()
-        .map(|b| ReportBar {
-            bar: b.clone(),
-            swing_share: if t.median != 0.0 {
-                b.swing / t.median.abs()
-            } else {
-                0.0
-            },
-            sources: b
-                .claims
-                .iter()
-                .filter_map(|id| model_load::claim_source(claims, id))
-                .collect(),
-        })
-        .collect();
-    ReportTornado {
-        output: t.output.clone(),
-        label: t.label.clone(),
-        unit: t.unit.clone(),
-        median: t.median,
-        bars,
-        no_effect,
-        core: t,
-    }
+/// An unknown `--layer`, with the closest id and what exists.
+fn layer_diagnostic(e: &sensitivity::UnknownOutput) -> Diagnostic {
+    let mut hint = match &e.closest {
+        Some(c) => format!("did you mean `{c}`? "),
+        None => String::new(),
+    };
+    let _ = write!(hint, "{}; or `all`", e.available);
+    Diagnostic::new(e.to_string()).field("--layer").hint(hint)
 }
 
 /// `dir/tornado.svg` for layer `id` -> `dir/tornado-id.svg` (`/` in ids becomes `-`).
@@ -272,7 +143,7 @@ fn chart_path(base: &Path, id: &str) -> PathBuf {
 }
 
 /// A bar's source for a table cell: its claims with claimant and date, or its assumption.
-fn source_line(b: &ReportBar) -> String {
+fn source_line(b: &BarView) -> String {
     let cited = b
         .sources
         .iter()
@@ -289,7 +160,7 @@ fn source_line(b: &ReportBar) -> String {
 }
 
 /// Every claim cited by the shown bars, once, in order of first appearance.
-fn cited_sources(r: &Report, top: usize) -> Vec<&ClaimSource> {
+fn cited_sources(r: &Sensitivity, top: usize) -> Vec<&ClaimSource> {
     let mut out: Vec<&ClaimSource> = Vec::new();
     for t in &r.tornadoes {
         for b in t.bars.iter().take(top) {
@@ -307,7 +178,7 @@ fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-fn render_table(r: &Report, top: usize) -> String {
+fn render_table(r: &Sensitivity, top: usize) -> String {
     use comfy_table::{
         Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
     };
@@ -400,7 +271,7 @@ fn render_table(r: &Report, top: usize) -> String {
     out
 }
 
-fn render_markdown(r: &Report, top: usize) -> String {
+fn render_markdown(r: &Sensitivity, top: usize) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = String::new();
     for t in &r.tornadoes {

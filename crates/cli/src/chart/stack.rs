@@ -3,8 +3,8 @@
 //! point estimate (every input at its median) is not drawn.
 
 use super::svg::{self, Anchor, LogAxis, Svg, colour};
-use crate::estimate_cmd::Report;
-use crate::reconcile_cmd::{Reconciliation, Verdict};
+use traincost_analysis::EstimateReport;
+use traincost_analysis::reconcile::{Reconciliation, Verdict};
 
 /// One row of the chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,7 @@ pub(crate) struct Marker {
 }
 
 /// The chart of an estimate: every money layer and total.
-pub(crate) fn from_report(r: &Report) -> String {
+pub(crate) fn from_report(r: &EstimateReport) -> String {
     let e = &r.estimate;
     let rows = e
         .layers
@@ -129,7 +129,7 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
                             "{}: {} ({}, {}) [{}]{}",
                             c.claimant_short(),
                             c.display,
-                            crate::reconcile_cmd::date_label(&c.published, c.said_on.as_ref()),
+                            c.date_label(),
                             c.verdict.word(),
                             c.id,
                             if c.verdict == Verdict::Erroneous {

@@ -4,7 +4,10 @@ use std::fmt::Write as _;
 
 use traincost_core::dist::format_number;
 
-use super::{ClaimView, LayerView, Reconciliation, Verdict, money_short};
+use traincost_analysis::reconcile::{ClaimView, LayerView, Reconciliation, Verdict};
+use traincost_analysis::text::money_short;
+
+use crate::format::{layer_multiple, times};
 
 /// How many claims in other units a layer shows in the table before "+N more".
 const CONTEXT_SHOWN: usize = 2;
@@ -18,33 +21,6 @@ fn value(l: &LayerView, v: f64) -> String {
     } else {
         format_number(v)
     }
-}
-
-/// `311x`, `1.8x`, `0.04x`; empty for `None`.
-pub(crate) fn multiple(m: Option<f64>) -> String {
-    match m {
-        Some(x) if x >= 10.0 => format!("{x:.0}x"),
-        Some(x) if x >= 0.1 => format!("{x:.1}x"),
-        Some(x) => format!("{x:.2}x"),
-        None => String::new(),
-    }
-}
-
-/// A layer's multiples of the final run on the same basis: `3.0x (2.1-3.9x)`, or for staff
-/// (no basis of its own) one per basis, `2.5x rental; 4.3x ownership`.
-pub(crate) fn layer_multiple(l: &LayerView) -> String {
-    match l.multiples.as_slice() {
-        [m] => crate::format::multiple(m),
-        ms => ms
-            .iter()
-            .map(|m| format!("{}x {}", short_multiple(m.p50), m.basis))
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
-fn short_multiple(x: f64) -> String {
-    multiple(Some(x)).trim_end_matches('x').to_owned()
 }
 
 /// `ownership`, or blank for a figure without a basis.
@@ -77,7 +53,7 @@ fn headline_sentence(r: &Reconciliation) -> Option<String> {
         "Headline: {} by {} ({}, claim {}), the `{}` layer; traincost rebuilds it to {}. It leaves out {}.",
         display,
         h.claimant,
-        super::date_label(&h.published, h.said_on.as_ref()),
+        h.date_label(),
         h.claim,
         h.layer,
         money_short(h.rebuilt),
@@ -211,7 +187,7 @@ fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
 fn claim_line(out: &mut String, c: &ClaimView) {
     let mult = c
         .multiple_of_headline
-        .map(|m| multiple(Some(m)))
+        .map(|m| times(Some(m)))
         .unwrap_or_default();
     let disputed = if c.status == traincost_claims::Status::Disputed {
         " (disputed)"
@@ -225,61 +201,13 @@ fn claim_line(out: &mut String, c: &ClaimView) {
         c.display,
         mult,
         c.claimant_short(),
-        super::date_label(&c.published, c.said_on.as_ref()),
+        c.date_label(),
         c.quantity,
         c.short_verdict(),
         c.id
     );
     if c.verdict == Verdict::Erroneous {
         let _ = writeln!(out, "       {}", c.explanation);
-    }
-}
-
-impl ClaimView {
-    /// The verdict in a few words, for tables.
-    pub(crate) fn short_verdict(&self) -> String {
-        if let (super::Role::Related { how, .. }, false) =
-            (&self.role, self.verdict == Verdict::Erroneous)
-        {
-            return if *how == "builds-on-this" {
-                "builds on this model: an add-on, not in this stack".to_owned()
-            } else {
-                "the base of this model: inside its final run".to_owned()
-            };
-        }
-        let v = match (self.verdict, &self.value, self.contains) {
-            (Verdict::Consistent, traincost_claims::Value::AtLeast(_), _) => {
-                "consistent (a lower bound)"
-            }
-            (Verdict::Consistent, traincost_claims::Value::AtMost(_), _) => {
-                "consistent (an upper bound)"
-            }
-            (Verdict::Consistent, _, Some(true)) => "inside the 90% interval",
-            (Verdict::Consistent, _, _) => "overlaps the 90% interval",
-            (Verdict::Below, ..) => "BELOW the 90% interval",
-            (Verdict::Above, ..) => "ABOVE the 90% interval",
-            (Verdict::NotComparable, ..) => "context, not compared",
-            (Verdict::Erroneous, ..) => "ERRONEOUS, not evidence",
-        };
-        // Say which figure it was compared with when that is not simply the row's layer.
-        let v = match &self.compared_with {
-            Some(id) if self.verdict != Verdict::NotComparable => format!("{v} of {id}"),
-            _ => v.to_owned(),
-        };
-        if self.input {
-            format!("{v}; an input")
-        } else {
-            v
-        }
-    }
-
-    /// The claimant up to its first comma or parenthesis.
-    pub(crate) fn claimant_short(&self) -> &str {
-        self.claimant
-            .split([',', '('])
-            .next()
-            .unwrap_or(&self.claimant)
-            .trim()
     }
 }
 
@@ -300,7 +228,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
             h.display,
             md(&h.claimant),
             h.url,
-            super::date_label(&h.published, h.said_on.as_ref()),
+            h.date_label(),
             h.claim,
             h.layer,
             md(&h.excludes)
@@ -384,7 +312,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
                     "  - {}: {}, {} (`{}`){flag}",
                     md(&m.display),
                     md(&m.claimant),
-                    super::date_label(&m.published, m.said_on.as_ref()),
+                    m.date_label(),
                     m.id
                 );
             }
@@ -405,7 +333,7 @@ fn md_claim(out: &mut String, c: &ClaimView) {
     };
     let mult = c
         .multiple_of_headline
-        .map(|m| format!(" ({} the headline)", multiple(Some(m))))
+        .map(|m| format!(" ({} the headline)", times(Some(m))))
         .unwrap_or_default();
     let _ = writeln!(
         out,
@@ -414,7 +342,7 @@ fn md_claim(out: &mut String, c: &ClaimView) {
         md(&c.claimant),
         md(&c.source_title),
         c.url,
-        super::date_label(&c.published, c.said_on.as_ref()),
+        c.date_label(),
         md(&c.quantity),
         verdict,
         md(&c.explanation),

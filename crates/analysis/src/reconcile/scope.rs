@@ -24,11 +24,11 @@ use traincost_core::stack::Basis;
 
 /// Companies whose claims count as the developer's: `(developer, parent or alias)`.
 /// High-Flyer is the hedge fund that owns DeepSeek and bought its first GPUs.
-pub(crate) const PARENTS: &[(&str, &str)] = &[("DeepSeek", "High-Flyer")];
+pub const PARENTS: &[(&str, &str)] = &[("DeepSeek", "High-Flyer")];
 
 /// Claim tag to layer id, first match wins: operating cost before capex (a fleet claim tagged
 /// `opex` is a yearly cost), staff before development (the R&D staff share is about people).
-pub(crate) const SCOPES: &[(Tag, &str)] = &[
+pub const SCOPES: &[(Tag, &str)] = &[
     (Tag::Opex, "fleet-annual"),
     (Tag::Fleet, "fleet"),
     (Tag::Capex, "fleet"),
@@ -39,17 +39,17 @@ pub(crate) const SCOPES: &[(Tag, &str)] = &[
 
 /// Where a claim's scope sits in an estimate.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Placement<'a> {
+pub struct Placement<'a> {
     /// The layer or total the claim is listed beside.
-    pub(crate) row: &'a Figure,
+    pub row: &'a Figure,
     /// The figure it is compared with: the row, or one of its components.
-    pub(crate) figure: &'a Figure,
+    pub figure: &'a Figure,
 }
 
 /// The figure `scope` names in `e`: a layer or total by id, or with the report's basis
 /// appended (`total-compute` is `total-compute-ownership` on the ownership basis), then the
 /// named component if any. `None` if the estimate has no such figure.
-pub(crate) fn resolve<'a>(e: &'a Estimate, scope: &str) -> Option<Placement<'a>> {
+pub fn resolve<'a>(e: &'a Estimate, scope: &str) -> Option<Placement<'a>> {
     resolve_on(e, scope, e.basis)
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn resolve_on<'a>(e: &'a Estimate, scope: &str, basis: Basis) -> Opti
 /// How a claim's subject relates to the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "role")]
-pub(crate) enum Role {
+pub enum Role {
     /// The model itself.
     Model,
     /// The company that trained it (or its parent).
@@ -94,7 +94,7 @@ pub(crate) enum Role {
 
 /// The names a scenario's claims may carry, each with its role.
 #[derive(Debug, Clone)]
-pub(crate) struct Subjects {
+pub struct Subjects {
     model: Vec<String>,
     developer: Vec<String>,
     related: Vec<(String, &'static str)>,
@@ -102,7 +102,7 @@ pub(crate) struct Subjects {
 
 impl Subjects {
     /// The subjects of `file`, with related models found among the built-in scenarios.
-    pub(crate) fn of(file: &ScenarioFile) -> Subjects {
+    pub fn of(file: &ScenarioFile) -> Subjects {
         let mut model = vec![file.name.clone()];
         if let Some(t) = &file.title {
             model.insert(0, t.clone());
@@ -145,7 +145,7 @@ impl Subjects {
     }
 
     /// The role of a claim's subject, if the claim is about this scenario at all.
-    pub(crate) fn role(&self, subject: &str) -> Option<Role> {
+    pub fn role(&self, subject: &str) -> Option<Role> {
         let names = subject_names(subject);
         let any = |f: &dyn Fn(&str) -> bool| names.iter().any(|n| f(n));
         if any(&|n| self.model.iter().any(|m| names_model(n, m))) {
@@ -171,7 +171,7 @@ impl Subjects {
     }
 
     /// The names, for the JSON document: `(name, role)`.
-    pub(crate) fn describe(&self) -> Vec<(String, String)> {
+    pub fn describe(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self
             .model
             .iter()
@@ -208,7 +208,7 @@ fn names_model(name: &str, model: &str) -> bool {
 }
 
 /// The scope a claim is compared with: its own `scope`, else by its tags ([`SCOPES`]).
-pub(crate) fn scope_of(claim: &Claim) -> Option<&str> {
+pub fn scope_of(claim: &Claim) -> Option<&str> {
     claim.scope.as_deref().or_else(|| {
         SCOPES
             .iter()

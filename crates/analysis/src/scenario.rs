@@ -1,0 +1,56 @@
+//! A scenario compiled into a cost model: what every analysis starts from.
+
+use traincost_core::estimate::{Estimate, EstimateError};
+use traincost_core::money::IndexId;
+use traincost_core::montecarlo::{RunConfig, RunStats};
+use traincost_core::scenario::{ClaimRef, Scenario};
+use traincost_core::stack::CostModel;
+use traincost_core::units::DollarDate;
+
+/// A scenario compiled into a model, in known dollars.
+///
+/// Whoever builds it (the CLI, from a file and its plugins) has resolved and checked every
+/// cited claim; the analyses here only read it.
+#[derive(Debug, Clone)]
+pub struct CompiledScenario {
+    /// The scenario as parsed, with the price index the run asked for.
+    pub scenario: Scenario,
+    /// Every claim the scenario cites, with where.
+    pub cited: Vec<ClaimRef>,
+    /// The dollars every money figure is in.
+    pub dollars: DollarDate,
+    /// The compiled model.
+    pub model: CostModel,
+}
+
+impl CompiledScenario {
+    /// Scenario name.
+    pub fn name(&self) -> &str {
+        &self.scenario.file.name
+    }
+
+    /// Title for people (the name if the scenario has none).
+    pub fn title(&self) -> &str {
+        self.scenario
+            .file
+            .title
+            .as_deref()
+            .unwrap_or(&self.scenario.file.name)
+    }
+
+    /// The price index dollars are converted with.
+    pub fn price_index(&self) -> IndexId {
+        self.scenario.index()
+    }
+
+    /// Runs the Monte Carlo estimate ([`CostModel::estimate_with_progress`]), calling
+    /// `progress` with the samples done; returns how the run went beside it. Every figure is
+    /// finite, or it is an error naming the output and its inputs.
+    pub fn estimate(
+        &self,
+        config: &RunConfig,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Estimate, RunStats), EstimateError> {
+        self.model.estimate_with_progress(config, progress)
+    }
+}
