@@ -14,13 +14,15 @@ use crate::estimate::{ClaimSource, EstimateReport};
 use crate::reconcile::{HeadlineView, LayerView, Reconciliation, reconcile};
 
 /// The total whose tornado the report shows by default, when it is uncertain.
+/// The total the tornado explains by default, on the report's basis (`-<basis>` appended).
 const DEFAULT_TORNADO: &str = "total-model-development";
 
 /// How to build the report.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportOptions<'a> {
     /// The layer or output whose tornado the report shows; `None`:
-    /// `total-model-development` if it is uncertain, else the first uncertain layer.
+    /// `total-model-development-<basis>` on the report's basis if it is uncertain, else the
+    /// first uncertain layer.
     pub tornado_layer: Option<&'a str>,
     /// Samples and seed of the tornado's runs.
     pub config: &'a RunConfig,
@@ -84,12 +86,13 @@ pub fn build(
     options: &ReportOptions<'_>,
 ) -> Result<Report, SensitivityError> {
     let rec = reconcile(&compiled.scenario.file, &estimate, claims);
+    let default = format!("{DEFAULT_TORNADO}-{}", estimate.estimate.basis);
     let layer = match options.tornado_layer {
         Some(id) => Some(id.to_owned()),
         None => rec
             .layers
             .iter()
-            .find(|l| l.id == DEFAULT_TORNADO && l.p95 > l.p5)
+            .find(|l| l.id == default && l.p95 > l.p5)
             .or_else(|| rec.layers.iter().find(|l| l.p95 > l.p5))
             .map(|l| l.id.clone()),
     };
