@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("examples") => examples(),
         Some("bench") => bench(&args[1..]),
         Some("bench-ab") => bench_ab(&args[1..]),
         Some("schema") => schema(),
@@ -26,7 +27,8 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
-                 ci       fmt check, clippy (warnings are errors), every test (installs chromium if missing)\n  \
+                 ci       fmt check, clippy (warnings are errors), every test, every example (installs chromium if missing)\n  \
+                 examples run every library crate's examples (crates/*/examples)\n  \
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
                  bench-ab A B [--rounds N] [--samples N]   is traincost binary B faster than A? (paired runs)\n  \
                  schema   regenerate docs/scenario.schema.json\n  \
@@ -116,7 +118,42 @@ fn ci() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
-    run(cargo().args(["test", "--workspace"]))
+    run(cargo().args(["test", "--workspace"]))?;
+    examples()
+}
+
+/// Runs every library crate's examples (`crates/*/examples/*.rs`): they are documentation
+/// that must keep working, and each asserts what it shows.
+fn examples() -> Result<(), String> {
+    let crates = project_root().join("crates");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&crates)
+        .map_err(|e| format!("{}: {e}", crates.display()))?
+        .filter_map(|d| Some(d.ok()?.path()))
+        .filter(|d| d.join("examples").is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let manifest =
+            std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+        let package = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .ok_or_else(|| format!("{}: no package name", dir.display()))?
+            .to_owned();
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("examples"))
+            .map_err(|e| e.to_string())?
+            .filter_map(|f| {
+                let p = f.ok()?.path();
+                (p.extension()? == "rs").then(|| p.file_stem()?.to_str().map(String::from))?
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            run(cargo().args(["run", "-q", "-p", &package, "--example", &name]))?;
+        }
+    }
+    Ok(())
 }
 
 fn schema() -> Result<(), String> {

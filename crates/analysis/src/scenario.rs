@@ -3,7 +3,7 @@
 use traincost_core::estimate::{Estimate, EstimateError};
 use traincost_core::money::IndexId;
 use traincost_core::montecarlo::{RunConfig, RunStats};
-use traincost_core::scenario::{ClaimRef, Scenario};
+use traincost_core::scenario::{ClaimRef, Scenario, ScenarioError};
 use traincost_core::stack::CostModel;
 use traincost_core::units::DollarDate;
 
@@ -24,6 +24,27 @@ pub struct CompiledScenario {
 }
 
 impl CompiledScenario {
+    /// Compiles `scenario` in `dollars` (`None`: its own `report_dollars`, else the latest
+    /// full year of its price index). For a scenario that takes values from plugins, compile
+    /// it with [`Scenario::to_spec_with`] and build the struct yourself.
+    pub fn new(
+        scenario: Scenario,
+        dollars: Option<DollarDate>,
+    ) -> Result<CompiledScenario, ScenarioError> {
+        let dollars = match dollars {
+            Some(d) => d,
+            None => scenario.default_report_dollars()?,
+        };
+        let (spec, cited) = scenario.to_spec(Some(dollars))?;
+        let model = CostModel::new(&spec).expect("to_spec checks that the model compiles");
+        Ok(CompiledScenario {
+            scenario,
+            cited,
+            dollars,
+            model,
+        })
+    }
+
     /// Scenario name.
     pub fn name(&self) -> &str {
         &self.scenario.file.name
