@@ -197,6 +197,7 @@ pub struct UnknownId {
 
 /// An uncertain input with its provenance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Quantity {
     /// The value or distribution, in the unit the field documents.
     pub distribution: Distribution,
@@ -220,6 +221,7 @@ impl Quantity {
 
 /// How a stage's training compute is given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FlopSpec {
     /// Total FLOP.
     Given(Quantity),
@@ -238,6 +240,7 @@ pub enum FlopSpec {
 /// `flop / (peak x mfu) / 3600`. When GPU-hours and FLOP are both known, they must agree: the
 /// implied utilization must not exceed 100%, nor fall far outside a given `mfu`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StageSpec {
     /// Stage name, unique within its list.
     pub name: String,
@@ -259,6 +262,7 @@ pub struct StageSpec {
 
 /// Inputs of Epoch AI's amortized-ownership method (EPOCH_METHOD.md section 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OwnershipSpec {
     /// Purchase price per GPU including its share of the server, USD.
     pub purchase_price: Quantity,
@@ -286,6 +290,7 @@ pub struct OwnershipSpec {
 // A spec is built once per run: the variants' sizes do not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RunEnergy {
     /// Epoch AI's method: chip-hours x TDP x server power ratio x average power fraction x PUE.
     FromChipHours {
@@ -385,6 +390,7 @@ impl std::fmt::Display for Basis {
 
 /// How much development compute there was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum DevelopmentAmount {
     /// Development compute as a multiple of the final run (excluding the run itself).
     Multiplier(Quantity),
@@ -409,6 +415,7 @@ pub enum DevelopmentAmount {
 
 /// How a development factor reaches the ownership components of the total compute.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Propagation {
     /// Every component is the final run's times the same factor draw, sample by sample: the
     /// components move together (traincost's default).
@@ -428,6 +435,7 @@ pub enum Propagation {
 
 /// Experiments, ablations, failed runs and synthetic data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DevelopmentSpec {
     /// The basis a report leads with (its bottom line); development compute and the totals
     /// are computed on every basis the scenario can cost. `None`: ownership where the stack
@@ -439,6 +447,7 @@ pub struct DevelopmentSpec {
 
 /// One group of people with the same role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StaffGroup {
     /// Role name, unique.
     pub role: String,
@@ -467,6 +476,7 @@ pub const MAX_PEOPLE_PER_GROUP: usize = 20_000;
 
 /// The people who built the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StaffSpec {
     /// Duration of the project.
     pub duration: StaffDuration,
@@ -476,6 +486,7 @@ pub struct StaffSpec {
 
 /// How long the people worked on the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum StaffDuration {
     /// Given directly, in years.
     Years(Quantity),
@@ -495,6 +506,7 @@ pub enum StaffDuration {
 
 /// The owner's whole fleet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FleetSpec {
     /// GPUs owned.
     pub gpus: Quantity,
@@ -516,6 +528,7 @@ pub struct FleetSpec {
 
 /// Everything needed to cost one model, in model units and report dollars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StackSpec {
     /// The model's short name (`deepseek-v3`), carried into its estimate.
     pub name: String,

@@ -265,6 +265,34 @@ impl StaffGroup {
     }
 }
 
+impl FleetSpec {
+    /// The owner's whole fleet: `gpus` at `price_per_gpu` (the chip alone), `overhead` from GPU
+    /// price to installed cost (servers, network, storage), a useful life, other yearly
+    /// operating cost as a fraction of capex, and power per GPU (see
+    /// [`EpochDefaults::power_per_gpu`]); PUE and electricity price are Epoch AI's defaults
+    /// (`None` if its table has no electricity price for the defaults' year).
+    pub fn new(
+        gpus: Quantity,
+        price_per_gpu: Quantity,
+        overhead: Quantity,
+        lifetime_years: Quantity,
+        other_opex_fraction: Quantity,
+        power_per_gpu_watts: Quantity,
+        defaults: &super::EpochDefaults,
+    ) -> Option<Self> {
+        Some(FleetSpec {
+            gpus,
+            price_per_gpu,
+            overhead,
+            lifetime_years,
+            power_per_gpu_watts,
+            pue: defaults.pue.clone(),
+            electricity_price: defaults.electricity_price.clone()?,
+            other_opex_fraction,
+        })
+    }
+}
+
 impl StaffSpec {
     /// The people, over a project of `years` (a [`Quantity`] in years).
     pub fn new(years: Quantity, groups: Vec<StaffGroup>) -> Self {
