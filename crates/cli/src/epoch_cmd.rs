@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use comfy_table::{Table, presets};
-use traincost_core::epoch::estimate::{Blocked, Components, Estimate, Input, Method};
+use traincost_core::epoch::costs::{Blocked, Components, EpochCosts, Input, Method};
 use traincost_core::epoch::table::{CostRow, CostTable};
 use traincost_core::epoch::{CodeVersion, Settings};
 use traincost_core::units::DollarDate;
@@ -79,7 +79,7 @@ fn parse_version(s: &str) -> Result<CodeVersion, String> {
 /// One row recomputed.
 struct Computed<'a> {
     row: &'a CostRow,
-    estimate: Estimate,
+    estimate: EpochCosts,
     /// Whether real values are in the version's own dollars (so comparable with Epoch's).
     comparable: bool,
 }

@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p traincost-core --example epoch_custom_cluster`
 
-use traincost_core::epoch::estimate::{Method, RunInputs, estimate};
+use traincost_core::epoch::costs::{Method, RunInputs, costs};
 use traincost_core::epoch::{CodeVersion, Settings};
 use traincost_core::units::{Count, GpuHours, Watts};
 
@@ -23,7 +23,7 @@ fn main() {
         base_model: None,
         inflation_factor: None,
     };
-    let e = estimate(&run, &Settings::for_version(CodeVersion::Update2025_06));
+    let e = costs(&run, &Settings::for_version(CodeVersion::Update2025_06));
     let c = e.components().expect("every input is given");
     println!(
         "amortized AI chips + other server: ${:.2}M",

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use traincost_core::epoch::chips::ChipTable;
-use traincost_core::epoch::estimate::{Method, RunInputs, estimate_with};
+use traincost_core::epoch::costs::{Method, RunInputs, costs_with};
 use traincost_core::epoch::prices::{HardwarePrices, derive_purchase};
 use traincost_core::epoch::{CodeVersion, Date, Settings};
 use traincost_core::units::{Count, GpuHours, Hours, Watts};
@@ -121,7 +121,7 @@ fn compare(rows: &[Row], r: &Row) -> Vec<(String, Result<f64, String>)> {
             .find(|b| b.s("version") == r.s("version") && b.s("model") == name)
             .map(Row::inputs)
     };
-    let e = estimate_with(&r.inputs(), &settings, &resolve);
+    let e = costs_with(&r.inputs(), &settings, &resolve);
     let mut out = Vec::new();
     let mut check = |what: &str, got: Result<f64, String>, want: Option<f64>| {
         let res = match (got, want) {
@@ -132,9 +132,9 @@ fn compare(rows: &[Row], r: &Row) -> Vec<(String, Result<f64, String>)> {
         };
         out.push((what.to_owned(), res));
     };
-    let err = |b: traincost_core::epoch::estimate::Blocked| b.to_string();
+    let err = |b: traincost_core::epoch::costs::Blocked| b.to_string();
     let comps = e.components().map_err(err);
-    let comp = |f: fn(&traincost_core::epoch::estimate::Components) -> f64| {
+    let comp = |f: fn(&traincost_core::epoch::costs::Components) -> f64| {
         comps.as_ref().map(f).map_err(Clone::clone)
     };
     check(
@@ -290,7 +290,7 @@ fn published_values_match_where_the_table_says_match() {
                 .find(|b| b.s("version") == r.s("version") && b.s("model") == name)
                 .map(Row::inputs)
         };
-        let e = estimate_with(&r.inputs(), &settings, &resolve);
+        let e = costs_with(&r.inputs(), &settings, &resolve);
         for (m, key) in [
             (Method::CapexEnergy, "capex_energy"),
             (Method::Cloud, "cloud"),
@@ -553,7 +553,7 @@ fn whole_pipeline_from_raw_fields() {
                 .find(|b| b.s("version") == r.s("version") && b.s("model") == name)
                 .map(inputs_of)
         };
-        let e = estimate_with(&inputs_of(r), &settings, &resolve);
+        let e = costs_with(&inputs_of(r), &settings, &resolve);
         let mut worst = 0.0_f64;
         let mut fail = None;
         for m in [Method::CapexEnergy, Method::Cloud, Method::Acquisition] {

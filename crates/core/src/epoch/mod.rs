@@ -19,7 +19,7 @@
 //! - [`chip_hours`], [`hardware`], [`chips`], [`prices`], [`energy`](mod@energy): the rules that turn a
 //!   model's raw fields into the formulas' inputs;
 //! - [`cloud`] (Method B), [`acquisition`] (Method C), [`inflation`] (section 4);
-//! - [`estimate`]: all three methods for one run, with the missing input when one is blocked;
+//! - [`costs`]: all three methods for one run, with the missing input when one is blocked;
 //! - [`ownership`]: central values and 90% intervals for one run, for the cost stack;
 //! - [`raw`]: the whole pipeline from a model's raw fields (for models not in Epoch's table);
 //! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with.
@@ -27,7 +27,7 @@
 //! # Example: GPT-4 (EPOCH_METHOD.md section 7)
 //!
 //! ```
-//! use traincost_core::epoch::{self, estimate::{Method, RunInputs}, CodeVersion, Settings};
+//! use traincost_core::epoch::{self, costs::{Method, RunInputs}, CodeVersion, Settings};
 //! use traincost_core::units::{Count, GpuHours, Watts};
 //!
 //! let gpt4 = RunInputs {
@@ -47,7 +47,7 @@
 //!     base_model: None,
 //!     inflation_factor: None, // computed from the PPI
 //! };
-//! let e = epoch::estimate::estimate(&gpt4, &Settings::for_version(CodeVersion::PaperV1));
+//! let e = epoch::costs::costs(&gpt4, &Settings::for_version(CodeVersion::PaperV1));
 //! let c = e.components().unwrap();
 //! assert_eq!(format!("{:.2}", c.ai_chips + c.other_server), "29691720.99");
 //! assert_eq!(format!("{:.2}", c.interconnect), "6964724.68");
@@ -65,10 +65,10 @@ pub mod acquisition;
 pub mod chip_hours;
 pub mod chips;
 pub mod cloud;
+pub mod costs;
 mod csv;
 pub mod date;
 pub mod energy;
-pub mod estimate;
 pub mod hardware;
 pub mod inflation;
 pub mod ownership;

@@ -8,8 +8,8 @@ use crate::units::{Count, Flop, GpuHours, Hours, Watts};
 use super::chip_hours::{ChipHours, ChipHoursInputs, NoChipHours, chip_hours};
 use super::chips::ChipTable;
 use super::cloud::{CloudQuote, NoCloudPrice, find_cloud_price};
+use super::costs::RunInputs;
 use super::date::Date;
-use super::estimate::RunInputs;
 use super::hardware::{TPU_V4_FALLBACK_TDP_W, is_tpu};
 use super::prices::{DerivedPurchase, HardwarePrices, SelectionError, derive_purchase};
 use super::version::Settings;
@@ -129,7 +129,7 @@ pub fn derive(
 
 #[cfg(test)]
 mod tests {
-    use super::super::estimate::{Method, estimate};
+    use super::super::costs::{Method, costs};
     use super::super::version::CodeVersion;
     use super::*;
 
@@ -150,7 +150,7 @@ mod tests {
         };
         let s = Settings::for_version(CodeVersion::PaperV1);
         let (inputs, _) = derive(&raw, &s, HardwarePrices::embedded(), ChipTable::embedded());
-        let e = estimate(&inputs, &s);
+        let e = costs(&inputs, &s);
         assert!((e.real(Method::CapexEnergy).unwrap() - 40_586_592.58).abs() < 0.01);
         assert!((e.real(Method::Cloud).unwrap() - 78_351_375.44).abs() < 0.01);
     }
@@ -170,9 +170,9 @@ mod tests {
         let s = Settings::for_version(CodeVersion::Update2025_06);
         let (inputs, d) = derive(&raw, &s, HardwarePrices::embedded(), ChipTable::embedded());
         assert!(matches!(d.purchase, Err(SelectionError::NoAlias { .. })));
-        let e = estimate(&inputs, &s);
+        let e = costs(&inputs, &s);
         let b = e.real(Method::CapexEnergy).unwrap_err();
-        assert_eq!(b.input, super::super::estimate::Input::PurchasePrice);
+        assert_eq!(b.input, super::super::costs::Input::PurchasePrice);
         assert!(b.reason.contains("H800"), "{b}");
     }
 }

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use crate::units::{Count, Flop, FlopPerSecond, GpuHours, Hours, Watts};
 
+use super::costs::{Components, EpochCosts, Method, RunInputs, costs_with};
 use super::csv::{self, CsvError, Header, Record};
 use super::date::Date;
-use super::estimate::{Components, Estimate, Method, RunInputs, estimate_with};
 use super::version::{CodeVersion, Settings};
 
 /// The embedded CSV text of the reference table.
@@ -322,9 +322,9 @@ impl CostTable {
 
     /// Epoch's estimate for a row from its recorded inputs, with `settings` (normally
     /// `Settings::for_version(row.version)`); base models are looked up in the same version.
-    pub fn estimate(&self, row: &CostRow, settings: &Settings) -> Estimate {
+    pub fn estimate(&self, row: &CostRow, settings: &Settings) -> EpochCosts {
         let resolve = |name: &str| self.find(row.version, name).map(CostRow::inputs);
-        estimate_with(&row.inputs(), settings, &resolve)
+        costs_with(&row.inputs(), settings, &resolve)
     }
 }
 

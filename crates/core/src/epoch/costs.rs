@@ -222,7 +222,7 @@ pub struct CapexEnergy {
 
 /// A model's costs by the three methods.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Estimate {
+pub struct EpochCosts {
     /// Model name.
     pub model: String,
     /// Method A for this run alone.
@@ -236,7 +236,7 @@ pub struct Estimate {
     /// The dollars real values are in.
     pub target: DollarDate,
     /// The base model's estimate, when v1 adds it to a fine-tune.
-    pub base: Option<Box<Estimate>>,
+    pub base: Option<Box<EpochCosts>>,
     /// Set when the settings give fine-tunes no cost at all.
     pub fine_tune_excluded: Option<String>,
 }
@@ -249,7 +249,7 @@ fn excluded(method: Method, base: &str) -> Blocked {
     )
 }
 
-impl Estimate {
+impl EpochCosts {
     /// Method A's components, base model included (v1 fine-tunes).
     pub fn components(&self) -> Result<Components, Blocked> {
         if let Some(b) = &self.fine_tune_excluded {
@@ -278,7 +278,7 @@ impl Estimate {
         }
     }
 
-    /// USD of [`Estimate::target`] by `method`: nominal x this model's inflation factor (the base
+    /// USD of [`EpochCosts::target`] by `method`: nominal x this model's inflation factor (the base
     /// model's nominal cost is inflated from the fine-tune's publication month, as Epoch does).
     pub fn real(&self, method: Method) -> Result<f64, Blocked> {
         let nominal = self.nominal(method)?;
@@ -299,19 +299,19 @@ impl Estimate {
 pub const MAX_BASE_MODEL_DEPTH: usize = 8;
 
 /// Epoch's costs of one run; `base_of` resolves a base model's inputs for v1's fine-tune rule.
-pub fn estimate_with(
+pub fn costs_with(
     inputs: &RunInputs,
     settings: &Settings,
     base_of: &dyn Fn(&str) -> Option<RunInputs>,
-) -> Estimate {
+) -> EpochCosts {
     estimate_depth(inputs, settings, base_of, 0)
 }
 
 /// Epoch's costs of one run, ignoring any base model (as if none were given).
-pub fn estimate(inputs: &RunInputs, settings: &Settings) -> Estimate {
+pub fn costs(inputs: &RunInputs, settings: &Settings) -> EpochCosts {
     let mut own = inputs.clone();
     own.base_model = None;
-    estimate_with(&own, settings, &|_| None)
+    costs_with(&own, settings, &|_| None)
 }
 
 fn estimate_depth(
@@ -319,8 +319,8 @@ fn estimate_depth(
     settings: &Settings,
     base_of: &dyn Fn(&str) -> Option<RunInputs>,
     depth: usize,
-) -> Estimate {
-    let mut e = Estimate {
+) -> EpochCosts {
+    let mut e = EpochCosts {
         model: inputs.model.clone(),
         capex_energy: capex_energy(inputs, settings),
         cloud: cloud(inputs),
@@ -347,7 +347,7 @@ fn estimate_depth(
     e
 }
 
-fn missing_base(base: &str, settings: &Settings) -> Estimate {
+fn missing_base(base: &str, settings: &Settings) -> EpochCosts {
     let why = |m| {
         Blocked::new(
             m,
@@ -355,7 +355,7 @@ fn missing_base(base: &str, settings: &Settings) -> Estimate {
             "the base model is not in the data (Epoch's v1 code crashes here)",
         )
     };
-    Estimate {
+    EpochCosts {
         model: base.to_owned(),
         capex_energy: Err(why(Method::CapexEnergy)),
         cloud: Err(why(Method::Cloud)),
@@ -529,7 +529,7 @@ mod tests {
 
     #[test]
     fn gpt4_v1_all_methods() {
-        let e = estimate(&gpt4(), &Settings::for_version(CodeVersion::PaperV1));
+        let e = costs(&gpt4(), &Settings::for_version(CodeVersion::PaperV1));
         let c = e.components().unwrap();
         assert!((c.ai_chips - 17_886_578.91).abs() < 0.01);
         assert!((c.energy - 3_499_488.281).abs() < 0.001);
@@ -543,7 +543,7 @@ mod tests {
         let mut i = gpt4();
         i.tdp = None;
         i.hardware_quantity = None;
-        let e = estimate(&i, &Settings::for_version(CodeVersion::PaperV1));
+        let e = costs(&i, &Settings::for_version(CodeVersion::PaperV1));
         let b = e.real(Method::CapexEnergy).unwrap_err();
         assert_eq!(b.input, Input::Tdp);
         assert!(b.to_string().starts_with("method A"), "{b}");
@@ -554,7 +554,7 @@ mod tests {
         );
         i.tdp = Some(Watts(400.0));
         i.publication_date = "2009-06-01".parse().ok();
-        let e = estimate(&i, &Settings::for_version(CodeVersion::PaperV1));
+        let e = costs(&i, &Settings::for_version(CodeVersion::PaperV1));
         assert!(matches!(
             e.capex_energy.unwrap_err().input,
             Input::ElectricityPrice(2009)
@@ -567,22 +567,22 @@ mod tests {
         ft.model = "GPT-4 fine-tune".into();
         ft.base_model = Some("GPT-4".into());
         let base = |name: &str| (name == "GPT-4").then(gpt4);
-        let v1 = estimate_with(&ft, &Settings::for_version(CodeVersion::PaperV1), &base);
-        let alone = estimate(&gpt4(), &Settings::for_version(CodeVersion::PaperV1));
+        let v1 = costs_with(&ft, &Settings::for_version(CodeVersion::PaperV1), &base);
+        let alone = costs(&gpt4(), &Settings::for_version(CodeVersion::PaperV1));
         let twice = 2.0 * alone.nominal(Method::CapexEnergy).unwrap();
         assert!((v1.nominal(Method::CapexEnergy).unwrap() - twice).abs() < 1e-6);
-        let v2 = estimate_with(&ft, &Settings::for_version(CodeVersion::PaperV2), &base);
+        let v2 = costs_with(&ft, &Settings::for_version(CodeVersion::PaperV2), &base);
         assert!(matches!(
             v2.real(Method::Cloud).unwrap_err().input,
             Input::BaseModel(_)
         ));
-        let orphan = estimate_with(&ft, &Settings::for_version(CodeVersion::PaperV1), &|_| None);
+        let orphan = costs_with(&ft, &Settings::for_version(CodeVersion::PaperV1), &|_| None);
         assert!(orphan.real(Method::CapexEnergy).is_err());
         // A cycle stops at the depth limit instead of recursing forever.
         let mut cyc = gpt4();
         cyc.base_model = Some("GPT-4".into());
         let c2 = cyc.clone();
-        let e = estimate_with(
+        let e = costs_with(
             &cyc,
             &Settings::for_version(CodeVersion::PaperV1),
             &move |_| Some(c2.clone()),
@@ -624,7 +624,7 @@ mod tests {
                 base_model: None,
                 inflation_factor: Some(f),
             };
-            let e = estimate(&i, &Settings::for_version(CodeVersion::ALL[v]));
+            let e = costs(&i, &Settings::for_version(CodeVersion::ALL[v]));
             for m in Method::ALL {
                 let _ = e.real(m);
                 let _ = e.nominal(m);
