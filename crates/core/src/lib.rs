@@ -1,7 +1,8 @@
 //! The traincost cost model: what did it really cost to train this AI model, and what does the
 //! headline figure leave out?
 //!
-//! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...).
+//! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...);
+//!   [`date`]: calendar dates as scenarios and Epoch AI's data write them.
 //! - [`money`]: constant dollars with a sourced price index (CPI-U, Epoch AI's PPI).
 //! - [`math`]: exp, ln, sin/cos and Box-Muller that vectorize and round the same on every CPU;
 //!   [`rng`]: eight xoshiro256++ generators stepped in SIMD.
@@ -27,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod date;
 pub mod dist;
 pub mod epoch;
 pub mod estimate;

@@ -12,7 +12,6 @@ use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use crate::dist::Distribution;
-use crate::epoch;
 use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue};
 use crate::provenance::Provenance;
@@ -1457,10 +1456,10 @@ fn report_dollars_err(report_field: Option<Range<usize>>, e: MissingIndexValue) 
 }
 
 /// A date field (`YYYY-MM-DD`, or `YYYY-MM` where `month_ok`): one that exists, in a year of
-/// [`epoch::date::WRITTEN_YEARS`].
-fn parse_date(field: &str, s: &str, month_ok: bool) -> Result<epoch::date::Date, ScenarioError> {
-    use epoch::date::WrittenDateError as E;
-    epoch::date::Date::parse_written(s, month_ok).map_err(|e| {
+/// [`crate::date::WRITTEN_YEARS`].
+fn parse_date(field: &str, s: &str, month_ok: bool) -> Result<crate::date::Date, ScenarioError> {
+    use crate::date::WrittenDateError as E;
+    crate::date::Date::parse_written(s, month_ok).map_err(|e| {
         let hint = match &e {
             E::Form { .. } if month_ok => "write dates as YYYY-MM-DD or YYYY-MM, e.g. 2022-05-12",
             E::Form { .. } => "write dates as YYYY-MM-DD, e.g. 2022-05-12",
@@ -1869,7 +1868,7 @@ impl Scenario {
                             (Some(q), _) => cx.quantity(&n("compensation"), q, Dim::UsdPerYear)?,
                             (None, Some(sf)) => {
                                 if let Some(y) = sf.year {
-                                    epoch::date::check_written_year(y).map_err(|e| {
+                                    crate::date::check_written_year(y).map_err(|e| {
                                         ScenarioError::new(Some(sf.plugin.span()), n("salary.year"), e.to_string())
                                             .hint("give the year of the pay, between 1950 and 2100")
                                     })?;
@@ -2814,7 +2813,7 @@ mod development_tests {
     fn gpt4_staff_runs_from_a_start_range_to_publication() {
         let (spec, _) = Scenario::builtin("gpt-4").unwrap().to_spec(None).unwrap();
         let year =
-            |y: i32, m: u32, d: u32| epoch::date::Date::from_ymd(y, m, d).unwrap().decimal_year();
+            |y: i32, m: u32, d: u32| crate::date::Date::from_ymd(y, m, d).unwrap().decimal_year();
         match spec.staff.unwrap().duration {
             StaffDuration::Dates {
                 start,

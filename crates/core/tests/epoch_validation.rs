@@ -10,10 +10,11 @@
 
 use std::collections::HashMap;
 
+use traincost_core::date::Date;
 use traincost_core::epoch::chips::ChipTable;
 use traincost_core::epoch::costs::{Method, RunInputs, costs_with};
 use traincost_core::epoch::prices::{HardwarePrices, derive_purchase};
-use traincost_core::epoch::{CodeVersion, Date, Settings};
+use traincost_core::epoch::{CodeVersion, Settings};
 use traincost_core::units::{Count, GpuHours, Hours, Watts};
 
 const TABLE: &str = include_str!("data/epoch/epoch_cost_table.csv");

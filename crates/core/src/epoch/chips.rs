@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 use crate::units::{FlopPerSecond, Watts};
 
 use super::csv::{self, CsvError, Header};
-use super::date::Date;
 use super::hardware::is_tpu;
+use crate::date::Date;
 
 /// One chip's specification.
 #[derive(Debug, Clone, PartialEq)]

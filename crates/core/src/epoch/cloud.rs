@@ -9,10 +9,10 @@
 
 use crate::units::GpuHours;
 
-use super::date::Date;
 use super::hardware::{SIMPLIFIED_HARDWARE_NAMES, is_tpu, simplified_name};
 use super::prices::{HardwarePrices, PriceType};
 use super::version::{CodeVersion, Settings};
+use crate::date::Date;
 
 /// A rental commitment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

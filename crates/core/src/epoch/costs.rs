@@ -12,10 +12,10 @@ use std::fmt;
 
 use crate::units::{Count, DollarDate, GpuHours, KilowattHours, Watts, Years};
 
-use super::date::Date;
 use super::energy::EnergyFactors;
 use super::hardware;
 use super::version::{FineTuneHandling, Settings};
+use crate::date::Date;
 
 /// One of Epoch's three cost methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

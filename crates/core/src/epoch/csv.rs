@@ -156,7 +156,7 @@ pub(crate) fn opt_date(
     i: usize,
     column: &str,
     lenient: bool,
-) -> Result<Option<super::date::Date>, CsvError> {
+) -> Result<Option<crate::date::Date>, CsvError> {
     let s = field(record, i);
     if s.is_empty() {
         return Ok(None);

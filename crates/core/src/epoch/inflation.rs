@@ -5,7 +5,7 @@
 use crate::money::{MissingIndexValue, PriceIndex};
 use crate::units::DollarDate;
 
-use super::date::Date;
+use crate::date::Date;
 
 /// The month of a date, as dollars.
 pub fn month_of(date: Date) -> DollarDate {

@@ -67,7 +67,6 @@ pub mod chips;
 pub mod cloud;
 pub mod costs;
 mod csv;
-pub mod date;
 pub mod energy;
 pub mod hardware;
 pub mod inflation;
@@ -79,7 +78,6 @@ pub mod uncertainty;
 pub mod version;
 
 pub use csv::CsvError;
-pub use date::Date;
 pub use version::{CodeVersion, FineTuneHandling, Settings};
 
 /// ML GPU price-performance trend, orders of magnitude per year (`parameters.py:1-8`): used to

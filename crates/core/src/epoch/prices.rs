@@ -20,10 +20,10 @@ use std::sync::OnceLock;
 use crate::units::Hours;
 
 use super::csv::{self, CsvError, Header};
-use super::date::Date;
 use super::hardware::{self, DEFAULT_SERVER_OVERHEAD, is_tpu};
 use super::version::Settings;
 use super::{MEDIAN_TRAINING_TIME_HOURS, PURCHASE_TO_TRAINING_BUFFER_DAYS};
+use crate::date::Date;
 
 /// Which copy of Epoch's `data/Hardware prices.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

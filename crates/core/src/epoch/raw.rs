@@ -9,10 +9,10 @@ use super::chip_hours::{ChipHours, ChipHoursInputs, NoChipHours, chip_hours};
 use super::chips::ChipTable;
 use super::cloud::{CloudQuote, NoCloudPrice, find_cloud_price};
 use super::costs::RunInputs;
-use super::date::Date;
 use super::hardware::{TPU_V4_FALLBACK_TDP_W, is_tpu};
 use super::prices::{DerivedPurchase, HardwarePrices, SelectionError, derive_purchase};
 use super::version::Settings;
+use crate::date::Date;
 
 /// A model's fields as Epoch's models database holds them.
 #[derive(Debug, Clone, Default, PartialEq)]

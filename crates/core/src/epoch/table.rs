@@ -8,8 +8,8 @@ use crate::units::{Count, Flop, FlopPerSecond, GpuHours, Hours, Watts};
 
 use super::costs::{Components, EpochCosts, Method, RunInputs, costs_with};
 use super::csv::{self, CsvError, Header, Record};
-use super::date::Date;
 use super::version::{CodeVersion, Settings};
+use crate::date::Date;
 
 /// The embedded CSV text of the reference table.
 pub const COST_TABLE_CSV: &str = include_str!("../../data/epoch/epoch_cost_table.csv");
