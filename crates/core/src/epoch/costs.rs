@@ -1,7 +1,7 @@
 //! One model's costs by Epoch's three methods, from its inputs, with the reason when an input
 //! is missing.
 //!
-//! [`estimate`] takes the inputs as Epoch's pipeline saw them (chip-hours, purchase price per
+//! [`costs`] takes the inputs as Epoch's pipeline saw them (chip-hours, purchase price per
 //! chip including server, acquisition date, training start, TDP, organization, publication date,
 //! hardware quantity, cloud price) and returns Method A's components, Method B and Method C,
 //! nominal and in the target month's dollars. Inputs can come from the reference table

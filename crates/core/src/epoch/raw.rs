@@ -1,6 +1,6 @@
 //! Epoch's whole pipeline from a model's raw fields: chip-hours (section 1.1), purchase price,
 //! acquisition date and training start (1.2), TDP and peak FLOP/s from the chip table, cloud
-//! price search (2), then [`super::estimate`]. This is how a model that is not in Epoch's table
+//! price search (2), then [`super::costs`]. This is how a model that is not in Epoch's table
 //! gets Epoch's numbers, and the validation test checks it on every row that is.
 
 use crate::units::{Count, Flop, GpuHours, Hours, Watts};

@@ -269,7 +269,7 @@ impl FleetSpec {
     /// The owner's whole fleet: `gpus` at `price_per_gpu` (the chip alone), `overhead` from GPU
     /// price to installed cost (servers, network, storage), a useful life, other yearly
     /// operating cost as a fraction of capex, and power per GPU (see
-    /// [`EpochDefaults::power_per_gpu`]); PUE and electricity price are Epoch AI's defaults
+    /// [`super::EpochDefaults::power_per_gpu`]); PUE and electricity price are Epoch AI's defaults
     /// (`None` if its table has no electricity price for the defaults' year).
     pub fn new(
         gpus: Quantity,
