@@ -82,16 +82,7 @@ impl fmt::Display for Diagnostic {
 impl std::error::Error for Diagnostic {}
 
 /// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
+pub(crate) use traincost_core::scenario::line_col;
 
 /// Reads a text file (a scenario, a claims file): bytes, then UTF-8. Bytes that are not UTF-8
 /// are an error at the line, column and byte offset of the first bad byte. `what` names the

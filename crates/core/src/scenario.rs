@@ -807,6 +807,18 @@ struct GpuInfo {
     tdp: Quantity,
 }
 
+/// 1-based line and column (in characters) of a byte offset of `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// A problem in a scenario, located in its source.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
@@ -833,6 +845,27 @@ impl ScenarioError {
             message: message.into(),
             hint: None,
         }
+    }
+
+    /// The error for people, located in `source` (the scenario text it came from), read from
+    /// `file`: `file:line:column: field `x`: message`, then the hint on its own line.
+    /// A TOML syntax error without a span is placed where [`explain_toml`] finds it.
+    pub fn render(&self, file: &str, source: &str) -> String {
+        let (message, toml_hint, at) = explain_toml(&self.message, source);
+        let mut out = file.to_owned();
+        if let Some(at) = self.span.as_ref().map(|s| s.start).or(at) {
+            let (line, column) = line_col(source, at);
+            out.push_str(&format!(":{line}:{column}"));
+        }
+        out.push_str(": ");
+        if let Some(f) = &self.field {
+            out.push_str(&format!("field `{f}`: "));
+        }
+        out.push_str(&message);
+        if let Some(h) = self.hint.as_ref().or(toml_hint.as_ref()) {
+            out.push_str(&format!("\n  hint: {h}"));
+        }
+        out
     }
 
     fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -2631,7 +2664,7 @@ fn field_message(msg: String) -> (String, Option<String>) {
     if msg.starts_with("missing field") {
         return (
             msg,
-            Some("see `traincost scenarios show deepseek-v3` for a complete example".into()),
+            Some("the built-in scenario `deepseek-v3` is a complete example".into()),
         );
     }
     (msg, None)
@@ -3401,5 +3434,22 @@ training_start = "START"
                 .to_spec(None)
                 .unwrap_or_else(|e| panic!("{name}: {e} ({:?})", e.field));
         }
+    }
+
+    /// A library user gets the same located message the CLI prints, without CLI commands.
+    #[test]
+    fn errors_render_with_line_column_field_and_hint() {
+        let src = "name = \"x\"\ndollars = \"2024\"\nrental_price = { value = 2, unit = \"USD/GPU-hour\", assumption = \"t\" }\n\n[[stages]]\nname = \"run\"\ngpu_hours = { value = 10, unit = \"parsecs\", assumption = \"t\" }\n";
+        let e = Scenario::parse(src)
+            .and_then(|s| s.to_spec(None).map(|_| ()))
+            .unwrap_err();
+        let text = e.render("mine.toml", src);
+        assert!(text.starts_with("mine.toml:7:"), "{text}");
+        assert!(text.contains("field `stages.run.gpu_hours`"), "{text}");
+        assert!(text.contains("\n  hint: "), "{text}");
+        assert!(!text.contains("traincost "), "{text}");
+        let missing = Scenario::parse("name = \"x\"\n").unwrap_err();
+        let text = missing.render("m.toml", "name = \"x\"\n");
+        assert!(text.contains("built-in scenario `deepseek-v3`"), "{text}");
     }
 }
