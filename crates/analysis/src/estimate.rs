@@ -138,7 +138,7 @@ impl EstimateReport {
                 .map(|f| f.central)
                 .sum();
             // The claim is checked in its own dollars: the rebuilt figure is converted back.
-            let to_report = ClaimDollars::of(c, compiled.price_index(), compiled.dollars).factor;
+            let to_report = ClaimDollars::of(c, compiled.price_index(), compiled.dollars()).factor;
             Some(Headline {
                 claim: c.id.clone(),
                 claimant: c.claimant.clone(),

@@ -24,7 +24,6 @@
 //!     model: CostModel::new(&spec).unwrap(),
 //!     scenario,
 //!     cited,
-//!     dollars,
 //! };
 //! let config = RunConfig { samples: 2_000, ..RunConfig::default() };
 //! let (estimate, _run) = compiled.estimate(&config, &mut |_| {}).unwrap();

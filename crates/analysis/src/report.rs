@@ -159,7 +159,6 @@ mod tests {
             model: CostModel::new(&spec).unwrap(),
             scenario,
             cited,
-            dollars,
         };
         let config = RunConfig {
             samples: 1_000,

@@ -17,9 +17,7 @@ pub struct CompiledScenario {
     pub scenario: Scenario,
     /// Every claim the scenario cites, with where.
     pub cited: Vec<ClaimRef>,
-    /// The dollars every money figure is in.
-    pub dollars: DollarDate,
-    /// The compiled model.
+    /// The compiled model (it knows its dollars: [`CompiledScenario::dollars`]).
     pub model: CostModel,
 }
 
@@ -40,9 +38,13 @@ impl CompiledScenario {
         Ok(CompiledScenario {
             scenario,
             cited,
-            dollars,
             model,
         })
+    }
+
+    /// The dollars every money figure is in.
+    pub fn dollars(&self) -> DollarDate {
+        self.model.dollars()
     }
 
     /// Scenario name.

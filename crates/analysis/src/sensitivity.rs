@@ -175,7 +175,7 @@ pub fn run(
         schema_version: SCHEMA_VERSION,
         scenario: compiled.name().to_owned(),
         title: compiled.title().to_owned(),
-        dollar_year: compiled.dollars,
+        dollar_year: compiled.dollars(),
         price_index: compiled.price_index().name().to_owned(),
         samples: config.samples,
         seed: config.seed,
@@ -291,7 +291,6 @@ mod tests {
             model: CostModel::new(&spec).unwrap(),
             scenario,
             cited,
-            dollars,
         }
     }
 

@@ -39,13 +39,6 @@ pub(crate) fn build_model(
         check_dollars(loaded.scenario.index(), d)?;
     }
     let (spec, cited) = loaded.spec(money.dollars, claims, supplier)?;
-    let dollars = match money.dollars {
-        Some(d) => d,
-        None => loaded
-            .scenario
-            .default_report_dollars()
-            .map_err(|e| loaded.diagnose(e))?,
-    };
     let model = CostModel::new(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(
         inputs = model.model_inputs().len(),
@@ -57,7 +50,6 @@ pub(crate) fn build_model(
         compiled: CompiledScenario {
             scenario: loaded.scenario,
             cited,
-            dollars,
             model,
         },
     })

@@ -191,11 +191,7 @@ pub enum EstimateError {
     Run(#[from] montecarlo::RunError),
     /// An output is not a finite number in some samples (or at the inputs' medians): its
     /// inputs overflow it or divide it by zero, and no summary of it would mean anything.
-    #[error(
-        "{source}{}{}",
-        if inputs.is_empty() { String::new() } else { format!("; inputs feeding it: {}", inputs.join(", ")) },
-        if suspects.is_empty() { String::new() } else { format!("; the cause: {}", suspects.join(", ")) }
-    )]
+    #[error("{source}{}", causes(inputs, suspects))]
     NonFiniteSamples {
         /// Which output, in how many samples.
         source: NonFiniteOutput,
@@ -207,9 +203,8 @@ pub enum EstimateError {
     /// A summary figure is not a finite number (a mean or standard deviation that overflows,
     /// a multiple): an estimate never succeeds with one.
     #[error(
-        "the {figure} of `{output}` is {value}, not a finite number: its inputs overflow it or divide it by zero{}{}",
-        if inputs.is_empty() { String::new() } else { format!("; inputs feeding it: {}", inputs.join(", ")) },
-        if suspects.is_empty() { String::new() } else { format!("; the cause: {}", suspects.join(", ")) }
+        "the {figure} of `{output}` is {value}, not a finite number: its inputs overflow it or divide it by zero{}",
+        causes(inputs, suspects)
     )]
     NonFinite {
         /// The output (`final-run-rental`, or `final-run-rental/pre-training`).
@@ -223,6 +218,18 @@ pub enum EstimateError {
         /// Those of them that make it non-finite on their own, where that can be told.
         suspects: Vec<String>,
     },
+}
+
+/// `; inputs feeding it: a, b; the cause: a`, for a non-finite output's error.
+fn causes(inputs: &[String], suspects: &[String]) -> String {
+    let mut out = String::new();
+    if !inputs.is_empty() {
+        out.push_str(&format!("; inputs feeding it: {}", inputs.join(", ")));
+    }
+    if !suspects.is_empty() {
+        out.push_str(&format!("; the cause: {}", suspects.join(", ")));
+    }
+    out
 }
 
 impl CostModel {
