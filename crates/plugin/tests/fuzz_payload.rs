@@ -23,6 +23,15 @@ use traincost_plugin::payload::{
 };
 use traincost_plugin::validate::{BOUNDS, bound, quantities};
 
+/// The first `n` bytes of `s` or a little fewer (a whole character), for messages.
+fn head(s: &str, n: usize) -> &str {
+    let mut n = n.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    &s[..n]
+}
+
 /// Cases per property: `PROPTEST_CASES` if set, else `default`.
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -51,7 +60,7 @@ fn assert_short(e: &CallError) {
         shown.len() < MAX_ERROR,
         "an error of {} bytes: {}",
         shown.len(),
-        &shown[..shown.floor_char_boundary(400)]
+        head(&shown, 400)
     );
     if let CallError::Invalid(problems) = e {
         assert!(!problems.is_empty());
