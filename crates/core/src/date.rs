@@ -14,7 +14,7 @@ pub struct Date {
 
 /// Why a date did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a date: write it as YYYY-MM-DD, e.g. 2023-03-15")]
+#[error("`{}` is not a date: write it as YYYY-MM-DD, e.g. 2023-03-15", crate::excerpt(.0))]
 pub struct DateError(pub String);
 
 impl Date {
@@ -125,7 +125,7 @@ pub const WRITTEN_YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WrittenDateError {
     /// Not of the form asked for.
-    #[error("`{text}` is not a date: write it as {form}")]
+    #[error("`{}` is not a date: write it as {form}", crate::excerpt(.text))]
     Form {
         /// What was written.
         text: String,
@@ -133,7 +133,7 @@ pub enum WrittenDateError {
         form: &'static str,
     },
     /// A month or day that does not exist.
-    #[error("`{text}` does not exist: {why}")]
+    #[error("`{}` does not exist: {why}", crate::excerpt(.text))]
     NoSuchDate {
         /// What was written.
         text: String,
@@ -141,7 +141,7 @@ pub enum WrittenDateError {
         why: String,
     },
     /// A year outside [`WRITTEN_YEARS`].
-    #[error("`{text}`: the year {year} is outside {first} to {last}", first = WRITTEN_YEARS.start(), last = WRITTEN_YEARS.end())]
+    #[error("`{}`: the year {year} is outside {first} to {last}", crate::excerpt(.text), first = WRITTEN_YEARS.start(), last = WRITTEN_YEARS.end())]
     Year {
         /// What was written.
         text: String,

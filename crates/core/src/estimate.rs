@@ -263,6 +263,11 @@ fn assemble(
     let central = model.central();
     let (summaries, run) = montecarlo::run(model, config, progress)?;
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
+        // A multiple of a final run that is zero in some samples is NaN there: whether it is
+        // defined at all is decided with the run's figures (`check_finite`), not here.
+        if matches!(info.kind, OutputKind::Multiple(_)) {
+            continue;
+        }
         let nf = s.check_finite(&info.id, config.samples).err().or_else(|| {
             (!central[i].is_finite()).then(|| NonFiniteOutput {
                 output: info.id.clone(),

@@ -43,3 +43,31 @@ pub mod sensitivity;
 pub mod sketch;
 pub mod stack;
 pub mod units;
+
+/// How many characters of user input an error message quotes (see [`excerpt`]).
+pub const EXCERPT_CHARS: usize = 80;
+
+/// User input as an error message quotes it: at most [`EXCERPT_CHARS`] characters, then how
+/// many were left out, so that a 3,000-character unit or date gives a one-line error (as
+/// `traincost_claims::excerpt` does for claims files).
+///
+/// ```
+/// use traincost_core::excerpt;
+/// assert_eq!(excerpt("GPU-hours"), "GPU-hours");
+/// let long = "u".repeat(1000);
+/// assert_eq!(excerpt(&long), format!("{}... (920 more characters)", "u".repeat(80)));
+/// ```
+pub fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
+    clip(s, EXCERPT_CHARS)
+}
+
+/// `s` cut after `n` characters, saying how many more there were.
+pub(crate) fn clip(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(n) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            let more = s[cut..].chars().count();
+            std::borrow::Cow::Owned(format!("{}... ({more} more characters)", &s[..cut]))
+        }
+    }
+}

@@ -849,7 +849,8 @@ impl ScenarioError {
 
     /// The error for people, located in `source` (the scenario text it came from), read from
     /// `file`: `file:line:column: field `x`: message`, then the hint on its own line.
-    /// A TOML syntax error without a span is placed where [`explain_toml`] finds it.
+    /// A TOML syntax error without a span is placed where [`explain_toml`] finds it. Field,
+    /// message and hint are cut short if a quote of the input made them long.
     pub fn render(&self, file: &str, source: &str) -> String {
         let (message, toml_hint, at) = explain_toml(&self.message, source);
         let mut out = file.to_owned();
@@ -859,11 +860,11 @@ impl ScenarioError {
         }
         out.push_str(": ");
         if let Some(f) = &self.field {
-            out.push_str(&format!("field `{f}`: "));
+            out.push_str(&format!("field `{}`: ", crate::clip(f, 200)));
         }
-        out.push_str(&message);
+        out.push_str(&crate::clip(&message, 1_000));
         if let Some(h) = self.hint.as_ref().or(toml_hint.as_ref()) {
-            out.push_str(&format!("\n  hint: {h}"));
+            out.push_str(&format!("\n  hint: {}", crate::clip(h, 500)));
         }
         out
     }
@@ -1198,7 +1199,8 @@ impl Ctx<'_> {
                 None => {
                     let list: Vec<&str> = accepted.iter().map(|(u, _)| *u).collect();
                     return Err(err(format!(
-                        "unknown unit `{unit}` for this field, which takes {model_unit}"
+                        "unknown unit `{}` for this field, which takes {model_unit}",
+                        crate::excerpt(unit)
                     ))
                     .hint(format!("use one of: {}", list.join(", "))));
                 }
@@ -1511,7 +1513,7 @@ impl Scenario {
             ScenarioError {
                 span: e.span().or(at.map(|a| a..a)),
                 field: None,
-                message,
+                message: excerpt_quotes(&message),
                 hint,
             }
         })?;
@@ -2077,7 +2079,7 @@ impl Scenario {
             ScenarioError::new(
                 Some(g.span()),
                 "gpu",
-                format!("unknown GPU `{}`", g.get_ref()),
+                format!("unknown GPU `{}`", crate::excerpt(g.get_ref())),
             )
             .hint(format!(
                 "known GPUs: {}; or name a pricing plugin that knows it",
@@ -2639,6 +2641,23 @@ fn toml_message(msg: &str, source: &str) -> (String, Option<String>, Option<usiz
     }
     let (msg, hint) = field_message(msg);
     (msg, hint, None)
+}
+
+/// A reader's message with every `quoted` part of the input (`unknown variant `...``) cut
+/// short by [`crate::excerpt`], and the whole at most 1,000 characters.
+fn excerpt_quotes(message: &str) -> String {
+    let parts: Vec<std::borrow::Cow<'_, str>> = message
+        .split('`')
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 {
+                crate::excerpt(p)
+            } else {
+                p.into()
+            }
+        })
+        .collect();
+    crate::clip(&parts.join("`"), 1_000).into_owned()
 }
 
 /// Serde's unknown-field message plus a "did you mean" hint.

@@ -218,7 +218,10 @@ impl fmt::Display for DollarDate {
 
 /// Why a dollar date did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a dollar year: write a year like `2024` or a month like `2023-12`")]
+#[error(
+    "`{}` is not a dollar year: write a year like `2024` or a month like `2023-12`",
+    crate::excerpt(.0)
+)]
 pub struct DollarDateError(pub String);
 
 impl std::str::FromStr for DollarDate {

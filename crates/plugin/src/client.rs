@@ -3,7 +3,7 @@
 
 use crate::ffi::{HOST_PAYLOAD_TOO_LARGE, MAX_PAYLOAD, Plugin, TC_ERROR, TC_OK, TC_PANIC};
 use crate::payload::{ErrorPayload, Manifest, Query, Request, Response};
-use crate::validate::{self, Problem};
+use crate::validate::{self, Problem, clip};
 
 /// Why a call did not produce a valid answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +32,14 @@ pub enum CallError {
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CallError::Failed(e) => write!(f, "returned an error: {e}"),
-            CallError::Panicked(m) => write!(f, "panicked: {m}"),
+            // The plugin's own words, cut short if it wrote a book.
+            CallError::Failed(e) => write!(
+                f,
+                "returned an error: {}: {}",
+                clip(&e.code, 80),
+                clip(&e.message, 1_000)
+            ),
+            CallError::Panicked(m) => write!(f, "panicked: {}", clip(m, 1_000)),
             CallError::TooLarge { limit } => write!(
                 f,
                 "wrote a payload too large: more than the {} MiB ({limit} bytes) one call may \

@@ -39,6 +39,60 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// How many characters of a plugin's strings (ids, units, dates, keys) a problem quotes.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// Most problems reported for one payload: a few say what is wrong, millions (one per number
+/// of a 16 MiB list) would bury it and the host's memory.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// A plugin's string as a problem quotes it: at most [`EXCERPT_CHARS`] characters, then how
+/// many were left out.
+pub fn excerpt(s: &str) -> std::borrow::Cow<'_, str> {
+    clip(s, EXCERPT_CHARS)
+}
+
+/// `s` cut after `n` characters, saying how many more there were.
+pub(crate) fn clip(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(n) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            let more = s[cut..].chars().count();
+            std::borrow::Cow::Owned(format!("{}... ({more} more characters)", &s[..cut]))
+        }
+    }
+}
+
+/// A serde message with every quoted part (`unknown variant `...``, `invalid type: string
+/// "..."`) cut short, and the whole at most 1,000 characters.
+fn excerpt_quotes(message: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    let mut rest = message;
+    while let Some(k) = rest.find(['`', '"']) {
+        let (part, tail) = rest.split_at(k);
+        out.push_str(&if quoted { excerpt(part) } else { part.into() });
+        out.push_str(&tail[..1]);
+        rest = &tail[1..];
+        quoted = !quoted;
+    }
+    out.push_str(&if quoted { excerpt(rest) } else { rest.into() });
+    clip(&out, 1_000).into_owned()
+}
+
+/// At most [`MAX_PROBLEMS`] problems, the last saying how many more there were.
+fn bounded(mut problems: Vec<Problem>, more: usize) -> Vec<Problem> {
+    let extra = more + problems.len().saturating_sub(MAX_PROBLEMS);
+    if extra > 0 {
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(Problem::new(
+            "",
+            format!("and {extra} more problems (the first {MAX_PROBLEMS} are listed)"),
+        ));
+    }
+    problems
+}
+
 /// Parses JSON bytes, explaining the usual ways plugins get JSON wrong.
 fn parse_json(bytes: &[u8]) -> Result<Value, Problem> {
     serde_json::from_slice::<Value>(bytes).map_err(|e| {
@@ -64,13 +118,14 @@ fn parse_json(bytes: &[u8]) -> Result<Value, Problem> {
     })
 }
 
-/// Nulls where a distribution needs numbers: what serde_json makes of NaN and infinity.
-fn find_nulls(v: &Value, path: &str, out: &mut Vec<Problem>) {
+/// Nulls where a distribution needs numbers: what serde_json makes of NaN and infinity. Past
+/// [`MAX_PROBLEMS`], counts them in `more` instead.
+fn find_nulls(v: &Value, path: &str, out: &mut Vec<Problem>, more: &mut usize) {
     match v {
         Value::Object(map) => {
             let is_quantity = map.contains_key("unit");
             for (k, child) in map {
-                let p = join(path, k);
+                let p = join(path, &excerpt(k));
                 if is_quantity && DIST_KEYS.contains(&k.as_str()) {
                     let nulls: Vec<String> = match child {
                         Value::Null => vec![p.clone()],
@@ -83,6 +138,10 @@ fn find_nulls(v: &Value, path: &str, out: &mut Vec<Problem>) {
                         _ => vec![],
                     };
                     for n in nulls {
+                        if out.len() >= MAX_PROBLEMS {
+                            *more += 1;
+                            continue;
+                        }
                         out.push(Problem::new(
                             n,
                             "null where a finite number is required: NaN or infinity? \
@@ -90,13 +149,13 @@ fn find_nulls(v: &Value, path: &str, out: &mut Vec<Problem>) {
                         ));
                     }
                 } else {
-                    find_nulls(child, &p, out);
+                    find_nulls(child, &p, out, more);
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                find_nulls(child, &format!("{path}[{i}]"), out);
+                find_nulls(child, &format!("{path}[{i}]"), out, more);
             }
         }
         _ => {}
@@ -117,7 +176,7 @@ fn check_envelope(v: &Value, expected_schema: &str) -> Vec<Problem> {
         Some(s) if s == expected_schema => {}
         Some(s) => out.push(Problem::new(
             "schema",
-            format!("is {s:?}, expected {expected_schema:?}"),
+            format!("is {:?}, expected {expected_schema:?}", excerpt(s)),
         )),
         None => out.push(Problem::new(
             "schema",
@@ -146,12 +205,19 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
     if !problems.is_empty() {
         return Err(problems);
     }
-    let manifest: Manifest = serde_json::from_value(value)
-        .map_err(|e| vec![Problem::new("", format!("not a v1 manifest: {e}"))])?;
+    let manifest: Manifest = serde_json::from_value(value).map_err(|e| {
+        vec![Problem::new(
+            "",
+            format!("not a v1 manifest: {}", excerpt_quotes(&e.to_string())),
+        )]
+    })?;
     if manifest.name != name {
         problems.push(Problem::new(
             "name",
-            format!("is {:?} but the descriptor says {name:?}", manifest.name),
+            format!(
+                "is {:?} but the descriptor says {name:?}",
+                excerpt(&manifest.name)
+            ),
         ));
     }
     if manifest.kind != kind {
@@ -186,7 +252,7 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
     if problems.is_empty() {
         Ok(manifest)
     } else {
-        Err(problems)
+        Err(bounded(problems, 0))
     }
 }
 
@@ -198,7 +264,7 @@ fn unknown_gpu(path: &str, gpu: &str) -> Problem {
             GPUS.iter().map(|g| g.id).collect::<Vec<_>>().join(", ")
         ),
     };
-    Problem::new(path, format!("unknown GPU {gpu:?}; {hint}"))
+    Problem::new(path, format!("unknown GPU {:?}; {hint}", excerpt(gpu)))
 }
 
 fn unknown_role(path: &str, role: &str) -> Problem {
@@ -209,24 +275,29 @@ fn unknown_role(path: &str, role: &str) -> Problem {
             ROLES.iter().map(|r| r.0).collect::<Vec<_>>().join(", ")
         ),
     };
-    Problem::new(path, format!("unknown role {role:?}; {hint}"))
+    Problem::new(path, format!("unknown role {:?}; {hint}", excerpt(role)))
 }
 
 /// Parses and validates the response to `query`.
 pub fn parse_response(bytes: &[u8], query: &Query) -> Result<Response, Vec<Problem>> {
     let value = parse_json(bytes).map_err(|p| vec![p])?;
     let mut problems = check_envelope(&value, RESPONSE_SCHEMA);
-    find_nulls(&value, "", &mut problems);
+    let mut more = 0;
+    find_nulls(&value, "", &mut problems, &mut more);
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(bounded(problems, more));
     }
-    let response: Response = serde_json::from_value(value)
-        .map_err(|e| vec![Problem::new("", format!("not a v1 response: {e}"))])?;
+    let response: Response = serde_json::from_value(value).map_err(|e| {
+        vec![Problem::new(
+            "",
+            format!("not a v1 response: {}", excerpt_quotes(&e.to_string())),
+        )]
+    })?;
     let problems = validate_response(query, &response);
     if problems.is_empty() {
         Ok(response)
     } else {
-        Err(problems)
+        Err(bounded(problems, 0))
     }
 }
 
@@ -286,7 +357,8 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
             out.push(Problem::new(
                 "result.gpu",
                 format!(
-                    "is {gpu:?} but the query asked for {:?}",
+                    "is {:?} but the query asked for {:?}",
+                    excerpt(gpu),
                     expected_gpu.unwrap_or_default()
                 ),
             ));
@@ -350,7 +422,11 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
                 {
                     out.push(Problem::new(
                         format!("{path}.provider"),
-                        format!("is {:?} but the query asked for {w:?}", q.provider),
+                        format!(
+                            "is {:?} but the query asked for {:?}",
+                            excerpt(&q.provider),
+                            excerpt(w)
+                        ),
                     ));
                 }
                 if let Some(c) = want_commitment
@@ -381,7 +457,11 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
                         if canonical_role(role) != Some(id) {
                             out.push(Problem::new(
                                 "result.role",
-                                format!("is {:?} but the query asked for {role:?}", c.role),
+                                format!(
+                                    "is {:?} but the query asked for {:?}",
+                                    excerpt(&c.role),
+                                    excerpt(role)
+                                ),
                             ));
                         }
                         if *year != c.year {
@@ -428,7 +508,10 @@ fn check_date(path: &str, date: &str, out: &mut Vec<Problem>) {
     if !ok {
         out.push(Problem::new(
             path,
-            format!("date {date:?} is not YYYY, YYYY-MM or YYYY-MM-DD"),
+            format!(
+                "date {:?} is not YYYY, YYYY-MM or YYYY-MM-DD",
+                excerpt(date)
+            ),
         ));
     }
 }
@@ -487,7 +570,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             format!("{path}.unit"),
             format!(
                 "unknown unit {:?}; known units: {}",
-                q.unit,
+                excerpt(&q.unit),
                 crate::catalog::UNITS.join(", ")
             ),
         ));
@@ -496,7 +579,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             format!("{path}.unit"),
             format!(
                 "is {:?} where {} is expected",
-                q.unit,
+                excerpt(&q.unit),
                 expected.join(" or ")
             ),
         ));
@@ -504,7 +587,21 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
     let key = q.dist.key();
     let nums = q.dist.numbers();
     let mut numbers_ok = true;
+    // Problems with the numbers, the first few of them listed (a list of millions is bad
+    // in every number: say so once).
+    let mut bad = 0usize;
+    const LISTED: usize = 5;
     for (i, x) in nums.iter().enumerate() {
+        if !numbers_ok && bad >= LISTED {
+            let b = bound(&q.unit);
+            let ok = x.is_finite()
+                && *x >= 0.0
+                && b.is_none_or(|b| {
+                    ((if is_spread(&q.dist, i) { 0.0 } else { b.min })..=b.max).contains(x)
+                });
+            bad += usize::from(!ok);
+            continue;
+        }
         let p = if matches!(q.dist, Dist::Point(_)) {
             format!("{path}.{key}")
         } else {
@@ -513,12 +610,14 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
         if !x.is_finite() {
             out.push(Problem::new(p, format!("{x} is not a finite number")));
             numbers_ok = false;
+            bad += 1;
         } else if *x < 0.0 {
             out.push(Problem::new(
                 p,
                 format!("{x} is negative; prices, specs and pay are never negative"),
             ));
             numbers_ok = false;
+            bad += 1;
         } else if let Some(b) = bound(&q.unit)
             // A normal's standard deviation is a spread, not a value: only the cap applies.
             && !((if is_spread(&q.dist, i) { 0.0 } else { b.min })..=b.max).contains(x)
@@ -537,7 +636,18 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
                 ),
             ));
             numbers_ok = false;
+            bad += 1;
         }
+    }
+    if bad > LISTED {
+        out.push(Problem::new(
+            format!("{path}.{key}"),
+            format!(
+                "and {} more of its {} numbers are out of bounds",
+                bad - LISTED,
+                nums.len()
+            ),
+        ));
     }
     if numbers_ok {
         let shape = match &q.dist {
@@ -572,7 +682,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             if !inner.is_empty() || m.len() != 7 {
                 out.push(Problem::new(
                     format!("{path}.dollar_year"),
-                    format!("{m:?} is not YYYY-MM"),
+                    format!("{:?} is not YYYY-MM", excerpt(m)),
                 ));
             }
         }
@@ -583,7 +693,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             if !is_claim_id(id) {
                 out.push(Problem::new(
                     format!("{path}.claim"),
-                    format!("{id:?} is not a kebab-case claim id"),
+                    format!("{:?} is not a kebab-case claim id", excerpt(id)),
                 ));
             }
         }
@@ -600,7 +710,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
         if !is_claim_id(id) {
             out.push(Problem::new(
                 format!("{path}.claims[{i}]"),
-                format!("{id:?} is not a kebab-case claim id"),
+                format!("{:?} is not a kebab-case claim id", excerpt(id)),
             ));
         }
     }
