@@ -27,17 +27,14 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod dist;
 pub mod epoch;
 pub mod estimate;
 pub mod hardware;
-pub mod math;
 pub mod money;
-pub mod montecarlo;
 pub mod provenance;
-pub mod rng;
 pub mod scenario;
 pub mod sensitivity;
-pub mod sketch;
 pub mod stack;
 pub mod units;
+
+pub use traincost_engine::{dist, math, montecarlo, rng, sketch};

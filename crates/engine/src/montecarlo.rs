@@ -149,7 +149,7 @@ pub trait Model: Sync {
     /// The key of each input's random streams: an input with the same key draws the same
     /// values, whatever other inputs the model has, so adding or removing an unrelated input
     /// moves no other figure. Keys must be distinct. Default: the input's position (then adding
-    /// an input before another changes the other's draws); [`crate::stack::CostModel`] keys
+    /// an input before another changes the other's draws); traincost-core's `CostModel` keys
     /// by input name.
     fn stream_keys(&self) -> Vec<u64> {
         (0..self.inputs().len() as u64).collect()
