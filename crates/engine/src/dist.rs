@@ -1,12 +1,13 @@
 //! Probability distributions for uncertain inputs.
 //!
-//! Every input of the cost model is a [`Distribution`]: a point, or one of the shapes below.
-//! A lognormal is given by its 5th and 95th percentiles, with
+//! Every uncertain input of a [`crate::Model`] is a [`Distribution`]: a point, or one of the
+//! shapes below. A lognormal is given by its 5th and 95th percentiles, with
 //! `sigma = (ln p95 - ln p5) / (2 x 1.6448536269514722)`, the definition of Squiggle's `a to b`.
 //!
-//! [`Distribution::median`] gives the value used by the central estimate;
+//! [`Distribution::median`] gives the value used by a central estimate;
 //! [`Distribution::quantile`] gives any percentile (used by sensitivity analysis);
-//! [`Sampler`] draws from it, fast, into a slice.
+//! [`Distribution::validate`] says what is wrong with one; [`Sampler`] draws from it, fast,
+//! into a slice ([`GammaSampler`] for the gamma variates of PERT).
 
 use std::sync::Arc;
 
@@ -341,63 +342,6 @@ impl Distribution {
             _ => unreachable!("log_params on a non-lognormal"),
         }
     }
-
-    /// A human description: `2`, `lognormal 90% CI [1.2, 4]`, `uniform [2, 4]`, ...
-    pub fn describe(&self) -> String {
-        let g = |v: f64| format_number(v);
-        match *self {
-            Distribution::Point(v) => g(v),
-            Distribution::Uniform { low, high } => format!("uniform [{}, {}]", g(low), g(high)),
-            Distribution::Triangular { min, mode, max } => {
-                format!("triangular [{}, {}, {}]", g(min), g(mode), g(max))
-            }
-            Distribution::Pert { min, mode, max } => {
-                format!("PERT [{}, {}, {}]", g(min), g(mode), g(max))
-            }
-            Distribution::Normal { mean, sd } => format!("normal mean {} sd {}", g(mean), g(sd)),
-            Distribution::Lognormal { p5, p95 } => {
-                format!("lognormal 90% CI [{}, {}]", g(p5), g(p95))
-            }
-            Distribution::Samples(ref s) => {
-                format!("{} samples [{} .. {}]", s.len(), g(s[0]), g(s[s.len() - 1]))
-            }
-        }
-    }
-}
-
-/// Formats a number for people: up to 4 significant digits, thousands and SI-ish suffixes.
-pub fn format_number(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        return "0".into();
-    }
-    if !(1e-3..1e15).contains(&a) {
-        return format!("{v:.3e}");
-    }
-    let s = format!("{:.4}", v);
-    let s = if a >= 1e4 { format!("{v:.0}") } else { s };
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    // Thousands separators for large integers.
-    if a >= 1e4 {
-        let (sign, digits) = if let Some(d) = s.strip_prefix('-') {
-            ("-", d)
-        } else {
-            ("", s.as_str())
-        };
-        let mut out = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        return format!("{sign}{out}");
-    }
-    s
 }
 
 /// numpy's default quantile (linear interpolation between order statistics at `q (n - 1)`).
@@ -1073,14 +1017,6 @@ mod tests {
             .is_ok()
         );
         assert!(Distribution::samples(vec![]).validate(false).is_err());
-    }
-
-    #[test]
-    fn numbers_format_for_people() {
-        assert_eq!(format_number(2664000.0), "2,664,000");
-        assert_eq!(format_number(2.0), "2");
-        assert_eq!(format_number(0.375), "0.375");
-        assert_eq!(format_number(3.2856e24), "3.286e24");
     }
 
     fn any_distribution() -> impl Strategy<Value = Distribution> {

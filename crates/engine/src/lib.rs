@@ -13,9 +13,11 @@
 //!   [`rng`]: eight xoshiro256++ generators stepped in SIMD.
 //! - [`sketch`]: a mergeable log-linear quantile sketch with bounded memory.
 //!
-//! All of traincost's `unsafe` code is in this crate: the two calls of `math::with_simd` into
-//! its `#[target_feature]` variants (each after a runtime CPU check), and the AVX-512 and AVX
-//! scans of an output column in `sketch`.
+//! The computation's `unsafe` code is all in this crate (`traincost-core` forbids it): the two
+//! calls of [`math::with_simd`] into its `#[target_feature]` variants, each after a runtime CPU
+//! check, and the AVX-512 and AVX scans of an output column in [`sketch`], whose bits a test
+//! checks against the portable scan. (The plugin ABI and the CLI's plugin loader have their
+//! own, for the C interface.)
 //!
 //! ```
 //! use traincost_engine::{Columns, ColumnsMut, Distribution, Model, RunConfig, run};
