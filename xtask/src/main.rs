@@ -355,7 +355,7 @@ fn bench(args: &[String]) -> Result<(), String> {
         "-p",
         "traincost",
         "-p",
-        "traincost-core",
+        "traincost-engine",
         "--examples",
         "--bins",
     ]))?;

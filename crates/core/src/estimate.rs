@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::montecarlo::{self, NonFiniteOutput, RunConfig, RunStats, Summary};
 use crate::stack::{Basis, CostModel, LayerId, OutputInfo, OutputKind, TotalId};
 use crate::units::DollarDate;
+use traincost_engine::montecarlo::{self, NonFiniteOutput, RunConfig, RunStats, Summary};
 
 /// One output of the stack: a layer, a component, a total or a metric.
 ///
@@ -344,7 +344,7 @@ fn assemble(
         .iter()
         .map(|i| InputReport {
             name: i.name.clone(),
-            description: i.quantity.distribution.describe(),
+            description: crate::dist::describe(&i.quantity.distribution),
             median: i.quantity.distribution.median(),
             distribution: i.quantity.distribution.clone(),
             unit: i.unit.to_owned(),

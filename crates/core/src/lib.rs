@@ -4,19 +4,21 @@
 //! - [`units`]: units as types (GPU-hours, FLOP, watts, USD with its dollar year, ...);
 //!   [`date`]: calendar dates as scenarios and Epoch AI's data write them.
 //! - [`money`]: constant dollars with a sourced price index (CPI-U, Epoch AI's PPI).
-//! - [`math`]: exp, ln, sin/cos and Box-Muller that vectorize and round the same on every CPU;
-//!   [`rng`]: eight xoshiro256++ generators stepped in SIMD.
 //! - [`dist`]: distributions for uncertain inputs; [`provenance`]: where each number comes from.
-//! - [`montecarlo`]: a seeded, parallel, constant-memory Monte Carlo engine ([`sketch`] for percentiles).
+//! - [`montecarlo`]: how to run the simulation ([`RunConfig`]) and what it returns
+//!   ([`montecarlo::Summary`]). The engine itself (random streams, SIMD samplers, quantile
+//!   sketches, the parallel runner, and all of traincost's `unsafe`) is the `traincost-engine`
+//!   crate; [`CostModel`] is the model it runs.
 //! - [`stack`]: the cost stack, from the final run at rental prices to the owner's fleet.
 //! - [`epoch`]: Epoch AI's training-cost method.
 //! - [`scenario`]: the TOML scenario format and the built-in scenarios.
 //! - [`estimate`]: the assembled, serializable result; [`sensitivity`]: which inputs drive it.
 //!
-//! This crate does no I/O: it parses strings and returns values.
+//! This crate does no I/O and has no `unsafe` code: it parses strings and returns values. The
+//! types most callers need are re-exported at its root.
 //!
 //! ```
-//! use traincost_core::{scenario::Scenario, stack::CostModel, units::DollarDate};
+//! use traincost_core::{CostModel, DollarDate, Scenario};
 //!
 //! let scenario = Scenario::builtin("deepseek-v3").unwrap();
 //! // In 2024 dollars, those of DeepSeek's $5.576M (`None`: the latest full CPI-U year).
@@ -27,22 +29,29 @@
 //! assert!((central[rental] - 5_576_000.0).abs() < 1e-6);
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod date;
 pub mod dist;
 pub mod epoch;
 pub mod estimate;
 pub mod hardware;
-pub mod math;
 pub mod money;
 pub mod montecarlo;
 pub mod provenance;
-pub mod rng;
 pub mod scenario;
 pub mod sensitivity;
-pub mod sketch;
 pub mod stack;
 pub mod units;
+
+pub use dist::Distribution;
+pub use estimate::{Estimate, EstimateError, Figure};
+pub use money::IndexId;
+pub use montecarlo::{RunConfig, Summary};
+pub use provenance::Provenance;
+pub use scenario::{Scenario, ScenarioError};
+pub use stack::{Basis, CostModel, LayerId, ModelError, Quantity, StackSpec, TotalId};
+pub use units::{DollarDate, Usd};
 
 /// How many characters of user input an error message quotes (see [`excerpt`]).
 pub const EXCERPT_CHARS: usize = 80;

@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::montecarlo::{self, Columns, ColumnsMut, Model, RunConfig};
 use crate::stack::CostModel;
+use traincost_engine::montecarlo::{self, Columns, ColumnsMut, Model, RunConfig};
 
 /// One bar of a tornado.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

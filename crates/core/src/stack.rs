@@ -37,11 +37,11 @@ pub use defaults::{EpochDefaults, UncertaintyMode};
 use crate::dist::{Distribution, DistributionError};
 use crate::epoch;
 use crate::money::IndexId;
-use crate::montecarlo::{Columns, ColumnsMut, Model};
 use crate::provenance::Provenance;
 use crate::units::{
     Count, DollarDate, Flop, FlopPerSecond, GpuHours, HOURS_PER_YEAR, Watts, Years,
 };
+use traincost_engine::{Columns, ColumnsMut, Model};
 
 /// A layer of the stack: one scope of cost, never summed with a layer of another scope except
 /// in a total that says so. Its string form is the stable id reports and scenarios use
@@ -867,7 +867,7 @@ struct FleetPlan {
     annual_out: usize,
 }
 
-/// A validated, compiled cost stack, ready for [`crate::montecarlo::run`].
+/// A validated, compiled cost stack, ready for [`traincost_engine::run`].
 #[derive(Debug, Clone)]
 pub struct CostModel {
     name: String,
@@ -1884,7 +1884,7 @@ impl Model for CostModel {
     /// column slices, so the arithmetic vectorizes (for the widest SIMD this CPU has, which
     /// also gives `math::exp` hardware FMA); a single sample is a block of one.
     fn evaluate(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
-        crate::math::with_simd(
+        traincost_engine::math::with_simd(
             #[inline(always)]
             || self.evaluate_block(x, y),
         );
@@ -2234,13 +2234,9 @@ mod tests {
     use proptest::prelude::*;
     use std::num::NonZeroUsize;
 
-    /// [`crate::montecarlo::run`], whose threads always start here.
-    fn run(
-        m: &dyn crate::montecarlo::Model,
-        c: &RunConfig,
-        p: &mut dyn FnMut(u64),
-    ) -> (Vec<Summary>, RunStats) {
-        crate::montecarlo::run(m, c, p).expect("worker threads start")
+    /// [`traincost_engine::run`], whose threads always start here.
+    fn run(m: &dyn Model, c: &RunConfig, p: &mut dyn FnMut(u64)) -> (Vec<Summary>, RunStats) {
+        traincost_engine::run(m, c, p).expect("worker threads start")
     }
 
     fn q(d: Distribution) -> Quantity {
@@ -2354,12 +2350,12 @@ mod tests {
 
     /// One random draw of every input of `m`.
     fn draw(m: &CostModel, seed: u64) -> Vec<f64> {
-        let mut rng = crate::rng::WideRng::seed_from_u64(seed);
+        let mut rng = traincost_engine::rng::WideRng::seed_from_u64(seed);
         m.model_inputs()
             .iter()
             .map(|i| {
                 let mut v = [0.0];
-                crate::dist::Sampler::new(&i.quantity.distribution, i.allow_negative)
+                traincost_engine::dist::Sampler::new(&i.quantity.distribution, i.allow_negative)
                     .fill(&mut rng, &mut v);
                 v[0]
             })

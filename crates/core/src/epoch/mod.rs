@@ -108,11 +108,11 @@ pub fn depreciation_rate(g_ooms_per_year: f64) -> f64 {
 }
 
 /// Value of hardware bought for `purchase_price` after `years` of price-performance progress:
-/// `price x 10^(-g x years)`, computed as `e^(-g x years x ln 10)` with [`crate::math::exp`]
+/// `price x 10^(-g x years)`, computed as `e^(-g x years x ln 10)` with [`traincost_engine::math::exp`]
 /// (vectorizable; within 4e-15 relative of `powf` over the ages and rates Epoch uses).
 #[inline]
 pub fn value_at_training_start(purchase_price: f64, g_ooms_per_year: f64, years: Years) -> f64 {
-    purchase_price * crate::math::exp(-depreciation_rate(g_ooms_per_year) * years.0)
+    purchase_price * traincost_engine::math::exp(-depreciation_rate(g_ooms_per_year) * years.0)
 }
 
 /// Amortized hardware cost of `chip_hours` on hardware worth `value_at_start` per chip.

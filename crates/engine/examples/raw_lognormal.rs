@@ -2,12 +2,12 @@
 //! single-threaded loop with the engine's generator and sampler (vectorized Box-Muller and exp),
 //! summed so nothing is optimized away. Best of three passes.
 //!
-//! `cargo run --release -p traincost-core --example raw_lognormal -- 10000000`
+//! `cargo run --release -p traincost-engine --example raw_lognormal -- 10000000`
 
 use std::time::Instant;
 
-use traincost_core::dist::{Distribution, Sampler};
-use traincost_core::rng::WideRng;
+use traincost_engine::dist::{Distribution, Sampler};
+use traincost_engine::rng::WideRng;
 
 fn main() {
     let n: u64 = std::env::args()
