@@ -110,16 +110,45 @@ fn ensure_chromium() -> Result<(), String> {
 fn ci() -> Result<(), String> {
     ensure_chromium()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    // The library crates as a dependent gets them: no optional features (no `schemars`).
     run(cargo().args([
         "clippy",
-        "--workspace",
-        "--all-targets",
+        "-p",
+        "traincost-core",
+        "-p",
+        "traincost-plugin",
         "--",
         "-D",
         "warnings",
     ]))?;
-    run(cargo().args(["test", "--workspace"]))?;
-    examples()
+    // Every feature on, so that the schema tests (`schema` features) run too.
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args(["test", "--workspace", "--all-features"]))?;
+    examples()?;
+    // The library crates package as a dependent would get them (metadata, README, data files).
+    run(cargo().args([
+        "package",
+        "--no-verify",
+        "--allow-dirty",
+        "-p",
+        "traincost-engine",
+        "-p",
+        "traincost-core",
+        "-p",
+        "traincost-claims",
+        "-p",
+        "traincost-plugin",
+        "-p",
+        "traincost-analysis",
+    ]))
 }
 
 /// Runs every library crate's examples (`crates/*/examples/*.rs`): they are documentation

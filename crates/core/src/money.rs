@@ -56,6 +56,7 @@ impl IndexId {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for IndexId {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "IndexId".into()

@@ -6,7 +6,6 @@
 
 use std::ops::Range;
 
-use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
@@ -23,11 +22,15 @@ use crate::stack::{
 use crate::units::{DollarDate, HOURS_PER_YEAR};
 
 /// A scenario file, as written.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(
-    title = "traincost scenario",
-    description = "One model's training cost: its inputs, each with a claim or an assumption."
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "traincost scenario",
+        description = "One model's training cost: its inputs, each with a claim or an assumption."
+    )
 )]
 pub struct ScenarioFile {
     /// Short kebab-case name (`deepseek-v3`).
@@ -46,13 +49,13 @@ pub struct ScenarioFile {
     pub description: Option<String>,
     /// Dollars that money inputs are given in unless they say otherwise: `2024` or `2023-03`.
     /// The inputs' dollars, not the report's (see `report_dollars`).
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub dollars: Spanned<String>,
     /// Dollars to report in, unless the command line says otherwise (`--dollar-year`).
     /// Default: the latest full year of the price index (for CPI-U, the latest year with a
     /// BLS annual average).
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub report_dollars: Option<Spanned<String>>,
     /// Price index for dollar conversions: `cpi-u` (default) or `ppi-data-processing` (Epoch
     /// AI's); `--index` overrides it.
@@ -60,17 +63,17 @@ pub struct ScenarioFile {
     pub index: Option<IndexId>,
     /// Accelerator used for the final run (`H800`): sets default peak FLOP/s and TDP.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub gpu: Option<Spanned<String>>,
     /// Pricing plugin for the GPU's specs and purchase prices (`nvidia-pricing`); values given
     /// in the file still win.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pricing: Option<Spanned<String>>,
     /// A built-in scenario whose final-run stages this model builds on: its name (every stage),
     /// or `{ scenario = "deepseek-v3", stages = ["pre-training", "context-extension"] }` (those stages only).
     #[serde(default)]
-    #[schemars(with = "Option<BaseSchema>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<BaseSchema>"))]
     pub base: Option<Spanned<BaseField>>,
     /// The published figure this scenario rebuilds.
     #[serde(default)]
@@ -109,14 +112,15 @@ pub enum BaseField {
 }
 
 /// `base = { scenario = "deepseek-v3", stages = ["pre-training", "context-extension"] }`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BaseTable {
     /// The built-in scenario (`deepseek-v3`).
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub scenario: Spanned<String>,
     /// The base's final-run stages this model inherits, by name (`pre-training`).
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub stages: Vec<Spanned<String>>,
 }
 
@@ -153,7 +157,8 @@ impl<'de> Deserialize<'de> for BaseField {
 }
 
 /// The base a scenario builds on: a built-in scenario's name, or a table naming the stages taken from it.
-#[derive(JsonSchema)]
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)]
 enum BaseSchema {
@@ -164,21 +169,23 @@ enum BaseSchema {
 }
 
 /// The published figure a scenario rebuilds.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HeadlineFile {
     /// Claim id of the figure.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub claim: Spanned<String>,
     /// Stages whose rental cost make up the figure (default: every stage of this scenario, not
     /// of its base), each named once; an inherited stage is `<base> <stage>`.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<String>>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<String>>"))]
     pub stages: Option<Vec<Spanned<String>>>,
 }
 
 /// One stage of the final run (or of development compute).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageFile {
     /// Stage name (`pre-training`).
@@ -213,7 +220,8 @@ pub struct StageFile {
 }
 
 /// Inputs of Epoch AI's method. Every field is optional: omitted ones take Epoch's values.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OwnershipFile {
     /// `epoch` (default): Epoch's defaults carry Epoch's 90% ranges. `none`: Epoch's point values.
@@ -272,7 +280,8 @@ pub struct OwnershipFile {
 /// `[ownership.energy]`: the final run's energy as a source states it: `kwh`, or a cluster's
 /// `chips`, `chip_power`, `hours` and the three power multipliers (all required, 1 meaning
 /// "not applied").
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RunEnergyFile {
     /// The run's energy (unit `kWh`, `MWh` or `GWh`).
@@ -301,7 +310,8 @@ pub struct RunEnergyFile {
 pub use crate::stack::UncertaintyMode;
 
 /// Development compute: a multiplier or explicit stages.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DevelopmentFile {
     /// `ownership` (default when an `[ownership]` table is given) or `rental`.
@@ -336,7 +346,8 @@ pub struct DevelopmentFile {
 }
 
 /// How a development factor reaches the ownership components.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PropagationMode {
     /// One draw of the factor per sample scales every component.
@@ -346,7 +357,8 @@ pub enum PropagationMode {
 }
 
 /// What a development factor below 1 means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum BelowOne {
     /// No development compute beyond the run (the draw counts as 1).
@@ -356,7 +368,8 @@ pub enum BelowOne {
 }
 
 /// Staff.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffFile {
     /// Project duration (unit `years`, `months`, ...); or give `[staff.project]`.
@@ -370,7 +383,8 @@ pub struct StaffFile {
 }
 
 /// A project duration from dates (Epoch AI's development-cost study): `[staff.project]`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProjectDatesFile {
     /// The 90% range of the start date, `["2022-01-01", "2022-05-31"]`, drawn as a lognormal
@@ -393,7 +407,8 @@ pub struct ProjectDatesFile {
 }
 
 /// One role group.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffGroupFile {
     /// Role name.
@@ -428,7 +443,8 @@ pub struct StaffGroupFile {
 }
 
 /// How a person's equity is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EquityDraws {
     /// Every sample.
@@ -438,7 +454,8 @@ pub enum EquityDraws {
 }
 
 /// How a staff group's people are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Draws {
     /// Each person on their own, summed.
@@ -448,11 +465,12 @@ pub enum Draws {
 }
 
 /// Where the rental price comes from: `{ plugin = "cloud-rental", provider = "AWS", commitment = "three_year" }`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RentalPricingFile {
     /// Pricing plugin name.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub plugin: Spanned<String>,
     /// Cloud provider (default: any the plugin offers).
     #[serde(default)]
@@ -466,11 +484,12 @@ pub struct RentalPricingFile {
 }
 
 /// Where a staff group's compensation comes from.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SalaryFile {
     /// Salary plugin name (`salary-us`, `salary-cn`, or a loaded one).
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub plugin: Spanned<String>,
     /// The plugin's role id (`researcher`, `engineer`, ...).
     pub role: String,
@@ -480,7 +499,8 @@ pub struct SalaryFile {
 }
 
 /// The owner's fleet.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FleetFile {
     /// GPUs owned.
@@ -526,7 +546,8 @@ impl<'de> Deserialize<'de> for QuantityField {
     }
 }
 
-impl JsonSchema for QuantityField {
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for QuantityField {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         QuantityTable::schema_name()
     }
@@ -541,8 +562,9 @@ impl JsonSchema for QuantityField {
 /// price = { value = 2.0, unit = "USD/GPU-hour", claim = "deepseek-v3-assumed-h800-rental-price" }
 /// multiplier = { lognormal = [1.2, 4.0], assumption = "Epoch AI's experiment factor" }
 /// ```
-#[derive(Debug, Clone, Default, JsonSchema)]
-#[schemars(rename = "Quantity", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Quantity", deny_unknown_fields))]
 pub struct QuantityTable {
     /// A known value.
     pub value: Option<f64>,
@@ -568,7 +590,7 @@ pub struct QuantityTable {
     pub claims: Option<Vec<String>>,
     /// Claim ids an assumption is informed by, when the value is not a claim's figure: one id
     /// or a list, with `assumption` saying why.
-    #[schemars(with = "Option<IdList>")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<IdList>"))]
     pub informed_by: Option<Vec<String>>,
     /// Why this value is assumed (one line).
     pub assumption: Option<String>,
@@ -598,7 +620,8 @@ impl QuantityTable {
 }
 
 /// One claim id or a list of them.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum IdList {
     /// One id.
@@ -2689,7 +2712,9 @@ fn field_message(msg: String) -> (String, Option<String>) {
     (msg, None)
 }
 
-/// The JSON schema of the scenario format (pretty JSON, keys sorted).
+/// The JSON schema of the scenario format (pretty JSON, keys sorted). Needs the `schema`
+/// feature.
+#[cfg(feature = "schema")]
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(ScenarioFile);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"

@@ -1,6 +1,6 @@
 //! The committed JSON schema of the scenario format is generated from the types and kept fresh
 //! (ruff's and rust-analyzer's "check mode" pattern). To regenerate after changing the format:
-//! `UPDATE_SCHEMA=1 cargo test -p traincost-core --test scenario_schema` (or `cargo xtask schema`).
+//! `UPDATE_SCHEMA=1 cargo test -p traincost-core --features schema --test scenario_schema` (or `cargo xtask schema`).
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ fn scenario_schema_is_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,
-        "docs/scenario.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p traincost-core --test scenario_schema` and commit it"
+        "docs/scenario.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p traincost-core --features schema --test scenario_schema` and commit it"
     );
 }
 

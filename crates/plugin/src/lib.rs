@@ -34,6 +34,7 @@ pub mod client;
 pub mod ffi;
 pub mod model;
 pub mod payload;
+#[cfg(feature = "schema")]
 pub mod schema;
 pub mod testing;
 pub mod validate;

@@ -4,7 +4,6 @@
 //! is generated from them. Requests and responses ignore unknown fields (additive evolution);
 //! a [`Quantity`] does not (a misspelt `asumption` must not silently drop the provenance).
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `schema` field of a request.
@@ -19,7 +18,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const MIN_SCHEMA_VERSION: u32 = 1;
 
 /// What a plugin provides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// GPU specs, purchase prices, rental prices.
@@ -54,7 +54,8 @@ impl std::fmt::Display for Kind {
 }
 
 /// The queries of schema v1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QueryKind {
     /// Peak dense BF16 FLOP/s and TDP of a GPU.
@@ -94,7 +95,8 @@ impl std::fmt::Display for QueryKind {
 }
 
 /// What `describe` writes: who the plugin is and what it can answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Manifest {
     /// Always `"traincost.manifest"`.
     pub schema: String,
@@ -127,7 +129,8 @@ pub struct Manifest {
 }
 
 /// A request to `evaluate`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Request {
     /// Always `"traincost.request"`.
     pub schema: String,
@@ -149,7 +152,8 @@ impl Request {
 }
 
 /// A query, tagged by `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Query {
     /// Specs of one GPU.
@@ -195,7 +199,8 @@ impl Query {
 }
 
 /// A successful answer to `evaluate`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Response {
     /// Always `"traincost.response"`.
     pub schema: String,
@@ -221,7 +226,8 @@ impl Response {
 }
 
 /// The answer to a [`Query`], tagged by `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QueryResult {
     /// Answer to [`Query::GpuSpec`].
@@ -247,7 +253,8 @@ impl QueryResult {
 }
 
 /// Specs of one GPU.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GpuSpec {
     /// Canonical GPU id, e.g. `"H100"`.
     pub gpu: String,
@@ -264,7 +271,8 @@ pub struct GpuSpec {
 }
 
 /// Dated purchase prices of one GPU, oldest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PurchasePrices {
     /// Canonical GPU id.
     pub gpu: String,
@@ -297,7 +305,8 @@ impl RentalPrices {
 }
 
 /// One dated purchase price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriceQuote {
     /// When the price was quoted, `YYYY-MM-DD` or `YYYY-MM`.
     pub date: String,
@@ -309,7 +318,8 @@ pub struct PriceQuote {
 }
 
 /// Dated rental prices of one GPU.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RentalPrices {
     /// Canonical GPU id.
     pub gpu: String,
@@ -318,7 +328,8 @@ pub struct RentalPrices {
 }
 
 /// One dated rental price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RentalQuote {
     /// Cloud provider, e.g. `"AWS"`.
     pub provider: String,
@@ -334,7 +345,8 @@ pub struct RentalQuote {
 }
 
 /// Rental commitment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Commitment {
     /// Pay as you go.
@@ -357,7 +369,8 @@ impl Commitment {
 }
 
 /// Loaded annual compensation of one role in one year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Compensation {
     /// Canonical role id, e.g. `"researcher"`.
     pub role: String,
@@ -375,7 +388,8 @@ pub struct Compensation {
 }
 
 /// A quantity with a name, for the factors behind a figure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NamedQuantity {
     /// What it is, e.g. `"months paid per year"`.
     pub name: String,
@@ -384,7 +398,8 @@ pub struct NamedQuantity {
 }
 
 /// An error written by a plugin (return code 1) or by the SDK for a caught panic (code 2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorPayload {
     /// Machine-readable code: `unsupported`, `unknown_gpu`, `unknown_role`, `no_data`,
     /// `bad_request`, `panic`, `internal`, or a plugin's own.
@@ -397,7 +412,8 @@ pub struct ErrorPayload {
 }
 
 /// Dollars (or yuan) of which year or month: `2024` or `"2023-12"`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum DollarYear {
     /// A calendar year.
@@ -596,7 +612,8 @@ impl Quantity {
     }
 }
 
-impl JsonSchema for Quantity {
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Quantity {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Quantity".into()
     }
@@ -631,11 +648,15 @@ pub const DIST_KEYS: [&str; 7] = [
 ];
 
 /// The wire form of [`Quantity`].
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(
-    title = "Quantity",
-    description = "A number with its uncertainty, unit, dollar year and provenance: exactly one of value, uniform, triangular, pert, normal, lognormal, samples; exactly one of claim, assumption (which may list the claims it rests on)."
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "Quantity",
+        description = "A number with its uncertainty, unit, dollar year and provenance: exactly one of value, uniform, triangular, pert, normal, lognormal, samples; exactly one of claim, assumption (which may list the claims it rests on)."
+    )
 )]
 struct QuantityRepr {
     /// A point value.

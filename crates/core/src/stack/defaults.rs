@@ -9,7 +9,8 @@ use crate::provenance::Provenance;
 
 /// Whether Epoch AI's defaults carry Epoch's 90% ranges (its uncertainty analysis, EPOCH_METHOD.md
 /// section 6) or are its point values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum UncertaintyMode {
     /// Epoch's 90% ranges, as lognormals centred on Epoch's point values.
