@@ -339,13 +339,22 @@ fn hint_for(e: &CallError) -> String {
     }
 }
 
-/// Every claim a response cites must exist in the claims crate.
+/// Every claim a response cites must exist in the claims crate. Lists at most
+/// [`traincost_plugin::validate::MAX_PROBLEMS`] unknown ids (each with suggestions), then counts
+/// the rest, as payload validation does: a response citing a million unknown ids gives a short
+/// error, quickly.
 fn check_claims(response: &Response) -> Vec<Problem> {
+    use traincost_plugin::validate::MAX_PROBLEMS;
     let claims = traincost_claims::ClaimSet::builtin();
     let mut out = Vec::new();
+    let mut more = 0usize;
     for (path, q) in quantities(&response.result) {
         for (at, id) in claim_refs(&path, q) {
             if claims.get(&id).is_some() {
+                continue;
+            }
+            if out.len() >= MAX_PROBLEMS {
+                more += 1;
                 continue;
             }
             let suggest = claims.suggest(&id);
@@ -362,6 +371,14 @@ fn check_claims(response: &Response) -> Vec<Problem> {
                 ),
             });
         }
+    }
+    if more > 0 {
+        out.push(Problem {
+            path: String::new(),
+            message: format!(
+                "and {more} more unknown claim ids (the first {MAX_PROBLEMS} are listed)"
+            ),
+        });
     }
     out
 }
@@ -761,6 +778,35 @@ mod tests {
         assert!(
             err.to_string().contains("did you mean nvidia-pricing"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_claim_ids_in_a_response_are_bounded() {
+        use traincost_plugin::payload::{Compensation, Dist, QueryResult};
+        use traincost_plugin::validate::MAX_PROBLEMS;
+        let many: Vec<String> = (0..50_000).map(|i| format!("no-such-claim-{i}")).collect();
+        let cites: Vec<&str> = many.iter().map(String::as_str).collect();
+        let pay = Quantity::assumption_citing(Dist::Point(1e5), "USD/year", "test", &cites)
+            .in_dollars_of(2024);
+        let response = Response::new(QueryResult::Compensation(Compensation {
+            role: "researcher".into(),
+            year: 2024,
+            region: "US".into(),
+            annual_pay: pay.clone(),
+            loaded_usd: pay,
+            components: Vec::new(),
+        }));
+        let problems = check_claims(&response);
+        assert_eq!(problems.len(), MAX_PROBLEMS + 1, "{:?}", &problems[..3]);
+        assert!(problems[0].message.contains("no-such-claim-0"));
+        let last = &problems[MAX_PROBLEMS].message;
+        assert!(
+            last.contains(&format!(
+                "{} more unknown claim ids",
+                100_000 - MAX_PROBLEMS
+            )),
+            "{last}"
         );
     }
 
