@@ -1,4 +1,18 @@
 //! A scenario compiled into a cost model: what every analysis starts from.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_analysis::CompiledScenario;
+//! use traincost_core::{DollarDate, RunConfig, Scenario};
+//!
+//! // In 2024 dollars, those of DeepSeek's $5.576M.
+//! let compiled = CompiledScenario::new(Scenario::builtin("deepseek-v3").unwrap(), Some(DollarDate::year(2024)))?;
+//! assert_eq!(compiled.dollars(), DollarDate::year(2024));
+//! let (estimate, _stats) = compiled.estimate(&RunConfig { samples: 2_000, ..RunConfig::default() }, &mut |_| {})?;
+//! assert_eq!(estimate.scenario, "deepseek-v3");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use traincost_core::estimate::{Estimate, EstimateError};
 use traincost_core::money::IndexId;

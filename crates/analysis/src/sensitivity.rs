@@ -5,6 +5,26 @@
 //! run: the engine is `traincost_core::sensitivity`. This module chooses the outputs, runs it
 //! and names each input with its source (the claims it cites, or its assumption). Method and
 //! JSON: docs/SENSITIVITY.md.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_analysis::CompiledScenario;
+//! use traincost_analysis::sensitivity::{self, Outputs, SensitivityOptions};
+//! use traincost_claims::ClaimSet;
+//! use traincost_core::{RunConfig, Scenario};
+//!
+//! let compiled = CompiledScenario::new(Scenario::builtin("deepseek-v3").unwrap(), None)?;
+//! let outputs = Outputs::Id("final-run-ownership").resolve(&compiled)?;
+//! let config = RunConfig { samples: 4_000, ..RunConfig::default() };
+//! let result = sensitivity::run(&compiled, ClaimSet::builtin(), &SensitivityOptions { outputs: &outputs, config: &config })?;
+//! let tornado = &result.tornadoes[0];
+//! assert_eq!(tornado.output, "final-run-ownership");
+//! // The widest bar first, each input with its source: a claim's, or the assumption's reason.
+//! let top = &tornado.bars[0];
+//! assert!(!top.sources.is_empty() || top.bar.assumption.is_some());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use serde::Serialize;
 use traincost_claims::ClaimSet;

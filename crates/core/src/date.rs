@@ -1,6 +1,18 @@
 //! Calendar dates (proleptic Gregorian, no time zone), enough for Epoch's date rules:
 //! "publication date minus training time minus 60 days", "release date plus 90 days",
 //! "years between acquisition and training start" (days / 365.25).
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_core::date::Date;
+//!
+//! let published: Date = "2024-12-27".parse().unwrap();
+//! let acquired = Date::from_ymd(2023, 6, 27).unwrap();
+//! assert!((published.years_since(acquired).0 - 1.5).abs() < 0.01);
+//! assert!(Date::from_ymd(2024, 2, 30).is_none()); // dates that exist only
+//! assert_eq!(published.to_string(), "2024-12-27");
+//! ```
 
 use std::fmt;
 

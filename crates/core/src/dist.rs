@@ -8,6 +8,19 @@
 //! and [`Distribution::validate`] says what is wrong with one.
 //!
 //! [`describe`] and [`format_number`] write a distribution and a number for people.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_core::dist::{describe, Distribution};
+//!
+//! let price = Distribution::Lognormal { p5: 2.0, p95: 8.0 };
+//! assert!((price.median() - 4.0).abs() < 1e-12); // the geometric mean of the percentiles
+//! assert!((price.quantile(0.95) - 8.0).abs() < 1e-6); // Acklam's inverse normal CDF
+//! assert!(price.validate(false).is_ok());
+//! assert!(Distribution::Lognormal { p5: 8.0, p95: 2.0 }.validate(false).is_err());
+//! assert_eq!(describe(&Distribution::Point(2.0)), "2");
+//! ```
 
 pub use traincost_engine::dist::{Distribution, DistributionError, Z_95};
 

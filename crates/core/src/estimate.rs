@@ -1,5 +1,27 @@
 //! An estimate: the cost stack's central values and Monte Carlo summaries, with every input and
 //! its provenance. This is the stable, serializable result that reports are made from.
+//!
+//! # Example
+//!
+//! Every figure of a built-in scenario, with its basis and what it leaves out:
+//!
+//! ```
+//! use traincost_core::{Basis, CostModel, LayerId, RunConfig, Scenario};
+//!
+//! let (spec, _claims) = Scenario::builtin("deepseek-v3").unwrap().to_spec(None)?;
+//! let estimate = CostModel::new(&spec)?.estimate(&RunConfig { samples: 10_000, ..RunConfig::default() })?;
+//! let run = estimate.layer(LayerId::FinalRun(Basis::Rental)).unwrap();
+//! assert_eq!(run.id, "final-run-rental");
+//! assert!(run.p5 <= run.p50 && run.p50 <= run.p95);
+//! // Every figure says its basis: compute is costed on one, the staff on none.
+//! assert_eq!(run.basis, Some(Basis::Rental));
+//! assert_eq!(estimate.layer(LayerId::Staff).unwrap().basis, None);
+//! println!("{}: {}; leaves out {}", run.label, run.includes, run.excludes);
+//! // The same input again gives the same estimate, bit for bit, at any thread count.
+//! let again = CostModel::new(&spec)?.estimate(&RunConfig { samples: 10_000, threads: std::num::NonZeroUsize::new(1), ..RunConfig::default() })?;
+//! assert_eq!(estimate.layer(LayerId::Staff), again.layer(LayerId::Staff));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -3,6 +3,17 @@
 //! The figures are rows of Epoch AI's chip dataset (embedded; see [`crate::epoch::chips`]:
 //! "Tensor-FP16/BF16 performance" and "TDP (W)"), which cites each vendor datasheet. This module
 //! only maps the short names scenarios use (`H800`) to those rows.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_core::hardware;
+//!
+//! let h800 = hardware::gpu("H800").unwrap();
+//! assert_eq!(h800.tdp.0, 700.0);
+//! assert!(hardware::gpu("H900").is_none());
+//! assert!(hardware::gpu_names().contains(&"A100"));
+//! ```
 
 use std::sync::OnceLock;
 

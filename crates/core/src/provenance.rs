@@ -1,4 +1,16 @@
 //! Where a number comes from: a sourced claim, or an assumption with its reason.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_core::Provenance;
+//!
+//! let claimed = Provenance::claim("deepseek-v3-total-gpu-hours");
+//! assert_eq!(claimed.describe(), "claim deepseek-v3-total-gpu-hours");
+//! let assumed = Provenance::assumption_citing("a range around the posting", vec!["some-claim".into()]);
+//! assert_eq!(assumed.informed_by(), ["some-claim"]);
+//! assert!(!assumed.is_missing());
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,21 @@
 //! swing (|high - low|). Every run uses the same seed and, because each input has its own
 //! random stream, the same draws for every other input (common random numbers), so the swings
 //! reflect the input and not sampling noise.
+//!
+//! # Example
+//!
+//! ```
+//! use traincost_core::sensitivity::tornado;
+//! use traincost_core::{CostModel, RunConfig, Scenario};
+//!
+//! let (spec, _claims) = Scenario::builtin("deepseek-v3").unwrap().to_spec(None)?;
+//! let model = CostModel::new(&spec)?;
+//! let t = tornado(&model, "final-run-ownership", &RunConfig { samples: 4_000, ..RunConfig::default() })?;
+//! // Bars are sorted by swing, largest first, each naming its input.
+//! assert!(t.bars.windows(2).all(|w| w[0].swing >= w[1].swing));
+//! assert!(t.bars[0].input.starts_with("ownership.") || t.bars[0].input.starts_with("stages."));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -26,6 +26,35 @@
 //! development compute on one basis, and that plus staff. The fleet is a different scope (it
 //! includes every run) and is never added to the run; a year of the owner's operations
 //! (`owner-annual`) is the fleet's yearly cost plus the payroll.
+//!
+//! # Example
+//!
+//! A final run of 1M GPU-hours at $2-$3 each, with an experiment factor, built in code:
+//!
+//! ```
+//! use traincost_core::stack::{CostModel, DevelopmentSpec, LayerId, Quantity, StackSpec, StageSpec, TotalId, Basis};
+//! use traincost_core::{Distribution, DollarDate, RunConfig};
+//!
+//! let run = StageSpec::gpu_hours(
+//!     "pre-training",
+//!     Quantity::assumed(Distribution::Point(1e6), "the lab's GPU-hours"),
+//!     Quantity::assumed(Distribution::Lognormal { p5: 2.0, p95: 3.0 }, "rental, $/GPU-hour"),
+//! );
+//! let spec = StackSpec::new("example", DollarDate::year(2024), vec![run]).with_development(
+//!     DevelopmentSpec::factor(Quantity::assumed(
+//!         Distribution::Lognormal { p5: 1.2, p95: 4.0 },
+//!         "experiments per final run, the run included",
+//!     )),
+//! );
+//! let model = CostModel::new(&spec)?;
+//! let estimate = model.estimate(&RunConfig { samples: 20_000, ..RunConfig::default() })?;
+//! let run = estimate.layer(LayerId::FinalRun(Basis::Rental)).unwrap();
+//! assert!(run.p5 > 2.0e6 && run.p95 < 3.0e6);
+//! // Compute on the rental basis: the final run times the factor, per sample.
+//! let compute = estimate.total(TotalId::Compute(Basis::Rental)).unwrap();
+//! assert!(compute.p50 > 1.2 * run.p50);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use serde::{Deserialize, Serialize};
 
