@@ -400,6 +400,33 @@ mod tests {
     }
 
     #[test]
+    fn quiet_hides_the_progress_bar() {
+        set_quiet(true);
+        assert!(progress_bar(1_000_000_000).is_hidden());
+        set_quiet(false);
+    }
+
+    #[test]
+    fn ids_marked_nobreak_stay_whole() {
+        let id = nobreak("staff.groups.research and engineering.headcount");
+        let w = wrap_with(&format!("the input {id} moves it"), Some(20), "", "");
+        assert!(
+            w.contains("staff.groups.research and engineering.headcount"),
+            "{w}"
+        );
+        assert!(!w.contains('\u{a0}'));
+        let mut g = Grid::new(["input", "value"]);
+        g.row([id, "1".to_owned()]);
+        for width in [30, 80, 120] {
+            let t = g.render_at(Some(width));
+            assert!(
+                t.contains("staff.groups.research and engineering.headcount"),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
     fn wrapping_keeps_words_whole() {
         let text = "claim deepseek-v3-pretraining-tokens and stages.pre-training.active_parameters";
         let w = wrap_marked(text, Some(20), "", "  ");

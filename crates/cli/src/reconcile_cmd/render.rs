@@ -349,7 +349,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
                 let _ = writeln!(
                     out,
                     "  - {}: {}, {} (`{}`){flag}",
-                    md(&m.display),
+                    md(&member_value(r, &m.id, &m.display)),
                     md(&m.claimant),
                     m.date_label(),
                     m.id
@@ -358,6 +358,21 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
         }
     }
     out
+}
+
+/// A conflict member's value at its own precision, from its claim's view when the
+/// reconciliation shows that claim (else as the analysis wrote it).
+fn member_value(r: &Reconciliation, id: &str, display: &str) -> String {
+    r.layers
+        .iter()
+        .flat_map(|l| &l.claims)
+        .chain(&r.related)
+        .chain(&r.unplaced)
+        .find(|c| c.id == id)
+        .map_or_else(
+            || display.to_owned(),
+            |c| crate::format::claim_value(&c.value, &c.unit),
+        )
 }
 
 fn md_claim(out: &mut String, c: &ClaimView) {
