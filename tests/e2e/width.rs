@@ -66,7 +66,13 @@ fn every_command_fits_80_and_120_columns() {
         for w in [80, 120] {
             let text = at(Some(w), args);
             assert_fits(&text, w, &args.join(" "));
+            assert!(!text.contains('\u{a0}'), "{args:?}: a no-break mark leaked");
         }
+        let piped = at(None, args);
+        assert!(
+            !piped.contains('\u{a0}'),
+            "{args:?}: a no-break mark leaked"
+        );
     }
 }
 

@@ -238,7 +238,11 @@ fn render_table(r: &Sensitivity, top: usize) -> String {
                 out,
                 "Uncertain inputs that do not move {}: {}.",
                 t.output,
-                t.no_effect.join(", ")
+                t.no_effect
+                    .iter()
+                    .map(|n| crate::term::nobreak(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         out.push('\n');

@@ -145,7 +145,11 @@ pub(crate) fn para(text: &str, indent: usize) -> String {
 /// spaces (continuation lines indented two more than the line); table lines are left as
 /// they are ([`Grid`] fits them).
 pub(crate) fn fit_lines(text: &str) -> String {
-    let Some(w) = width() else {
+    fit_lines_at(text, width()).replace('\u{a0}', " ")
+}
+
+fn fit_lines_at(text: &str, width: Option<usize>) -> String {
+    let Some(w) = width else {
         return text.to_owned();
     };
     let mut out = String::with_capacity(text.len());
@@ -157,7 +161,7 @@ pub(crate) fn fit_lines(text: &str) -> String {
             continue;
         }
         let lead = body.chars().take_while(|c| *c == ' ').count();
-        out.push_str(&wrap_with(body, Some(w), "", &" ".repeat(lead + 2)));
+        out.push_str(&wrap_marked(body, Some(w), "", &" ".repeat(lead + 2)));
         out.push_str(nl);
     }
     out
@@ -251,6 +255,20 @@ impl Grid {
     fn fit(&self, width: usize) -> Option<Vec<usize>> {
         let n = self.header.len();
         let avail = width.checked_sub(3 * n + 1)?;
+        // Everything on one line, headers included, when it fits.
+        let full: Vec<usize> = (0..n)
+            .map(|c| {
+                std::iter::once(&self.header[c])
+                    .chain(self.rows.iter().filter_map(|r| r.get(c)))
+                    .flat_map(|s| s.split('\n'))
+                    .map(cols)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        if full.iter().sum::<usize>() <= avail {
+            return Some(full);
+        }
         let min: Vec<usize> = (0..n).map(|c| self.column_width(c, false)).collect();
         let max: Vec<usize> = (0..n).map(|c| self.column_width(c, true)).collect();
         if max.iter().sum::<usize>() <= avail {
