@@ -74,8 +74,9 @@ fn table_and_markdown_show_differences_and_one_sided_layers() {
     assert!(out.contains("A: deepseek-v3"), "{out}");
     assert!(out.contains("B: deepseek-r1"));
     assert!(out.contains("+$284.7K"));
-    assert!(out.contains("only in A"));
-    assert!(out.contains("only in B"));
+    // Figures one side alone has are listed after the table, under their scenario's name.
+    assert!(out.contains("Only in deepseek-v3 (DeepSeek-V3):"), "{out}");
+    assert!(out.contains("Only in deepseek-r1 (DeepSeek-R1):"), "{out}");
 
     let o = run(&[
         "compare",

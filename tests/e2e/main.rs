@@ -18,3 +18,4 @@ mod plugins;
 mod reconcile;
 mod report;
 mod sensitivity;
+mod width;

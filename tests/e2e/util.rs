@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 pub(crate) fn traincost() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_traincost"));
     cmd.env_remove("RUST_LOG")
+        .env_remove("COLUMNS")
         .env_remove("TRAINCOST_PLUGIN_PATH");
     cmd
 }

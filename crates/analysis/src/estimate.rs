@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use traincost_claims::ClaimSet;
-use traincost_core::dist::format_number;
 use traincost_core::estimate::Estimate;
 use traincost_core::stack::Basis;
 
@@ -193,7 +192,8 @@ impl EstimateReport {
         };
         format!(
             "Each figure is the median of {} simulated samples, with its 90% interval. {basis_text}",
-            format_number(e.samples as f64)
+            // Every digit, grouped from 1,000 as the CLI groups counts (`4,000`).
+            traincost_claims::format_number(e.samples as f64)
         )
     }
 }

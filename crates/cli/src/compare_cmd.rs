@@ -18,7 +18,6 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use serde::Serialize;
 use traincost_analysis::EstimateReport;
-use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::stack::Basis;
 use traincost_core::units::DollarDate;
@@ -174,6 +173,7 @@ struct Comparison {
 }
 
 pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    crate::term::set_output_file(args.output.is_some());
     if let Some(p) = &args.output {
         crate::output::check_output_dir(p)?;
     }
@@ -420,33 +420,152 @@ fn name(r: &Row) -> String {
     }
 }
 
+/// A row to show: a row of the comparison, or a stage one side inherits from the other
+/// (`deepseek-r1`'s `deepseek-v3 pre-training` is `deepseek-v3`'s `pre-training`), shown once.
+struct Shown {
+    row: Row,
+    /// The scenario the stage is inherited from, for a merged stage.
+    inherited_from: Option<String>,
+}
+
+/// The comparison's rows for people: inherited stages matched with their origin by name and
+/// ancestry (an inherited stage is named `<base> <stage>`), each shown once.
+fn shown_rows(c: &Comparison) -> Vec<Shown> {
+    let rows = &c.rows;
+    // (index of the one-sided row, index of its match on the other side, base name)
+    let mut merged: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let (base, other) = match r.presence {
+            Presence::OnlyB => (c.a.scenario.as_str(), Presence::OnlyA),
+            Presence::OnlyA => (c.b.scenario.as_str(), Presence::OnlyB),
+            Presence::Both => continue,
+        };
+        let Some((parent, stage)) = r.id.rsplit_once('/') else {
+            continue;
+        };
+        let Some(stage) = stage.strip_prefix(base).and_then(|s| s.strip_prefix(' ')) else {
+            continue;
+        };
+        let origin = format!("{parent}/{stage}");
+        if let Some(j) = rows
+            .iter()
+            .position(|o| o.presence == other && o.id == origin && o.unit == r.unit)
+        {
+            merged.push((i, j, base));
+        }
+    }
+    let mut out = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
+        if merged.iter().any(|(i, _, _)| *i == k) {
+            continue;
+        }
+        let Some(&(i, _, base)) = merged.iter().find(|(_, j, _)| *j == k) else {
+            out.push(Shown {
+                row: clone_row(r),
+                inherited_from: None,
+            });
+            continue;
+        };
+        let inheritor = &rows[i];
+        let (a, b) = match r.presence {
+            Presence::OnlyA => (r.a, inheritor.b),
+            _ => (inheritor.a, r.b),
+        };
+        let (difference, relative) = match (a, b) {
+            (Some(va), Some(vb)) => (
+                Some(Values {
+                    central: vb.central - va.central,
+                    p5: vb.p5 - va.p5,
+                    p50: vb.p50 - va.p50,
+                    p95: vb.p95 - va.p95,
+                }),
+                Some(va.zip(vb, |x, y| (x != 0.0).then(|| (y - x) / x.abs()))),
+            ),
+            _ => (None, None),
+        };
+        out.push(Shown {
+            row: Row {
+                presence: Presence::Both,
+                a,
+                b,
+                difference,
+                relative,
+                ..clone_row(r)
+            },
+            inherited_from: Some(base.to_owned()),
+        });
+    }
+    out
+}
+
+fn clone_row(r: &Row) -> Row {
+    Row {
+        id: r.id.clone(),
+        kind: r.kind,
+        label: r.label.clone(),
+        unit: r.unit.clone(),
+        presence: r.presence,
+        a: r.a,
+        b: r.b,
+        difference: r.difference,
+        relative: r.relative,
+    }
+}
+
+/// A shown row's name: an inherited stage says so (`  · pre-training (B's, from deepseek-v3)`).
+fn shown_name(s: &Shown, c: &Comparison) -> String {
+    match &s.inherited_from {
+        Some(base) => {
+            let heir = if *base == c.a.scenario { "B" } else { "A" };
+            format!("{} ({heir} inherits it)", name(&s.row))
+        }
+        None => name(&s.row),
+    }
+}
+
 fn render_table(c: &Comparison) -> String {
-    use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+    use crate::term::para;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "A: {} ({})  vs  B: {} ({}) — {} USD; {} samples, seed {}",
-        c.a.label,
-        c.a.title,
-        c.b.label,
-        c.b.title,
-        c.dollar_year,
-        format_number(c.samples as f64),
-        c.seed
+        "{}",
+        para(
+            &format!(
+                "A: {} ({})  vs  B: {} ({}) — {} USD; {} samples, seed {}",
+                c.a.label,
+                c.a.title,
+                c.b.label,
+                c.b.title,
+                c.dollar_year,
+                crate::format::count(c.samples),
+                c.seed
+            ),
+            2
+        )
     );
     let _ = writeln!(
         out,
-        "A costs compute on {} (leads with {}); B on {} (leads with {}). Rows pair figures of the same id, so of the same basis.",
-        c.a.bases_text(),
-        c.a.basis,
-        c.b.bases_text(),
-        c.b.basis
+        "{}",
+        para(
+            &format!(
+                "A costs compute on {} (leads with {}); B on {} (leads with {}). Rows pair figures of the same id, so of the same basis.",
+                c.a.bases_text(),
+                c.a.basis,
+                c.b.bases_text(),
+                c.b.basis
+            ),
+            0
+        )
     );
-    out.push_str(
-        "Figures are medians with 90% intervals. Differences are B - A between medians, relative ones (B - A) / A.\n\n",
+    let _ = writeln!(
+        out,
+        "{}\n",
+        para(
+            "Figures are medians with 90% intervals. Differences are B - A between medians, relative ones (B - A) / A.",
+            0
+        )
     );
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_header([
+    let mut t = crate::term::Grid::new([
         "figure",
         "A median",
         "A 90% interval",
@@ -454,45 +573,54 @@ fn render_table(c: &Comparison) -> String {
         "B 90% interval",
         "B - A",
         "change",
-    ]);
-    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-    for r in &c.rows {
-        let mut cells = vec![Cell::new(name(r))];
+    ])
+    .right_align(&[1, 2, 3, 4, 5, 6]);
+    let shown = shown_rows(c);
+    for sr in shown.iter().filter(|s| s.row.presence == Presence::Both) {
+        let r = &sr.row;
+        let mut cells = vec![shown_name(sr, c)];
         for v in [&r.a, &r.b] {
             match v {
                 Some(v) => {
-                    cells.push(right(amount(&r.unit, v.p50)));
-                    cells.push(right(crate::format::interval(&r.unit, v.p5, v.p95)));
+                    cells.push(amount(&r.unit, v.p50));
+                    cells.push(crate::format::interval(&r.unit, v.p5, v.p95));
                 }
-                None => {
-                    cells.push(right("—".to_owned()));
-                    cells.push(right("—".to_owned()));
-                }
+                None => cells.extend(["—".to_owned(), "—".to_owned()]),
             }
         }
-        match (r.presence, &r.difference, &r.relative) {
-            (_, Some(d), Some(rel)) => {
-                cells.push(right(signed(&r.unit, d.p50)));
-                cells.push(right(relative(rel.p50)));
+        match (&r.difference, &r.relative) {
+            (Some(d), Some(rel)) => {
+                cells.push(signed(&r.unit, d.p50));
+                cells.push(relative(rel.p50));
             }
-            (Presence::OnlyA, _, _) => {
-                cells.push(right("only in A".to_owned()));
-                cells.push(right(String::new()));
-            }
-            (Presence::OnlyB, _, _) => {
-                cells.push(right("only in B".to_owned()));
-                cells.push(right(String::new()));
-            }
-            _ => {
-                cells.push(right("units differ".to_owned()));
-                cells.push(right(String::new()));
-            }
+            _ => cells.push("units differ".to_owned()),
         }
-        t.add_row(cells);
+        t.row(cells);
     }
-    let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "{}", t.render());
+    // Figures one side alone has: listed after the table, not as rows of dashes.
+    for (presence, side) in [(Presence::OnlyA, &c.a), (Presence::OnlyB, &c.b)] {
+        let mut g =
+            crate::term::Grid::new(["figure", "median", "90% interval"]).right_align(&[1, 2]);
+        let mut any = false;
+        for sr in shown.iter().filter(|s| s.row.presence == presence) {
+            let r = &sr.row;
+            if let Some(v) = r.a.or(r.b) {
+                g.row([
+                    name(r),
+                    amount(&r.unit, v.p50),
+                    crate::format::interval(&r.unit, v.p5, v.p95),
+                ]);
+                any = true;
+            }
+        }
+        if any {
+            let _ = writeln!(out, "\nOnly in {} ({}):", side.label, side.title);
+            let _ = writeln!(out, "{}", g.render());
+        }
+    }
     for n in &c.notes {
-        let _ = writeln!(out, "Note: {n}.");
+        let _ = writeln!(out, "{}", para(&format!("Note: {n}."), 2));
     }
     for s in [&c.a, &c.b] {
         if !s.plugins.is_empty() {
@@ -526,11 +654,24 @@ fn render_markdown(c: &Comparison) -> String {
         a = cell(&c.a.label),
         b = cell(&c.b.label)
     );
-    for r in &c.rows {
+    for sr in &shown_rows(c) {
+        let r = &sr.row;
         let label = match r.kind {
             "component" => format!("&nbsp;&nbsp;{}", cell(&r.label)),
             "total" => format!("**{}**", cell(&r.label)),
             _ => cell(&r.label),
+        };
+        let label = match &sr.inherited_from {
+            Some(base) => format!(
+                "{label} ({} inherits it from {})",
+                if *base == c.a.scenario {
+                    cell(&c.b.label)
+                } else {
+                    cell(&c.a.label)
+                },
+                cell(base)
+            ),
+            None => label,
         };
         let side = |v: &Option<Values>| match v {
             Some(v) => (
@@ -558,7 +699,7 @@ fn render_markdown(c: &Comparison) -> String {
         "\nMedians with 90% intervals from {} Monte Carlo samples (seed {}); rows pair figures \
          of the same id, so of the same cost basis. Differences are {b}'s median minus {a}'s; \
          change is relative to {a}.",
-        format_number(c.samples as f64),
+        crate::format::count(c.samples),
         c.seed,
         a = cell(&c.a.label),
         b = cell(&c.b.label)

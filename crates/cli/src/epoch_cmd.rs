@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use comfy_table::{Table, presets};
+use crate::term::Grid;
 use traincost_core::epoch::costs::{Blocked, Components, EpochCosts, Input, Method};
 use traincost_core::epoch::table::{CostRow, CostTable};
 use traincost_core::epoch::{CodeVersion, Settings};
@@ -114,6 +114,7 @@ fn rel_err(ours: f64, theirs: f64) -> Option<f64> {
 }
 
 pub(crate) fn run(args: EpochArgs) -> anyhow::Result<ExitCode> {
+    crate::term::set_output_file(args.output.is_some());
     let table = CostTable::embedded();
     if let Some(d) = args.dollars
         && let Err(e) = traincost_core::money::PriceIndex::ppi_data_processing().value(d)
@@ -176,9 +177,9 @@ pub(crate) fn run(args: EpochArgs) -> anyhow::Result<ExitCode> {
     let text = match (args.format, args.all) {
         (Format::Csv, _) => render_csv(&computed),
         (Format::Json, _) => render_json(&computed)?,
-        (Format::Table, true) => render_summary(&computed, presets::UTF8_FULL_CONDENSED),
-        (Format::Markdown, true) => render_summary(&computed, presets::ASCII_MARKDOWN),
-        (Format::Table, false) => render_detail(&computed, false),
+        (Format::Table, true) => crate::term::fit_lines(&render_summary(&computed, false)),
+        (Format::Markdown, true) => render_summary(&computed, true),
+        (Format::Table, false) => crate::term::fit_lines(&render_detail(&computed, false)),
         (Format::Markdown, false) => render_detail(&computed, true),
     };
     // `traincost epoch --all | head`: a closed stdout ends the run quietly (see `main`).
@@ -291,10 +292,8 @@ fn dollars_label(c: &Computed<'_>) -> String {
     c.estimate.target.to_string()
 }
 
-fn render_summary(computed: &[Computed<'_>], style: comfy_table::TableStyle) -> String {
-    let mut t = Table::new();
-    t.load_style(style);
-    t.set_header(vec![
+fn render_summary(computed: &[Computed<'_>], markdown: bool) -> String {
+    let mut t = Grid::new(vec![
         "version",
         "model",
         "dollars",
@@ -307,7 +306,8 @@ fn render_summary(computed: &[Computed<'_>], style: comfy_table::TableStyle) -> 
         "C: acquisition",
         "published",
         "error",
-    ]);
+    ])
+    .markdown(markdown);
     for c in computed {
         let mut cells = vec![
             c.row.version.label().to_owned(),
@@ -319,9 +319,9 @@ fn render_summary(computed: &[Computed<'_>], style: comfy_table::TableStyle) -> 
             cells.push(c.row.published(m).value.map_or(String::new(), usd));
             cells.push(pct(c.err_published(m)));
         }
-        t.add_row(cells);
+        t.row(cells);
     }
-    let mut out = t.to_string();
+    let mut out = t.render();
     out.push('\n');
     let _ = writeln!(
         out,
@@ -336,11 +336,6 @@ fn render_summary(computed: &[Computed<'_>], style: comfy_table::TableStyle) -> 
 type ComponentGetter = fn(&Components) -> f64;
 
 fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
-    let style = if markdown {
-        presets::ASCII_MARKDOWN
-    } else {
-        presets::UTF8_FULL_CONDENSED
-    };
     let mut out = String::new();
     for c in computed {
         let r = c.row;
@@ -358,14 +353,12 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
             let _ = writeln!(out, "{title}\n");
         }
 
-        let mut inputs = Table::new();
-        inputs.load_style(style);
-        inputs.set_header(vec!["input", "value"]);
-        inputs.add_row(vec![
+        let mut inputs = Grid::new(vec!["input", "value"]).markdown(markdown);
+        inputs.row(vec![
             "published".to_owned(),
             format!("{} by {}", opt(r.publication_date), r.organization),
         ]);
-        inputs.add_row(vec![
+        inputs.row(vec![
             "hardware".to_owned(),
             format!(
                 "{} x {}",
@@ -374,14 +367,14 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 r.hardware
             ),
         ]);
-        inputs.add_row(vec![
+        inputs.row(vec![
             "chip-hours".to_owned(),
             match r.chip_hours_used {
                 Some(h) => format!("{} ({})", count(h.0), r.chip_hours_method),
                 None => "— (no reported chip-hours, quantity x time, or compute)".to_owned(),
             },
         ]);
-        inputs.add_row(vec![
+        inputs.row(vec![
             "price per chip".to_owned(),
             match r.price_per_chip {
                 Some(p) => format!(
@@ -400,12 +393,12 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 None => "—".to_owned(),
             },
         ]);
-        inputs.add_row(vec![
+        inputs.row(vec![
             "acquired / training start".to_owned(),
             format!("{} / {}", opt(r.acquisition_date), opt(r.training_start)),
         ]);
         if let (Some(p), Some(v)) = (r.cloud_price_per_chip_hour, &r.cloud_vendor) {
-            inputs.add_row(vec![
+            inputs.row(vec![
                 "cloud price".to_owned(),
                 format!(
                     "${p:.4}/chip-hour 3-year equivalent ({v}, {}{})",
@@ -420,7 +413,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
             ]);
         }
         if let Ok(a) = &c.estimate.capex_energy {
-            inputs.add_row(vec![
+            inputs.row(vec![
                 "depreciation".to_owned(),
                 format!(
                     "{:.3} years at g = {} OOM/yr: value at start {}",
@@ -430,7 +423,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 ),
             ]);
             let f = a.energy_factors;
-            inputs.add_row(vec![
+            inputs.row(vec![
                 "energy".to_owned(),
                 format!(
                     "{} W x {:.4} server x {} avg power x PUE {} = {} kWh at ${}/kWh",
@@ -444,7 +437,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
             ]);
         }
         if let Some(b) = &r.base_model {
-            inputs.add_row(vec![
+            inputs.row(vec![
                 "base model".to_owned(),
                 match settings.fine_tunes {
                     traincost_core::epoch::FineTuneHandling::AddBaseModelCost => {
@@ -454,11 +447,10 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 },
             ]);
         }
-        let _ = writeln!(out, "{inputs}\n");
+        let _ = writeln!(out, "{}\n", inputs.render());
 
-        let mut comps = Table::new();
-        comps.load_style(style);
-        comps.set_header(vec!["method A component", "nominal", "real", "Epoch"]);
+        let mut comps =
+            Grid::new(vec!["method A component", "nominal", "real", "Epoch"]).markdown(markdown);
         let factor = c.estimate.inflation_factor.clone().ok();
         match c.estimate.components() {
             Ok(k) => {
@@ -470,7 +462,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                     ("energy", |k| k.energy),
                 ];
                 for (name, get) in rows {
-                    comps.add_row(vec![
+                    comps.row(vec![
                         name.to_owned(),
                         usd(get(&k)),
                         factor.map_or("—".to_owned(), |f| usd(get(&k) * f)),
@@ -481,7 +473,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 }
             }
             Err(b) => {
-                comps.add_row(vec![
+                comps.row(vec![
                     "all".to_owned(),
                     format!("— ({})", short(&b.input)),
                     String::new(),
@@ -489,20 +481,19 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 ]);
             }
         }
-        let _ = writeln!(out, "{comps}\n");
+        let _ = writeln!(out, "{}\n", comps.render());
 
-        let mut methods = Table::new();
-        methods.load_style(style);
-        methods.set_header(vec![
+        let mut methods = Grid::new(vec![
             "method",
             "nominal",
             "real",
             "Epoch's pipeline",
             "published",
             "error vs published",
-        ]);
+        ])
+        .markdown(markdown);
         for m in Method::ALL {
-            methods.add_row(vec![
+            methods.row(vec![
                 m.to_string(),
                 or_blocked(c.estimate.nominal(m)),
                 or_blocked(c.real(m)),
@@ -511,7 +502,7 @@ fn render_detail(computed: &[Computed<'_>], markdown: bool) -> String {
                 pct(c.err_published(m)),
             ]);
         }
-        let _ = writeln!(out, "{methods}");
+        let _ = writeln!(out, "{}", methods.render());
         for b in c.blocked() {
             let _ = writeln!(
                 out,

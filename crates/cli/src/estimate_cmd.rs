@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use traincost_analysis::EstimateReport;
 use traincost_analysis::estimate::HeadlineCheck;
-use traincost_core::dist::format_number;
 use traincost_core::estimate::{Estimate, Figure};
 
 use crate::format::{amount, money};
@@ -61,9 +60,10 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
         crate::run_options::DEFAULT_SAMPLES,
         args.percentiles.clone(),
     );
+    crate::term::set_output_file(args.output.is_some());
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
-    let bar = progress_bar(config.samples);
+    let bar = crate::term::progress_bar(config.samples);
     let report = model_load::build_report(
         &args.scenario,
         args.run.money(),
@@ -86,27 +86,33 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar on stderr for runs long enough to need one (hidden when stderr is not a terminal).
-fn progress_bar(samples: u64) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if samples < 5_000_000 || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(samples);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} sampling {human_pos}/{human_len} [{bar:30}] {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar
+/// `p99`, `p99.5`: a requested percentile's name.
+fn percentile_name(p: f64) -> String {
+    format!("p{}", crate::format::sig(p, 6))
 }
 
+/// The requested percentiles of a figure, in the order asked, as `(name, value)`.
+fn extra_percentiles(f: &Figure) -> impl Iterator<Item = (String, f64)> + '_ {
+    f.percentiles.iter().map(|&(p, v)| (percentile_name(p), v))
+}
+
+/// CSV, one row per figure (and per multiple): numbers at the model's 4 significant figures
+/// (JSON keeps every digit); requested percentiles (`--percentile`) as the last columns.
 fn render_csv(e: &Estimate) -> String {
+    use crate::format::csv_number as n;
     let mut out = String::from(
-        "id,kind,label,unit,basis,dollar_year,p50,p5,p95,mean,sd,central,x_final_run_basis,x_final_run_p50,x_final_run_p5,x_final_run_p95\n",
+        "id,kind,label,unit,basis,dollar_year,p50,p5,p95,mean,sd,central,x_final_run_basis,x_final_run_p50,x_final_run_p5,x_final_run_p95",
     );
+    let requested: Vec<String> = e
+        .layers
+        .first()
+        .map(|f| extra_percentiles(f).map(|(name, _)| name).collect())
+        .unwrap_or_default();
+    for name in &requested {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
     let q = |s: &str| {
         if s.contains([',', '"']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -119,28 +125,26 @@ fn render_csv(e: &Estimate) -> String {
         let row = |m: Option<&traincost_core::estimate::Multiple>| {
             let (mb, m50, m5, m95) = m.map_or_else(
                 || (String::new(), String::new(), String::new(), String::new()),
-                |m| {
-                    (
-                        m.basis.to_string(),
-                        m.p50.to_string(),
-                        m.p5.to_string(),
-                        m.p95.to_string(),
-                    )
-                },
+                |m| (m.basis.to_string(), n(m.p50), n(m.p5), n(m.p95)),
             );
-            format!(
+            let mut line = format!(
                 "{},{kind},{},{},{basis},{},{},{},{},{},{},{},{mb},{m50},{m5},{m95}",
                 q(&f.id),
                 q(&f.label),
                 f.unit,
                 e.dollar_year,
-                f.p50,
-                f.p5,
-                f.p95,
-                f.mean,
-                f.sd,
-                f.central,
-            )
+                n(f.p50),
+                n(f.p5),
+                n(f.p95),
+                n(f.mean),
+                n(f.sd),
+                n(f.central),
+            );
+            for (_, v) in extra_percentiles(f) {
+                line.push(',');
+                line.push_str(&n(v));
+            }
+            line
         };
         // One row per multiple (staff has one per basis), else one row.
         if f.multiples.is_empty() {
@@ -198,23 +202,40 @@ fn headline_line(r: &EstimateReport) -> Option<String> {
     ))
 }
 
-fn render_table(r: &EstimateReport) -> String {
-    use comfy_table::{
-        Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
+/// An input's source in words: `claim ID`, `assumption: WHY (informed by IDS)`, its note.
+fn input_source(i: &traincost_core::estimate::InputReport) -> String {
+    let source = match (&i.assumption, i.claims.as_slice()) {
+        (None, ids) => format!("claim {}", ids.join(", ")),
+        (Some(a), []) => format!("assumption: {a}"),
+        (Some(a), ids) => format!("assumption: {a} (informed by {})", ids.join(", ")),
     };
+    match &i.note {
+        Some(n) => format!("{source} [{n}]"),
+        None => source,
+    }
+}
+
+fn render_table(r: &EstimateReport) -> String {
+    use crate::term::{Grid, para};
     let e = &r.estimate;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — cost stack in {} USD ({}; {} samples, seed {})",
-        r.title,
-        e.dollar_year,
-        e.price_index,
-        format_number(e.samples as f64),
-        e.seed
+        "{}",
+        para(
+            &format!(
+                "{} — cost stack in {} USD ({}; {} samples, seed {})",
+                r.title,
+                e.dollar_year,
+                e.price_index,
+                crate::format::count(e.samples),
+                e.seed
+            ),
+            2
+        )
     );
     if let Some(h) = headline_line(r) {
-        let _ = writeln!(out, "{h}");
+        let _ = writeln!(out, "{}", para(&h, 2));
     }
     if !e.not_modelled.is_empty() {
         let list: Vec<String> = e
@@ -222,37 +243,58 @@ fn render_table(r: &EstimateReport) -> String {
             .iter()
             .map(|n| format!("{} (needs {})", n.id, n.needs))
             .collect();
-        let _ = writeln!(out, "Not modelled in this scenario: {}.", list.join("; "));
+        let _ = writeln!(
+            out,
+            "{}",
+            para(
+                &format!("Not modelled in this scenario: {}.", list.join("; ")),
+                2
+            )
+        );
     }
-    let _ = writeln!(out, "{}", r.reading_note());
+    let _ = writeln!(out, "{}", para(&r.reading_note(), 0));
     out.push('\n');
     let bases = e.bases();
-    let mut header = vec!["layer", "basis", "median", "90% interval", "mean"];
+    let requested: Vec<String> = e
+        .layers
+        .first()
+        .map(|f| extra_percentiles(f).map(|(name, _)| name).collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = ["layer", "basis", "median", "90% interval"]
+        .map(String::from)
+        .to_vec();
+    header.extend(requested.iter().cloned());
+    header.push("mean".into());
     if bases.len() == 2 {
-        header.extend(["x final run (rental)", "x final run (ownership)"]);
+        header.extend(["x final run (rental)", "x final run (ownership)"].map(String::from));
     } else {
-        header.push("x final run");
+        header.push("x final run".into());
     }
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED).set_header(header);
-    let mut push = |f: &Figure, indent: &str| {
-        let name = if indent.is_empty() || indent == "= " {
+    let numeric: Vec<usize> = (2..header.len()).collect();
+    let mut t = Grid::new(header).right_align(&numeric);
+    for (f, kind) in e.figures() {
+        let indent = match kind {
+            "component" => "  · ",
+            "total" => "= ",
+            _ => "",
+        };
+        let name = crate::term::nobreak(if indent.is_empty() || indent == "= " {
             f.id.as_str()
         } else {
             f.id.rsplit('/').next().unwrap_or(&f.id)
-        };
+        });
         let mut cells = vec![
-            Cell::new(format!("{indent}{name}")),
-            Cell::new(f.basis.map_or("", |b| b.as_str())),
-            Cell::new(amount(&f.unit, f.p50)).set_alignment(CellAlignment::Right),
-            Cell::new(if f.p5 == f.p95 {
+            format!("{indent}{name}"),
+            f.basis.map_or("", |b| b.as_str()).to_owned(),
+            amount(&f.unit, f.p50),
+            if f.p5 == f.p95 {
                 "(exact)".to_owned()
             } else {
                 crate::format::interval(&f.unit, f.p5, f.p95)
-            })
-            .set_alignment(CellAlignment::Right),
-            Cell::new(amount(&f.unit, f.mean)).set_alignment(CellAlignment::Right),
+            },
         ];
+        cells.extend(extra_percentiles(f).map(|(_, v)| amount(&f.unit, v)));
+        cells.push(amount(&f.unit, f.mean));
         for b in &bases {
             let x = if indent.is_empty() && f.id == b.layer_id() {
                 "1x".to_owned()
@@ -263,80 +305,69 @@ fn render_table(r: &EstimateReport) -> String {
                     .map(crate::format::multiple)
                     .unwrap_or_default()
             };
-            cells.push(Cell::new(x).set_alignment(CellAlignment::Right));
+            cells.push(x);
         }
-        t.add_row(cells);
-    };
-    for (f, kind) in e.figures() {
-        push(
-            f,
-            match kind {
-                "component" => "  · ",
-                "total" => "= ",
-                _ => "",
-            },
-        );
+        t.row(cells);
     }
-    let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "{}", t.render());
     out.push_str("\nWhat each layer counts:\n");
     for (ids, includes, excludes) in scopes(e) {
         let ids = ids.join(", ");
-        let _ = writeln!(out, "  {ids}: {includes}.");
         let _ = writeln!(
             out,
-            "  {:width$}  leaves out {excludes}.",
-            "",
-            width = ids.chars().count()
+            "{}",
+            crate::term::wrap_with(
+                &format!("{ids}: {includes}."),
+                crate::term::width(),
+                "  ",
+                "      "
+            )
+        );
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::term::wrap_with(
+                &format!("leaves out {excludes}."),
+                crate::term::width(),
+                "    ",
+                "      "
+            )
         );
     }
     out.push_str("\nInputs (money in the report's dollars):\n");
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(terminal_width())
-        .set_header(["input", "value", "unit", "source"]);
+    let mut t = Grid::new(["input", "value", "unit", "source"]);
     for i in &e.inputs {
-        let source = match (&i.assumption, i.claims.as_slice()) {
-            (None, ids) => format!("claim {}", ids.join(", ")),
-            (Some(a), []) => format!("assumption: {a}"),
-            (Some(a), ids) => format!("assumption: {a} (informed by {})", ids.join(", ")),
-        };
-        let source = match &i.note {
-            Some(n) => format!("{source} [{n}]"),
-            None => source,
-        };
-        t.add_row([
-            i.name.clone(),
-            i.description.clone(),
+        t.row([
+            crate::term::nobreak(&i.name),
+            crate::format::distribution(&i.distribution),
             i.unit.clone(),
-            source,
+            input_source(i),
         ]);
     }
-    let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "{}", t.render());
     if !r.sources.is_empty() {
         out.push_str("\nSources of cited claims:\n");
         for s in &r.sources {
             let _ = writeln!(
                 out,
-                "  {}: {}, \"{}\", {}, {}",
-                s.claim,
-                s.claimant,
-                s.title,
-                s.date_label(),
-                s.url
+                "{}",
+                crate::term::wrap_with(
+                    &format!(
+                        "{}: {}, \"{}\", {}, {}",
+                        s.claim,
+                        s.claimant,
+                        s.title,
+                        s.date_label(),
+                        s.url
+                    ),
+                    crate::term::width(),
+                    "  ",
+                    "      "
+                )
             );
         }
     }
     out
-}
-
-/// The terminal's width from `COLUMNS`, else 120.
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w >= 60)
-        .unwrap_or(120)
 }
 
 fn render_markdown(r: &EstimateReport) -> String {
@@ -354,8 +385,21 @@ fn render_markdown(r: &EstimateReport) -> String {
         let _ = writeln!(out, "Not modelled in this scenario: {}.\n", list.join("; "));
     }
     let _ = writeln!(out, "{}\n", r.reading_note());
-    out.push_str("| layer | basis | median | 90% interval | x final run (same basis) | includes | leaves out |\n|---|---|---:|---:|---:|---|---|\n");
+    let requested: Vec<String> = e
+        .layers
+        .first()
+        .map(|f| extra_percentiles(f).map(|(name, _)| name).collect())
+        .unwrap_or_default();
+    let extra_head: String = requested.iter().map(|p| format!(" {p} |")).collect();
+    let extra_rule = "---:|".repeat(requested.len());
+    let _ = writeln!(
+        out,
+        "| layer | basis | median | 90% interval |{extra_head} x final run (same basis) | includes | leaves out |\n|---|---|---:|---:|{extra_rule}---:|---|---|"
+    );
     for f in e.layers.iter().chain(&e.totals) {
+        let extra: String = extra_percentiles(f)
+            .map(|(_, v)| format!(" {} |", amount(&f.unit, v)))
+            .collect();
         let multiples: Vec<String> = f
             .multiples
             .iter()
@@ -363,7 +407,7 @@ fn render_markdown(r: &EstimateReport) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| {} (`{}`) | {} | {} | {} | {} | {} | {} |",
+            "| {} (`{}`) | {} | {} | {} |{extra} {} | {} | {} |",
             f.label,
             f.id,
             f.basis.map_or("", |b| b.as_str()),
@@ -377,7 +421,7 @@ fn render_markdown(r: &EstimateReport) -> String {
     let _ = writeln!(
         out,
         "\n{} Monte Carlo samples, seed {}.\n",
-        format_number(e.samples as f64),
+        crate::format::count(e.samples),
         e.seed
     );
     out.push_str("### Inputs\n\n| input | value | unit | source |\n|---|---|---|---|\n");
@@ -391,7 +435,7 @@ fn render_markdown(r: &EstimateReport) -> String {
             out,
             "| `{}` | {} | {} | {} |",
             i.name,
-            i.description,
+            crate::format::distribution(&i.distribution),
             i.unit,
             src.replace('|', "/")
         );

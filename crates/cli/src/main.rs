@@ -19,6 +19,7 @@ mod run_options;
 mod scenario_load;
 mod scenarios_cmd;
 mod sensitivity_cmd;
+mod term;
 
 use std::process::ExitCode;
 
@@ -40,7 +41,7 @@ struct Cli {
     /// More logging on stderr (-v info, -vv debug, -vvv trace). RUST_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
-    /// Only errors on stderr.
+    /// Only errors on stderr, and no progress bar.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
     #[command(subcommand)]
@@ -72,6 +73,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose, cli.quiet);
+    term::set_quiet(cli.quiet);
     let result = match cli.command {
         Command::Estimate(args) => estimate_cmd::run(args),
         Command::Scenarios(args) => scenarios_cmd::run(args),

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::json;
 use traincost_plugin::payload::{Dist, Quantity, QueryResult, Source};
 use traincost_plugin::validate::exercise_queries;
@@ -153,12 +152,10 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string_pretty(&items)? + "\n"
         }
         Format::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(["name", "version", "kind", "ABI", "origin", "offers"]);
+            let mut t =
+                crate::term::Grid::new(["name", "version", "kind", "ABI", "origin", "offers"]);
             for p in reg.iter() {
-                t.add_row([
+                t.row([
                     p.name().to_owned(),
                     p.version().to_owned(),
                     p.kind().to_string(),
@@ -167,7 +164,7 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
                     offers(p),
                 ]);
             }
-            format!("{t}\n")
+            format!("{}\n", t.render())
         }
     };
     emit(None, &text)?;

@@ -48,6 +48,7 @@ pub(crate) struct ReconcileArgs {
 }
 
 pub(crate) fn run(args: ReconcileArgs) -> anyhow::Result<ExitCode> {
+    crate::term::set_output_file(args.output.is_some());
     let (claims, registry) = args.run.load()?;
     let supplier = crate::plugin_supplier::PluginSupplier(&registry);
     let built =

@@ -12,7 +12,6 @@ use std::process::ExitCode;
 use traincost_analysis::reconcile::{ClaimView, LayerView, Verdict};
 use traincost_analysis::report::{self, Card, CitedClaim, InputSources, Report, ReportOptions};
 use traincost_analysis::text::money_short;
-use traincost_core::dist::format_number;
 
 use crate::chart::svg::escape;
 use crate::output;
@@ -120,7 +119,7 @@ fn layer_value(l: &LayerView, v: f64) -> String {
     if l.unit.starts_with("USD") {
         money_short(v)
     } else {
-        format_number(v)
+        crate::format::number(v)
     }
 }
 
@@ -432,7 +431,7 @@ pub(crate) fn render(model: &Report) -> String {
         "<footer>traincost {}: scenario <code>{}</code>, {} Monte Carlo samples, seed {}; intervals are 90%. Layers of different scopes are never summed: the fleet is shown beside the model, not added to it.</footer>\n</main>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
         escape(&rec.scenario),
-        format_number(rec.samples as f64),
+        crate::format::count(rec.samples),
         rec.seed
     );
     o

@@ -1,6 +1,5 @@
 //! `traincost scenarios`: the built-in scenarios and the scenario format.
 
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use traincost_core::scenario::{self, Scenario};
@@ -31,7 +30,7 @@ enum ScenariosCommand {
 pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
     let text = match args.command {
         ScenariosCommand::List => {
-            let mut out = String::new();
+            let mut t = crate::term::Grid::new(["scenario", "model", "published", "about"]);
             for name in scenario::builtin_names() {
                 let s = Scenario::builtin(name).expect("built-in");
                 let f = &s.file;
@@ -40,14 +39,16 @@ pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
                     .as_deref()
                     .and_then(|d| d.lines().next())
                     .unwrap_or("");
-                let _ = writeln!(
-                    out,
-                    "{name:<20} {:<20} {:<11} {summary}",
+                t.row([
+                    name,
                     f.title.as_deref().unwrap_or(name),
-                    f.published.as_deref().unwrap_or("")
-                );
+                    f.published.as_deref().unwrap_or(""),
+                    summary,
+                ]);
             }
+            let mut out = t.render() + "\n";
             out.push_str("\nRun `traincost estimate NAME`, or `traincost scenarios show NAME > my.toml` to start your own.\n");
+            out = crate::term::fit_lines(&out);
             out
         }
         ScenariosCommand::Show { name } => match scenario::builtin_source(&name) {

@@ -15,7 +15,6 @@ use traincost_analysis::estimate::ClaimSource;
 use traincost_analysis::sensitivity::{
     self, BarView, Outputs, SAMPLES_PER_RUN, Sensitivity, SensitivityOptions,
 };
-use traincost_core::dist::format_number;
 
 use crate::chart::tornado::value;
 use crate::diagnostic::Diagnostic;
@@ -65,6 +64,7 @@ pub(crate) struct SensitivityArgs {
 }
 
 pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
+    crate::term::set_output_file(args.output.is_some());
     // Fail before the work if an output cannot be written.
     for p in args.output.iter().chain(&args.chart) {
         crate::output::check_output_dir(p)?;
@@ -100,7 +100,7 @@ pub(crate) fn run(args: SensitivityArgs) -> anyhow::Result<ExitCode> {
     let top = args.top.map_or(usize::MAX, |n| n as usize);
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
-        Format::Table => render_table(&report, top),
+        Format::Table => crate::term::fit_lines(&render_table(&report, top)),
         Format::Markdown => render_markdown(&report, top),
     };
     if let Some(chart) = &args.chart {
@@ -179,9 +179,6 @@ fn percent(share: f64) -> String {
 }
 
 fn render_table(r: &Sensitivity, top: usize) -> String {
-    use comfy_table::{
-        Cell, CellAlignment, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED,
-    };
     let mut out = String::new();
     for t in &r.tornadoes {
         let _ = writeln!(
@@ -194,48 +191,41 @@ fn render_table(r: &Sensitivity, top: usize) -> String {
             "Median {} with every input uncertain. Each row: the median with one input fixed at \
              its 5th / 95th percentile ({} samples per run, seed {}).\n",
             value(t.median, &t.unit),
-            format_number(r.samples as f64),
+            crate::format::count(r.samples),
             r.seed
         );
         if t.bars.is_empty() {
             out.push_str("No uncertain input moves this output: it is fixed by its inputs.\n\n");
             continue;
         }
-        let mut table = Table::new();
-        table
-            .load_style(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(terminal_width())
-            .set_header([
-                "#",
-                "input",
-                "input p5 → p95",
-                "at p5",
-                "at p95",
-                "swing",
-                "source",
-            ]);
+        let mut table = crate::term::Grid::new([
+            "# input",
+            "input p5 → p95",
+            "at p5",
+            "at p95",
+            "swing",
+            "source",
+        ])
+        .right_align(&[2, 3, 4]);
         for (i, b) in t.bars.iter().take(top).enumerate() {
-            let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-            table.add_row(vec![
-                Cell::new(i + 1),
-                Cell::new(&b.bar.input),
-                Cell::new(format!(
+            table.row([
+                format!("{}. {}", i + 1, crate::term::nobreak(&b.bar.input)),
+                format!(
                     "{} → {}",
                     value(b.bar.input_p5, &b.bar.unit),
                     value(b.bar.input_p95, &b.bar.unit)
-                )),
-                right(value(b.bar.output_at_p5, &t.unit)),
-                right(value(b.bar.output_at_p95, &t.unit)),
-                right(format!(
+                ),
+                value(b.bar.output_at_p5, &t.unit),
+                value(b.bar.output_at_p95, &t.unit),
+                format!(
                     "{} ({})",
                     value(b.bar.swing, &t.unit),
                     percent(b.swing_share)
-                )),
-                Cell::new(source_line(b)),
+                ),
+                source_line(b),
             ]);
         }
-        let _ = writeln!(out, "{table}");
+        let _ = writeln!(out, "{}", table.render());
         if t.bars.len() > top {
             let _ = writeln!(
                 out,
@@ -248,7 +238,11 @@ fn render_table(r: &Sensitivity, top: usize) -> String {
                 out,
                 "Uncertain inputs that do not move {}: {}.",
                 t.output,
-                t.no_effect.join(", ")
+                t.no_effect
+                    .iter()
+                    .map(|n| crate::term::nobreak(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         out.push('\n');
@@ -286,7 +280,7 @@ fn render_markdown(r: &Sensitivity, top: usize) -> String {
              its 95th percentile, every other input uncertain; {} Monte Carlo samples per run, \
              seed {}.\n",
             value(t.median, &t.unit),
-            format_number(r.samples as f64),
+            crate::format::count(r.samples),
             r.seed
         );
         if t.bars.is_empty() {
@@ -365,15 +359,6 @@ fn render_markdown(r: &Sensitivity, top: usize) -> String {
         }
     }
     out
-}
-
-/// The terminal's width from `COLUMNS`, else 120.
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w >= 60)
-        .unwrap_or(120)
 }
 
 #[cfg(test)]

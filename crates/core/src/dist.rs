@@ -26,7 +26,11 @@ pub use traincost_engine::dist::{Distribution, DistributionError, Z_95};
 
 /// A human description of `d`: `2`, `lognormal 90% CI [1.2, 4]`, `uniform [2, 4]`, ...
 pub fn describe(d: &Distribution) -> String {
-    let g = |v: f64| format_number(v);
+    describe_with(d, format_number)
+}
+
+/// [`describe`] with the numbers written by `g` (a renderer's own number format).
+pub fn describe_with(d: &Distribution, g: impl Fn(f64) -> String) -> String {
     match *d {
         Distribution::Point(v) => g(v),
         Distribution::Uniform { low, high } => format!("uniform [{}, {}]", g(low), g(high)),

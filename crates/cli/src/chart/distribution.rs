@@ -34,14 +34,14 @@ pub(crate) fn render(f: &Figure, dollar_year: &str) -> String {
         if money {
             svg::money(v)
         } else {
-            traincost_core::dist::format_number(v)
+            crate::format::number(v)
         }
     };
     let tick = |v: f64| {
         if money {
             svg::money_tick(v)
         } else {
-            traincost_core::dist::format_number(v)
+            crate::format::number(v)
         }
     };
     let lognormal = f.p5 > 0.0 && f.p95 > f.p5 * (1.0 + 1e-9);

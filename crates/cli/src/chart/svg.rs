@@ -74,7 +74,7 @@ pub(crate) fn decade_money(v: f64) -> String {
         .map_or((v, ""), |(d, s)| (v / d, s));
     format!(
         "${}{suffix}",
-        traincost_core::dist::format_number(scaled.round().max(0.0))
+        crate::format::number(scaled.round().max(0.0))
     )
 }
 

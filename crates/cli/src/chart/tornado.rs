@@ -5,7 +5,6 @@
 //! Hand-written, standalone SVG on the shared primitives of [`super::svg`]: no fonts or system
 //! libraries, a generic font family, every text escaped.
 
-use traincost_core::dist::format_number;
 use traincost_core::sensitivity::{Bar, Tornado};
 use traincost_core::units::format_money;
 
@@ -41,7 +40,7 @@ pub(crate) fn svg(t: &Tornado) -> String {
     );
     let note2 = format!(
         "{} Monte Carlo samples per run, the same random numbers in every run; largest swing first.",
-        format_number(t.samples as f64)
+        crate::format::count(t.samples)
     );
     // Wide enough for the plot, the title and the notes.
     let width = (x1 + 24.0)
@@ -223,11 +222,11 @@ pub(crate) fn value(v: f64, unit: &str) -> String {
         let amount = if a >= 1e3 {
             format_money(a)
         } else {
-            format_number(a)
+            crate::format::number(a)
         };
         return format!("{sign}${amount}{rest}");
     }
-    let n = format_number(v);
+    let n = crate::format::number(v);
     match unit {
         "" => n,
         "x" => format!("{n}x"),

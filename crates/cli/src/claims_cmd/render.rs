@@ -2,28 +2,10 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::json;
 use traincost_claims::{
     CheckReport, Claim, ClaimSet, ConflictGroup, RelationOutcome, Verdict, format_number,
 };
-
-/// The terminal's width from `COLUMNS`, else 120.
-fn terminal_width() -> u16 {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w >= 60)
-        .unwrap_or(120)
-}
-
-fn table() -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(terminal_width());
-    t
-}
 
 fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -78,8 +60,7 @@ fn status_label(c: &Claim) -> String {
 
 /// A table of claims.
 pub(super) fn claims_table(claims: &[&Claim]) -> String {
-    let mut t = table();
-    t.set_header([
+    let mut t = crate::term::Grid::new([
         "id",
         "subject",
         "quantity",
@@ -87,27 +68,23 @@ pub(super) fn claims_table(claims: &[&Claim]) -> String {
         "claimant",
         "published",
     ]);
-    for k in [0, 5] {
-        if let Some(col) = t.column_mut(k) {
-            col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
-        }
-    }
     for c in claims {
         let id = match c.status {
             traincost_claims::Status::Verified => c.id.clone(),
             _ => format!("{}\n[{}]", c.id, status_label(c)),
         };
-        t.add_row([
+        t.row([
             id,
             c.subject.clone(),
             c.quantity.clone(),
-            compact_value(c),
+            crate::format::claim_value(&c.value, &c.unit.to_string()),
             shorten(&c.claimant, 32),
             c.date_label(),
         ]);
     }
     format!(
-        "{t}\n{} claim{}\n",
+        "{}\n{} claim{}\n",
+        t.render(),
         claims.len(),
         if claims.len() == 1 { "" } else { "s" }
     )
@@ -308,7 +285,7 @@ fn conflict_block(out: &mut String, g: &ConflictGroup<'_>, width: usize) {
 
 /// One claim in full, with the relations and conflict groups it is in.
 pub(super) fn claim_text(set: &ClaimSet, c: &Claim) -> String {
-    let width = usize::from(terminal_width()).min(100);
+    let width = crate::term::width().unwrap_or(100).min(100);
     let mut out = String::new();
     let _ = writeln!(out, "{}  [{}]", c.id, status_label(c));
     let mut field = |name: &str, value: &str| {
@@ -447,7 +424,7 @@ fn group_json(g: &ConflictGroup<'_>) -> serde_json::Value {
 
 /// The check report for people.
 pub(super) fn check_text(report: &CheckReport<'_>) -> String {
-    let width = usize::from(terminal_width()).min(120);
+    let width = crate::term::width().unwrap_or(120).min(120);
     let s = report.summary();
     let mut out = String::new();
     let _ = writeln!(

@@ -2,8 +2,6 @@
 
 use std::fmt::Write as _;
 
-use traincost_core::dist::format_number;
-
 use traincost_analysis::reconcile::{ClaimView, LayerView, Reconciliation, Verdict};
 use traincost_analysis::text::money_short;
 
@@ -19,7 +17,7 @@ fn value(l: &LayerView, v: f64) -> String {
     if l.unit.starts_with("USD") {
         money_short(v)
     } else {
-        format_number(v)
+        crate::format::number(v)
     }
 }
 
@@ -66,40 +64,73 @@ pub(crate) fn table(r: &Reconciliation) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: from the headline to the fleet ({} USD, {}; {} samples, seed {})",
-        r.title,
-        r.dollar_year,
-        r.price_index,
-        format_number(r.samples as f64),
-        r.seed
+        "{}",
+        crate::term::para(
+            &format!(
+                "{}: from the headline to the fleet ({} USD, {}; {} samples, seed {})",
+                r.title,
+                r.dollar_year,
+                r.price_index,
+                crate::format::count(r.samples),
+                r.seed
+            ),
+            2
+        )
     );
     if let Some(h) = headline_sentence(r) {
-        let _ = writeln!(out, "{h}");
+        let _ = writeln!(out, "{}", crate::term::para(&h, 2));
     }
     let _ = writeln!(
         out,
-        "Medians with 90% intervals; \"x final run\" is on the layer's own basis. Claims: ok consistent, !! outside, XX erroneous, .. other unit or scope."
+        "{}",
+        crate::term::para(
+            "Medians with 90% intervals; \"x final run\" is on the layer's own basis. Claims: ok consistent, !! outside, XX erroneous, .. other unit or scope.",
+            0
+        )
     );
-    let _ = writeln!(
-        out,
-        "\n{:<36} {:<9} {:>9} {:>21}  x final run",
-        "layer", "basis", "median", "90% interval"
-    );
+    // Wide: one aligned line per layer; narrow: the layer's id, its figures below.
+    let narrow = crate::term::width().is_some_and(|w| w < crate::term::NARROW);
+    if !narrow {
+        let _ = writeln!(
+            out,
+            "\n{:<36} {:<9} {:>9} {:>21}  x final run",
+            "layer", "basis", "median", "90% interval"
+        );
+    } else {
+        out.push('\n');
+    }
     for l in &r.layers {
         let name = if l.kind == "total" {
             format!("= {}", l.id)
         } else {
             l.id.clone()
         };
-        let _ = writeln!(
-            out,
-            "{:<36} {:<9} {:>9} {:>21}  {}",
-            name,
-            basis_word(l),
-            value(l, l.p50),
-            format!("{} - {}", value(l, l.p5), value(l, l.p95)),
-            layer_multiple(l)
-        );
+        let interval = format!("{} - {}", value(l, l.p5), value(l, l.p95));
+        if narrow {
+            let _ = writeln!(out, "{name}");
+            let figures = format!(
+                "{} {} [{}] {}",
+                basis_word(l),
+                value(l, l.p50),
+                interval,
+                layer_multiple(l)
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::term::wrap_with(figures.trim(), crate::term::width(), "    ", "      ")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{:<36} {:<9} {:>9} {:>21}  {}",
+                name,
+                basis_word(l),
+                value(l, l.p50),
+                interval,
+                layer_multiple(l)
+            );
+        }
         let (context, shown): (Vec<&ClaimView>, Vec<&ClaimView>) = l
             .claims
             .iter()
@@ -131,8 +162,7 @@ pub(crate) fn table(r: &Reconciliation) -> String {
     if !r.conflicts.is_empty() {
         out.push_str("\nWhere sources disagree, and why:\n");
         for g in &r.conflicts {
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "  [{}] {}: {} (why: {})",
                 verdict_word(g.verdict),
                 g.id,
@@ -143,12 +173,17 @@ pub(crate) fn table(r: &Reconciliation) -> String {
                     g.reasons.join(", ")
                 }
             );
+            let _ = writeln!(out, "{}", crate::term::para(&line, 6));
             let typo = g
                 .members
                 .iter()
                 .any(|m| m.status == traincost_claims::Status::Erroneous);
             if !g.note.is_empty() && (typo || g.verdict == traincost_claims::Verdict::Disagree) {
-                let _ = writeln!(out, "      {}", g.note);
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    crate::term::wrap_with(&g.note, crate::term::width(), "      ", "      ")
+                );
             }
         }
     }
@@ -194,11 +229,10 @@ fn claim_line(out: &mut String, c: &ClaimView) {
     } else {
         ""
     };
-    let _ = writeln!(
-        out,
+    let line = format!(
         "  {} {:<22} {:>6}  {}, {}{disputed}: {}: {}  [{}]",
         mark(c.verdict),
-        c.display,
+        crate::format::claim_value(&c.value, &c.unit),
         mult,
         c.claimant_short(),
         c.date_label(),
@@ -206,8 +240,13 @@ fn claim_line(out: &mut String, c: &ClaimView) {
         c.short_verdict(),
         c.id
     );
+    let _ = writeln!(out, "{}", crate::term::para(&line, 7));
     if c.verdict == Verdict::Erroneous {
-        let _ = writeln!(out, "       {}", c.explanation);
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::term::wrap_with(&c.explanation, crate::term::width(), "       ", "       ")
+        );
     }
 }
 
@@ -253,7 +292,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
     let _ = writeln!(
         out,
         "\nMedians of {} Monte Carlo samples (seed {}) with 90% intervals; compute on each basis is never mixed with the other.\n",
-        format_number(r.samples as f64),
+        crate::format::count(r.samples),
         r.seed
     );
     for l in r.layers.iter().filter(|l| !l.claims.is_empty()) {
@@ -310,7 +349,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
                 let _ = writeln!(
                     out,
                     "  - {}: {}, {} (`{}`){flag}",
-                    md(&m.display),
+                    md(&member_value(r, &m.id, &m.display)),
                     md(&m.claimant),
                     m.date_label(),
                     m.id
@@ -319,6 +358,21 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
         }
     }
     out
+}
+
+/// A conflict member's value at its own precision, from its claim's view when the
+/// reconciliation shows that claim (else as the analysis wrote it).
+fn member_value(r: &Reconciliation, id: &str, display: &str) -> String {
+    r.layers
+        .iter()
+        .flat_map(|l| &l.claims)
+        .chain(&r.related)
+        .chain(&r.unplaced)
+        .find(|c| c.id == id)
+        .map_or_else(
+            || display.to_owned(),
+            |c| crate::format::claim_value(&c.value, &c.unit),
+        )
 }
 
 fn md_claim(out: &mut String, c: &ClaimView) {
@@ -338,7 +392,7 @@ fn md_claim(out: &mut String, c: &ClaimView) {
     let _ = writeln!(
         out,
         "- {}{mult}: {}, [{}]({}), {}. *{}*: {}; {}. (`{}`)",
-        md(&c.display),
+        md(&crate::format::claim_value(&c.value, &c.unit)),
         md(&c.claimant),
         md(&c.source_title),
         c.url,
