@@ -5,6 +5,7 @@
 
 mod util;
 
+mod bottom_line;
 mod citations;
 mod claims;
 mod compare;

@@ -1,6 +1,7 @@
 //! `traincost`: what did it really cost to train this AI model, and what does the headline
 //! figure leave out?
 
+mod bottom_line;
 mod chart;
 mod claims_cmd;
 mod compare_cmd;

@@ -67,6 +67,7 @@ h3 { font-size: 1.05rem; margin-bottom: 0.3em; }
 p, li { overflow-wrap: anywhere; }
 a { color: #0969da; }
 .lede { color: var(--muted); }
+.bottom-line { font-size: 1.05rem; border-left: 4px solid #0969da; padding: 8px 12px; background: var(--soft); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 16px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--soft); }
 .card .big { font-size: 1.7rem; font-weight: 700; }
@@ -191,6 +192,12 @@ pub(crate) fn render(model: &Report) -> String {
         let _ = writeln!(o, "<p class=\"lede\">{}</p>", escape(d));
     }
 
+    let _ = writeln!(
+        o,
+        "<p class=\"bottom-line\" id=\"bottom-line\"><strong>Bottom line.</strong> {}</p>",
+        escape(&crate::bottom_line::paragraph(&model.bottom_line))
+    );
+
     // Headline cards.
     o.push_str("<section class=\"cards\" id=\"summary\">\n");
     for card in &model.cards {
@@ -241,6 +248,19 @@ pub(crate) fn render(model: &Report) -> String {
         "<figcaption>Each layer's 90% interval (bar) and median (line) on a log scale, in {} USD; dots are sourced claims about that scope, a cross is a figure printed in error.</figcaption>\n</figure>",
         escape(&rec.dollar_year)
     );
+    if let Some(w) = &model.bottom_line.waterfall {
+        o.push_str("<figure id=\"waterfall\">\n");
+        o.push_str(inline_svg(&crate::chart::waterfall::render(
+            &rec.title,
+            &rec.dollar_year,
+            w,
+        )));
+        let _ = writeln!(
+            o,
+            "<figcaption>Where the money goes, on a linear scale: from the final run to the model's total, all on the {} basis. Bars are means, which add up; the total's median and 90% interval are drawn over its bar.</figcaption>\n</figure>",
+            w.basis
+        );
+    }
     let _ = writeln!(
         o,
         "<p class=\"small\">{}</p>",

@@ -73,6 +73,11 @@ pub(crate) fn table(r: &Reconciliation) -> String {
         format_number(r.samples as f64),
         r.seed
     );
+    let _ = writeln!(
+        out,
+        "Bottom line: {}",
+        crate::bottom_line::paragraph(&r.bottom_line)
+    );
     if let Some(h) = headline_sentence(r) {
         let _ = writeln!(out, "{h}");
     }
@@ -220,6 +225,11 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
     let mut out = format!(
         "## {}: from the headline to the fleet ({} USD)\n\n",
         r.title, r.dollar_year
+    );
+    let _ = writeln!(
+        out,
+        "**Bottom line.** {}\n",
+        crate::bottom_line::paragraph(&r.bottom_line)
     );
     if let Some(h) = &r.headline {
         let _ = writeln!(
