@@ -16,6 +16,7 @@ mod golden;
 mod hardening;
 mod output;
 mod plugins;
+mod readme;
 mod reconcile;
 mod report;
 mod sensitivity;
