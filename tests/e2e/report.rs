@@ -509,7 +509,7 @@ fn on_a_phone_nothing_overflows_and_every_layer_has_a_visible_bar() {
         }
         // Chart text stays readable and never overlaps other text.
         assert!(
-            m["minTextPx"].as_f64().unwrap() >= 8.0,
+            m["minTextPx"].as_f64().unwrap() >= 8.5,
             "{scenario}: chart text as small as {} px ({})",
             m["minTextPx"],
             m["minTextWhere"]

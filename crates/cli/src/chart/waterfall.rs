@@ -7,10 +7,10 @@
 use super::svg::{self, Anchor, LinearAxis, Svg, colour};
 use traincost_analysis::bottom_line::Waterfall;
 
-const WIDTH: f64 = 520.0;
+const WIDTH: f64 = 420.0;
 const LEFT: f64 = 12.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 44.0;
+const TOP: f64 = 58.0;
 const ROW: f64 = 46.0;
 
 /// The waterfall of `w` for `title` (the model), in `dollars` USD.
@@ -30,14 +30,22 @@ pub(crate) fn render(title: &str, dollars: &str, w: &Waterfall) -> String {
         colour::TEXT,
         &format!("Where the money goes ({} basis)", w.basis),
     );
-    s.text(
-        LEFT,
-        34.0,
-        Anchor::Start,
-        11.0,
-        colour::MUTED,
-        &format!("{dollars} USD, linear scale; bars are means, which add up (medians do not)"),
-    );
+    for (k, line) in [
+        format!("{dollars} USD, linear scale"),
+        "bars are means, which add up (medians do not)".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.text(
+            LEFT,
+            33.0 + 14.0 * k as f64,
+            Anchor::Start,
+            11.0,
+            colour::MUTED,
+            line,
+        );
+    }
     let values = [0.0, w.total_mean, w.total.p95]
         .into_iter()
         .chain(w.steps.iter().map(|st| st.mean));
