@@ -34,8 +34,8 @@ fn estimate_table(name: &str) -> String {
     stdout(&o)
 }
 
-/// `$30.48M` -> 30.48e6.
-fn dollars(s: &str) -> f64 {
+/// `$30.48M` -> (30.48e6, 0.005e6): the value and half a unit of its last digit shown.
+fn dollars(s: &str) -> (f64, f64) {
     let s = s.trim_start_matches('$');
     let (num, mult) = match s.chars().last() {
         Some('K') => (&s[..s.len() - 1], 1e3),
@@ -44,11 +44,14 @@ fn dollars(s: &str) -> f64 {
         Some('T') => (&s[..s.len() - 1], 1e12),
         _ => (s, 1.0),
     };
-    num.replace(',', "").parse::<f64>().expect("a number") * mult
+    let num = num.replace(',', "");
+    let decimals = num.split_once('.').map_or(0, |(_, d)| d.len());
+    let value = num.parse::<f64>().expect("a number") * mult;
+    (value, 0.5 * 10f64.powi(-(decimals as i32)) * mult)
 }
 
-/// Every `$...` amount in `text`, in order.
-fn amounts(text: &str) -> Vec<f64> {
+/// Every `$...` amount in `text`, in order, with its precision.
+fn amounts(text: &str) -> Vec<(f64, f64)> {
     text.split('$')
         .skip(1)
         .map(|rest| {
@@ -62,8 +65,9 @@ fn amounts(text: &str) -> Vec<f64> {
         .collect()
 }
 
-fn close(shown: f64, exact: f64) -> bool {
-    (shown - exact).abs() <= 0.005 * exact.abs()
+/// Whether a figure shown as `shown` (with its precision) is `exact` rounded.
+fn close((shown, half_unit): (f64, f64), exact: f64) -> bool {
+    (shown - exact).abs() <= half_unit * (1.0 + 1e-9)
 }
 
 #[test]
@@ -101,27 +105,34 @@ fn deepseek_v3_names_the_headline_then_ownership_figures_the_estimate_computed()
     let shown = amounts(own);
     assert_eq!(shown.len(), expected.len(), "{own}");
     for (s, e) in shown.iter().zip(expected) {
-        assert!(close(*s, e), "{s} is not {e}: {own}");
+        assert!(close(*s, e), "{s:?} is not {e} rounded: {own}");
     }
     // "N-M times": the model's own per-sample multiple, not a ratio of percentiles.
     let m = &total["multiples"][0];
     assert_eq!(m["basis"], "ownership");
     let mult = own.split(": ").last().unwrap();
-    let nums: Vec<f64> = mult
+    // Each number with half a unit of its last digit shown: `6.1` is 6.05-6.15.
+    let nums: Vec<(f64, f64)> = mult
         .split(|c: char| !(c.is_ascii_digit() || c == '.'))
         .filter(|t| !t.is_empty() && *t != ".")
         .take(3)
-        .map(|t| t.parse().unwrap())
+        .map(|t| {
+            let decimals = t.split_once('.').map_or(0, |(_, d)| d.len());
+            (t.parse().unwrap(), 0.5 * 10f64.powi(-(decimals as i32)))
+        })
         .collect();
     let (m50, m5, m95) = (f(m, "p50"), f(m, "p5"), f(m, "p95"));
     assert_eq!(nums.len(), 3, "{mult}");
-    assert!((nums[0] - m50).abs() <= 0.05 * m50, "{mult} vs {m50}");
-    assert!((nums[1] - m5).abs() <= 0.05 * m5, "{mult} vs {m5}");
-    assert!((nums[2] - m95).abs() <= 0.05 * m95, "{mult} vs {m95}");
+    for (shown, exact) in nums.iter().zip([m50, m5, m95]) {
+        assert!(
+            close(*shown, exact),
+            "{mult}: {shown:?} is not {exact} rounded"
+        );
+    }
     let ratio = f(total, "p5") / f(run_, "p5");
     assert!(
-        (nums[1] - ratio).abs() > 0.1 * ratio,
-        "p5/p5 is not the multiple"
+        !close(nums[1], ratio),
+        "p5/p5 ({ratio}) is not the multiple"
     );
     // The fleet: its own sentence, a shared capital cost, not a cost of this model.
     let fleet = sentences[2];
