@@ -227,9 +227,19 @@ fn a_phone_screenshot_is_saved() {
     std::fs::create_dir_all(&shots).unwrap();
     let png = shots.join("deepseek-v3-phone.png");
     let _ = std::fs::remove_file(&png);
+    // Headless Chromium lays a page out at least ~485 px wide whatever its window: the page
+    // goes in a 412 px iframe, so the screenshot shows what a 412 px phone shows.
+    let frame = write(
+        dir.path(),
+        "phone.html",
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"report.html\" \
+         style=\"width:412px;height:915px;border:0\"></iframe></body></html>",
+    );
+    let _ = page;
     let o = chromium_run(
-        &page,
+        &frame,
         &[
+            "--hide-scrollbars",
             &format!("--screenshot={}", png.display()),
             "--window-size=412,915",
         ],
