@@ -313,15 +313,18 @@ pub(crate) fn render_layout(
             None => r.label.clone(),
         };
         if narrow {
-            // The label and the median above the bar: the bar gets the whole width.
-            s.text(
-                left,
-                y - 12.0,
-                Anchor::Start,
-                12.0,
-                colour::TEXT,
-                &format!("{label}: {}", svg::money(r.p50)),
+            // The label and the median above the bar: the bar gets the whole width. A
+            // backdrop keeps the grid and the headline's line from running through it.
+            let text = format!("{label}: {}", svg::money(r.p50));
+            s.rect(
+                left - 2.0,
+                y - 24.0,
+                svg::text_width(&text, 12.0) + 4.0,
+                16.0,
+                "#ffffff",
+                "opacity=\"0.85\"",
             );
+            s.text(left, y - 12.0, Anchor::Start, 12.0, colour::TEXT, &text);
         } else {
             s.text(left - 8.0, y + 4.0, Anchor::End, 12.0, colour::TEXT, &label);
         }
