@@ -5,6 +5,7 @@
 
 mod util;
 
+mod bottom_line;
 mod citations;
 mod claims;
 mod compare;
@@ -15,6 +16,7 @@ mod golden;
 mod hardening;
 mod output;
 mod plugins;
+mod readme;
 mod reconcile;
 mod report;
 mod sensitivity;

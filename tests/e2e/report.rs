@@ -227,9 +227,19 @@ fn a_phone_screenshot_is_saved() {
     std::fs::create_dir_all(&shots).unwrap();
     let png = shots.join("deepseek-v3-phone.png");
     let _ = std::fs::remove_file(&png);
+    // Headless Chromium lays a page out at least ~485 px wide whatever its window: the page
+    // goes in a 412 px iframe, so the screenshot shows what a 412 px phone shows.
+    let frame = write(
+        dir.path(),
+        "phone.html",
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"report.html\" \
+         style=\"width:412px;height:915px;border:0\"></iframe></body></html>",
+    );
+    let _ = page;
     let o = chromium_run(
-        &page,
+        &frame,
         &[
+            "--hide-scrollbars",
             &format!("--screenshot={}", png.display()),
             "--window-size=412,915",
         ],
@@ -419,4 +429,105 @@ fn estimate_writes_the_stack_chart() {
     ]);
     assert_fails_with(&o, &["does not exist"]);
     assert!(!out2.exists());
+}
+
+/// What a 412 px wide phone shows of the report of `scenario`: the page opened in a 412 px
+/// iframe (headless Chromium's window cannot be that narrow), measured by
+/// `phone_measure.js` inside it.
+fn phone_measure(scenario: &str) -> serde_json::Value {
+    let dir = temp_dir();
+    let path = dir.path().join("report.html");
+    let o = run(&[
+        "report",
+        scenario,
+        "--samples",
+        "5000",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&path).unwrap();
+    let script = include_str!("phone_measure.js");
+    let measured = html.replace("</body>", &format!("<script>{script}</script>\n</body>"));
+    std::fs::write(dir.path().join("measured.html"), measured).unwrap();
+    let frame = write(
+        dir.path(),
+        "phone.html",
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"measured.html\" \
+         style=\"width:412px;height:915px;border:0\"></iframe><pre id=\"out\"></pre><script>\
+         document.getElementById('f').addEventListener('load', function () {\
+           var d = this.contentDocument; var m = d && d.getElementById('measure');\
+           document.getElementById('out').textContent = m ? m.textContent : 'no measure';\
+         });</script></body></html>",
+    );
+    let o = chromium_run(
+        &frame,
+        &[
+            "--allow-file-access-from-files",
+            "--hide-scrollbars",
+            "--dump-dom",
+        ],
+    );
+    let dom = stdout(&o);
+    let start =
+        dom.find("<pre id=\"out\">").expect("the frame's output") + "<pre id=\"out\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = text_of(&dom[start..end]);
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+#[test]
+fn on_a_phone_nothing_overflows_and_every_layer_has_a_visible_bar() {
+    for scenario in ["deepseek-v3", "gpt-4"] {
+        let m = phone_measure(scenario);
+        eprintln!("{scenario} at 412 px: {m}");
+        assert_eq!(m["vw"], 412, "{scenario}: the page is laid out at 412 px");
+        assert!(
+            m["scrollWidth"].as_f64().unwrap() <= 412.0,
+            "{scenario}: the page scrolls sideways: {m}"
+        );
+        assert_eq!(
+            m["overflowCount"], 0,
+            "{scenario}: elements past the right edge: {}",
+            m["overflowing"]
+        );
+        assert_eq!(
+            m["scrollers"].as_array().unwrap().len(),
+            0,
+            "{scenario}: boxes that scroll sideways: {}",
+            m["scrollers"]
+        );
+        // Every money layer and total of the stack has a bar inside the visible chart.
+        let v = crate::util::run_json(&[
+            "reconcile",
+            scenario,
+            "--samples",
+            "5000",
+            "--format",
+            "json",
+        ]);
+        for l in v["layers"].as_array().unwrap() {
+            if !l["unit"].as_str().unwrap().starts_with("USD") {
+                continue;
+            }
+            let id = l["id"].as_str().unwrap();
+            let bar = &m["bars"][format!("stack-chart/{id}")];
+            assert_eq!(
+                bar["inside"], true,
+                "{scenario}: the bar of {id} is not visible: {bar}"
+            );
+        }
+        // Chart text stays readable and never overlaps other text.
+        assert!(
+            m["minTextPx"].as_f64().unwrap() >= 8.5,
+            "{scenario}: chart text as small as {} px ({})",
+            m["minTextPx"],
+            m["minTextWhere"]
+        );
+        assert_eq!(
+            m["textOverlapCount"], 0,
+            "{scenario}: {}",
+            m["textOverlaps"]
+        );
+    }
 }

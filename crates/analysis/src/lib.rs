@@ -42,6 +42,7 @@
 
 #![deny(missing_docs)]
 
+pub mod bottom_line;
 pub mod dollars;
 pub mod estimate;
 pub mod reconcile;
@@ -50,6 +51,7 @@ mod scenario;
 pub mod sensitivity;
 pub mod text;
 
+pub use bottom_line::BottomLine;
 pub use estimate::EstimateReport;
 pub use reconcile::{Reconciliation, reconcile};
 pub use scenario::CompiledScenario;

@@ -243,6 +243,9 @@ pub struct Reconciliation {
     pub unplaced: Vec<ClaimView>,
     /// Conflict groups of every claim shown.
     pub conflicts: Vec<ConflictView>,
+    /// The bottom line, in figures of one stated basis (not in the JSON document).
+    #[serde(skip)]
+    pub bottom_line: crate::BottomLine,
 }
 
 impl ClaimView {
@@ -508,6 +511,7 @@ pub fn reconcile(
         related,
         unplaced,
         conflicts,
+        bottom_line: crate::BottomLine::of(report),
     }
 }
 

@@ -65,6 +65,8 @@ pub struct Report {
     /// Summary cards: the headline, the model's whole development on the report's basis and
     /// the owner's fleet, those the scenario has.
     pub cards: Vec<Card>,
+    /// The bottom line, on one stated basis, with the waterfall.
+    pub bottom_line: crate::BottomLine,
     /// The estimate.
     pub estimate: EstimateReport,
     /// The stack with the claims beside each layer, and the conflicts.
@@ -139,6 +141,7 @@ pub fn build(
         distributions,
         tornado,
         inputs,
+        bottom_line: crate::BottomLine::of(&estimate),
         estimate,
         reconciliation: rec,
     })

@@ -42,6 +42,10 @@ pub(crate) struct EstimateArgs {
     /// Also write the cost stack as an SVG chart (log scale, 90% intervals) to this file.
     #[arg(long, value_name = "FILE.svg")]
     chart: Option<PathBuf>,
+    /// Also write "where the money goes" as an SVG chart (linear waterfall from the final run
+    /// to the model's total, on the report's basis) to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    waterfall: Option<PathBuf>,
     /// Also report this percentile (0-100); repeatable.
     #[arg(long = "percentile", value_name = "P")]
     percentiles: Vec<f64>,
@@ -81,6 +85,17 @@ pub(crate) fn run(args: EstimateArgs) -> anyhow::Result<ExitCode> {
     };
     if let Some(path) = &args.chart {
         output::write_atomically(path, crate::chart::stack::from_report(&report).as_bytes())?;
+    }
+    if let Some(path) = &args.waterfall {
+        let bottom = traincost_analysis::BottomLine::of(&report);
+        let w = bottom.waterfall.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "--waterfall: {} models only its final run, so there is no waterfall to draw",
+                report.title
+            )
+        })?;
+        let svg = crate::chart::waterfall::render(&report.title, &bottom.dollar_year, w);
+        output::write_atomically(path, svg.as_bytes())?;
     }
     output::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
@@ -234,6 +249,16 @@ fn render_table(r: &EstimateReport) -> String {
             2
         )
     );
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::term::wrap_with(
+            &crate::bottom_line::paragraph(&traincost_analysis::BottomLine::of(r)),
+            crate::term::width(),
+            "Bottom line: ",
+            "  "
+        )
+    );
     if let Some(h) = headline_line(r) {
         let _ = writeln!(out, "{}", para(&h, 2));
     }
@@ -373,6 +398,11 @@ fn render_table(r: &EstimateReport) -> String {
 fn render_markdown(r: &EstimateReport) -> String {
     let e = &r.estimate;
     let mut out = format!("## {}: cost stack ({} USD)\n\n", r.title, e.dollar_year);
+    let _ = writeln!(
+        out,
+        "**Bottom line.** {}\n",
+        crate::bottom_line::paragraph(&traincost_analysis::BottomLine::of(r))
+    );
     if let Some(h) = headline_line(r) {
         let _ = writeln!(out, "{h}\n");
     }

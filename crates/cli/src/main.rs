@@ -1,6 +1,7 @@
 //! `traincost`: what did it really cost to train this AI model, and what does the headline
 //! figure leave out?
 
+mod bottom_line;
 mod chart;
 mod claims_cmd;
 mod compare_cmd;
@@ -19,11 +20,12 @@ mod run_options;
 mod scenario_load;
 mod scenarios_cmd;
 mod sensitivity_cmd;
+mod shell_cmd;
 mod term;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// What did it really cost to train this AI model, and what does the headline leave out?
 ///
@@ -68,6 +70,10 @@ enum Command {
     Epoch(epoch_cmd::EpochArgs),
     /// List, inspect and check pricing and salary plugins.
     Plugins(plugins_cmd::PluginsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell_cmd::CompletionsArgs),
+    /// Print the man page, or write one per command into a directory.
+    Man(shell_cmd::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +90,8 @@ fn main() -> ExitCode {
         Command::Claims(args) => claims_cmd::run(args),
         Command::Epoch(args) => epoch_cmd::run(args),
         Command::Plugins(args) => plugins_cmd::run(args),
+        Command::Completions(args) => shell_cmd::completions(args, Cli::command()),
+        Command::Man(args) => shell_cmd::man(args, Cli::command()),
     };
     if let Some(kib) = peak_rss_kib() {
         tracing::info!(peak_rss_kib = kib, "done");

@@ -66,14 +66,14 @@ h3 { font-size: 1.05rem; margin-bottom: 0.3em; }
 p, li { overflow-wrap: anywhere; }
 a { color: #0969da; }
 .lede { color: var(--muted); }
+.bottom-line { font-size: 1.05rem; border-left: 4px solid #0969da; padding: 8px 12px; background: var(--soft); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 16px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--soft); }
 .card .big { font-size: 1.7rem; font-weight: 700; }
 .card .small { color: var(--muted); font-size: 0.9rem; }
 figure { margin: 16px 0; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
-figure.wide { overflow-x: auto; }
-figure.wide svg { min-width: 620px; }
+.only-narrow { display: none; }
 figcaption { color: var(--muted); font-size: 0.9rem; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
@@ -87,6 +87,9 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 .quote { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 16px; }
 @media (max-width: 640px) {
+  .only-wide { display: none; }
+  .only-narrow { display: block; }
+  .badge { white-space: normal; }
   body { font-size: 15px; }
   main { padding: 10px; }
   table.stack thead, table.inputs thead { display: none; }
@@ -190,6 +193,12 @@ pub(crate) fn render(model: &Report) -> String {
         let _ = writeln!(o, "<p class=\"lede\">{}</p>", escape(d));
     }
 
+    let _ = writeln!(
+        o,
+        "<p class=\"bottom-line\" id=\"bottom-line\"><strong>Bottom line.</strong> {}</p>",
+        escape(&crate::bottom_line::paragraph(&model.bottom_line))
+    );
+
     // Headline cards.
     o.push_str("<section class=\"cards\" id=\"summary\">\n");
     for card in &model.cards {
@@ -233,13 +242,32 @@ pub(crate) fn render(model: &Report) -> String {
     }
 
     // The stack.
-    o.push_str("<h2 id=\"stack\">The cost stack</h2>\n<figure class=\"wide\">\n");
+    // Drawn twice, one shown by width: a phone gets the narrow layout at about its own size.
+    o.push_str("<h2 id=\"stack\">The cost stack</h2>\n<figure id=\"stack-chart\">\n<div class=\"only-wide\">");
     o.push_str(inline_svg(&crate::chart::stack::from_reconciliation(rec)));
+    o.push_str("</div><div class=\"only-narrow\">");
+    o.push_str(inline_svg(
+        &crate::chart::stack::from_reconciliation_layout(rec, crate::chart::stack::Layout::Narrow),
+    ));
+    o.push_str("</div>\n");
     let _ = writeln!(
         o,
         "<figcaption>Each layer's 90% interval (bar) and median (line) on a log scale, in {} USD; dots are sourced claims about that scope, a cross is a figure printed in error.</figcaption>\n</figure>",
         escape(&rec.dollar_year)
     );
+    if let Some(w) = &model.bottom_line.waterfall {
+        o.push_str("<figure id=\"waterfall\">\n");
+        o.push_str(inline_svg(&crate::chart::waterfall::render(
+            &rec.title,
+            &rec.dollar_year,
+            w,
+        )));
+        let _ = writeln!(
+            o,
+            "<figcaption>Where the money goes, on a linear scale: from the final run to the model's total, all on the {} basis. Bars are means, which add up; the total's median and 90% interval are drawn over its bar.</figcaption>\n</figure>",
+            w.basis
+        );
+    }
     let _ = writeln!(
         o,
         "<p class=\"small\">{}</p>",
@@ -354,8 +382,9 @@ pub(crate) fn render(model: &Report) -> String {
     if let Some(t) = &model.tornado {
         let _ = writeln!(
             o,
-            "<h2 id=\"tornado\">Which inputs drive the answer</h2>\n<figure class=\"wide\">{}<figcaption>The layer's median with each uncertain input at its 5th and 95th percentile, everything else uncertain; largest swing first.</figcaption></figure>",
-            inline_svg(&crate::chart::tornado::svg(t))
+            "<h2 id=\"tornado\">Which inputs drive the answer</h2>\n<figure id=\"tornado-chart\"><div class=\"only-wide\">{}</div><div class=\"only-narrow\">{}</div><figcaption>The layer's median with each uncertain input at its 5th and 95th percentile, everything else uncertain; largest swing first.</figcaption></figure>",
+            inline_svg(&crate::chart::tornado::svg(t)),
+            inline_svg(&crate::chart::tornado::svg_narrow(t))
         );
     }
 

@@ -34,16 +34,12 @@ pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
             for name in scenario::builtin_names() {
                 let s = Scenario::builtin(name).expect("built-in");
                 let f = &s.file;
-                let summary = f
-                    .description
-                    .as_deref()
-                    .and_then(|d| d.lines().next())
-                    .unwrap_or("");
+                let summary = first_sentence(f.description.as_deref().unwrap_or(""));
                 t.row([
                     name,
                     f.title.as_deref().unwrap_or(name),
                     f.published.as_deref().unwrap_or(""),
-                    summary,
+                    &summary,
                 ]);
             }
             let mut out = t.render() + "\n";
@@ -69,4 +65,40 @@ pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
     };
     output::emit(None, &text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first sentence of a description, its lines joined: up to the first `.`, `!` or `?`
+/// followed by a space (so `$5.576M` and `e.g.` inside a word do not end it), or all of it.
+fn first_sentence(description: &str) -> String {
+    let text = description.split_whitespace().collect::<Vec<_>>().join(" ");
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(b, b'.' | b'!' | b'?') && bytes.get(i + 1) == Some(&b' ') {
+            return text[..=i].to_owned();
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_has_a_description_and_its_summary_is_a_whole_sentence() {
+        for name in scenario::builtin_names() {
+            let s = Scenario::builtin(name).unwrap();
+            let d = s.file.description.as_deref().unwrap_or("");
+            assert!(!d.trim().is_empty(), "{name} has no description");
+            let first = first_sentence(d);
+            assert!(first.ends_with(['.', '!', '?']), "{name}: {first}");
+            let joined = d.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(joined.starts_with(&first), "{name}: {first}");
+        }
+        assert_eq!(
+            first_sentence("It cost $5.576M in\nall. Then more."),
+            "It cost $5.576M in all."
+        );
+        assert_eq!(first_sentence("No full stop"), "No full stop");
+    }
 }

@@ -11,3 +11,4 @@ pub(crate) mod distribution;
 pub(crate) mod stack;
 pub(crate) mod svg;
 pub(crate) mod tornado;
+pub(crate) mod waterfall;

@@ -84,9 +84,19 @@ pub(crate) fn from_report(r: &EstimateReport) -> String {
     )
 }
 
+/// The layer id of a row's label (`= total-compute-rental` -> `total-compute-rental`).
+fn layer_id(label: &str) -> &str {
+    label.strip_prefix("= ").unwrap_or(label)
+}
+
 /// The chart of a reconciliation: layers and totals with every compared or erroneous claim
 /// about their scope as a marker.
 pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
+    from_reconciliation_layout(r, Layout::Wide)
+}
+
+/// [`from_reconciliation`] in `layout`.
+pub(crate) fn from_reconciliation_layout(r: &Reconciliation, layout: Layout) -> String {
     let rows: Vec<Row> = r
         .layers
         .iter()
@@ -144,24 +154,87 @@ pub(crate) fn from_reconciliation(r: &Reconciliation) -> String {
                 .collect(),
         })
         .collect();
-    render(
+    render_layout(
         &format!(
             "{}: cost stack and sourced claims, {} USD, log scale, 90% intervals",
             r.title, r.dollar_year
         ),
         &rows,
         r.headline.as_ref().map(|h| h.value),
+        layout,
     )
 }
 
-const WIDTH: f64 = 760.0;
-const LEFT: f64 = 250.0;
-const RIGHT: f64 = 30.0;
-const TOP: f64 = 56.0;
-const ROW: f64 = 40.0;
+/// How the chart is laid out: wide (labels in a column left of the bars, for files and
+/// desktops) or narrow (labels above the bars, for phones: drawn at about the width it is
+/// shown at, so its text is not shrunk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// 760 px, labels left of the bars.
+    Wide,
+    /// 400 px, labels above the bars, the legend one item per line.
+    Narrow,
+}
 
-/// Draws `rows` under `title`; `headline` adds a dashed reference line.
+struct Geometry {
+    width: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    row: f64,
+}
+
+impl Layout {
+    fn geometry(self) -> Geometry {
+        match self {
+            Layout::Wide => Geometry {
+                width: 760.0,
+                left: 250.0,
+                right: 30.0,
+                top: 56.0,
+                row: 40.0,
+            },
+            Layout::Narrow => Geometry {
+                width: 400.0,
+                left: 12.0,
+                right: 16.0,
+                top: 78.0,
+                row: 48.0,
+            },
+        }
+    }
+}
+
+/// Draws `rows` under `title`, wide; `headline` adds a dashed reference line.
 pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String {
+    render_layout(title, rows, headline, Layout::Wide)
+}
+
+/// `text` in lines of at most `chars` characters, broken at spaces.
+fn wrap(text: &str, chars: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= chars => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// Draws `rows` under `title` in `layout`; `headline` adds a dashed reference line.
+pub(crate) fn render_layout(
+    title: &str,
+    rows: &[Row],
+    headline: Option<f64>,
+    layout: Layout,
+) -> String {
+    let g = layout.geometry();
+    let narrow = layout == Layout::Narrow;
+    let (width, left, right, top, row) = (g.width, g.left, g.right, g.top, g.row);
     let values = rows.iter().flat_map(|r| {
         [r.p5, r.p50, r.p95].into_iter().chain(
             r.markers
@@ -169,11 +242,31 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
                 .flat_map(|m| std::iter::once(m.value).chain(m.high)),
         )
     });
-    let legend_h = 12.0;
-    let height = TOP + ROW * rows.len().max(1) as f64 + 40.0 + legend_h;
-    let mut s = Svg::new(WIDTH, height, title);
-    s.text(10.0, 22.0, Anchor::Start, 14.0, colour::TEXT, title);
-    let Some(axis) = LogAxis::covering(values.chain(headline), LEFT, WIDTH - RIGHT) else {
+    let has_markers = rows.iter().any(|r| !r.markers.is_empty());
+    let legend_h = if narrow && has_markers {
+        12.0 + 3.0 * 18.0
+    } else {
+        12.0
+    };
+    let height = top + row * rows.len().max(1) as f64 + 40.0 + legend_h;
+    let mut s = Svg::new(width, height, title);
+    if narrow {
+        // The title in two lines at most, each within the width.
+        let chars = ((width - 20.0) / (13.0 * 0.56)) as usize;
+        for (k, line) in wrap(title, chars).iter().take(2).enumerate() {
+            s.text(
+                10.0,
+                18.0 + 17.0 * k as f64,
+                Anchor::Start,
+                13.0,
+                colour::TEXT,
+                line,
+            );
+        }
+    } else {
+        s.text(10.0, 22.0, Anchor::Start, 14.0, colour::TEXT, title);
+    }
+    let Some(axis) = LogAxis::covering(values.chain(headline), left, width - right) else {
         s.text(
             10.0,
             50.0,
@@ -184,9 +277,9 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
         );
         return s.finish();
     };
-    let bottom = TOP + ROW * rows.len() as f64;
+    let bottom = top + row * rows.len() as f64;
     for (x, label) in axis.money_ticks() {
-        s.line(x, TOP - 6.0, x, bottom, colour::GRID, 1.0);
+        s.line(x, top - 6.0, x, bottom, colour::GRID, 1.0);
         s.text(
             x,
             bottom + 16.0,
@@ -199,27 +292,42 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
     if let Some(h) = headline.filter(|h| *h > 0.0) {
         let x = axis.x(h);
         s.group_with_tooltip(&format!("headline {}", svg::money(h)));
-        s.line(x, TOP - 10.0, x, bottom, colour::CENTRAL, 1.0);
+        s.line(x, top - 10.0, x, bottom, colour::CENTRAL, 1.0);
         s.end_group();
-        s.text(
-            x + 3.0,
-            TOP - 12.0,
-            Anchor::Start,
-            11.0,
-            colour::TEXT,
-            &format!("headline {}", svg::money(h)),
-        );
+        let text = format!("headline {}", svg::money(h));
+        // On the side of the line with room for it.
+        let (tx, anchor) = if x + 3.0 + svg::text_width(&text, 11.0) <= width - 4.0 {
+            (x + 3.0, Anchor::Start)
+        } else {
+            (x - 3.0, Anchor::End)
+        };
+        s.text(tx, top - 12.0, anchor, 11.0, colour::TEXT, &text);
     }
     for (k, r) in rows.iter().enumerate() {
-        let y = TOP + ROW * k as f64 + ROW / 2.0;
+        let y = top + row * k as f64 + row / 2.0;
         if k % 2 == 1 {
-            s.rect(0.0, y - ROW / 2.0, WIDTH, ROW, "#f6f6f6", "opacity=\"0.6\"");
+            s.rect(0.0, y - row / 2.0, width, row, "#f6f6f6", "opacity=\"0.6\"");
         }
         let label = match &r.per {
             Some(per) => format!("{} ({per})", r.label),
             None => r.label.clone(),
         };
-        s.text(LEFT - 8.0, y + 4.0, Anchor::End, 12.0, colour::TEXT, &label);
+        if narrow {
+            // The label and the median above the bar: the bar gets the whole width. A
+            // backdrop keeps the grid and the headline's line from running through it.
+            let text = format!("{label}: {}", svg::money(r.p50));
+            s.rect(
+                left - 2.0,
+                y - 24.0,
+                svg::text_width(&text, 12.0) + 4.0,
+                16.0,
+                "#ffffff",
+                "opacity=\"0.85\"",
+            );
+            s.text(left, y - 12.0, Anchor::Start, 12.0, colour::TEXT, &text);
+        } else {
+            s.text(left - 8.0, y + 4.0, Anchor::End, 12.0, colour::TEXT, &label);
+        }
         s.group_with_tooltip(&format!(
             "{}: median {}, 90% interval {} to {}",
             label,
@@ -234,19 +342,24 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
             (x95 - x5).max(2.0),
             14.0,
             colour::INTERVAL,
-            "rx=\"2\"",
+            &format!(
+                "rx=\"2\" data-layer=\"{}\"",
+                svg::escape(layer_id(&r.label))
+            ),
         );
         let xm = axis.x(r.p50);
         s.line(xm, y - 9.0, xm, y + 9.0, colour::MEDIAN, 3.0);
         s.end_group();
-        s.text(
-            x95 + 6.0,
-            y + 4.0,
-            Anchor::Start,
-            10.0,
-            colour::MUTED,
-            &svg::money(r.p50),
-        );
+        if !narrow {
+            let text = svg::money(r.p50);
+            // Beside the bar where it fits, else before it.
+            let (tx, anchor) = if x95 + 6.0 + svg::text_width(&text, 10.0) <= width - 2.0 {
+                (x95 + 6.0, Anchor::Start)
+            } else {
+                (x5 - 6.0, Anchor::End)
+            };
+            s.text(tx, y + 4.0, anchor, 10.0, colour::MUTED, &text);
+        }
         // Claims with the same number, bound and verdict share one mark, with a count.
         let mut merged: Vec<(Marker, usize)> = Vec::new();
         for m in &r.markers {
@@ -312,7 +425,23 @@ pub(crate) fn render(title: &str, rows: &[Row], headline: Option<f64>) -> String
     s.text(38.0, ly, Anchor::Start, 11.0, colour::TEXT, "90% interval");
     s.line(130.0, ly - 10.0, 130.0, ly + 2.0, colour::MEDIAN, 3.0);
     s.text(136.0, ly, Anchor::Start, 11.0, colour::TEXT, "median");
-    if rows.iter().any(|r| !r.markers.is_empty()) {
+    if has_markers && narrow {
+        let items: [(&str, &str); 3] = [
+            (colour::CLAIM, "claim (triangle: at least / at most)"),
+            (colour::OUTSIDE, "outside the 90% interval"),
+            (colour::ERRONEOUS, "erroneous (not evidence)"),
+        ];
+        for (k, (fill, text)) in items.into_iter().enumerate() {
+            let y = ly + 18.0 * (k + 1) as f64;
+            if k == 2 {
+                s.line(10.0, y - 9.0, 18.0, y + 1.0, fill, 2.5);
+                s.line(10.0, y + 1.0, 18.0, y - 9.0, fill, 2.5);
+            } else {
+                s.circle(14.0, y - 4.0, 4.5, fill, "#ffffff");
+            }
+            s.text(24.0, y, Anchor::Start, 11.0, colour::TEXT, text);
+        }
+    } else if has_markers {
         s.circle(262.0, ly - 4.0, 4.5, colour::CLAIM, "#ffffff");
         s.text(
             270.0,
@@ -388,6 +517,41 @@ mod tests {
         assert!(svg.contains("&lt;O&#39;Laughlin&gt; &amp; co"));
         assert!(svg.contains(">final-run-rental<"));
         assert!(svg.contains("headline $5.576M"));
+    }
+
+    #[test]
+    fn the_narrow_layout_puts_labels_above_full_width_bars() {
+        let rows = vec![
+            row("final-run-rental", 5.576e6, 5.576e6, Vec::new()),
+            row(
+                "= total-model-development-ownership",
+                2e7,
+                4.6e7,
+                Vec::new(),
+            ),
+            row("fleet", 9.7e8, 2.98e9, Vec::new()),
+        ];
+        let title =
+            "DeepSeek-V3: cost stack and sourced claims, 2025 USD, log scale, 90% intervals";
+        let doc = render_layout(title, &rows, Some(5.576e6), Layout::Narrow);
+        check_xml(&doc).unwrap_or_else(|e| panic!("{e}\n{doc}"));
+        assert!(doc.contains("width=\"400\""));
+        for id in [
+            "final-run-rental",
+            "total-model-development-ownership",
+            "fleet",
+        ] {
+            assert!(doc.contains(&format!("data-layer=\"{id}\"")), "{id}");
+        }
+        // The label column is gone: the fleet's bar ends within the width.
+        assert!(doc.contains(">fleet: $"));
+        for t in doc.split("<text x=\"").skip(1) {
+            let x: f64 = t[..t.find('"').unwrap()].parse().unwrap();
+            let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            if t.contains("text-anchor=\"start\"") {
+                assert!(x + svg::text_width(body, 13.0) <= 400.0, "{body}");
+            }
+        }
     }
 
     #[test]

@@ -18,15 +18,50 @@ const BAR: f64 = 18.0;
 const TOP: f64 = 96.0;
 const MAX_LABEL_CHARS: usize = 60;
 
+/// Width of the narrow layout (phones): labels above the bars, text wrapped.
+const NARROW_WIDTH: f64 = 400.0;
+/// Rows of the narrow layout hold the input's name and range above its bar.
+const NARROW_ROW: f64 = 62.0;
+
+/// `text` in lines of at most `chars` characters, broken at spaces.
+fn wrap(text: &str, chars: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= chars => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
 /// The tornado of `t` as a standalone SVG document.
 pub(crate) fn svg(t: &Tornado) -> String {
+    svg_layout(t, false)
+}
+
+/// The tornado of `t` laid out for a phone: 400 px wide, each input's name and range above
+/// its bar, titles and notes wrapped, so that it is shown at about its own size.
+pub(crate) fn svg_narrow(t: &Tornado) -> String {
+    svg_layout(t, true)
+}
+
+fn svg_layout(t: &Tornado, narrow: bool) -> String {
     let labels = t
         .bars
         .iter()
         .map(|b| text_width(&truncate(&b.input, MAX_LABEL_CHARS), 12.0))
         .fold(0.0, f64::max);
-    let x0 = (labels + 32.0).clamp(180.0, 440.0);
-    let x1 = x0 + WIDTH_PLOT;
+    let (x0, x1) = if narrow {
+        (0.0, NARROW_WIDTH - 8.0)
+    } else {
+        let x0 = (labels + 32.0).clamp(180.0, 440.0);
+        (x0, x0 + WIDTH_PLOT)
+    };
+    let row_h = if narrow { NARROW_ROW } else { ROW };
     let title = format!("What drives {}", t.label);
     let subtitle = format!(
         "Tornado of {}: median {} with every input uncertain",
@@ -42,14 +77,43 @@ pub(crate) fn svg(t: &Tornado) -> String {
         "{} Monte Carlo samples per run, the same random numbers in every run; largest swing first.",
         crate::format::count(t.samples)
     );
-    // Wide enough for the plot, the title and the notes.
-    let width = (x1 + 24.0)
-        .max(text_width(&title, 16.0) + 32.0)
-        .max(text_width(&note, 11.0) + 32.0)
-        .ceil();
+    // Wide enough for the plot, the title and the notes; narrow: wrapped to the width.
+    let width = if narrow {
+        NARROW_WIDTH
+    } else {
+        (x1 + 24.0)
+            .max(text_width(&title, 16.0) + 32.0)
+            .max(text_width(&note, 11.0) + 32.0)
+            .ceil()
+    };
+    let chars = |size: f64| ((width - 32.0) / (size * 0.56)) as usize;
+    let (title_lines, subtitle_lines, note_lines) = if narrow {
+        (
+            wrap(&title, chars(16.0)),
+            wrap(&subtitle, chars(12.0)),
+            wrap(&note, chars(11.0))
+                .into_iter()
+                .chain(wrap(&note2, chars(11.0)))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        (
+            vec![title.clone()],
+            vec![subtitle.clone()],
+            vec![note.clone(), note2.clone()],
+        )
+    };
+    // The header: title, subtitle, legend (two lines when narrow).
+    let head = 20.0 * title_lines.len() as f64 + 16.0 * subtitle_lines.len() as f64;
+    let legend_y = 8.0 + head;
+    let top = if narrow {
+        legend_y + 2.0 * 18.0 + 26.0
+    } else {
+        TOP
+    };
     let rows = t.bars.len().max(1) as f64;
-    let plot_bottom = TOP + rows * ROW;
-    let height = plot_bottom + 70.0;
+    let plot_bottom = top + rows * row_h;
+    let height = plot_bottom + 30.0 + 16.0 * note_lines.len() as f64;
 
     let values = t
         .bars
@@ -65,32 +129,55 @@ pub(crate) fn svg(t: &Tornado) -> String {
         });
 
     let mut s = Svg::new(width, height, &title);
-    s.text(16.0, 26.0, Anchor::Start, 16.0, colour::TEXT, &title);
-    s.text(16.0, 46.0, Anchor::Start, 12.0, colour::MUTED, &subtitle);
-    // Legend.
-    s.rect(16.0, 60.0, 12.0, 12.0, colour::LOW, "");
-    s.text(
-        34.0,
-        70.0,
-        Anchor::Start,
-        12.0,
-        colour::TEXT,
-        "input at its 5th percentile",
-    );
-    s.rect(220.0, 60.0, 12.0, 12.0, colour::HIGH, "");
-    s.text(
-        238.0,
-        70.0,
-        Anchor::Start,
-        12.0,
-        colour::TEXT,
-        "input at its 95th percentile",
-    );
+    if narrow {
+        let mut y = 6.0;
+        for l in &title_lines {
+            y += 20.0;
+            s.text(16.0, y, Anchor::Start, 16.0, colour::TEXT, l);
+        }
+        for l in &subtitle_lines {
+            y += 16.0;
+            s.text(16.0, y, Anchor::Start, 12.0, colour::MUTED, l);
+        }
+        for (k, (fill, text)) in [
+            (colour::LOW, "input at its 5th percentile"),
+            (colour::HIGH, "input at its 95th percentile"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let y = legend_y + 12.0 + 18.0 * k as f64;
+            s.rect(16.0, y, 12.0, 12.0, fill, "");
+            s.text(34.0, y + 10.0, Anchor::Start, 12.0, colour::TEXT, text);
+        }
+    } else {
+        s.text(16.0, 26.0, Anchor::Start, 16.0, colour::TEXT, &title);
+        s.text(16.0, 46.0, Anchor::Start, 12.0, colour::MUTED, &subtitle);
+        // Legend.
+        s.rect(16.0, 60.0, 12.0, 12.0, colour::LOW, "");
+        s.text(
+            34.0,
+            70.0,
+            Anchor::Start,
+            12.0,
+            colour::TEXT,
+            "input at its 5th percentile",
+        );
+        s.rect(220.0, 60.0, 12.0, 12.0, colour::HIGH, "");
+        s.text(
+            238.0,
+            70.0,
+            Anchor::Start,
+            12.0,
+            colour::TEXT,
+            "input at its 95th percentile",
+        );
+    }
 
     // Grid and tick labels.
     for tick in axis.ticks() {
         let x = axis.x(tick);
-        s.line(x, TOP - 6.0, x, plot_bottom, colour::GRID, 1.0);
+        s.line(x, top - 6.0, x, plot_bottom, colour::GRID, 1.0);
         let label = tick_label(tick, &t.unit);
         s.text(
             x,
@@ -104,8 +191,8 @@ pub(crate) fn svg(t: &Tornado) -> String {
 
     if t.bars.is_empty() {
         s.text(
-            x0,
-            TOP + ROW / 2.0 + 4.0,
+            x0.max(16.0),
+            top + row_h / 2.0 + 4.0,
             Anchor::Start,
             12.0,
             colour::MUTED,
@@ -113,38 +200,37 @@ pub(crate) fn svg(t: &Tornado) -> String {
         );
     }
     for (i, b) in t.bars.iter().enumerate() {
-        bar(&mut s, b, t, TOP + i as f64 * ROW, &axis);
+        bar(&mut s, b, t, top + i as f64 * row_h, &axis, narrow);
     }
 
     // The median line on top of the bars.
     let xm = axis.x(t.median);
-    s.line(xm, TOP - 6.0, xm, plot_bottom, colour::TEXT, 1.5);
+    s.line(xm, top - 6.0, xm, plot_bottom, colour::TEXT, 1.5);
     let median = format!("median {}", value(t.median, &t.unit));
-    s.text(xm, TOP - 10.0, Anchor::Middle, 11.0, colour::TEXT, &median);
-    s.text(
-        16.0,
-        plot_bottom + 40.0,
-        Anchor::Start,
-        11.0,
-        colour::MUTED,
-        &note,
-    );
-    s.text(
-        16.0,
-        plot_bottom + 56.0,
-        Anchor::Start,
-        11.0,
-        colour::MUTED,
-        &note2,
-    );
+    s.text(xm, top - 10.0, Anchor::Middle, 11.0, colour::TEXT, &median);
+    for (k, l) in note_lines.iter().enumerate() {
+        s.text(
+            16.0,
+            plot_bottom + 40.0 + 16.0 * k as f64,
+            Anchor::Start,
+            11.0,
+            colour::MUTED,
+            l,
+        );
+    }
     s.finish()
 }
 
 /// One bar with its labels, in row `y`.
-fn bar(s: &mut Svg, b: &Bar, t: &Tornado, y: f64, axis: &LinearAxis) {
+fn bar(s: &mut Svg, b: &Bar, t: &Tornado, y: f64, axis: &LinearAxis, narrow: bool) {
     let xm = axis.x(t.median);
     let (xl, xh) = (axis.x(b.output_at_p5), axis.x(b.output_at_p95));
-    let bar_y = y + 6.0;
+    // Narrow: the name and range above the bar; wide: in the label column beside it.
+    let (bar_y, label_y) = if narrow {
+        (y + 36.0, y - 6.0)
+    } else {
+        (y + 6.0, y + 6.0)
+    };
     s.group_with_tooltip(&format!(
         "{}: {} at {} gives {}; at {} gives {}",
         b.input,
@@ -155,8 +241,15 @@ fn bar(s: &mut Svg, b: &Bar, t: &Tornado, y: f64, axis: &LinearAxis) {
         value(b.output_at_p95, &t.unit),
     ));
     // The input's name and its range, in the label column.
-    let name = truncate(&b.input, MAX_LABEL_CHARS);
-    s.text(16.0, bar_y + 12.0, Anchor::Start, 12.0, colour::TEXT, &name);
+    let name = truncate(&b.input, if narrow { 54 } else { MAX_LABEL_CHARS });
+    s.text(
+        16.0,
+        label_y + 12.0,
+        Anchor::Start,
+        12.0,
+        colour::TEXT,
+        &name,
+    );
     let range = format!(
         "{} to {}",
         value(b.input_p5, &b.unit),
@@ -164,7 +257,7 @@ fn bar(s: &mut Svg, b: &Bar, t: &Tornado, y: f64, axis: &LinearAxis) {
     );
     s.text(
         16.0,
-        bar_y + 26.0,
+        label_y + 26.0,
         Anchor::Start,
         10.0,
         colour::MUTED,
@@ -296,6 +389,55 @@ mod tests {
     fn assert_well_formed(doc: &str) {
         if let Err(e) = super::super::svg::check_xml(doc) {
             panic!("not well-formed: {e}\n{doc}");
+        }
+    }
+
+    /// Every `<text>` of `doc` as (x, anchor, font size, text).
+    fn texts(doc: &str) -> Vec<(f64, String, f64, String)> {
+        doc.split("<text ")
+            .skip(1)
+            .map(|t| {
+                let attr = |name: &str| {
+                    let i = t.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    t[i..i + t[i..].find('"').unwrap()].to_owned()
+                };
+                let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                (
+                    attr("x").parse().unwrap(),
+                    attr("text-anchor"),
+                    attr("font-size").parse().unwrap(),
+                    body.to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_narrow_layout_keeps_every_label_within_400_px() {
+        let t = tornado(vec![
+            bar("development.multiplier", 6e6, 16e6),
+            bar(
+                "staff.groups.research-and-engineering.compensation_usd_per_year",
+                7e6,
+                13e6,
+            ),
+        ]);
+        let doc = svg_narrow(&t);
+        assert_well_formed(&doc);
+        assert!(doc.contains("width=\"400\""));
+        let all = texts(&doc);
+        assert!(all.len() > 8);
+        for (x, anchor, size, text) in all {
+            let w = text_width(&text, size);
+            let (left, right) = match anchor.as_str() {
+                "start" => (x, x + w),
+                "end" => (x - w, x),
+                _ => (x - w / 2.0, x + w / 2.0),
+            };
+            assert!(
+                left >= 0.0 && right <= 400.0,
+                "{text:?} spans {left}-{right}"
+            );
         }
     }
 

@@ -77,6 +77,16 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             2
         )
     );
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::term::wrap_with(
+            &crate::bottom_line::paragraph(&r.bottom_line),
+            crate::term::width(),
+            "Bottom line: ",
+            "  "
+        )
+    );
     if let Some(h) = headline_sentence(r) {
         let _ = writeln!(out, "{}", crate::term::para(&h, 2));
     }
@@ -259,6 +269,11 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
     let mut out = format!(
         "## {}: from the headline to the fleet ({} USD)\n\n",
         r.title, r.dollar_year
+    );
+    let _ = writeln!(
+        out,
+        "**Bottom line.** {}\n",
+        crate::bottom_line::paragraph(&r.bottom_line)
     );
     if let Some(h) = &r.headline {
         let _ = writeln!(
