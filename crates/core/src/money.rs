@@ -588,7 +588,7 @@ impl ExchangeRates {
 }
 
 /// Money stated in a currency and the dollars of when it was spent, put in the report's
-/// dollars: the factor to multiply by, and how it was obtained, in words.
+/// dollars: the factor to multiply by, and how it was obtained ([`ToReport::note`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToReport {
     /// Report-dollar USD per unit of the stated money.
@@ -597,9 +597,41 @@ pub struct ToReport {
     pub rate: Option<Rate>,
     /// The price index factor from the dollars of when it was spent to the report's.
     pub index_factor: f64,
-    /// `CNY (2024) at 7.1957 CNY/USD (Federal Reserve 2024 annual average), then 2024 USD x
-    /// 1.026311 (cpi-u) = 2025 USD`; `None` for USD already in the report's dollars.
-    pub note: Option<String>,
+    /// When the money was spent (its dollars).
+    pub spent: DollarDate,
+    /// The report's dollars.
+    pub report: DollarDate,
+    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`, saying when a month is taken at its year's
+    /// average; `None` when `spent` is the report's dollars.
+    pub deflation: Option<String>,
+}
+
+impl ToReport {
+    /// How the money was converted, in words, with `stated` (the value as written, e.g.
+    /// `2,000,000 CNY/year`; default the currency's code) at its head: `2,000,000 CNY/year
+    /// (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x
+    /// 1.026311 (cpi-u) = 2025 USD`. `None` for USD already in the report's dollars.
+    pub fn note(&self, stated: Option<&str>) -> Option<String> {
+        let Some(r) = &self.rate else {
+            return self.deflation.clone();
+        };
+        let kind = match r.period.month {
+            Some(_) => "monthly average",
+            None if self.spent.month.is_some() => "annual average; no monthly rate for the year",
+            None => "annual average",
+        };
+        let fx = format!(
+            "{} ({}) at {} (Federal Reserve H.10 {} {kind})",
+            stated.unwrap_or(r.currency.code()),
+            self.spent,
+            r.published,
+            r.period
+        );
+        Some(match &self.deflation {
+            Some(d) => format!("{fx}, then {d}"),
+            None => format!("{fx} = {} USD", self.report),
+        })
+    }
 }
 
 /// The one conversion of money to the report's dollars: `currency` spent in `spent` (a year or
@@ -622,7 +654,7 @@ pub fn to_report(
         None => index_factor,
         Some(r) => index_factor / r.per_usd,
     };
-    let deflate = (spent != report).then(|| {
+    let deflation = (spent != report).then(|| {
         let mut index_part = index.name().to_owned();
         for d in [spent, report] {
             if let Some(a) = idx.approximation(d) {
@@ -632,29 +664,13 @@ pub fn to_report(
         }
         format!("{spent} USD x {index_factor:.6} ({index_part}) = {report} USD")
     });
-    let note = match &rate {
-        None => deflate,
-        Some(r) => {
-            let kind = match r.period.month {
-                Some(_) => "monthly average",
-                None if spent.month.is_some() => "annual average; no monthly rate for the year",
-                None => "annual average",
-            };
-            let fx = format!(
-                "{} ({spent}) at {} (Federal Reserve H.10 {} {kind})",
-                r.currency, r.published, r.period
-            );
-            Some(match deflate {
-                Some(d) => format!("{fx}, then {d}"),
-                None => format!("{fx} = {report} USD"),
-            })
-        }
-    };
     Ok(ToReport {
         factor,
         rate,
         index_factor,
-        note,
+        spent,
+        report,
+        deflation,
     })
 }
 
@@ -947,7 +963,7 @@ mod tests {
         // 2,000,000 / 7.1957 = 277,943.7720 USD (to the cent: $277,943.77).
         assert!((2_000_000.0 * r.factor - 277_943.771_974_93).abs() < 1e-6);
         assert_eq!(
-            r.note.as_deref(),
+            r.note(None).as_deref(),
             Some(
                 "CNY (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average) = 2024 USD"
             )
@@ -965,12 +981,11 @@ mod tests {
             .unwrap();
         assert_eq!(r.factor, cpi / 7.1957);
         assert!(
-            r.note
-                .as_deref()
+            r.note(None)
                 .unwrap()
                 .starts_with("CNY (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x 1.0"),
             "{:?}",
-            r.note
+            r.note(None)
         );
     }
 
@@ -999,7 +1014,11 @@ mod tests {
             DollarDate::month(2024, 6),
         )
         .unwrap();
-        assert!(r.note.unwrap().contains("annual average; no monthly rate"));
+        assert!(
+            r.note(None)
+                .unwrap()
+                .contains("annual average; no monthly rate")
+        );
     }
 
     #[test]
@@ -1042,7 +1061,7 @@ mod tests {
             prop_assert!(r.rate.is_none());
             if a == b {
                 prop_assert_eq!(r.factor, 1.0);
-                prop_assert!(r.note.is_none());
+                prop_assert!(r.note(None).is_none());
             }
         }
 

@@ -1251,7 +1251,14 @@ impl Ctx<'_> {
         check_bounds(&dist, t.unit.as_deref(), unit_factor * to_usd, dim)
             .map_err(|(msg, hint)| err(msg).hint(hint))?;
         if let Some(c) = conversion {
-            if let Some(n) = c.note {
+            // The value as written heads a currency conversion: `lognormal 90% CI [180,000,
+            // 360,000] CNY/GPU (2023) at 7.0809 CNY/USD (...)`.
+            let stated = t
+                .unit
+                .as_deref()
+                .filter(|_| currency != Currency::Usd)
+                .map(|u| format!("{} {u}", crate::dist::describe(&dist)));
+            if let Some(n) = c.note(stated.as_deref()) {
                 notes.push(n);
             }
             factor *= c.factor;
@@ -1352,7 +1359,7 @@ impl Ctx<'_> {
         Ok(Quantity {
             distribution: dist.scaled(c.factor),
             provenance,
-            note: c.note,
+            note: c.note(None),
         })
     }
 }
@@ -3132,7 +3139,7 @@ other_opex = OPEX
         assert!((a - b).abs() < 1e-12 * b, "{a} vs {b}");
         let note = q.note.as_deref().unwrap();
         assert!(
-            note.starts_with("CNY (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x "),
+            note.starts_with("14.39 CNY/GPU-hour (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x "),
             "{note}"
         );
         // Bounds apply after the rate: 10,000 CNY/GPU-hour is ~1,390 USD, above 1,000.
