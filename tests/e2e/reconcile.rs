@@ -397,3 +397,47 @@ fn claims_are_compared_at_their_own_scope() {
         );
     }
 }
+
+#[test]
+fn a_cny_claim_is_compared_with_its_layer_and_says_which_rate() {
+    let v = reconcile_json(&["deepseek-v3"]);
+    let fleet = find(&v, "layers", "id", "fleet");
+    let c = find(fleet, "claims", "id", "nikkei-solidot-deepseek-h800-value");
+    // 385M-721M CNY (2025) at 7.1875 CNY/USD: ~$54M-$100M, far below the whole fleet.
+    assert_eq!(c["compared_with"], "fleet");
+    assert_eq!(c["verdict"], "below");
+    let why = c["explanation"].as_str().unwrap();
+    assert!(
+        why.contains(
+            "CNY at 7.1875 CNY/USD (Federal Reserve H.10 2025 annual average), then to 2025 dollars"
+        ),
+        "{why}"
+    );
+    let (lo, hi) = (
+        c["interval"][0].as_f64().unwrap(),
+        c["interval"][1].as_f64().unwrap(),
+    );
+    assert!(
+        (lo - 385e6 / 7.1875).abs() < 1.0 && (hi - 721e6 / 7.1875).abs() < 1.0,
+        "{lo} {hi}"
+    );
+    // Posted pay in CNY per year is a rate: compared with the input that cites it, the
+    // compensation per person, in the report's dollars, at the claim's year's rate.
+    let staff = find(&v, "layers", "id", "staff");
+    let s = find(
+        staff,
+        "claims",
+        "id",
+        "qbitai-deepseek-job-posting-max-salary",
+    );
+    assert_eq!(
+        s["compared_with"],
+        "staff.groups.research and engineering.compensation"
+    );
+    assert_eq!(s["verdict"], "consistent");
+    let why = s["explanation"].as_str().unwrap();
+    assert!(why.contains("an upper bound"), "{why}");
+    assert!(why.contains("at 7.1875 CNY/USD"), "{why}");
+    let hi = s["interval"][1].as_f64().unwrap();
+    assert!((hi - 1.54e6 / 7.1875).abs() < 1.0, "{hi}");
+}
