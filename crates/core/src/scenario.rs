@@ -3139,7 +3139,7 @@ other_opex = OPEX
         assert!((a - b).abs() < 1e-12 * b, "{a} vs {b}");
         let note = q.note.as_deref().unwrap();
         assert!(
-            note.starts_with("14.39 CNY/GPU-hour (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x "),
+            note.starts_with("14.3914 CNY/GPU-hour (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x "),
             "{note}"
         );
         // Bounds apply after the rate: 10,000 CNY/GPU-hour is ~1,390 USD, above 1,000.
