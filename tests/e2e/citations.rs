@@ -4,7 +4,7 @@
 use crate::util::*;
 
 const RENTAL: &str = "rental_price = { value = 2.0, unit = \"USD/GPU-hour\", claim = \"deepseek-v3-assumed-h800-rental-price\" }";
-const COMPENSATION: &str = "compensation = { lognormal = [70000, 300000], unit = \"USD/year\", informed_by = [\"qbitai-deepseek-job-posting-max-salary\", \"qbitai-deepseek-core-engineer-salary\", \"semianalysis-deepseek-salary\"], assumption = \"posted pay tops out at 1.54M CNY/yr (~$210K); most staff earn less; >$1.3M offers are outliers\" }";
+const COMPENSATION: &str = "compensation = { lognormal = [504000, 2160000], unit = \"CNY/year\", informed_by = [\"qbitai-deepseek-job-posting-max-salary\", \"qbitai-deepseek-core-engineer-salary\", \"semianalysis-deepseek-salary\"], assumption = \"posted pay tops out at 1.54M CNY/yr; most staff earn less; >$1.3M offers are outliers\" }";
 
 /// deepseek-v3 with `from` replaced by `to`, written to a temporary file: (dir, path, line of `to`).
 fn deepseek_with(from: &str, to: &str) -> (tempfile::TempDir, String, usize) {
@@ -125,18 +125,24 @@ fn a_claim_with_an_assumption_must_choose() {
 }
 
 #[test]
-fn a_cny_claim_can_only_inform() {
-    let direct = "compensation = { lognormal = [70000, 300000], unit = \"USD/year\", claim = \"qbitai-deepseek-job-posting-max-salary\" }";
-    let (_d, p, line) = deepseek_with(COMPENSATION, direct);
+fn a_cny_claim_is_checked_at_its_years_exchange_rate() {
+    // At most 1.54M CNY a year (QbitAI, 2025): at 7.1875 CNY/USD (2025), then CPI-U to the
+    // input's 2024 dollars, at most ~$208.8K. $300K in USD is above it; 1.4M CNY (2024) is not.
+    let above = "compensation = { value = 300000, unit = \"USD/year\", claim = \"qbitai-deepseek-job-posting-max-salary\" }";
+    let (_d, p, line) = deepseek_with(COMPENSATION, above);
     assert_fails_with(
         &estimate(&p, &[]),
         &[
             &format!("s.toml:{line}:"),
             "field `staff.groups.",
-            "the claim is in CNY: traincost has no exchange rates yet",
-            "hint: a CNY figure can only inform an assumption",
+            "the claim says at most 1,540,000 CNY per year in 2025 dollars",
+            "at most 208,",
         ],
     );
+    let within = "compensation = { value = 1400000, unit = \"CNY/year\", claim = \"qbitai-deepseek-job-posting-max-salary\" }";
+    let (_d, p, _) = deepseek_with(COMPENSATION, within);
+    let o = estimate(&p, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
     // The built-in form, informed by the CNY claim, is accepted (the built-in test runs it).
 }
 

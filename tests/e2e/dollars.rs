@@ -129,3 +129,97 @@ fn dollar_year_2025_works_for_every_builtin() {
         assert_eq!(d["layers"], v["layers"], "{name}");
     }
 }
+
+/// A small scenario paying its people in `unit` (a European lab, say), money of `dollars`.
+fn salaried(unit: &str, value: &str, dollars: &str) -> String {
+    format!(
+        r#"name = "eu-lab"
+dollars = "2023"
+gpu = "H100"
+rental_price = {{ value = 2.0, unit = "USD/GPU-hour", assumption = "t" }}
+
+[[stages]]
+name = "run"
+gpu_hours = {{ value = 1000, assumption = "t" }}
+
+[staff]
+duration = {{ value = 1.0, unit = "years", assumption = "t" }}
+
+[[staff.groups]]
+role = "researchers"
+headcount = {{ value = 10, unit = "people", assumption = "t" }}
+compensation = {{ value = {value}, unit = "{unit}", dollars = "{dollars}", assumption = "posted pay" }}
+fte = {{ value = 1.0, unit = "fraction", assumption = "t" }}
+"#
+    )
+}
+
+#[test]
+fn a_salary_in_euros_is_converted_at_its_years_rate_then_deflated() {
+    let dir = temp_dir();
+    let eur = write(
+        dir.path(),
+        "eur.toml",
+        &salaried("EUR/year", "100000", "2023"),
+    );
+    let usd = write(
+        dir.path(),
+        "usd.toml",
+        &salaried("USD/year", "108170", "2023"),
+    );
+    let args = |p: &std::path::Path| json_estimate(&[p.to_str().unwrap(), "--samples", "200"]);
+    let (e, u) = (args(&eur), args(&usd));
+    let staff = |v: &Value| {
+        find(v, "layers", "id", "staff")["central"]
+            .as_f64()
+            .unwrap()
+    };
+    // 100,000 EUR at 1.0817 USD/EUR (2023 annual average) is 108,170 USD of 2023.
+    assert!(
+        (staff(&e) - staff(&u)).abs() < 1e-6 * staff(&u),
+        "{} vs {}",
+        staff(&e),
+        staff(&u)
+    );
+    let input = find(
+        &e,
+        "inputs",
+        "name",
+        "staff.groups.researchers.compensation",
+    );
+    let note = input["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("100,000 EUR/year (2023) at 1.0817 USD/EUR (Federal Reserve H.10 2023 annual average), then 2023 USD x "),
+        "{note}"
+    );
+    assert!(note.ends_with("(cpi-u) = 2025 USD"), "{note}");
+    let table = stdout(&run(&[
+        "estimate",
+        eur.to_str().unwrap(),
+        "--samples",
+        "200",
+    ]));
+    // The table shows the same note (wrapped to its column).
+    assert!(table.contains("1.0817"), "{table}");
+}
+
+#[test]
+fn money_in_a_year_the_rates_lack_is_a_located_error() {
+    let dir = temp_dir();
+    let src = salaried("EUR/year", "100000", "2012");
+    let p = write(dir.path(), "old.toml", &src);
+    let line = src[..src.find("compensation").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    let o = run(&["estimate", p.to_str().unwrap()]);
+    assert_fails_with(
+        &o,
+        &[
+            &format!("old.toml:{line}:"),
+            "field `staff.groups.researchers.compensation`",
+            "no EUR/USD exchange rate for 2012 in crates/core/data/fx_rates.csv: its EUR rates run from 2015 to 2025",
+            "hint: give the value's `dollars` as a period the EUR rates cover (2015 to 2025)",
+        ],
+    );
+}

@@ -486,11 +486,11 @@ const BAD: &[Bad] = &[
     },
     Bad {
         what: "p5 > p95",
-        from: "lognormal = [25000, 50000]",
-        to: "lognormal = [50000, 25000]",
+        from: "lognormal = [180000, 360000]",
+        to: "lognormal = [360000, 180000]",
         needles: &[
             "field `ownership.purchase_price`",
-            "p5 (50000) is greater than p95 (25000)",
+            "p5 (360000) is greater than p95 (180000)",
         ],
         at_line: true,
     },
@@ -636,8 +636,8 @@ const BAD: &[Bad] = &[
     },
     Bad {
         what: "a third lognormal parameter",
-        from: "purchase_price = { lognormal = [25000, 50000]",
-        to: "purchase_price = { lognormal = [25000, 50000, 75000]",
+        from: "purchase_price = { lognormal = [180000, 360000]",
+        to: "purchase_price = { lognormal = [180000, 360000, 540000]",
         needles: &["`lognormal` takes 2 numbers, [p5, p95], not 3"],
         at_line: true,
     },

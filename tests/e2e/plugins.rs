@@ -843,13 +843,16 @@ fn estimate_takes_specs_prices_and_pay_from_plugins_builtin_or_loaded() {
         );
     }
     let pay = input(&builtin, "staff.groups.researchers.compensation");
+    let note = pay["note"].as_str().unwrap();
+    assert!(note.contains("from plugin salary-cn"), "{pay}");
+    // salary-cn answers in CNY of the publication year: the host converts at its rate.
     assert!(
-        pay["note"]
-            .as_str()
-            .unwrap()
-            .contains("from plugin salary-cn"),
-        "{pay}"
+        note.contains(
+            "CNY/year (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average)"
+        ),
+        "{note}"
     );
+    assert_eq!(pay["unit"], "USD/year");
     assert!(pay["claim"].is_string() || pay["assumption"].is_string());
     assert!(
         builtin["layers"]

@@ -397,3 +397,48 @@ fn claims_are_compared_at_their_own_scope() {
         );
     }
 }
+
+#[test]
+fn a_cny_claim_is_compared_with_its_layer_and_says_which_rate() {
+    let v = reconcile_json(&["deepseek-v3"]);
+    // 385M-721M CNY for only V3's 2,000-3,000 H800s is the training cluster, not the fleet of
+    // ~50,000 Hoppers: a scope the stack has no figure for, so it is listed, not compared
+    // (it was once compared with the fleet and called "below" it).
+    let fleet = find(&v, "layers", "id", "fleet");
+    assert!(
+        fleet["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "nikkei-solidot-deepseek-h800-value"),
+        "{fleet}"
+    );
+    let c = find(&v, "unplaced", "id", "nikkei-solidot-deepseek-h800-value");
+    assert_eq!(c["verdict"], "not-comparable");
+    assert!(
+        c["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("training-cluster"),
+        "{c}"
+    );
+    // Posted pay in CNY per year is a rate: compared with the input that cites it, the
+    // compensation per person, in the report's dollars, at the claim's year's rate.
+    let staff = find(&v, "layers", "id", "staff");
+    let s = find(
+        staff,
+        "claims",
+        "id",
+        "qbitai-deepseek-job-posting-max-salary",
+    );
+    assert_eq!(
+        s["compared_with"],
+        "staff.groups.research and engineering.compensation"
+    );
+    assert_eq!(s["verdict"], "consistent");
+    let why = s["explanation"].as_str().unwrap();
+    assert!(why.contains("an upper bound"), "{why}");
+    assert!(why.contains("at 7.1875 CNY/USD"), "{why}");
+    let hi = s["interval"][1].as_f64().unwrap();
+    assert!((hi - 1.54e6 / 7.1875).abs() < 1.0, "{hi}");
+}

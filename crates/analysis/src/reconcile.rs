@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 use traincost_claims::citation::ABOUT_SLACK;
-use traincost_claims::{Claim, ClaimSet, Currency, Per, Status, Value, Verdict as GroupVerdict};
+use traincost_claims::{
+    Claim, ClaimSet, Per, Status, Value, Verdict as GroupVerdict, format_number,
+};
 use traincost_core::estimate::{Figure, Multiple};
 use traincost_core::money::IndexId;
 use traincost_core::scenario::ScenarioFile;
@@ -89,7 +91,8 @@ pub struct ClaimView {
     pub quote: String,
     /// Verified, erroneous, disputed or unverified.
     pub status: Status,
-    /// The layer or component it is compared with (a component when the claim names it).
+    /// The layer or component it is compared with (a component when the claim names it), or
+    /// for a rate (per year, per GPU) the input citing it (`staff.groups.<role>.compensation`).
     pub compared_with: Option<String>,
     /// The interval of numbers consistent with the claim, in the report's dollars (`null` for
     /// an open end), when compared.
@@ -366,6 +369,7 @@ pub fn reconcile(
         let ctx = Ctx {
             claims,
             inputs: &inputs,
+            input_rows: &e.inputs,
             base,
             index,
             report_dollars,
@@ -618,6 +622,9 @@ fn reasons(members: &[&Claim]) -> Vec<&'static str> {
 struct Ctx<'a> {
     claims: &'a ClaimSet,
     inputs: &'a BTreeSet<&'a str>,
+    /// The estimate's inputs: a claim of a rate (per year, per GPU) is compared with the
+    /// input citing it.
+    input_rows: &'a [traincost_core::estimate::InputReport],
     base: Option<f64>,
     index: IndexId,
     report_dollars: DollarDate,
@@ -627,7 +634,7 @@ impl Ctx<'_> {
     /// The claim beside `figure` (or beside nothing), compared where the units allow.
     fn view(&self, c: &Claim, role: Role, figure: Option<&Figure>) -> ClaimView {
         let input = self.inputs.contains(c.id.as_str());
-        let usd = c.unit.currency() == Some(Currency::Usd);
+        let money = c.unit.currency().is_some();
         let factor = self.dollar_factor(c);
         // The headline is a final run at rental prices: a claim is a multiple of it only when
         // it is about a figure on that basis (compared with one, or, beside no layer, a
@@ -638,7 +645,7 @@ impl Ctx<'_> {
         };
         let multiple_of_headline = self
             .base
-            .filter(|b| on_headline_basis && usd && c.unit.per.is_none() && *b > 0.0)
+            .filter(|b| on_headline_basis && money && c.unit.per.is_none() && *b > 0.0)
             .map(|b| c.value.point() * factor.factor / b);
         let conflicts = self
             .claims
@@ -686,8 +693,33 @@ impl Ctx<'_> {
             v.explanation = "not compared".to_owned();
             return v;
         };
-        if let Some(why) = incomparable(c, &f.unit) {
+        // What the claim is compared with: the figure, or, for a rate (per year, per GPU)
+        // beside it, the input citing it in that rate's unit (posted pay and `compensation`).
+        let cited_input = incomparable(c, &f.unit)
+            .and_then(|_| self.input_citing(c))
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.distribution.quantile(0.05),
+                    i.distribution.quantile(0.95),
+                )
+            });
+        let (target_id, target_p5, target_p95) = match &cited_input {
+            Some((name, p5, p95)) => (name.clone(), *p5, *p95),
+            None => (f.id.clone(), f.p5, f.p95),
+        };
+        if let Some(why) = incomparable(c, &f.unit).filter(|_| cited_input.is_none()) {
             v.explanation = why;
+            if let (Some(rate), Some(c_usd)) = (factor.rate_text(), c.unit.currency()) {
+                // Not compared, but in dollars for the reader, with the rate that says so.
+                v.explanation.push_str(&format!(
+                    " ({} {} = {} in {} dollars, {rate})",
+                    format_number(c.value.point()),
+                    c_usd.code(),
+                    money_short(c.value.point() * factor.factor),
+                    self.report_dollars
+                ));
+            }
             if input {
                 v.explanation
                     .push_str("; cited as an input of this scenario");
@@ -703,10 +735,14 @@ impl Ctx<'_> {
         } else {
             (lo, hi)
         };
+        let rate_text = factor.rate_text();
         let ClaimDollars {
             stated,
             factor: f_conv,
+            ..
         } = factor;
+        // Money in another currency is never taken as is: always at its year's rate.
+        let stated = stated || rate_text.is_some();
         let scale = |x: f64, pick_min: bool| {
             if !x.is_finite() {
                 x
@@ -719,41 +755,48 @@ impl Ctx<'_> {
             }
         };
         let (lo, hi) = (scale(lo, true), scale(hi, false));
-        let eps = 1e-9 * f.p95.abs().max(1.0);
-        v.compared_with = Some(f.id.clone());
+        let eps = 1e-9 * target_p95.abs().max(1.0);
+        v.compared_with = Some(target_id.clone());
         v.interval = Some((lo.is_finite().then_some(lo), hi.is_finite().then_some(hi)));
-        v.verdict = if hi < f.p5 - eps {
+        v.verdict = if hi < target_p5 - eps {
             Verdict::Below
-        } else if lo > f.p95 + eps {
+        } else if lo > target_p95 + eps {
             Verdict::Above
         } else {
             Verdict::Consistent
         };
         let point = c.value.point() * f_conv;
-        let point_in = point >= f.p5 - eps && point <= f.p95 + eps;
+        let point_in = point >= target_p5 - eps && point <= target_p95 + eps;
         v.contains = Some(point_in);
-        let range = format!("{}-{}", money_short(f.p5), money_short(f.p95));
+        let range = format!("{}-{}", money_short(target_p5), money_short(target_p95));
         v.explanation = match (v.verdict, &c.value) {
-            (Verdict::Below, _) => format!("below {}'s 90% interval {range}", f.id),
-            (Verdict::Above, _) => format!("above {}'s 90% interval {range}", f.id),
+            (Verdict::Below, _) => format!("below {}'s 90% interval {range}", target_id),
+            (Verdict::Above, _) => format!("above {}'s 90% interval {range}", target_id),
             (_, Value::AtLeast(_)) => format!(
                 "a lower bound: {}'s 95th percentile {} is at or above it",
-                f.id,
-                money_short(f.p95)
+                target_id,
+                money_short(target_p95)
             ),
             (_, Value::AtMost(_)) => format!(
                 "an upper bound: {}'s 5th percentile {} is at or below it",
-                f.id,
-                money_short(f.p5)
+                target_id,
+                money_short(target_p5)
             ),
-            _ if point_in => format!("inside {}'s 90% interval {range}", f.id),
-            _ => format!("overlaps {}'s 90% interval {range}", f.id),
+            _ if point_in => format!("inside {}'s 90% interval {range}", target_id),
+            _ => format!("overlaps {}'s 90% interval {range}", target_id),
         };
         if input {
             v.explanation
                 .push_str("; cited as an input of this scenario, so not independent evidence");
         }
-        if !stated && (f_conv - 1.0).abs() > 0.005 {
+        if let Some(rate) = rate_text {
+            // Another currency: to USD at its year's rate, then to the report's dollars.
+            v.explanation.push_str(&format!(
+                "; {} {rate}, then to {} dollars",
+                c.unit.currency().map_or("", |c| c.code()),
+                self.report_dollars
+            ));
+        } else if !stated && (f_conv - 1.0).abs() > 0.005 {
             v.explanation.push_str(&format!(
                 "; nominal {} dollars ({:+.1}% in {} dollars)",
                 c.published().year(),
@@ -764,35 +807,44 @@ impl Ctx<'_> {
         v
     }
 
+    /// The input citing `c` whose unit is the claim's rate in US dollars (`USD/year` for a
+    /// claim per year, `USD/GPU` per GPU), if any.
+    fn input_citing(&self, c: &Claim) -> Option<&traincost_core::estimate::InputReport> {
+        let unit = match c.unit.per? {
+            Per::Year => "USD/year",
+            Per::Gpu => "USD/GPU",
+            Per::GpuHour => "USD/GPU-hour",
+            _ => return None,
+        };
+        self.input_rows
+            .iter()
+            .find(|i| i.unit == unit && i.claims.contains(&c.id))
+    }
+
     /// The conversion of the claim's dollars to the report's.
     fn dollar_factor(&self, c: &Claim) -> ClaimDollars {
         ClaimDollars::of(c, self.index, self.report_dollars)
     }
 }
 
-/// Why a claim in `unit` cannot be compared with a figure in `figure_unit`, if it cannot.
+/// Why a claim in `unit` cannot be compared with a figure in `figure_unit`, if it cannot. Money
+/// in any currency compares (converted at its year's exchange rate); a rate does not compare
+/// with a total.
 fn incomparable(c: &Claim, figure_unit: &str) -> Option<String> {
     let unit = c.unit.to_string();
-    match c.unit.currency() {
-        None => Some(format!("in {unit}, not money")),
-        Some(Currency::Usd) => {
-            let per_year = c.unit.per == Some(Per::Year);
-            match (c.unit.per, figure_unit) {
-                (None, "USD") => None,
-                (Some(Per::Year), "USD/year") => None,
-                (None, "USD/year") => Some(
-                    "a sum with no stated period; the layer is per year: not compared".to_owned(),
-                ),
-                _ if per_year => Some(format!(
-                    "a rate ({unit}), per person or per year, not a total"
-                )),
-                _ => Some(format!("a rate ({unit}), not a total")),
-            }
+    if c.unit.currency().is_none() {
+        return Some(format!("in {unit}, not money"));
+    }
+    let per_year = c.unit.per == Some(Per::Year);
+    match (c.unit.per, figure_unit) {
+        (None, "USD") | (Some(Per::Year), "USD/year") => None,
+        (None, "USD/year") => {
+            Some("a sum with no stated period; the layer is per year: not compared".to_owned())
         }
-        Some(cur) => Some(format!(
-            "in {}: traincost has no exchange rates, so not compared",
-            cur.code()
+        _ if per_year => Some(format!(
+            "a rate ({unit}), per person or per year, not a total"
         )),
+        _ => Some(format!("a rate ({unit}), not a total")),
     }
 }
 
@@ -844,6 +896,7 @@ mod tests {
         let ctx = Ctx {
             claims,
             inputs: &inputs,
+            input_rows: &[],
             base: Some(1e6),
             index: IndexId::CpiU,
             report_dollars: DollarDate::year(2024),
@@ -876,7 +929,8 @@ mod tests {
                 "verified",
             ),
             ("typo", 700.0, None, "exact", "USD", "erroneous"),
-            ("yuan", 700.0, None, "exact", "CNY", "verified"),
+            ("yuan", 5000.0, None, "exact", "CNY", "verified"),
+            ("yuan-above", 72000.0, None, "about", "CNY", "verified"),
             ("rate", 700.0, None, "exact", "USD per GPU", "verified"),
         ]);
         let got = verdicts(&claims, &figure("USD", 100.0, 1000.0));
@@ -895,7 +949,10 @@ mod tests {
         assert_eq!(v("exact-below").1, Verdict::Below);
         assert_eq!(v("range-overlap").1, Verdict::Consistent);
         assert_eq!(v("typo"), ("typo".into(), Verdict::Erroneous, None));
-        assert_eq!(v("yuan").1, Verdict::NotComparable);
+        // 5,000 CNY of 2024 at 7.1957 CNY/USD is $694.9 (2024 dollars): inside; 72,000 CNY
+        // ($10,006, about: $9,005 and up) is above.
+        assert_eq!(v("yuan"), ("yuan".into(), Verdict::Consistent, Some(true)));
+        assert_eq!(v("yuan-above").1, Verdict::Above);
         assert_eq!(v("rate").1, Verdict::NotComparable);
     }
 

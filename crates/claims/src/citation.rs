@@ -6,9 +6,10 @@
 //! 1. **Dimension.** Claim units ([`Unit`]) and scenario units (`USD/GPU-hour`, `K GPU-hours`,
 //!    `years`, ...) both map to a [`Dimension`] and a factor to its base unit: a price per
 //!    GPU-hour cannot cite GPU-hours, a GPU count cannot cite people.
-//! 2. **Currency and dollars.** Only USD claims can be checked (traincost has no exchange rates
-//!    yet): a CNY or EUR claim may only inform an assumption. A USD claim is put in the input's
-//!    dollars by the caller's price index, from [`Claim::dollar_year`].
+//! 2. **Currency and dollars.** The claim's money (any currency, of [`Claim::dollar_year`])
+//!    is put in the input's: US dollars of the input's dollars, by the caller's conversion
+//!    (traincost's: the exchange rate of the claim's year, then the price index). A claim in a
+//!    currency or year the caller cannot convert may only inform an assumption.
 //! 3. **Value.** The claim's qualifier gives the interval of numbers consistent with it
 //!    ([`Value::interval`], with [`ABOUT_SLACK`] for "about", and the claim's own rounding for
 //!    "exact", see [`exact_tolerance`]). A point value must lie in it; a distribution's 90%
@@ -21,7 +22,7 @@
 //! use traincost_claims::{ClaimSet, citation::{self, InputValue}};
 //! let set = ClaimSet::builtin();
 //! let price = set.get("deepseek-v3-assumed-h800-rental-price").unwrap(); // $2, exact, 2024
-//! let same_dollars = |_year: i32| Some(1.0);
+//! let same_dollars = |_currency, _year: i32| Some(1.0);
 //! assert!(citation::check(price, "USD/GPU-hour", InputValue::Point(2.0), &same_dollars).is_ok());
 //! let err = citation::check(price, "USD/GPU-hour", InputValue::Point(3.0), &same_dollars).unwrap_err();
 //! assert!(err.to_string().contains("1.98 to 2.02"), "{err}");
@@ -281,14 +282,16 @@ pub enum CitationError {
         /// What the input measures.
         input_dim: Dimension,
     },
-    /// Money in a currency traincost cannot convert yet.
+    /// Money in a currency the caller has no exchange rate for, in the claim's year.
     #[error(
-        "the claim is in {}: traincost has no exchange rates yet, so a {} figure cannot be an input's value",
+        "the claim is in {}: traincost has no {}/USD exchange rate for {year}, the claim's year, so it cannot be checked",
         .currency.code(), .currency.code()
     )]
     Currency {
         /// The claim's currency.
         currency: Currency,
+        /// The year of the claim's money.
+        year: i32,
     },
     /// The price index cannot put the claim's dollars in the input's.
     #[error("the price index has no value for {year}, the dollars of the claim")]
@@ -368,15 +371,17 @@ fn allows(value: &Value, (lo, hi): (f64, f64), unit: &str) -> String {
 }
 
 /// The interval of numbers consistent with `claim`, in the input's unit (`input_unit`, a
-/// scenario spelling) and, for money, in the input's dollars: `to_input_dollars(year)` is the
-/// factor from dollars of `year` (the claim's [`Claim::dollar_year`]) to the input's.
+/// scenario spelling) and, for money, in the input's dollars: `to_input_dollars(currency,
+/// year)` is the factor from money in `currency` of `year` (the claim's
+/// [`Claim::dollar_year`]) to US dollars of the input's dollars (for another currency: at the
+/// exchange rate of `year`, then by the price index).
 ///
 /// Errors when the claim cannot be an input's value at all: another dimension, another
 /// currency, or dollars the index does not cover.
 pub fn claim_interval_in(
     claim: &Claim,
     input_unit: &str,
-    to_input_dollars: &dyn Fn(i32) -> Option<f64>,
+    to_input_dollars: &dyn Fn(Currency, i32) -> Option<f64>,
 ) -> Result<(f64, f64), CitationError> {
     let (claim_dim, claim_k) = Dimension::of_claim_unit(&claim.unit);
     let (input_dim, input_k) = Dimension::of_scenario_unit(input_unit);
@@ -390,11 +395,12 @@ pub fn claim_interval_in(
     }
     let mut k = claim_k / input_k;
     if let Dimension::Money { currency, .. } = claim_dim {
-        if currency != Currency::Usd {
-            return Err(CitationError::Currency { currency });
-        }
         let year = claim.dollar_year().unwrap_or(claim.published().year());
-        k *= to_input_dollars(year).ok_or(CitationError::Dollars { year })?;
+        k *= to_input_dollars(currency, year).ok_or(if currency == Currency::Usd {
+            CitationError::Dollars { year }
+        } else {
+            CitationError::Currency { currency, year }
+        })?;
     }
     let (lo, hi) = claim_interval(&claim.value);
     Ok((lo * k, hi * k))
@@ -410,7 +416,7 @@ pub fn check(
     claim: &Claim,
     input_unit: &str,
     value: InputValue,
-    to_input_dollars: &dyn Fn(i32) -> Option<f64>,
+    to_input_dollars: &dyn Fn(Currency, i32) -> Option<f64>,
 ) -> Result<(f64, f64), CitationError> {
     let (lo, hi) = claim_interval_in(claim, input_unit, to_input_dollars)?;
     let (a, b) = match value {
@@ -461,7 +467,7 @@ mod tests {
             .clone()
     }
 
-    fn same(_: i32) -> Option<f64> {
+    fn same(_: Currency, _: i32) -> Option<f64> {
         Some(1.0)
     }
 
@@ -570,37 +576,51 @@ mod tests {
     }
 
     #[test]
-    fn other_currencies_cannot_be_values() {
+    fn other_currencies_are_converted_by_the_caller() {
         let c = claim(2e6, None, "exact", "CNY per server");
         let e = check(&c, "USD/GPU", Point(35_000.0), &same).unwrap_err();
         // Per server is not per GPU: the dimension is the first thing wrong.
         assert!(matches!(e, CitationError::Dimension { .. }), "{e}");
-        let c = claim(1.54e6, None, "exact", "CNY per year");
-        let e = check(&c, "USD/year", Point(1.54e6), &same).unwrap_err();
+        // 1.54M CNY a year (2024) at 7.7 CNY/USD is 200,000 USD: the caller's rate converts.
+        let c = claim(1.54e6, None, "at most", "CNY per year");
+        let rate = |cur: Currency, y: i32| match (cur, y) {
+            (Currency::Cny, 2024) => Some(1.0 / 7.7),
+            (Currency::Usd, _) => Some(1.0),
+            _ => None,
+        };
+        assert!(check(&c, "USD/year", Point(199_000.0), &rate).is_ok());
+        assert!(check(&c, "USD/year", Point(201_000.0), &rate).is_err());
+        // A currency or year the caller cannot convert is an error saying which.
+        let none = |cur: Currency, _: i32| (cur == Currency::Usd).then_some(1.0);
+        let e = check(&c, "USD/year", Point(1.0), &none).unwrap_err();
         assert_eq!(
             e,
             CitationError::Currency {
-                currency: Currency::Cny
+                currency: Currency::Cny,
+                year: 2024
             }
         );
-        assert!(e.to_string().contains("no exchange rates"), "{e}");
+        assert!(
+            e.to_string().contains("no CNY/USD exchange rate for 2024"),
+            "{e}"
+        );
     }
 
     #[test]
     fn money_is_compared_in_the_inputs_dollars() {
         let c = claim(2.0, None, "exact", "USD per GPU-hour"); // 2024 dollars (published)
-        let later = |y: i32| (y == 2024).then_some(1.03);
+        let later = |_: Currency, y: i32| (y == 2024).then_some(1.03);
         assert!(check(&c, "USD/GPU-hour", Point(2.06), &later).is_ok());
         assert!(check(&c, "USD/GPU-hour", Point(2.0), &later).is_err());
         let stated = claim(100.0, None, "exact", "USD (2020)");
         let seen = std::cell::Cell::new(0);
-        let f = |y: i32| {
+        let f = |_: Currency, y: i32| {
             seen.set(y);
             Some(1.2)
         };
         assert!(check(&stated, "USD", Point(120.0), &f).is_ok());
         assert_eq!(seen.get(), 2020);
-        let none = |_: i32| None;
+        let none = |_: Currency, _: i32| None;
         assert_eq!(
             check(&c, "USD/GPU-hour", Point(2.0), &none),
             Err(CitationError::Dollars { year: 2024 })

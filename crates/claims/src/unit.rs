@@ -11,6 +11,10 @@ pub enum Currency {
     Cny,
     /// Euros.
     Eur,
+    /// Pounds sterling.
+    Gbp,
+    /// Japanese yen.
+    Jpy,
 }
 
 impl Currency {
@@ -20,6 +24,8 @@ impl Currency {
             Currency::Usd => "USD",
             Currency::Cny => "CNY",
             Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+            Currency::Jpy => "JPY",
         }
     }
 }
@@ -163,7 +169,7 @@ pub struct UnitError {
 
 impl UnitError {
     /// The units this crate knows, for hints.
-    pub const KNOWN: &'static str = "USD, CNY or EUR (optionally with the year of the money: `USD (2023)`), \
+    pub const KNOWN: &'static str = "USD, CNY, EUR, GBP or JPY (optionally with the year of the money: `USD (2023)`), \
 `GPU-hours` or `<GPU> GPU-hours`, `GPUs` or `GPUs (<model>)`, FLOP, tCO2eq, percent, parameters, \
 tokens, hours, days, months, years, W, people, `x` or `x <what>` (a multiple); any of them may be \
 followed by `per GPU|GPU-hour|hour|month|year|share|server|token|million tokens|trillion tokens`";
@@ -197,6 +203,8 @@ fn parse_money(s: &str) -> Option<BaseUnit> {
         "USD" | "US$" | "$" => Some(Currency::Usd),
         "CNY" | "RMB" | "yuan" => Some(Currency::Cny),
         "EUR" => Some(Currency::Eur),
+        "GBP" => Some(Currency::Gbp),
+        "JPY" => Some(Currency::Jpy),
         _ => None,
     };
     let year = |t: &str| -> Option<u16> {

@@ -104,10 +104,11 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
             p95: d.quantile(0.95),
         },
     };
-    let to_input_dollars = |year: i32| {
-        input
-            .dollars
-            .and_then(|to| traincost_analysis::dollars::between(year, index, to))
+    // The claim's money in USD of the input's dollars: another currency at its year's rate.
+    let to_input_dollars = |currency, year: i32| {
+        input.dollars.and_then(|to| {
+            traincost_analysis::dollars::money_between(currency, year, index, to).map(|(k, _)| k)
+        })
     };
     citation::check(claim, input.unit, value, &to_input_dollars)
         .map(|_| ())
@@ -126,8 +127,8 @@ fn check_claim(claims: &ClaimSet, r: &ClaimRef, index: IndexId) -> Result<(), Di
                     };
                     format!("{use_it}, or if the value is assumed, write `informed_by = \"{}\"` instead of `claim` with an `assumption = \"...\"` saying why", r.id)
                 }
-                CitationError::Currency { currency } => format!(
-                    "a {} figure can only inform an assumption: write `informed_by = \"{}\"` with an `assumption = \"...\"` giving the value in USD and the exchange rate used",
+                CitationError::Currency { currency, .. } => format!(
+                    "add the {} rate with its source to crates/core/data/fx_rates.csv, or let the figure inform an assumption: write `informed_by = \"{}\"` with an `assumption = \"...\"`",
                     currency.code(),
                     r.id
                 ),

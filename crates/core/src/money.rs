@@ -14,11 +14,17 @@
 //! so far (the PPI). A month is that month's value; in a year the series gives no months for
 //! (CPI-U before its first monthly value) it is the year's average. A month the publisher
 //! did not publish (CPI-U October 2025) is an error that says why, never a silent fill.
+//!
+//! Money in another currency (CNY, EUR, GBP, JPY) is converted as a careful analyst would:
+//! first to US dollars at the exchange rate of the period it was spent
+//! ([`ExchangeRates::fed`], the Federal Reserve's annual and monthly averages, from
+//! `data/fx_rates.csv` with the source of every value), then from that period's dollars to the
+//! report's with the price index ([`to_report`], the one place both steps are applied).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::units::{DollarDate, Usd};
+use crate::units::{Currency, DollarDate, Usd};
 
 /// Which price index converts between dollar dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -353,6 +359,322 @@ impl PriceIndex {
     }
 }
 
+/// How a rate is written in the data file, as its source publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    /// Units of the currency per US dollar (`CNY/USD`).
+    PerUsd,
+    /// US dollars per unit of the currency (`USD/EUR`).
+    UsdPer,
+}
+
+/// One exchange rate: the average of a year or a month, as published, with its sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rate {
+    /// The currency.
+    pub currency: Currency,
+    /// The period the rate averages: a year or a month.
+    pub period: DollarDate,
+    /// Units of the currency per US dollar.
+    pub per_usd: f64,
+    /// The rate as its source writes it (`7.1957 CNY/USD`, `1.0817 USD/EUR`).
+    pub published: String,
+    /// Source keys and notes from the data file (`g5a-2024 fred-annual`).
+    pub sources: &'static str,
+}
+
+/// Why a currency has no exchange rate for a period: outside the series, or a gap inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingRate {
+    /// The currency.
+    pub currency: Currency,
+    /// The period asked for.
+    pub date: DollarDate,
+    /// First period of the currency's series.
+    pub first: DollarDate,
+    /// Last period of the currency's series.
+    pub last: DollarDate,
+    /// Why the series has no verified figure for a period inside it, if that is the reason.
+    pub gap: Option<&'static str>,
+}
+
+impl MissingRate {
+    /// The data file holding the rates, for messages and hints.
+    pub const FILE: &'static str = "crates/core/data/fx_rates.csv";
+}
+
+impl std::fmt::Display for MissingRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no {}/USD exchange rate for {} in {}: ",
+            self.currency,
+            self.date,
+            MissingRate::FILE
+        )?;
+        match self.gap {
+            Some(why) => write!(f, "{why}"),
+            None => write!(
+                f,
+                "its {} rates run from {} to {}",
+                self.currency, self.first, self.last
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MissingRate {}
+
+/// Why money could not be put in the report's dollars: no exchange rate for the period it was
+/// spent, or no price index value for a dollar date.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoneyError {
+    /// The exchange rate is missing.
+    Rate(MissingRate),
+    /// The price index has no value.
+    Index(MissingIndexValue),
+}
+
+impl std::fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MoneyError::Rate(e) => e.fmt(f),
+            MoneyError::Index(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for MoneyError {}
+
+impl From<MissingIndexValue> for MoneyError {
+    fn from(e: MissingIndexValue) -> Self {
+        MoneyError::Index(e)
+    }
+}
+
+impl From<MissingRate> for MoneyError {
+    fn from(e: MissingRate) -> Self {
+        MoneyError::Rate(e)
+    }
+}
+
+/// Exchange rates to the US dollar, by currency: annual averages and, where the file has
+/// them, monthly averages.
+#[derive(Debug, Clone)]
+pub struct ExchangeRates {
+    /// Keyed by currency, then (year, month); month 0 for an annual average.
+    rates: BTreeMap<Currency, BTreeMap<(i32, u8), Rate>>,
+    /// Periods inside a series with no verified figure, and why.
+    gaps: BTreeMap<(Currency, i32, u8), &'static str>,
+}
+
+/// Parses `data/fx_rates.csv`: `CNY,2024,7.1957,CNY/USD,<sources>` (an annual average),
+/// `CNY,2024-06,7.2547,CNY/USD,<sources>` (a month), `EUR,2023,1.0817,USD/EUR,<sources>`
+/// (dollars per euro), `GBP,2016,,USD/GBP,<why there is no value>`.
+fn parse_rates_csv(text: &'static str) -> Result<ExchangeRates, String> {
+    let mut rates: BTreeMap<Currency, BTreeMap<(i32, u8), Rate>> = BTreeMap::new();
+    let mut gaps = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("currency,") {
+            continue;
+        }
+        let bad = |what: &str| format!("line {}: {what}: {line}", n + 1);
+        let f: Vec<&str> = line.splitn(5, ',').map(str::trim).collect();
+        let [code, period, value, quote, sources] = f[..] else {
+            return Err(bad("expected currency,period,rate,quote,sources"));
+        };
+        let currency = Currency::from_code(code)
+            .filter(|&c| c != Currency::Usd)
+            .ok_or_else(|| bad("unknown currency"))?;
+        let date: DollarDate = period.parse().map_err(|_| bad("bad period"))?;
+        let q = if quote == format!("{code}/USD") {
+            Quote::PerUsd
+        } else if quote == format!("USD/{code}") {
+            Quote::UsdPer
+        } else {
+            return Err(bad("quote must be <currency>/USD or USD/<currency>"));
+        };
+        if sources.is_empty() {
+            return Err(bad("a rate must name its sources"));
+        }
+        let key = (date.year, date.month.unwrap_or(0));
+        if value.is_empty() {
+            gaps.insert((currency, key.0, key.1), sources);
+            continue;
+        }
+        let v: f64 = value.parse().map_err(|_| bad("bad rate"))?;
+        if !(v.is_finite() && v > 0.0) {
+            return Err(bad("rate not positive"));
+        }
+        let rate = Rate {
+            currency,
+            period: date,
+            per_usd: match q {
+                Quote::PerUsd => v,
+                Quote::UsdPer => 1.0 / v,
+            },
+            published: format!("{value} {quote}"),
+            sources,
+        };
+        if rates
+            .entry(currency)
+            .or_default()
+            .insert(key, rate)
+            .is_some()
+        {
+            return Err(bad("period repeated"));
+        }
+    }
+    Ok(ExchangeRates { rates, gaps })
+}
+
+impl ExchangeRates {
+    /// The Federal Reserve's rates (H.10 daily noon buying rates in New York, averaged by year
+    /// in its G.5A release and by month in G.5; FRED series AEXCHUS, AEXJPUS, AEXUSEU,
+    /// EXCHUS), from `data/fx_rates.csv`, whose header gives the source of every value.
+    pub fn fed() -> &'static ExchangeRates {
+        static RATES: OnceLock<ExchangeRates> = OnceLock::new();
+        RATES.get_or_init(|| {
+            parse_rates_csv(include_str!("../data/fx_rates.csv"))
+                .expect("data/fx_rates.csv parses (tested)")
+        })
+    }
+
+    /// Where the rates come from, in one line.
+    pub fn source(&self) -> &'static str {
+        "Federal Reserve H.10 / G.5A annual and G.5 monthly averages of daily noon buying rates \
+         in New York (crates/core/data/fx_rates.csv)"
+    }
+
+    /// First and last period of a currency's series (`None` for USD).
+    pub fn coverage(&self, currency: Currency) -> Option<(DollarDate, DollarDate)> {
+        let series = self.rates.get(&currency)?;
+        let first = series.keys().next().map(|&k| to_date(k))?;
+        let last = series.keys().next_back().map(|&k| to_date(k))?;
+        Some((first, last))
+    }
+
+    /// The rate for money in `currency` spent in `date`: the month's average where the file
+    /// has the month, else the year's (a month of a year with no monthly rows is taken at the
+    /// annual average: [`Rate::period`] then is the year). USD has no series (it needs no
+    /// rate): asking for it is an error, as for any period the file lacks.
+    pub fn rate(&self, currency: Currency, date: DollarDate) -> Result<&Rate, MissingRate> {
+        let key = (date.year, date.month.unwrap_or(0));
+        let series = self.rates.get(&currency);
+        let found = series.and_then(|s| {
+            s.get(&key).or_else(|| {
+                let has_months = s.range((date.year, 1)..=(date.year, 12)).next().is_some();
+                (date.month.is_some() && !has_months)
+                    .then(|| s.get(&(date.year, 0)))
+                    .flatten()
+            })
+        });
+        found.ok_or_else(|| {
+            let (first, last) = self
+                .coverage(currency)
+                .unwrap_or((DollarDate::year(0), DollarDate::year(0)));
+            MissingRate {
+                currency,
+                date,
+                first,
+                last,
+                gap: self
+                    .gaps
+                    .get(&(currency, date.year, date.month.unwrap_or(0)))
+                    .copied(),
+            }
+        })
+    }
+}
+
+/// Money stated in a currency and the dollars of when it was spent, put in the report's
+/// dollars: the factor to multiply by, and how it was obtained ([`ToReport::note`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToReport {
+    /// Report-dollar USD per unit of the stated money.
+    pub factor: f64,
+    /// The exchange rate applied, if the money was not in USD.
+    pub rate: Option<Rate>,
+    /// The price index factor from the dollars of when it was spent to the report's.
+    pub index_factor: f64,
+    /// When the money was spent (its dollars).
+    pub spent: DollarDate,
+    /// The report's dollars.
+    pub report: DollarDate,
+    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`, saying when a month is taken at its year's
+    /// average; `None` when `spent` is the report's dollars.
+    pub deflation: Option<String>,
+}
+
+impl ToReport {
+    /// How the money was converted, in words, with `stated` (the value as written, e.g.
+    /// `2,000,000 CNY/year`; default the currency's code) at its head: `2,000,000 CNY/year
+    /// (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x
+    /// 1.026311 (cpi-u) = 2025 USD`. `None` for USD already in the report's dollars.
+    pub fn note(&self, stated: Option<&str>) -> Option<String> {
+        let Some(r) = &self.rate else {
+            return self.deflation.clone();
+        };
+        let kind = match r.period.month {
+            Some(_) => "monthly average",
+            None if self.spent.month.is_some() => "annual average; no monthly rate for the year",
+            None => "annual average",
+        };
+        let fx = format!(
+            "{} ({}) at {} (Federal Reserve H.10 {} {kind})",
+            stated.unwrap_or(r.currency.code()),
+            self.spent,
+            r.published,
+            r.period
+        );
+        Some(match &self.deflation {
+            Some(d) => format!("{fx}, then {d}"),
+            None => format!("{fx} = {} USD", self.report),
+        })
+    }
+}
+
+/// The one conversion of money to the report's dollars: `currency` spent in `spent` (a year or
+/// a month) goes to USD at the rate of that period, then from `spent` dollars to `report`
+/// dollars with `index`. USD skips the first step. Errors name the missing rate or index
+/// value.
+pub fn to_report(
+    currency: Currency,
+    spent: DollarDate,
+    index: IndexId,
+    report: DollarDate,
+) -> Result<ToReport, MoneyError> {
+    let rate = match currency {
+        Currency::Usd => None,
+        c => Some(ExchangeRates::fed().rate(c, spent)?.clone()),
+    };
+    let idx = index.index();
+    let index_factor = idx.factor(spent, report)?;
+    let factor = match &rate {
+        None => index_factor,
+        Some(r) => index_factor / r.per_usd,
+    };
+    let deflation = (spent != report).then(|| {
+        let mut index_part = index.name().to_owned();
+        for d in [spent, report] {
+            if let Some(a) = idx.approximation(d) {
+                index_part.push_str("; ");
+                index_part.push_str(&a);
+            }
+        }
+        format!("{spent} USD x {index_factor:.6} ({index_part}) = {report} USD")
+    });
+    Ok(ToReport {
+        factor,
+        rate,
+        index_factor,
+        spent,
+        report,
+        deflation,
+    })
+}
+
 fn to_date((y, m): (i32, u8)) -> DollarDate {
     if m == 0 {
         DollarDate::year(y)
@@ -611,6 +933,161 @@ mod tests {
         assert!(parse_period_csv("2025,1.0,x\n2025,2.0,x\n").is_err());
     }
 
+    #[test]
+    fn fx_file_parses_and_covers_2015_to_2025() {
+        let fx = ExchangeRates::fed();
+        for c in [Currency::Cny, Currency::Eur, Currency::Jpy] {
+            for y in 2015..=2025 {
+                assert!(fx.rate(c, DollarDate::year(y)).is_ok(), "{c} {y}");
+            }
+        }
+        for y in (2015..=2023).filter(|&y| y != 2016) {
+            assert!(
+                fx.rate(Currency::Gbp, DollarDate::year(y)).is_ok(),
+                "GBP {y}"
+            );
+        }
+    }
+
+    #[test]
+    fn golden_2024_yuan_converts_2m_cny_exactly() {
+        // data/fx_rates.csv: CNY,2024,7.1957,CNY/USD (FRED AEXCHUS 2024 annual average).
+        let r = to_report(
+            Currency::Cny,
+            DollarDate::year(2024),
+            IndexId::CpiU,
+            DollarDate::year(2024),
+        )
+        .unwrap();
+        assert_eq!(r.rate.as_ref().unwrap().per_usd, 7.1957);
+        assert_eq!(r.factor, 1.0 / 7.1957);
+        // 2,000,000 / 7.1957 = 277,943.7720 USD (to the cent: $277,943.77).
+        assert!((2_000_000.0 * r.factor - 277_943.771_974_93).abs() < 1e-6);
+        assert_eq!(
+            r.note(None).as_deref(),
+            Some(
+                "CNY (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average) = 2024 USD"
+            )
+        );
+        // Then CPI-U to 2025 dollars: 2025 / 2024 annual averages.
+        let r = to_report(
+            Currency::Cny,
+            DollarDate::year(2024),
+            IndexId::CpiU,
+            DollarDate::year(2025),
+        )
+        .unwrap();
+        let cpi = PriceIndex::cpi_u()
+            .factor(DollarDate::year(2024), DollarDate::year(2025))
+            .unwrap();
+        assert_eq!(r.factor, cpi / 7.1957);
+        assert!(
+            r.note(None)
+                .unwrap()
+                .starts_with("CNY (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x 1.0"),
+            "{:?}",
+            r.note(None)
+        );
+    }
+
+    #[test]
+    fn dollars_per_unit_quotes_are_inverted_and_months_use_their_own_rate() {
+        let fx = ExchangeRates::fed();
+        let eur = fx.rate(Currency::Eur, DollarDate::year(2023)).unwrap();
+        assert_eq!(eur.per_usd, 1.0 / 1.0817);
+        assert_eq!(eur.published, "1.0817 USD/EUR");
+        // A month with its own row (G.5, June 2024: 7.2547).
+        let june = fx.rate(Currency::Cny, DollarDate::month(2024, 6)).unwrap();
+        assert_eq!(
+            (june.per_usd, june.period),
+            (7.2547, DollarDate::month(2024, 6))
+        );
+        // A month of a year with only an annual row: the annual average, said in the note.
+        let jpy = fx.rate(Currency::Jpy, DollarDate::month(2024, 6)).unwrap();
+        assert_eq!(
+            (jpy.per_usd, jpy.period),
+            (151.4551, DollarDate::year(2024))
+        );
+        let r = to_report(
+            Currency::Jpy,
+            DollarDate::month(2024, 6),
+            IndexId::CpiU,
+            DollarDate::month(2024, 6),
+        )
+        .unwrap();
+        assert!(
+            r.note(None)
+                .unwrap()
+                .contains("annual average; no monthly rate")
+        );
+    }
+
+    #[test]
+    fn missing_rates_say_where_and_why() {
+        let fx = ExchangeRates::fed();
+        let e = fx.rate(Currency::Cny, DollarDate::year(2014)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "no CNY/USD exchange rate for 2014 in crates/core/data/fx_rates.csv: its CNY rates run from 2015 to 2025-12"
+        );
+        let gap = fx.rate(Currency::Gbp, DollarDate::year(2016)).unwrap_err();
+        assert!(gap.gap.unwrap().contains("2016"), "{gap}");
+        assert!(fx.rate(Currency::Usd, DollarDate::year(2024)).is_err());
+        let e = to_report(
+            Currency::Eur,
+            DollarDate::year(2030),
+            IndexId::CpiU,
+            DollarDate::year(2025),
+        )
+        .unwrap_err();
+        assert!(matches!(e, MoneyError::Rate(_)), "{e}");
+    }
+
+    #[test]
+    fn malformed_rate_rows_are_refused() {
+        assert!(parse_rates_csv("CNY,2024,7.1,CNY/USD\n").is_err());
+        assert!(parse_rates_csv("CNY,2024,7.1,EUR/USD,x\n").is_err());
+        assert!(parse_rates_csv("XYZ,2024,7.1,XYZ/USD,x\n").is_err());
+        assert!(parse_rates_csv("CNY,2024,-1,CNY/USD,x\n").is_err());
+        assert!(parse_rates_csv("CNY,2024,7.1,CNY/USD,\n").is_err());
+        assert!(parse_rates_csv("CNY,2024,7.1,CNY/USD,x\nCNY,2024,7.2,CNY/USD,x\n").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn usd_to_usd_is_the_index_alone(a in 2015i32..=2025, b in 2015i32..=2025) {
+            let (from, to) = (DollarDate::year(a), DollarDate::year(b));
+            let r = to_report(Currency::Usd, from, IndexId::CpiU, to).unwrap();
+            prop_assert_eq!(r.factor, PriceIndex::cpi_u().factor(from, to).unwrap());
+            prop_assert!(r.rate.is_none());
+            if a == b {
+                prop_assert_eq!(r.factor, 1.0);
+                prop_assert!(r.note(None).is_none());
+            }
+        }
+
+        #[test]
+        fn conversion_is_finite_positive_and_monotone(
+            x in 0.0f64..1e12, y in 0.0f64..1e12,
+            c in prop::sample::select(vec![Currency::Cny, Currency::Eur, Currency::Jpy, Currency::Usd]),
+            spent in 2015i32..=2025, month in prop::option::of(1u8..=12),
+            report in 2015i32..=2025,
+            index in prop::sample::select(IndexId::ALL.to_vec()),
+        ) {
+            let spent = match month {
+                Some(m) => DollarDate::month(spent, m),
+                None => DollarDate::year(spent),
+            };
+            // Months the index lacks (CPI-U October 2025, the PPI after 2025-06) are errors,
+            // never non-finite numbers.
+            if let Ok(r) = to_report(c, spent, index, DollarDate::year(report.min(2024))) {
+                prop_assert!(r.factor.is_finite() && r.factor > 0.0);
+                let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
+                prop_assert!(lo * r.factor <= hi * r.factor);
+                prop_assert!((x * r.factor).is_finite());
+            }
+        }
+    }
     proptest! {
         #[test]
         fn conversion_round_trips(amount in 0.0f64..1e12, a in 2001i32..=2024, b in 2001i32..=2024,

@@ -12,13 +12,14 @@ use toml::Spanned;
 
 use crate::dist::Distribution;
 use crate::hardware;
-use crate::money::{IndexId, MissingIndexValue};
+use crate::money::{IndexId, MissingIndexValue, MoneyError};
 use crate::provenance::Provenance;
 use crate::stack::{
     Basis, DevelopmentAmount, DevelopmentSpec, EpochDefaults, FleetSpec, FlopSpec, ModelError,
     OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup,
     StaffSpec, StageSpec,
 };
+use crate::units::Currency;
 use crate::units::{DollarDate, HOURS_PER_YEAR};
 
 /// A scenario file, as written.
@@ -580,9 +581,13 @@ pub struct QuantityTable {
     pub lognormal: Option<[f64; 2]>,
     /// Empirical samples.
     pub samples: Option<Vec<f64>>,
-    /// Unit of the numbers (default: the field's own unit).
+    /// Unit of the numbers (default: the field's own unit). Money may be in USD, CNY, EUR,
+    /// GBP or JPY (`CNY/year`): converted to USD at the exchange rate of its `dollars`, then to
+    /// the report's dollars.
     pub unit: Option<String>,
-    /// Dollars of a money value (`2024`, `2023-03`); default: the scenario's `dollars`.
+    /// Dollars of a money value (`2024`, `2023-03`); default: the scenario's `dollars`. For
+    /// money in another currency, when it was spent: the year or month whose exchange rate
+    /// converts it.
     pub dollars: Option<String>,
     /// Claim id the value comes from.
     pub claim: Option<String>,
@@ -1211,8 +1216,17 @@ impl Ctx<'_> {
         let (model_unit, accepted) = dim.units();
         let mut factor = 1.0;
         let mut notes = Vec::new();
+        // Money in another currency: `CNY/year` is `USD/year` once converted at the rate.
+        let mut currency = Currency::Usd;
         if let Some(unit) = &t.unit {
-            match accepted.iter().find(|(u, _)| u == unit) {
+            let lookup = match Currency::split_unit(unit) {
+                Some((c, rest)) if dim.is_money() => {
+                    currency = c;
+                    format!("USD{rest}")
+                }
+                _ => unit.clone(),
+            };
+            match accepted.iter().find(|(u, _)| *u == lookup) {
                 Some((_, f)) => {
                     factor *= f;
                     if *f != 1.0 {
@@ -1221,18 +1235,25 @@ impl Ctx<'_> {
                 }
                 None => {
                     let list: Vec<&str> = accepted.iter().map(|(u, _)| *u).collect();
+                    let others = if dim.is_money() {
+                        " (or the same in CNY, EUR, GBP or JPY, e.g. `CNY/year`: converted at the exchange rate of the value's `dollars`)"
+                    } else {
+                        ""
+                    };
                     return Err(err(format!(
                         "unknown unit `{}` for this field, which takes {model_unit}",
                         crate::excerpt(unit)
                     ))
-                    .hint(format!("use one of: {}", list.join(", "))));
+                    .hint(format!("use one of: {}{others}", list.join(", "))));
                 }
             }
         }
         let unit_factor = factor;
-        check_bounds(&dist, t.unit.as_deref(), unit_factor, dim)
-            .map_err(|(msg, hint)| err(msg).hint(hint))?;
         let mut input_dollars = None;
+        // For money: the USD per unit of the stated currency at the rate of when it was spent
+        // (1 for USD), and the one conversion to the report's dollars.
+        let mut to_usd = 1.0;
+        let mut conversion = None;
         if dim.is_money() {
             let from = match &t.dollars {
                 None => self.dollars,
@@ -1240,18 +1261,30 @@ impl Ctx<'_> {
                     .parse()
                     .map_err(|e: crate::units::DollarDateError| err(e.to_string()))?,
             };
-            let k = self
-                .index
-                .index()
-                .factor(from, self.report)
+            let c = crate::money::to_report(currency, from, self.index, self.report)
                 .map_err(|e| money_err(Some(span.clone()), field, e))?;
-            if from != self.report {
-                notes.push(self.conversion_note(from, k));
+            if let Some(r) = &c.rate {
+                to_usd = 1.0 / r.per_usd;
             }
-            factor *= k;
             input_dollars = Some(from);
+            conversion = Some(c);
         } else if t.dollars.is_some() {
             return Err(err("`dollars` only applies to money".into()));
+        }
+        check_bounds(&dist, t.unit.as_deref(), unit_factor * to_usd, dim)
+            .map_err(|(msg, hint)| err(msg).hint(hint))?;
+        if let Some(c) = conversion {
+            // The value as written heads a currency conversion: `lognormal 90% CI [180,000,
+            // 360,000] CNY/GPU (2023) at 7.0809 CNY/USD (...)`.
+            let stated = t
+                .unit
+                .as_deref()
+                .filter(|_| currency != Currency::Usd)
+                .map(|u| format!("{} {u}", crate::dist::describe(&dist)));
+            if let Some(n) = c.note(stated.as_deref()) {
+                notes.push(n);
+            }
+            factor *= c.factor;
         }
 
         let mut ids: Vec<String> = t.claim.iter().cloned().collect();
@@ -1281,10 +1314,12 @@ impl Ctx<'_> {
                 id_list(&informed)
             )));
         }
-        let value = if unit_factor == 1.0 {
+        // A cited claim is checked in USD of the input's dollars: converted from the unit and
+        // the currency written, not yet from its dollars.
+        let value = if unit_factor * to_usd == 1.0 {
             dist.clone()
         } else {
-            dist.scaled(unit_factor)
+            dist.scaled(unit_factor * to_usd)
         };
         for (id, informed_by) in ids
             .iter()
@@ -1334,37 +1369,20 @@ impl Ctx<'_> {
         q.as_ref().map(|q| self.quantity(field, q, dim)).transpose()
     }
 
-    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`, saying when a month is taken at its year's
-    /// average.
-    fn conversion_note(&self, from: DollarDate, k: f64) -> String {
-        let index = self.index.index();
-        let mut index_part = self.index.name().to_owned();
-        for d in [from, self.report] {
-            if let Some(a) = index.approximation(d) {
-                index_part.push_str("; ");
-                index_part.push_str(&a);
-            }
-        }
-        format!("{from} USD x {k:.6} ({index_part}) = {} USD", self.report)
-    }
-
-    /// A default in the scenario's dollars, converted to report dollars.
+    /// A default in the scenario's dollars, converted to report dollars (the note:
+    /// `2024 USD x 1.026311 (cpi-u) = 2025 USD`).
     fn money_default(
         &self,
         field: &str,
         dist: Distribution,
         provenance: Provenance,
     ) -> Result<Quantity, ScenarioError> {
-        let k = self
-            .index
-            .index()
-            .factor(self.dollars, self.report)
+        let c = crate::money::to_report(Currency::Usd, self.dollars, self.index, self.report)
             .map_err(|e| money_err(None, field, e))?;
-        let note = (self.dollars != self.report).then(|| self.conversion_note(self.dollars, k));
         Ok(Quantity {
-            distribution: dist.scaled(k),
+            distribution: dist.scaled(c.factor),
             provenance,
-            note,
+            note: c.note(None),
         })
     }
 }
@@ -1479,15 +1497,23 @@ fn id_list(ids: &[String]) -> String {
     }
 }
 
-fn money_err(span: Option<Range<usize>>, field: &str, e: MissingIndexValue) -> ScenarioError {
-    let hint = if e.outside() {
-        format!(
+fn money_err(span: Option<Range<usize>>, field: &str, e: MoneyError) -> ScenarioError {
+    let hint = match &e {
+        MoneyError::Index(e) if e.outside() => format!(
             "restate the value in dollars the {} index covers ({} to {}) and give them as its \
              `dollars` (or the scenario's)",
             e.index, e.first, e.last
-        )
-    } else {
-        format!("give this value in {} dollars instead", e.instead_text())
+        ),
+        MoneyError::Index(e) => format!("give this value in {} dollars instead", e.instead_text()),
+        MoneyError::Rate(r) => format!(
+            "give the value's `dollars` as a period the {c} rates cover ({} to {}), or add the \
+             {c} rate for {} with its source to {} (see its header)",
+            r.first,
+            r.last,
+            r.date,
+            crate::money::MissingRate::FILE,
+            c = r.currency
+        ),
     };
     ScenarioError::new(span, field, e.to_string()).hint(hint)
 }
@@ -3117,6 +3143,64 @@ other_opex = OPEX
     #[test]
     fn the_small_scenario_builds() {
         build(SMALL).unwrap();
+    }
+
+    #[test]
+    fn money_in_yuan_is_converted_at_the_rate_of_its_year_then_deflated() {
+        // 14.3914 CNY at 7.1957 CNY/USD (2024) = 2 USD of 2024, then CPI-U to the report's.
+        let spec = edited(
+            r#"value = 2.0, unit = "USD/GPU-hour""#,
+            r#"value = 14.3914, unit = "CNY/GPU-hour""#,
+            "",
+        )
+        .unwrap();
+        let usd = build(SMALL).unwrap();
+        let (q, q_usd) = (&spec.stages[0].rental_price, &usd.stages[0].rental_price);
+        let (Distribution::Point(a), Distribution::Point(b)) =
+            (&q.distribution, &q_usd.distribution)
+        else {
+            panic!("points")
+        };
+        assert!((a - b).abs() < 1e-12 * b, "{a} vs {b}");
+        let note = q.note.as_deref().unwrap();
+        assert!(
+            note.starts_with("14.3914 CNY/GPU-hour (2024) at 7.1957 CNY/USD (Federal Reserve H.10 2024 annual average), then 2024 USD x "),
+            "{note}"
+        );
+        // Bounds apply after the rate: 10,000 CNY/GPU-hour is ~1,390 USD, above 1,000.
+        let e = edited(
+            r#"value = 2.0, unit = "USD/GPU-hour""#,
+            r#"value = 10000, unit = "CNY/GPU-hour""#,
+            "",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("10000 CNY/GPU-hour"), "{}", e.message);
+    }
+
+    #[test]
+    fn money_in_a_year_without_a_rate_is_a_located_error() {
+        let e = edited(
+            r#"value = 2.0, unit = "USD/GPU-hour""#,
+            r#"value = 2.0, unit = "EUR/GPU-hour", dollars = "2014""#,
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("rental_price"));
+        assert!(e.span.is_some());
+        assert!(
+            e.message
+                .contains("no EUR/USD exchange rate for 2014 in crates/core/data/fx_rates.csv"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("2015 to 2025"));
+        // A currency on a field that is not money is an unknown unit.
+        let e = gpu_hours_err(
+            r#"gpu_hours = { value = 1000, unit = "CNY/GPU-hour", assumption = "t" }"#,
+        );
+        assert!(e.message.contains("unknown unit"), "{}", e.message);
+        let e = edited(r#"unit = "USD/GPU-hour""#, r#"unit = "CHF/GPU-hour""#, "").unwrap_err();
+        assert!(e.hint.unwrap().contains("CNY, EUR, GBP or JPY"));
     }
 
     #[test]

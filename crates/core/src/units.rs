@@ -264,6 +264,70 @@ impl From<DollarDate> for String {
     }
 }
 
+/// The currency money is stated in. Reports are in US dollars: money in another currency is
+/// converted to USD at the exchange rate of the period it was spent
+/// ([`crate::money::ExchangeRates`]), then to the report's dollars with a price index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Currency {
+    /// US dollar.
+    #[serde(rename = "USD")]
+    Usd,
+    /// Chinese yuan renminbi.
+    #[serde(rename = "CNY")]
+    Cny,
+    /// Euro.
+    #[serde(rename = "EUR")]
+    Eur,
+    /// Pound sterling.
+    #[serde(rename = "GBP")]
+    Gbp,
+    /// Japanese yen.
+    #[serde(rename = "JPY")]
+    Jpy,
+}
+
+impl Currency {
+    /// Every currency traincost converts.
+    pub const ALL: [Currency; 5] = [
+        Currency::Usd,
+        Currency::Cny,
+        Currency::Eur,
+        Currency::Gbp,
+        Currency::Jpy,
+    ];
+
+    /// The ISO 4217 code (`CNY`).
+    pub const fn code(self) -> &'static str {
+        match self {
+            Currency::Usd => "USD",
+            Currency::Cny => "CNY",
+            Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+            Currency::Jpy => "JPY",
+        }
+    }
+
+    /// The currency whose ISO 4217 code is `code` (`CNY`; case matters).
+    pub fn from_code(code: &str) -> Option<Currency> {
+        Currency::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Splits a money unit into its currency and the rest: `CNY/year` is (CNY, `/year`),
+    /// `USD/GPU-hour` (USD, `/GPU-hour`). `None` for a unit that does not begin with a known
+    /// currency code followed by `/`.
+    pub fn split_unit(unit: &str) -> Option<(Currency, &str)> {
+        let (code, rest) = unit.split_at_checked(3)?;
+        let c = Currency::from_code(code)?;
+        rest.starts_with('/').then_some((c, rest))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// US dollars, with the dollars they are expressed in.
 ///
 /// Adding money in different dollars is a programming error and panics; convert first with
@@ -369,6 +433,21 @@ mod tests {
         assert_eq!(DollarDate::month(2023, 3).to_string(), "2023-03");
         assert!("2023-13".parse::<DollarDate>().is_err());
         assert!("23".parse::<DollarDate>().is_err());
+    }
+
+    #[test]
+    fn currency_units_split() {
+        assert_eq!(
+            Currency::split_unit("CNY/year"),
+            Some((Currency::Cny, "/year"))
+        );
+        assert_eq!(
+            Currency::split_unit("USD/GPU-hour"),
+            Some((Currency::Usd, "/GPU-hour"))
+        );
+        assert_eq!(Currency::split_unit("CNYyear"), None);
+        assert_eq!(Currency::split_unit("XYZ/year"), None);
+        assert_eq!(Currency::split_unit("GP"), None);
     }
 
     #[test]

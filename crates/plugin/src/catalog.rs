@@ -16,11 +16,46 @@ pub const UNITS: &[&str] = &[
     "CNY/year",
     "CNY/month",
     "CNY/USD",
+    // Added in 0.x without a schema change (additive, issue 17): money in EUR, GBP and JPY,
+    // and CNY per GPU-hour. The host converts it to USD at the exchange rate of the
+    // quantity's `dollar_year`, then to the report's dollars.
+    "CNY/GPU-hour",
+    "EUR",
+    "EUR/GPU",
+    "EUR/GPU-hour",
+    "EUR/year",
+    "EUR/month",
+    "GBP",
+    "GBP/GPU",
+    "GBP/GPU-hour",
+    "GBP/year",
+    "GBP/month",
+    "JPY",
+    "JPY/GPU",
+    "JPY/GPU-hour",
+    "JPY/year",
+    "JPY/month",
     "FLOP/s",
     "W",
     "months/year",
     "1",
 ];
+
+/// The currencies a v1 payload's money may be in (`USD` and the rest: the host converts them).
+pub const CURRENCIES: &[&str] = &["USD", "CNY", "EUR", "GBP", "JPY"];
+
+/// The same money unit in every currency of [`CURRENCIES`]: `USD/GPU` gives `USD/GPU`,
+/// `CNY/GPU`, `EUR/GPU`, `GBP/GPU`, `JPY/GPU`.
+pub fn in_any_currency(usd_unit: &str) -> Vec<String> {
+    let rest = usd_unit.strip_prefix("USD").unwrap_or(usd_unit);
+    CURRENCIES.iter().map(|c| format!("{c}{rest}")).collect()
+}
+
+/// True if `unit` is money: it begins with a currency of [`CURRENCIES`] and is not an
+/// exchange rate (`CNY/USD`).
+pub fn is_money_unit(unit: &str) -> bool {
+    CURRENCIES.iter().any(|c| unit.starts_with(c)) && !unit.ends_with("/USD")
+}
 
 /// True if `unit` is one of [`UNITS`].
 pub fn is_known_unit(unit: &str) -> bool {

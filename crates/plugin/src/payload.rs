@@ -378,9 +378,13 @@ pub struct Compensation {
     pub year: i32,
     /// Where, e.g. `"US"` or `"CN"`.
     pub region: String,
-    /// Annual cash pay in local currency, unit `USD/year` or `CNY/year`.
+    /// Annual cash pay in local currency: `USD/year`, `CNY/year`, `EUR/year`, `GBP/year` or
+    /// `JPY/year`.
     pub annual_pay: Quantity,
-    /// Fully loaded annual cost to the employer in USD, unit `USD/year`: what `estimate` uses.
+    /// Fully loaded annual cost to the employer: what `estimate` uses. `USD/year`, or (an
+    /// additive change to schema 1) `CNY/year`, `EUR/year`, `GBP/year`, `JPY/year`: the host
+    /// converts it to USD at the exchange rate of its `dollar_year`, then to the report's
+    /// dollars. The field keeps its name for compatibility.
     pub loaded_usd: Quantity,
     /// The factors behind the figures (monthly pay, months paid, overhead, FX), each sourced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -391,7 +391,7 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
                 check_quantity(
                     &format!("result.quotes[{i}].price"),
                     &q.price,
-                    &["USD/GPU"],
+                    &any_currency("USD/GPU"),
                     &mut out,
                 );
             }
@@ -445,7 +445,7 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
                 check_quantity(
                     &format!("{path}.price"),
                     &q.price,
-                    &["USD/GPU-hour"],
+                    &any_currency("USD/GPU-hour"),
                     &mut out,
                 );
             }
@@ -477,10 +477,15 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
             check_quantity(
                 "result.annual_pay",
                 &c.annual_pay,
-                &["USD/year", "CNY/year"],
+                &any_currency("USD/year"),
                 &mut out,
             );
-            check_quantity("result.loaded_usd", &c.loaded_usd, &["USD/year"], &mut out);
+            check_quantity(
+                "result.loaded_usd",
+                &c.loaded_usd,
+                &any_currency("USD/year"),
+                &mut out,
+            );
             for (i, n) in c.components.iter().enumerate() {
                 check_quantity(
                     &format!("result.components[{i}].quantity"),
@@ -492,6 +497,19 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// `usd_unit` in every currency a payload may use, as `check_quantity` takes them.
+fn any_currency(usd_unit: &str) -> Vec<&'static str> {
+    crate::catalog::in_any_currency(usd_unit)
+        .iter()
+        .filter_map(|u| {
+            crate::catalog::UNITS
+                .iter()
+                .find(|k| **k == u.as_str())
+                .copied()
+        })
+        .collect()
 }
 
 fn check_date(path: &str, date: &str, out: &mut Vec<Problem>) {
@@ -545,6 +563,24 @@ pub const BOUNDS: &[Bound] = &[
     Bound { unit: "USD", min: 0.0, max: 1e13, what: "an amount of money" },
     Bound { unit: "CNY", min: 0.0, max: 1e14, what: "an amount of money" },
     Bound { unit: "CNY/USD", min: 0.0, max: 100.0, what: "an exchange rate" },
+    // Other currencies: the USD bounds times a generous margin over the rate (a euro or a
+    // pound is worth about a dollar; a dollar buys 100-160 yen, a yuan 6-7.5).
+    Bound { unit: "CNY/GPU-hour", min: 0.0, max: 1e4, what: "a price per GPU-hour" },
+    Bound { unit: "EUR/GPU-hour", min: 0.0, max: 1e3, what: "a price per GPU-hour" },
+    Bound { unit: "EUR/GPU", min: 0.0, max: 1e7, what: "a price per GPU" },
+    Bound { unit: "EUR/year", min: 0.0, max: 1e9, what: "a salary or yearly cost" },
+    Bound { unit: "EUR/month", min: 0.0, max: 1e8, what: "a monthly salary or cost" },
+    Bound { unit: "EUR", min: 0.0, max: 1e13, what: "an amount of money" },
+    Bound { unit: "GBP/GPU-hour", min: 0.0, max: 1e3, what: "a price per GPU-hour" },
+    Bound { unit: "GBP/GPU", min: 0.0, max: 1e7, what: "a price per GPU" },
+    Bound { unit: "GBP/year", min: 0.0, max: 1e9, what: "a salary or yearly cost" },
+    Bound { unit: "GBP/month", min: 0.0, max: 1e8, what: "a monthly salary or cost" },
+    Bound { unit: "GBP", min: 0.0, max: 1e13, what: "an amount of money" },
+    Bound { unit: "JPY/GPU-hour", min: 0.0, max: 2e5, what: "a price per GPU-hour" },
+    Bound { unit: "JPY/GPU", min: 0.0, max: 2e9, what: "a price per GPU" },
+    Bound { unit: "JPY/year", min: 0.0, max: 2e11, what: "a salary or yearly cost" },
+    Bound { unit: "JPY/month", min: 0.0, max: 2e10, what: "a monthly salary or cost" },
+    Bound { unit: "JPY", min: 0.0, max: 2e15, what: "an amount of money" },
     Bound { unit: "W", min: 1.0, max: 5e4, what: "a TDP" },
     Bound { unit: "FLOP/s", min: 1e9, max: 1e17, what: "a peak FLOP/s" },
     Bound { unit: "months/year", min: 0.0, max: 24.0, what: "months of pay per year" },
@@ -666,7 +702,7 @@ pub fn check_quantity(path: &str, q: &Quantity, expected: &[&str], out: &mut Vec
             out.push(Problem::new(format!("{path}.{key}"), msg));
         }
     }
-    let is_money = (q.unit.starts_with("USD") || q.unit.starts_with("CNY")) && q.unit != "CNY/USD";
+    let is_money = crate::catalog::is_money_unit(&q.unit);
     match &q.dollar_year {
         None if is_money => out.push(Problem::new(
             format!("{path}.dollar_year"),

@@ -148,7 +148,7 @@ fn quantity(unit: &'static str) -> BoxedStrategy<Quantity> {
                 }
                 _ => unreachable!(),
             };
-            let money = (unit.starts_with("USD") || unit.starts_with("CNY")) && unit != "CNY/USD";
+            let money = traincost_plugin::catalog::is_money_unit(unit);
             if money {
                 q = q.in_dollars_of(year);
             }

@@ -1,10 +1,11 @@
 //! `salary-cn`: loaded annual compensation of AI staff at a top Chinese lab (DeepSeek-like,
-//! Hangzhou/Beijing), in CNY and USD.
+//! Hangzhou/Beijing), in CNY.
 //!
 //! Pay in China is quoted per month and paid 14 times a year (`90k×14`); the annual figure is
-//! monthly × 14, the loaded cost adds employer on-costs, and USD uses the year's average
-//! exchange rate. Monthly pay is a lognormal 90% range per role; the product with a lognormal
-//! on-cost factor stays lognormal, so the loaded figure is exact, not a fit.
+//! monthly × 14 and the loaded cost adds employer on-costs, both in CNY of the year asked for:
+//! the host converts to USD at that year's exchange rate (traincost's Federal Reserve series),
+//! then to the report's dollars. Monthly pay is a lognormal 90% range per role; the product
+//! with a lognormal on-cost factor stays lognormal, so the loaded figure is exact, not a fit.
 
 use traincost_plugin::payload::QueryKind;
 use traincost_plugin::prelude::*;
@@ -83,22 +84,8 @@ const ROLES: &[Role] = &[
 const ONCOST: [f64; 2] = [1.08, 1.30];
 const ONCOST_WHY: &str = "employer social insurance and housing fund are capped at about 3x the local average wage, so on-costs on top pay are modest; plus equipment and office";
 
-/// Average CNY per USD by year.
-const FX: &[(i32, f64)] = &[(2023, 7.084), (2024, 7.189), (2025, 7.19)];
-
-fn fx_source(year: i32) -> &'static str {
-    match year {
-        2023 => {
-            "IRS yearly average exchange rate, China yuan, 2023: 7.084 CNY/USD (irs.gov, not yet a claim)"
-        }
-        2024 => {
-            "IRS yearly average exchange rate, China yuan, 2024: 7.189 CNY/USD (irs.gov, not yet a claim)"
-        }
-        _ => {
-            "2025 average taken as about 7.19 CNY/USD (the 2024 IRS average; the yuan traded 7.1-7.3 in 2025)"
-        }
-    }
-}
+/// The years the pay ranges describe (the postings are of 2024-2025; 2023 for V3's start).
+const YEARS: [i32; 2] = [2023, 2025];
 
 /// `(mu, sigma)` of the log of a lognormal given by its 90% interval.
 fn log_params([p5, p95]: [f64; 2]) -> (f64, f64) {
@@ -116,10 +103,10 @@ fn interval(mu: f64, sigma: f64) -> Dist {
 impl SalaryModel for SalaryCn {
     fn about(&self) -> About {
         About {
-            description: "AI staff at a top Chinese lab: monthly pay x 14, employer on-costs, USD at the year's average rate".into(),
+            description: "AI staff at a top Chinese lab: monthly pay x 14, employer on-costs, in CNY (the host converts at the year's rate)".into(),
             queries: vec![QueryKind::Compensation],
             roles: ROLES.iter().map(|r| r.id.to_owned()).collect(),
-            years: Some([FX[0].0, FX[FX.len() - 1].0]),
+            years: Some(YEARS),
             ..About::default()
         }
     }
@@ -129,20 +116,16 @@ impl SalaryModel for SalaryCn {
             .iter()
             .find(|r| r.id == role)
             .ok_or_else(|| ErrorPayload::no_data(format!("salary-cn has no figures for {role}")))?;
-        let &(_, fx) = FX.iter().find(|(y, _)| *y == year).ok_or_else(|| {
-            ErrorPayload::no_data(format!(
+        if !(YEARS[0]..=YEARS[1]).contains(&year) {
+            return Err(ErrorPayload::no_data(format!(
                 "salary-cn covers {}-{}, not {year}",
-                FX[0].0,
-                FX[FX.len() - 1].0
-            ))
-        })?;
+                YEARS[0], YEARS[1]
+            )));
+        }
         let (mu_m, s_m) = log_params(r.monthly);
         let (mu_o, s_o) = log_params(ONCOST);
         let annual = interval(mu_m + MONTHS.ln(), s_m);
-        let loaded = interval(
-            mu_m + MONTHS.ln() + mu_o - fx.ln(),
-            (s_m * s_m + s_o * s_o).sqrt(),
-        );
+        let loaded = interval(mu_m + MONTHS.ln() + mu_o, (s_m * s_m + s_o * s_o).sqrt());
         let monthly = Quantity::assumption_citing(
             Dist::Lognormal {
                 p5: r.monthly[0],
@@ -154,13 +137,13 @@ impl SalaryModel for SalaryCn {
         )
         .in_dollars_of(year);
         let why_annual = "monthly pay (90% range) x 14 months";
-        let why_loaded = "monthly pay x 14 x employer on-costs / CNY per USD (lognormal product)";
+        let why_loaded = "monthly pay x 14 x employer on-costs (lognormal product), in CNY";
         Ok(Compensation {
             role: role.to_owned(),
             year,
             region: "CN".to_owned(),
             annual_pay: Quantity::assumption(annual, "CNY/year", why_annual).in_dollars_of(year),
-            loaded_usd: Quantity::assumption(loaded, "USD/year", why_loaded).in_dollars_of(year),
+            loaded_usd: Quantity::assumption(loaded, "CNY/year", why_loaded).in_dollars_of(year),
             components: vec![
                 NamedQuantity {
                     name: "monthly pay".into(),
@@ -180,10 +163,6 @@ impl SalaryModel for SalaryCn {
                         "1",
                         ONCOST_WHY,
                     ),
-                },
-                NamedQuantity {
-                    name: "CNY per USD".into(),
-                    quantity: Quantity::assumption(Dist::Point(fx), "CNY/USD", fx_source(year)),
                 },
             ],
         })
@@ -205,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn fourteen_months_and_fx() {
+    fn fourteen_months_in_yuan() {
         let r = testing::call(&PLUGIN, testing::compensation("research-engineer", 2024)).unwrap();
         let QueryResult::Compensation(c) = r.result else {
             panic!()
@@ -215,9 +194,10 @@ mod tests {
         };
         assert!((p5 - 40_000.0 * 14.0).abs() < 1e-6 * p5);
         assert!((p95 - 90_000.0 * 14.0).abs() < 1e-6 * p95);
-        // The loaded USD median is the product of the medians.
+        // The loaded median is the product of the medians, in CNY: the host converts it.
+        assert_eq!(c.loaded_usd.unit, "CNY/year");
         let median = c.loaded_usd.dist.central();
-        let want = (40_000.0f64 * 90_000.0).sqrt() * 14.0 * (1.08f64 * 1.30).sqrt() / 7.189;
+        let want = (40_000.0f64 * 90_000.0).sqrt() * 14.0 * (1.08f64 * 1.30).sqrt();
         assert!((median - want).abs() < 1e-6 * want, "{median} vs {want}");
         assert!(testing::call(&PLUGIN, testing::compensation("researcher", 2019)).is_err());
     }

@@ -209,6 +209,12 @@ fn verdict_word(v: traincost_claims::Verdict) -> &'static str {
 }
 
 /// A titled list of claims outside the stack: money claims (and errors) first, the rest counted.
+/// True for money in any currency (`USD`, `CNY per year`, `EUR (2023)`).
+fn is_money(unit: &str) -> bool {
+    unit.parse::<traincost_claims::Unit>()
+        .is_ok_and(|u| u.currency().is_some())
+}
+
 fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
     if claims.is_empty() {
         return;
@@ -216,7 +222,7 @@ fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
     let _ = writeln!(out, "\n{title}:");
     let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = claims
         .iter()
-        .partition(|c| c.unit.starts_with("USD") || c.verdict == Verdict::Erroneous);
+        .partition(|c| is_money(&c.unit) || c.verdict == Verdict::Erroneous);
     for c in money.iter().take(RELATED_SHOWN) {
         claim_line(out, c);
     }
