@@ -306,6 +306,11 @@ pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
         return load_epoch(model);
     }
     if let Some(scenario) = Scenario::builtin(name_or_path) {
+        if EPOCH_VERSION.get().is_some() && epoch_row(name_or_path).is_ok() {
+            tracing::warn!(
+                "`{name_or_path}` is the curated built-in, which --epoch-version does not change; `epoch:{name_or_path}` is Epoch AI's row"
+            );
+        }
         return Ok(Loaded {
             scenario,
             path: None,
