@@ -4,7 +4,7 @@
 use crate::util::{assert_fails_with, run, stdout, temp_dir};
 
 /// Splits CSV text into records (quoted fields with commas and doubled quotes).
-fn csv_records(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn csv_records(text: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
@@ -27,7 +27,7 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn column(header: &[String], name: &str) -> usize {
+pub(crate) fn column(header: &[String], name: &str) -> usize {
     header
         .iter()
         .position(|h| h == name)

@@ -11,6 +11,7 @@ mod claims;
 mod compare;
 mod dollars;
 mod epoch;
+mod epoch_models;
 mod estimate;
 mod golden;
 mod hardening;

@@ -46,6 +46,10 @@ struct Cli {
     /// Only errors on stderr, and no progress bar.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Which version of Epoch AI's table an `epoch:NAME` scenario is built from: paper_v1,
+    /// paper_v2 or update_2025_06 (default: the model's latest).
+    #[arg(long, global = true, value_name = "VERSION")]
+    epoch_version: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,6 +84,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose, cli.quiet);
     term::set_quiet(cli.quiet);
+    if let Err(d) = scenario_load::set_epoch_version(cli.epoch_version.as_deref()) {
+        diagnostic::report(&d.into());
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Estimate(args) => estimate_cmd::run(args),
         Command::Scenarios(args) => scenarios_cmd::run(args),

@@ -2,10 +2,14 @@
 //! resolved against the claims crate. All user-facing errors are located [`Diagnostic`]s.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use traincost_claims::citation::{self, CitationError, InputValue};
 use traincost_claims::{ClaimSet, Value, format_number};
 use traincost_core::dist::Distribution;
+use traincost_core::epoch::CodeVersion;
+use traincost_core::epoch::scenario::{self as epoch_scenario, LookupError, RowScenario};
+use traincost_core::epoch::table::{CostRow, CostTable};
 use traincost_core::money::IndexId;
 use traincost_core::scenario::{self, ClaimRef, Scenario, ScenarioError, Supplier};
 use traincost_core::stack::StackSpec;
@@ -17,13 +21,18 @@ use crate::diagnostic::Diagnostic;
 pub(crate) struct Loaded {
     /// The parsed scenario.
     pub(crate) scenario: Scenario,
-    /// The file it was read from, or `None` for a built-in.
+    /// The file it was read from, or `None` for a built-in or an Epoch AI row.
     pub(crate) path: Option<PathBuf>,
+    /// For a scenario built from Epoch AI's table: `epoch:MODEL (version)`.
+    pub(crate) epoch: Option<String>,
 }
 
 impl Loaded {
-    /// Where to point errors: the file, or `<built-in NAME>`.
+    /// Where to point errors: the file, `<built-in NAME>` or `<epoch:MODEL (version)>`.
     pub(crate) fn origin(&self) -> PathBuf {
+        if let Some(e) = &self.epoch {
+            return PathBuf::from(format!("<{e}>"));
+        }
         self.path
             .clone()
             .unwrap_or_else(|| PathBuf::from(format!("<built-in {}>", self.scenario.file.name)))
@@ -162,37 +171,166 @@ pub(crate) fn located(path: &Path, source: &str, e: ScenarioError) -> Diagnostic
     d
 }
 
-/// Loads `name_or_path`: a built-in scenario name, or a path to a TOML file.
+/// The Epoch AI code version `--epoch-version` chose (default: each model's latest).
+static EPOCH_VERSION: OnceLock<CodeVersion> = OnceLock::new();
+
+/// Sets the version `epoch:` names resolve to (`--epoch-version`, a global option).
+pub(crate) fn set_epoch_version(text: Option<&str>) -> Result<(), Diagnostic> {
+    let Some(text) = text else { return Ok(()) };
+    let v = epoch_scenario::parse_version(text).ok_or_else(|| {
+        Diagnostic::new(format!(
+            "unknown Epoch AI code version `{}`",
+            traincost_claims::excerpt(text)
+        ))
+        .hint("give paper_v1, paper_v2 or update_2025_06 (the June-2025 update; the default is each model's latest)")
+    })?;
+    let _ = EPOCH_VERSION.set(v);
+    Ok(())
+}
+
+/// The prefix that names a model of Epoch AI's cost table.
+const EPOCH_PREFIX: &str = "epoch:";
+
+/// A scenario name's Epoch AI model: `epoch:NAME` always, a bare `NAME` only when it is no
+/// built-in and no file (curated built-ins win).
+enum Name<'a> {
+    Epoch(&'a str),
+    Other,
+}
+
+fn classify(name_or_path: &str) -> Name<'_> {
+    match name_or_path.get(..EPOCH_PREFIX.len()) {
+        Some(p) if p.eq_ignore_ascii_case(EPOCH_PREFIX) => {
+            Name::Epoch(name_or_path[EPOCH_PREFIX.len()..].trim())
+        }
+        _ => Name::Other,
+    }
+}
+
+/// The row of Epoch AI's table `model` names, at `--epoch-version` or the model's latest.
+fn epoch_row(model: &str) -> Result<&'static CostRow, Diagnostic> {
+    epoch_scenario::find(CostTable::embedded(), model, EPOCH_VERSION.get().copied()).map_err(
+        |e| {
+            let hint = match &e {
+                LookupError::Unknown { .. } => {
+                    "`traincost epoch --all` lists Epoch AI's models; names compare without case or punctuation (`epoch:grok3`)"
+                }
+                LookupError::NoVersion { .. } => {
+                    "drop `--epoch-version` for the model's latest version, or choose one it has"
+                }
+            };
+            Diagnostic::new(e.to_string()).hint(hint)
+        },
+    )
+}
+
+/// The scenario file of Epoch AI's model `model` (`epoch:NAME`): its TOML text, the row's
+/// label for messages, and what the row lacks.
+pub(crate) fn epoch_source(model: &str) -> Result<(String, RowScenario), Diagnostic> {
+    let row = epoch_row(model)?;
+    let label = format!("epoch:{} ({})", row.model, row.version);
+    let built = epoch_scenario::from_row(row).map_err(|e| {
+        Diagnostic::new(e.to_string()).hint("`traincost epoch MODEL` shows Epoch's row")
+    })?;
+    Ok((label, built))
+}
+
+/// The TOML of `name`: a built-in's file, or the file built from an Epoch AI row (`epoch:NAME`,
+/// or a bare name that is no built-in), for `traincost scenarios show`.
+pub(crate) fn show_source(name: &str) -> Result<String, Diagnostic> {
+    if let Name::Epoch(model) = classify(name) {
+        return epoch_source(model).map(|(_, b)| b.toml);
+    }
+    if let Some(src) = scenario::builtin_source(name) {
+        return Ok(src.to_owned());
+    }
+    if let Ok(row) = epoch_row(name) {
+        return epoch_source(&row.model).map(|(_, b)| b.toml);
+    }
+    Err(unknown(name, false))
+}
+
+/// Loads the scenario built from Epoch AI's row for `model`.
+fn load_epoch(model: &str) -> Result<Loaded, Diagnostic> {
+    let (label, built) = epoch_source(model)?;
+    if let Some(m) = built.missing.iter().find(|m| m.field == "rental_price") {
+        return Err(Diagnostic::new(format!(
+            "`{label}` cannot be estimated: {}; every stage of a traincost scenario needs a rental price",
+            m.why
+        ))
+        .field("rental_price")
+        .hint(format!(
+            "`traincost scenarios show \"epoch:{model}\" > my.toml`, add `rental_price = {{ value = ..., unit = \"USD/GPU-hour\", assumption = \"...\" }}` with its source, then `traincost estimate my.toml`; `traincost epoch \"{model}\"` shows Epoch's amortized cost"
+        )));
+    }
+    let origin = PathBuf::from(format!("<{label}>"));
+    let scenario = Scenario::parse(&built.toml).map_err(|e| located(&origin, &built.toml, e))?;
+    Ok(Loaded {
+        scenario,
+        path: None,
+        epoch: Some(label),
+    })
+}
+
+/// The error for a name that is no built-in, no Epoch AI model and (if `files`) no file.
+fn unknown(name_or_path: &str, files: bool) -> Diagnostic {
+    let names = traincost_claims::closest(name_or_path, scenario::builtin_names(), 0.7, 1);
+    let epoch = epoch_scenario::suggest(CostTable::embedded(), name_or_path);
+    let hint = match (names.first(), epoch.first()) {
+        (Some(n), Some(m)) => format!(
+            "did you mean the built-in `{n}`? Or Epoch AI's `epoch:\"{m}\"`? (`traincost scenarios list` shows the built-ins, `traincost epoch --all` Epoch's models)"
+        ),
+        (Some(n), None) => {
+            format!("did you mean the built-in `{n}`? (`traincost scenarios list` shows them all)")
+        }
+        (None, Some(m)) => format!(
+            "did you mean Epoch AI's `epoch:\"{m}\"`? (`traincost epoch --all` lists Epoch's models)"
+        ),
+        (None, None) => format!(
+            "built-in scenarios: {}; or `epoch:NAME` for a model of Epoch AI's table; or give a path to a .toml file",
+            scenario::builtin_names().join(", ")
+        ),
+    };
+    Diagnostic::new(format!(
+        "no built-in scenario {}named `{}`, and no model of Epoch AI's table",
+        if files { "or file " } else { "" },
+        traincost_claims::excerpt(name_or_path)
+    ))
+    .hint(hint)
+}
+
+/// Loads `name_or_path`: a built-in scenario name, `epoch:NAME` (a model of Epoch AI's cost
+/// table), a path to a TOML file, or a bare Epoch AI model name (when no built-in or file has
+/// it: curated built-ins win).
 pub(crate) fn load(name_or_path: &str) -> Result<Loaded, Diagnostic> {
+    if let Name::Epoch(model) = classify(name_or_path) {
+        return load_epoch(model);
+    }
     if let Some(scenario) = Scenario::builtin(name_or_path) {
+        if EPOCH_VERSION.get().is_some() && epoch_row(name_or_path).is_ok() {
+            tracing::warn!(
+                "`{name_or_path}` is the curated built-in, which --epoch-version does not change; `epoch:{name_or_path}` is Epoch AI's row"
+            );
+        }
         return Ok(Loaded {
             scenario,
             path: None,
+            epoch: None,
         });
     }
     let path = Path::new(name_or_path);
     if !path.exists() {
-        let names = traincost_claims::closest(name_or_path, scenario::builtin_names(), 0.7, 1);
-        let hint = match names.first() {
-            Some(n) => format!(
-                "did you mean the built-in `{n}`? (`traincost scenarios list` shows them all)"
-            ),
-            None => format!(
-                "built-in scenarios: {}; or give a path to a .toml file",
-                scenario::builtin_names().join(", ")
-            ),
-        };
-        return Err(Diagnostic::new(format!(
-            "no built-in scenario or file named `{}`",
-            traincost_claims::excerpt(name_or_path)
-        ))
-        .hint(hint));
+        if let Ok(row) = epoch_row(name_or_path) {
+            return load_epoch(&row.model);
+        }
+        return Err(unknown(name_or_path, true));
     }
     let source = crate::diagnostic::read_text(path, "scenario")?;
     let scenario = Scenario::parse(&source).map_err(|e| located(path, &source, e))?;
     Ok(Loaded {
         scenario,
         path: Some(path.to_owned()),
+        epoch: None,
     })
 }
 

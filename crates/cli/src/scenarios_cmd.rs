@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use traincost_core::scenario::{self, Scenario};
 
-use crate::diagnostic::Diagnostic;
 use crate::output;
 
 /// Arguments of `traincost scenarios`.
@@ -18,9 +17,10 @@ pub(crate) struct ScenariosArgs {
 enum ScenariosCommand {
     /// List the built-in scenarios.
     List,
-    /// Print a built-in scenario's TOML, to copy and edit.
+    /// Print a built-in scenario's TOML, or the one built from Epoch AI's row for a model
+    /// (`epoch:"Grok-3"`), to copy and edit.
     Show {
-        /// Scenario name.
+        /// Scenario name, or `epoch:NAME` for a model of Epoch AI's cost table.
         name: String,
     },
     /// Print the JSON schema of the scenario format.
@@ -47,20 +47,7 @@ pub(crate) fn run(args: ScenariosArgs) -> anyhow::Result<ExitCode> {
             out = crate::term::fit_lines(&out);
             out
         }
-        ScenariosCommand::Show { name } => match scenario::builtin_source(&name) {
-            Some(src) => src.to_owned(),
-            None => {
-                return Err(Diagnostic::new(format!(
-                    "no built-in scenario named `{}`",
-                    traincost_claims::excerpt(&name)
-                ))
-                .hint(format!(
-                    "built-in scenarios: {}",
-                    scenario::builtin_names().join(", ")
-                ))
-                .into());
-            }
-        },
+        ScenariosCommand::Show { name } => crate::scenario_load::show_source(&name)?,
         ScenariosCommand::Schema => scenario::json_schema(),
     };
     output::emit(None, &text)?;

@@ -68,12 +68,38 @@ pub fn gpus() -> &'static [GpuSpec] {
     })
 }
 
-/// The accelerator called `name` (case-insensitive).
-pub fn gpu(name: &str) -> Option<&'static GpuSpec> {
-    gpus().iter().find(|g| g.name.eq_ignore_ascii_case(name))
+/// Every accelerator of the embedded chip dataset that has a peak and a TDP, by its full
+/// name there (`Google TPU v3`, `NVIDIA Tesla K80`): the hardware of every row of Epoch AI's
+/// cost table, so a scenario built from a row can name its `gpu` as the row does.
+pub fn dataset_gpus() -> &'static [GpuSpec] {
+    static GPUS: OnceLock<Vec<GpuSpec>> = OnceLock::new();
+    GPUS.get_or_init(|| {
+        ChipTable::embedded()
+            .chips()
+            .iter()
+            .filter_map(|chip| {
+                Some(GpuSpec {
+                    name: chip.name.as_str(),
+                    dataset_name: chip.name.as_str(),
+                    peak_bf16: chip.peak_flop_per_s()?,
+                    tdp: chip.tdp?,
+                })
+            })
+            .collect()
+    })
 }
 
-/// Names of all built-in accelerators.
+/// The accelerator called `name` (case-insensitive): a short name (`H800`), else a full name
+/// of Epoch AI's chip dataset (`Google TPU v3`).
+pub fn gpu(name: &str) -> Option<&'static GpuSpec> {
+    gpus()
+        .iter()
+        .chain(dataset_gpus())
+        .find(|g| g.name.eq_ignore_ascii_case(name))
+}
+
+/// Short names of the built-in accelerators (every full name of the chip dataset is known
+/// too: [`dataset_gpus`]).
 pub fn gpu_names() -> Vec<&'static str> {
     NAMES.iter().map(|(n, _)| *n).collect()
 }
@@ -87,5 +113,15 @@ mod tests {
         assert_eq!(super::gpus().len(), super::gpu_names().len());
         assert_eq!(super::gpu("A100").unwrap().peak_bf16.0, 3.12e14);
         assert!(super::gpu("H900").is_none());
+        let tpu = super::gpu("google tpu v3").unwrap();
+        assert_eq!(tpu.dataset_name, "Google TPU v3");
+    }
+
+    /// Every accelerator of Epoch AI's cost table is known by the name the table writes.
+    #[test]
+    fn every_epoch_table_accelerator_is_known() {
+        for row in crate::epoch::table::CostTable::embedded().rows() {
+            assert!(super::gpu(&row.hardware).is_some(), "{}", row.hardware);
+        }
     }
 }

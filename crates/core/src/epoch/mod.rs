@@ -22,7 +22,8 @@
 //! - [`costs`]: all three methods for one run, with the missing input when one is blocked;
 //! - [`ownership`]: central values and 90% intervals for one run, for the cost stack;
 //! - [`raw`]: the whole pipeline from a model's raw fields (for models not in Epoch's table);
-//! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with.
+//! - [`table`]: Epoch's own numbers (embedded), to reproduce and compare with;
+//! - [`scenario`](mod@scenario): a scenario file (TOML) from any row of the table.
 //!
 //! # Example: GPT-4 (EPOCH_METHOD.md section 7)
 //!
@@ -73,6 +74,7 @@ pub mod inflation;
 pub mod ownership;
 pub mod prices;
 pub mod raw;
+pub mod scenario;
 pub mod table;
 pub mod uncertainty;
 pub mod version;

@@ -117,6 +117,14 @@ pub struct CostRow {
     pub training_start: Option<Date>,
     /// Chip TDP.
     pub tdp: Option<Watts>,
+    /// Server power over chip TDP.
+    pub chip_to_server_power: Option<f64>,
+    /// Average power over TDP.
+    pub server_tdp_fraction: Option<f64>,
+    /// Power usage effectiveness.
+    pub pue: Option<f64>,
+    /// Electricity price, USD per kWh.
+    pub electricity_usd_per_kwh: Option<f64>,
     /// Cloud vendor used.
     pub cloud_vendor: Option<String>,
     /// Price type found (3-year, 1-year, on demand).
@@ -244,6 +252,10 @@ fn parse_row(h: &Header, r: &Record) -> Result<CostRow, CsvError> {
         acquisition_date: d("acquisition_date")?,
         training_start: d("training_start_date")?,
         tdp: f("chip_tdp_w")?.map(Watts),
+        chip_to_server_power: f("chip_to_server_power")?,
+        server_tdp_fraction: f("server_tdp_fraction")?,
+        pue: f("pue")?,
+        electricity_usd_per_kwh: f("electricity_usd_per_kwh")?,
         cloud_vendor: os("cloud_vendor")?,
         cloud_price_type: os("cloud_price_type_found")?,
         cloud_price_date: d("cloud_price_date")?,
