@@ -156,7 +156,7 @@ fn claim_html(out: &mut String, c: &ClaimView) {
         out,
         "<div class=\"claim {class}\" id=\"claim-{id}\"><span class=\"value\">{value}</span>{mult} <span class=\"badge {class}\">{verdict}</span><br>{claimant}, {source}, {published}. <em>{quantity}</em>: {explanation}.",
         id = escape(&c.id),
-        value = escape(&c.display),
+        value = escape(&crate::format::claim_value(&c.value, &c.unit)),
         mult = escape(&mult),
         verdict = escape(&c.short_verdict()),
         claimant = escape(&c.claimant),
@@ -207,7 +207,9 @@ pub(crate) fn render(model: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "<div class=\"card\" id=\"headline\"><div class=\"small\">The headline</div><div class=\"big\">{}</div><div class=\"small\">{}, {} ({})</div></div>",
-                    escape(&h.display),
+                    escape(&crate::reconcile_cmd::render::member_value(
+                        rec, &h.claim, &h.display
+                    )),
                     escape(&h.claimant),
                     escape(&h.date_label()),
                     escape(&h.layer)
@@ -356,7 +358,9 @@ pub(crate) fn render(model: &Report) -> String {
                 let _ = write!(
                     o,
                     "<li>{}: {}, {} <code>{}</code>{flag}</li>",
-                    escape(&m.display),
+                    escape(&crate::reconcile_cmd::render::member_value(
+                        rec, &m.id, &m.display
+                    )),
                     escape(&m.claimant),
                     escape(&m.date_label()),
                     escape(&m.id)

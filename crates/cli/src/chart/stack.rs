@@ -138,7 +138,7 @@ pub(crate) fn from_reconciliation_layout(r: &Reconciliation, layout: Layout) -> 
                         label: format!(
                             "{}: {} ({}, {}) [{}]{}",
                             c.claimant_short(),
-                            c.display,
+                            crate::format::claim_value(&c.value, &c.unit),
                             c.date_label(),
                             c.verdict.word(),
                             c.id,

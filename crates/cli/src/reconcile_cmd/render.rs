@@ -383,7 +383,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
 
 /// A conflict member's value at its own precision, from its claim's view when the
 /// reconciliation shows that claim (else as the analysis wrote it).
-fn member_value(r: &Reconciliation, id: &str, display: &str) -> String {
+pub(crate) fn member_value(r: &Reconciliation, id: &str, display: &str) -> String {
     r.layers
         .iter()
         .flat_map(|l| &l.claims)
