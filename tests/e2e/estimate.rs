@@ -983,3 +983,34 @@ fn the_gemini_study_scenario_gives_the_studys_total_and_staff_share() {
         ]
     );
 }
+
+/// A reason written with its own `assumption:` label is shown once labelled, as written
+/// otherwise (issue 17: "assumption: assumption: ...").
+#[test]
+fn an_assumption_labelled_by_its_author_is_not_labelled_twice() {
+    let toml = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
+    let labelled = toml.replacen("assumption = \"", "assumption = \"Assumption: ", 1);
+    assert_ne!(labelled, toml);
+    let dir = temp_dir();
+    let path = write(dir.path(), "s.toml", &labelled);
+    let p = path.to_str().unwrap();
+    let table = stdout(&run(&["estimate", p, "--samples", "1000", "-q"]));
+    assert!(
+        !table.to_lowercase().contains("assumption: assumption"),
+        "{table}"
+    );
+    let v = run_json(&["estimate", p, "--samples", "1000", "-q", "--format", "json"]);
+    let reasons: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["assumption"].as_str())
+        .collect();
+    assert!(!reasons.is_empty(), "{v}");
+    assert!(
+        reasons
+            .iter()
+            .all(|r| !r.to_lowercase().starts_with("assumption:")),
+        "{reasons:?}"
+    );
+}

@@ -209,7 +209,7 @@ fn a_c_plugin_loads_and_answers() {
         out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.0"),
         "{out}"
     );
-    assert!(out.contains("ok    H100: peak BF16 9.8940e14 FLOP/s [assumption]; TDP 700 W [claim llama-3-1-gpu-tdp]"), "{out}");
+    assert!(out.contains("ok    gpu_spec H100: H100: peak BF16 9.8940e14 FLOP/s [assumption]; TDP 700 W [claim llama-3-1-gpu-tdp]"), "{out}");
     let o = run(tc(cfg.path())
         .args(["plugins", "list", "--plugin"])
         .arg(&so));

@@ -405,15 +405,16 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         for q in &queries {
             let query_json = serde_json::to_value(q)?;
+            let asked = crate::plugin_host::describe_query(q);
             match plugin.call(q) {
                 Ok(r) => {
-                    text.push_str(&format!("  ok    {}\n", summarize(&r.result)));
+                    text.push_str(&format!("  ok    {asked}: {}\n", summarize(&r.result)));
                     results.push(json!({ "query": query_json, "response": r }));
                 }
                 Err(d) => {
                     problems += 1;
                     report_problems(std::slice::from_ref(&d));
-                    text.push_str(&format!("  FAIL  {}\n", d.message));
+                    text.push_str(&format!("  FAIL  {asked}: {}\n", d.message));
                     results.push(json!({ "query": query_json, "error": d.message }));
                 }
             }

@@ -36,11 +36,11 @@ impl Provenance {
         }
     }
 
-    /// The value is an assumption, for this reason.
+    /// The value is an assumption, for this reason (see [`reason`]).
     pub fn assumption(reason: impl Into<String>) -> Self {
         Provenance {
             claims: Vec::new(),
-            assumption: Some(reason.into()),
+            assumption: Some(self::reason(&reason.into())),
         }
     }
 
@@ -48,7 +48,7 @@ impl Provenance {
     pub fn assumption_citing(reason: impl Into<String>, claims: Vec<String>) -> Self {
         Provenance {
             claims,
-            assumption: Some(reason.into()),
+            assumption: Some(self::reason(&reason.into())),
         }
     }
 
@@ -86,5 +86,21 @@ impl Provenance {
             (Some(a), []) => format!("assumption: {a}"),
             (Some(a), ids) => format!("assumption: {a} (informed by {})", ids.join(", ")),
         }
+    }
+}
+
+/// An assumption's reason as its author wrote it, without a leading `assumption:` label
+/// (reports add the label themselves: "assumption: assumption: ..." helps no one).
+///
+/// ```
+/// use traincost_core::provenance::reason;
+/// assert_eq!(reason("Assumption: 1-2 years"), "1-2 years");
+/// assert_eq!(reason("an assumption: not a label"), "an assumption: not a label");
+/// ```
+pub fn reason(text: &str) -> String {
+    let t = text.trim();
+    match t.get(..11) {
+        Some(label) if label.eq_ignore_ascii_case("assumption:") => t[11..].trim_start().to_owned(),
+        _ => t.to_owned(),
     }
 }

@@ -1341,7 +1341,7 @@ impl Ctx<'_> {
         ids.extend(informed);
         let provenance = Provenance {
             claims: ids,
-            assumption: t.assumption.clone(),
+            assumption: t.assumption.as_deref().map(crate::provenance::reason),
         };
         if provenance.is_missing() {
             return Err(err(

@@ -124,6 +124,8 @@ pub(crate) struct LoadedPlugin {
     origin: Origin,
     /// Plugins need not be thread-safe: calls to one plugin are serialized.
     lock: Mutex<()>,
+    /// Warnings already shown: a plugin's caveat is shown once, not once per query.
+    warned: Mutex<std::collections::HashSet<String>>,
 }
 
 impl LoadedPlugin {
@@ -185,6 +187,7 @@ impl LoadedPlugin {
             manifest,
             origin,
             lock: Mutex::new(()),
+            warned: Mutex::new(std::collections::HashSet::new()),
         })
     }
 
@@ -259,8 +262,11 @@ impl LoadedPlugin {
             )
             .hint(hint_for(&e)));
         }
+        let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
         for w in &response.warnings {
-            tracing::warn!(plugin = self.name(), "{w}");
+            if warned.insert(w.clone()) {
+                tracing::warn!(plugin = self.name(), "{w}");
+            }
         }
         Ok(response)
     }
@@ -290,7 +296,8 @@ fn located(d: Diagnostic, origin: &Origin) -> Diagnostic {
     }
 }
 
-fn describe_query(q: &Query) -> String {
+/// A query in one line: `rental_price H800 provider=lambda`.
+pub(crate) fn describe_query(q: &Query) -> String {
     match q {
         Query::GpuSpec { gpu } => format!("gpu_spec {gpu}"),
         Query::PurchasePrice { gpu } => format!("purchase_price {gpu}"),
