@@ -194,3 +194,47 @@ fn malformed_requests_are_errors_not_crashes() {
     let (code, _) = p.evaluate_raw(b"");
     assert_eq!(code, ffi::TC_ERROR);
 }
+
+/// The request bytes are exactly what docs/PLUGINS.md ("Request") shows: compact JSON, keys in
+/// this order, absent options left out. Plugins must parse JSON rather than match bytes, but
+/// a plugin author reading the docs sees the real thing.
+#[test]
+fn request_bytes_are_the_documented_form() {
+    use traincost_plugin::client::request_bytes;
+    use traincost_plugin::payload::{Commitment, Query};
+    let text = |q: Query| String::from_utf8(request_bytes(&q)).unwrap();
+    assert_eq!(
+        text(Query::GpuSpec { gpu: "H100".into() }),
+        r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"gpu_spec","gpu":"H100"}}"#
+    );
+    assert_eq!(
+        text(Query::RentalPrice {
+            gpu: "H100".into(),
+            provider: None,
+            commitment: None
+        }),
+        r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"rental_price","gpu":"H100"}}"#
+    );
+    assert_eq!(
+        text(Query::RentalPrice {
+            gpu: "H800".into(),
+            provider: Some("lambda".into()),
+            commitment: Some(Commitment::ThreeYear)
+        }),
+        r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"rental_price","gpu":"H800","provider":"lambda","commitment":"three_year"}}"#
+    );
+    assert_eq!(
+        text(Query::Compensation {
+            role: "researcher".into(),
+            year: 2024
+        }),
+        r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"compensation","role":"researcher","year":2024}}"#
+    );
+    let docs = std::fs::read_to_string(repo_root().join("docs/PLUGINS.md")).unwrap();
+    assert!(
+        docs.contains(
+            r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"rental_price","gpu":"H800","provider":"lambda","commitment":"three_year"}}"#
+        ),
+        "docs/PLUGINS.md must show the exact request bytes"
+    );
+}
