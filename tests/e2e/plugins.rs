@@ -97,6 +97,47 @@ fn compile_c(dir: &Path, source: &str, stem: &str, defines: &[&str]) -> PathBuf 
     out
 }
 
+/// Compiles the C++ example plugin `tests/fixtures/plugins/cpp/salary.cpp` into
+/// `dir/libcpp_salary_eu.so` with `$CXX` or `g++`. A missing compiler fails the test (CI has
+/// g++, and `cargo xtask ci` installs it): the ABI's "any language" must be shown, not skipped.
+fn compile_cpp(dir: &Path) -> PathBuf {
+    let out = dir.join(format!(
+        "libcpp_salary_eu.{}",
+        std::env::consts::DLL_EXTENSION
+    ));
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "g++".to_owned());
+    let source = repo().join("tests/fixtures/plugins/cpp/salary.cpp");
+    let o = Command::new(&cxx)
+        .args([
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-shared",
+            "-fPIC",
+            "-I",
+        ])
+        .arg(repo().join("include"))
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run the C++ compiler `{cxx}`: {e}\n\
+                 install g++ (Debian: apt-get install g++; `cargo xtask ci` does it as root) \
+                 or set CXX to a C++17 compiler"
+            )
+        });
+    assert!(
+        o.status.success(),
+        "compiling {} with `{cxx}` failed:\n{}",
+        source.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
 /// A bad C plugin built with one `-D` mode, named so that its entry symbol is found.
 fn bad_c(dir: &Path, mode: &str) -> PathBuf {
     let stem = format!("bad_{}", mode.to_lowercase());
@@ -215,6 +256,122 @@ fn a_c_plugin_loads_and_answers() {
         .arg(&so));
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("c-pricing"));
+}
+
+/// The C++ example plugin's scenario: researchers' pay from `cpp-salary-eu`, in EUR.
+const CPP_SCENARIO: &str = r#"
+name = "eu-lab"
+dollars = "2023"
+gpu = "H100"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "test" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 1000, assumption = "test" }
+
+[staff]
+duration = { value = 1.0, unit = "years", assumption = "test" }
+
+[[staff.groups]]
+role = "researchers"
+headcount = { value = 10, unit = "people", assumption = "test" }
+salary = { plugin = "cpp-salary-eu", role = "researcher", year = 2023 }
+fte = { value = 1.0, unit = "fraction", assumption = "test" }
+"#;
+
+#[test]
+fn a_cpp_plugin_loads_and_prices_staff_in_euros() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let so = compile_cpp(dir.path());
+
+    // `plugins check` loads it (isolated, then in-process) and finds nothing wrong.
+    for extra in [&[][..], &["--in-process"][..]] {
+        let o = run(tc(cfg.path())
+            .args(["plugins", "check"])
+            .args(extra)
+            .arg(&so));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains("cpp-salary-eu 1.0.0 (salary plugin, ABI 1.0"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "ok    researcher 2023 EU: pay lognormal 90% 60000..110000 EUR/year [assumption]"
+            ) || out.contains(
+                "ok    researcher 2018 EU: pay lognormal 90% 60000..110000 EUR/year [assumption]"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("6 queries, 0 problems"), "{out}");
+    }
+    let v = check_json(cfg.path(), so.to_str().unwrap());
+    assert_eq!(v[0]["name"], "cpp-salary-eu");
+    assert_eq!(v[0]["problems"], 0, "{v}");
+    assert_eq!(
+        v[0]["manifest"]["roles"],
+        serde_json::json!(["researcher", "research-engineer", "engineer"])
+    );
+
+    // An estimate takes the researchers' loaded pay from it, converted from euros.
+    let scenario = dir.path().join("eu.toml");
+    std::fs::write(&scenario, CPP_SCENARIO).unwrap();
+    let so_arg = so.to_str().unwrap();
+    let est = estimate_json(cfg.path(), &scenario, &["--plugin", so_arg]);
+    let pay = input(&est, "staff.groups.researchers.compensation");
+    let note = pay["note"].as_str().unwrap_or_default();
+    assert!(note.contains("from plugin cpp-salary-eu 1.0.0"), "{pay}");
+    assert!(note.contains("libcpp_salary_eu"), "{note}");
+    assert!(
+        note.contains(
+            "EUR/year (2023) at 1.0817 USD/EUR (Federal Reserve H.10 2023 annual average)"
+        ),
+        "{note}"
+    );
+    assert_eq!(pay["unit"], "USD/year");
+    // The plugin's figure is labelled an assumption, not presented as a fact.
+    let why = pay["assumption"].as_str().unwrap_or_default();
+    assert!(why.contains("illustrative"), "{pay}");
+    // Its median: 81,240 EUR (the pay range's) x 1.319 (on-costs') at 1.0817 USD/EUR, in
+    // 2023 dollars, then inflated to the report's later dollars (a few percent more).
+    let median = pay["median"].as_f64().unwrap();
+    let eur_2023_usd = (60_000.0_f64 * 110_000.0).sqrt() * (1.20_f64 * 1.45).sqrt() * 1.0817;
+    assert!(
+        (eur_2023_usd..eur_2023_usd * 1.15).contains(&median),
+        "median {median} vs {eur_2023_usd} USD of 2023"
+    );
+    let staff = find(&est, "layers", "id", "staff")["central"]
+        .as_f64()
+        .unwrap();
+    assert!(staff > 0.0);
+
+    // Without the library the scenario's plugin is missing: the figure came from it.
+    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "100"]));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cpp-salary-eu"), "{}", stderr(&o));
+
+    // Its refusals arrive as the plugin's own error, not a crash.
+    std::fs::write(
+        &scenario,
+        CPP_SCENARIO.replace("year = 2023", "year = 2012"),
+    )
+    .unwrap();
+    let o = run(tc(cfg.path())
+        .args([
+            "estimate",
+            scenario.to_str().unwrap(),
+            "--samples",
+            "100",
+            "--plugin",
+        ])
+        .arg(&so));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(!err.contains("thread '"), "{err}");
+    assert!(err.contains("cpp-salary-eu"), "{err}");
+    assert!(err.contains("2012"), "{err}");
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
-                 ci       fmt check, clippy (warnings are errors), every test, every example (installs chromium if missing)\n  \
+                 ci       fmt check, clippy (warnings are errors), every test, every example (installs chromium and g++ if missing)\n  \
                  examples run every library crate's examples (crates/*/examples)\n  \
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
                  bench-ab A B [--rounds N] [--samples N]   is traincost binary B faster than A? (paired runs)\n  \
@@ -71,15 +71,37 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// The HTML report's end-to-end tests open it in headless Chromium (Debian's `chromium`):
-/// install it when missing, as root, so that `cargo xtask ci` works on a fresh machine.
-fn ensure_chromium() -> Result<(), String> {
-    let on_path = std::env::var_os("PATH")
-        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("chromium").is_file()));
-    if on_path
-        || Path::new("/usr/bin/chromium").is_file()
-        || std::env::var_os("TRAINCOST_CHROMIUM").is_some()
-    {
+/// Debian packages the test suite needs, installed when missing (as root) so that
+/// `cargo xtask ci` works on a fresh machine: (program, package, override variable, why).
+const TOOLS: &[(&str, &str, &str, &str)] = &[
+    (
+        "chromium",
+        "chromium",
+        "TRAINCOST_CHROMIUM",
+        "the HTML report's end-to-end tests open it in headless Chromium",
+    ),
+    (
+        "g++",
+        "g++",
+        "CXX",
+        "the plugin end-to-end tests compile the C++ example plugin",
+    ),
+];
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+        || Path::new("/usr/bin").join(program).is_file()
+}
+
+/// Installs every tool of [`TOOLS`] that is neither on PATH nor named by its override
+/// variable, with one `apt-get install`; without root, says what is missing and carries on.
+fn ensure_tools() -> Result<(), String> {
+    let missing: Vec<_> = TOOLS
+        .iter()
+        .filter(|(program, _, var, _)| !on_path(program) && std::env::var_os(var).is_none())
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let root = Command::new("id")
@@ -87,28 +109,27 @@ fn ensure_chromium() -> Result<(), String> {
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0"));
     if !root {
-        eprintln!(
-            "xtask: chromium is missing and this is not root: install Debian's `chromium` (the report tests need it)"
-        );
+        for (program, package, _, why) in &missing {
+            eprintln!(
+                "xtask: {program} is missing and this is not root: install Debian's `{package}` ({why})"
+            );
+        }
         return Ok(());
     }
-    eprintln!("xtask: installing chromium for the report's end-to-end tests");
+    for (_, package, _, why) in &missing {
+        eprintln!("xtask: installing {package}: {why}");
+    }
     run(Command::new("apt-get")
         .args(["update", "-qq"])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-        ])
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(missing.iter().map(|(_, package, _, _)| package))
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn ci() -> Result<(), String> {
-    ensure_chromium()?;
+    ensure_tools()?;
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
     // The library crates as a dependent gets them: no optional features (no `schemars`).
     run(cargo().args([
