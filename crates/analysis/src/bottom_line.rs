@@ -247,17 +247,9 @@ mod tests {
     use traincost_claims::ClaimSet;
     use traincost_core::montecarlo::RunConfig;
     use traincost_core::scenario::Scenario;
-    use traincost_core::stack::CostModel;
 
     fn report(name: &str) -> EstimateReport {
-        let scenario = Scenario::builtin(name).unwrap();
-        let dollars = scenario.default_report_dollars().unwrap();
-        let (spec, cited) = scenario.to_spec(Some(dollars)).unwrap();
-        let compiled = CompiledScenario {
-            model: CostModel::new(&spec).unwrap(),
-            scenario,
-            cited,
-        };
+        let compiled = CompiledScenario::new(Scenario::builtin(name).unwrap(), None).unwrap();
         let config = RunConfig {
             samples: 2_000,
             ..RunConfig::default()

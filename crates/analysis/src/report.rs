@@ -151,18 +151,11 @@ pub fn build(
 mod tests {
     use super::*;
     use traincost_core::scenario::Scenario;
-    use traincost_core::stack::CostModel;
 
     #[test]
     fn deepseek_v3_report_has_its_cards_charts_and_sourced_inputs() {
-        let scenario = Scenario::builtin("deepseek-v3").unwrap();
-        let dollars = scenario.default_report_dollars().unwrap();
-        let (spec, cited) = scenario.to_spec(Some(dollars)).unwrap();
-        let compiled = CompiledScenario {
-            model: CostModel::new(&spec).unwrap(),
-            scenario,
-            cited,
-        };
+        let compiled =
+            CompiledScenario::new(Scenario::builtin("deepseek-v3").unwrap(), None).unwrap();
         let config = RunConfig {
             samples: 1_000,
             ..RunConfig::default()
