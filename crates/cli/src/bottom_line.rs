@@ -126,3 +126,8 @@ pub(crate) fn sentences(b: &BottomLine) -> Vec<String> {
 pub(crate) fn paragraph(b: &BottomLine) -> String {
     sentences(b).join(" ")
 }
+
+/// The bottom line as a table output's line, `Bottom line: ...`, wrapped to the output's width.
+pub(crate) fn table_line(b: &BottomLine) -> String {
+    crate::term::wrap_with(&paragraph(b), crate::term::width(), "Bottom line: ", "  ")
+}

@@ -252,12 +252,7 @@ fn render_table(r: &EstimateReport) -> String {
     let _ = writeln!(
         out,
         "{}",
-        crate::term::wrap_with(
-            &crate::bottom_line::paragraph(&traincost_analysis::BottomLine::of(r)),
-            crate::term::width(),
-            "Bottom line: ",
-            "  "
-        )
+        crate::bottom_line::table_line(&traincost_analysis::BottomLine::of(r))
     );
     if let Some(h) = headline_line(r) {
         let _ = writeln!(out, "{}", para(&h, 2));

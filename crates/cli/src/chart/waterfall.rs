@@ -71,26 +71,18 @@ pub(crate) fn render(title: &str, dollars: &str, w: &Waterfall) -> String {
         let end = start + st.mean;
         let (x0, x1) = (axis.x(start), axis.x(end));
         let sign = if k == 0 { "" } else { "+ " };
-        s.text(
-            LEFT,
-            y + 16.0,
-            Anchor::Start,
-            12.0,
-            colour::TEXT,
+        labelled_bar(
+            &mut s,
+            y,
             &format!("{sign}{}: {}", st.id, svg::money(st.mean)),
-        );
-        s.group_with_tooltip(&format!(
-            "{}: mean {}, from {} to {}",
-            st.id,
-            svg::money(st.mean),
-            svg::money(start),
-            svg::money(end)
-        ));
-        s.rect(
-            x0,
-            y + 22.0,
-            (x1 - x0).max(2.0),
-            16.0,
+            &format!(
+                "{}: mean {}, from {} to {}",
+                st.id,
+                svg::money(st.mean),
+                svg::money(start),
+                svg::money(end)
+            ),
+            (x0, x1),
             colour::INTERVAL,
             &format!("data-layer=\"{}\"", svg::escape(&st.id)),
         );
@@ -103,28 +95,19 @@ pub(crate) fn render(title: &str, dollars: &str, w: &Waterfall) -> String {
     }
     let y = TOP + ROW * w.steps.len() as f64;
     let t = &w.total;
-    s.text(
-        LEFT,
-        y + 16.0,
-        Anchor::Start,
-        12.0,
-        colour::TEXT,
+    labelled_bar(
+        &mut s,
+        y,
         &format!("= {}: {}", t.id, svg::money(w.total_mean)),
-    );
-    s.group_with_tooltip(&format!(
-        "{}: mean {}, median {}, 90% interval {} to {}",
-        t.id,
-        svg::money(w.total_mean),
-        svg::money(t.p50),
-        svg::money(t.p5),
-        svg::money(t.p95)
-    ));
-    let x1 = axis.x(w.total_mean);
-    s.rect(
-        axis.x(0.0),
-        y + 22.0,
-        (x1 - axis.x(0.0)).max(2.0),
-        16.0,
+        &format!(
+            "{}: mean {}, median {}, 90% interval {} to {}",
+            t.id,
+            svg::money(w.total_mean),
+            svg::money(t.p50),
+            svg::money(t.p5),
+            svg::money(t.p95)
+        ),
+        (axis.x(0.0), axis.x(w.total_mean)),
         colour::MEDIAN,
         &format!("opacity=\"0.35\" data-layer=\"{}\"", svg::escape(&t.id)),
     );
@@ -167,6 +150,22 @@ pub(crate) fn render(title: &str, dollars: &str, w: &Waterfall) -> String {
         &format!("its median: {}", svg::money(t.p50)),
     );
     s.finish()
+}
+
+/// One row: its label above, then a tooltip group (left open for the caller to add marks and
+/// close) holding the bar from `x0` to `x1`.
+fn labelled_bar(
+    s: &mut svg::Svg,
+    y: f64,
+    label: &str,
+    tooltip: &str,
+    (x0, x1): (f64, f64),
+    fill: &str,
+    extra: &str,
+) {
+    s.text(LEFT, y + 16.0, Anchor::Start, 12.0, colour::TEXT, label);
+    s.group_with_tooltip(tooltip);
+    s.rect(x0, y + 22.0, (x1 - x0).max(2.0), 16.0, fill, extra);
 }
 
 #[cfg(test)]

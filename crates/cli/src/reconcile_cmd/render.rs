@@ -77,16 +77,7 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             2
         )
     );
-    let _ = writeln!(
-        out,
-        "{}",
-        crate::term::wrap_with(
-            &crate::bottom_line::paragraph(&r.bottom_line),
-            crate::term::width(),
-            "Bottom line: ",
-            "  "
-        )
-    );
+    let _ = writeln!(out, "{}", crate::bottom_line::table_line(&r.bottom_line));
     if let Some(h) = headline_sentence(r) {
         let _ = writeln!(out, "{}", crate::term::para(&h, 2));
     }
