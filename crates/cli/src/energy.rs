@@ -17,16 +17,15 @@ pub(crate) struct EnergyRow<'a> {
     pub facility: Option<&'a Figure>,
 }
 
+/// The fleet's row: a year of the whole owner, not one model's energy.
+pub(crate) const FLEET_SCOPE: &str = "fleet, per year (whole owner)";
+
 /// The scopes, in report order: final run, development compute, their total, the fleet's year.
 const SCOPES: [(&str, &str, bool); 4] = [
     ("final-run-energy", "final run", false),
     ("development-compute-energy", "development compute", false),
     ("total-compute-energy", "final run + development", true),
-    (
-        "fleet-annual-energy",
-        "fleet, per year (whole owner)",
-        false,
-    ),
+    ("fleet-annual-energy", FLEET_SCOPE, false),
 ];
 
 /// The rows of `e`'s energy section; empty when the scenario gives no energy.
