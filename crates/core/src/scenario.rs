@@ -970,6 +970,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "epoch-study-gemini-1.0-ultra",
         include_str!("../scenarios/epoch-study-gemini-1.0-ultra.toml"),
     ),
+    ("grok-3", include_str!("../scenarios/grok-3.toml")),
 ];
 
 /// The TOML source of a built-in scenario.
