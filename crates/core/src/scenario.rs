@@ -1000,6 +1000,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "epoch-study-gemini-1.0-ultra",
         include_str!("../scenarios/epoch-study-gemini-1.0-ultra.toml"),
     ),
+    ("grok-3", include_str!("../scenarios/grok-3.toml")),
+    ("olmo-2-7b", include_str!("../scenarios/olmo-2-7b.toml")),
+    ("olmo-2-13b", include_str!("../scenarios/olmo-2-13b.toml")),
+    ("olmo-2-32b", include_str!("../scenarios/olmo-2-32b.toml")),
 ];
 
 /// The TOML source of a built-in scenario.
