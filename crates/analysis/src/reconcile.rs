@@ -889,6 +889,7 @@ mod tests {
             multiples: Vec::new(),
             basis: None,
             form: None,
+            accounting: None,
         }
     }
 

@@ -732,6 +732,7 @@ mod tests {
             multiples: Vec::new(),
             basis: None,
             form: None,
+            accounting: None,
         }
     }
 
@@ -747,6 +748,7 @@ mod tests {
             totals: vec![],
             metrics: vec![],
             energy: vec![],
+            emissions: vec![],
             inputs: vec![],
             not_modelled: vec![],
         }

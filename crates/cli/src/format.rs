@@ -191,10 +191,13 @@ pub(crate) fn energy(kwh: f64) -> String {
 }
 
 /// A figure in its unit: money (`USD`, `USD/year`, ...) as [`money`], energy (`kWh`,
-/// `kWh/year`) as [`energy`], anything else as a number.
+/// `kWh/year`) as [`energy`], emissions with their unit (`8,930 tCO2e`), anything else as a
+/// number.
 pub(crate) fn amount(unit: &str, v: f64) -> String {
     if let Some(per) = unit.strip_prefix("kWh") {
         format!("{}{per}", energy(v))
+    } else if unit.starts_with("tCO2e") {
+        format!("{} {unit}", number(v))
     } else if unit.starts_with("USD") {
         money(v)
     } else if unit == "fraction" && v.is_finite() {

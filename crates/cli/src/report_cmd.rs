@@ -196,15 +196,29 @@ fn energy_section(o: &mut String, title: &str, e: &traincost_core::estimate::Est
         "<figure id=\"energy-chart\">{}<figcaption>Each form's 90% interval (bar) and median (line), linear scale.</figcaption></figure>",
         inline_svg(&crate::chart::energy::render(title, &rows))
     );
+    energy_rows_html(o, &rows);
+    let emissions = crate::energy::emission_rows(e);
+    if !emissions.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h3 id=\"emissions\">Emissions</h3>\n<p class=\"small\">{}</p>",
+            escape(crate::energy::EMISSIONS_NOTE)
+        );
+        energy_rows_html(o, &emissions);
+    }
+}
+
+/// A table of energy or emissions rows: each form's median and 90% interval.
+fn energy_rows_html(o: &mut String, rows: &[crate::energy::EnergyRow<'_>]) {
     o.push_str("<table class=\"energy\"><thead><tr><th>scope</th><th>accelerator</th><th>90% interval</th><th>facility</th><th>90% interval</th></tr></thead><tbody>\n");
-    for r in &rows {
+    for r in rows {
         let [a50, a90] = crate::energy::cells(r.accelerator);
         let [f50, f90] = crate::energy::cells(r.facility);
         let _ = writeln!(
             o,
             "<tr><td data-label=\"scope\">{}{}</td><td class=\"num\" data-label=\"accelerator\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td><td class=\"num\" data-label=\"facility\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td></tr>",
             if r.total { "= " } else { "" },
-            escape(r.scope),
+            escape(&r.scope),
             escape(&a50),
             escape(&a90),
             escape(&f50),

@@ -15,9 +15,9 @@ use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue, MoneyError};
 use crate::provenance::Provenance;
 use crate::stack::{
-    Basis, DevelopmentAmount, DevelopmentSpec, EnergySpec, EpochDefaults, FleetSpec, FlopSpec,
-    ModelError, OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration,
-    StaffGroup, StaffSpec, StageSpec,
+    Accounting, Basis, DevelopmentAmount, DevelopmentSpec, EmissionsSpec, EnergySpec,
+    EpochDefaults, FleetSpec, FlopSpec, ModelError, OwnershipSpec, Propagation, Quantity,
+    RunEnergy, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
 };
 use crate::units::Currency;
 use crate::units::{DollarDate, HOURS_PER_YEAR};
@@ -103,6 +103,9 @@ pub struct ScenarioFile {
     /// The final run's energy beside its cost (default: both forms from the scenario `gpu`).
     #[serde(default)]
     pub energy: Option<EnergyFile>,
+    /// The carbon intensity of the electricity: emissions beside each energy figure.
+    #[serde(default)]
+    pub emissions: Option<EmissionsFile>,
 }
 
 /// The base a scenario builds on: a built-in scenario's name (all of its final-run stages) or a
@@ -529,6 +532,34 @@ pub struct EnergyFile {
     pub pue: Option<QuantityField>,
 }
 
+/// `[emissions]`: where the run drew its electricity, and how clean it was: emissions (tCO2e)
+/// are each energy figure x the carbon intensity, location-based and, where known,
+/// market-based. Intensities come from a grid plugin for `region` and `year`, or are written
+/// here (a value written here wins).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmissionsFile {
+    /// Region of the grid plugin's catalog (`US`, `US-OR`, `FR`, `CN`, `EU27`).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub region: Option<Spanned<String>>,
+    /// The grid-intensity plugin to ask (default: `grid-intensity`, the first-party one).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub grid: Option<Spanned<String>>,
+    /// The year of the grid figures (default: `[ownership] training_start`'s year, else the
+    /// publication year).
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Location-based intensity (unit `gCO2e/kWh`, `kgCO2e/kWh`, `tCO2e/MWh`, ...).
+    #[serde(default)]
+    pub location_intensity: Option<QuantityField>,
+    /// Market-based intensity (Meta's cards: zero, by renewable matching).
+    #[serde(default)]
+    pub market_intensity: Option<QuantityField>,
+}
+
 /// The owner's fleet.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -825,6 +856,18 @@ pub trait Supplier {
         commitment: Option<&str>,
         date: &str,
     ) -> Result<Supplied, String>;
+    /// Carbon intensity of electricity in `region` (`US`, `FR`, `US-OR`) in `year`, gCO2e per
+    /// kWh, in one accounting, from grid plugin `plugin`. Default: no grid plugins.
+    fn grid_intensity(
+        &self,
+        plugin: &str,
+        region: &str,
+        year: i32,
+        accounting: Accounting,
+    ) -> Result<Supplied, String> {
+        let _ = (region, year, accounting);
+        Err(unavailable(plugin))
+    }
 }
 
 /// A [`Supplier`] with no plugins: scenarios that name one fail with a clear message.
@@ -1043,6 +1086,8 @@ enum Dim {
     UsdPerYear,
     UsdPerKwh,
     Energy,
+    /// Carbon intensity of electricity, gCO2e per kWh.
+    CarbonIntensity,
 }
 
 /// The physical range of what a scenario states in one dimension, in the dimension's model
@@ -1124,6 +1169,18 @@ impl Dim {
             Dim::UsdPerYear => ("USD/year", &[("USD/year", 1.0), ("USD/month", 12.0)]),
             Dim::UsdPerKwh => ("USD/kWh", &[("USD/kWh", 1.0), ("USD/MWh", 1e-3)]),
             Dim::Energy => ("kWh", &[("kWh", 1.0), ("MWh", 1e3), ("GWh", 1e6)]),
+            Dim::CarbonIntensity => (
+                "gCO2e/kWh",
+                &[
+                    ("gCO2e/kWh", 1.0),
+                    ("gCO2eq/kWh", 1.0),
+                    ("kgCO2e/kWh", 1e3),
+                    ("kgCO2eq/kWh", 1e3),
+                    ("kgCO2e/MWh", 1.0),
+                    ("tCO2e/MWh", 1e3),
+                    ("lbCO2e/MWh", 0.453_592_37),
+                ],
+            ),
         }
     }
 
@@ -1154,6 +1211,7 @@ impl Dim {
             Dim::UsdPerYear => b(0.0, 1e9, "a salary or yearly cost"),
             Dim::UsdPerKwh => b(0.0, 10.0, "an electricity price"),
             Dim::Energy => b(0.0, 1e12, "an amount of energy"),
+            Dim::CarbonIntensity => b(0.0, 2000.0, "a carbon intensity of electricity"),
         }
     }
 
@@ -2078,6 +2136,7 @@ impl Scenario {
         };
 
         let energy = self.energy(&mut cx, gpu, ownership.as_ref(), published_year)?;
+        let emissions = self.emissions(&mut cx, published_year, supplier)?;
         self.check_headline(&stages)?;
         let spec = StackSpec {
             name: f.name.clone(),
@@ -2089,6 +2148,7 @@ impl Scenario {
             staff,
             fleet,
             energy,
+            emissions,
         };
         crate::stack::CostModel::new(&spec).map_err(|e| self.locate_model_error(e))?;
         Ok((spec, claims))
@@ -2549,6 +2609,74 @@ impl Scenario {
             accelerator_power,
             facility,
         }))
+    }
+
+    /// `[emissions]`: each accounting's intensity, written or asked of the grid plugin for the
+    /// region and year; the location-based one is required (a region or a value), the
+    /// market-based one only where given or answered.
+    fn emissions(
+        &self,
+        cx: &mut Ctx<'_>,
+        published_year: Option<i32>,
+        supplier: &dyn Supplier,
+    ) -> Result<Option<EmissionsSpec>, ScenarioError> {
+        let f = &self.file;
+        let Some(e) = &f.emissions else {
+            return Ok(None);
+        };
+        let year = match e.year {
+            Some(y) => {
+                crate::date::check_written_year(y).map_err(|m| {
+                    ScenarioError::new(None, "emissions.year", m.to_string())
+                        .hint("give the year the run drew its electricity, between 1950 and 2100")
+                })?;
+                y
+            }
+            None => f
+                .ownership
+                .as_ref()
+                .and_then(|o| o.training_start.as_deref())
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse().ok())
+                .or(published_year)
+                .unwrap_or(cx.dollars.year),
+        };
+        let default_grid = Spanned::new(0..0, "grid-intensity".to_owned());
+        let grid = e.grid.as_ref().unwrap_or(&default_grid);
+        let mut intensity = |accounting: Accounting,
+                             written: &Option<QuantityField>|
+         -> Result<Option<Quantity>, ScenarioError> {
+            let name = format!("emissions.{accounting}_intensity");
+            if let Some(q) = written {
+                return cx.quantity(&name, q, Dim::CarbonIntensity).map(Some);
+            }
+            let Some(region) = &e.region else {
+                return Ok(None);
+            };
+            match supplier.grid_intensity(grid.get_ref(), region.get_ref(), year, accounting) {
+                Ok(supplied) => cx
+                    .supplied(&name, supplied, region.span(), Dim::CarbonIntensity)
+                    .map(Some),
+                // A market-based figure exists only where a source gives one.
+                Err(_) if accounting == Accounting::Market => Ok(None),
+                Err(m) => Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
+                    .hint(format!(
+                        "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
+                        grid.get_ref()
+                    ))),
+            }
+        };
+        let location = intensity(Accounting::Location, &e.location_intensity)?;
+        let market = intensity(Accounting::Market, &e.market_intensity)?;
+        if location.is_none() {
+            return Err(ScenarioError::new(
+                None,
+                "emissions.region",
+                "[emissions] needs the location-based intensity: a `region` for the grid plugin, or `location_intensity`",
+            )
+            .hint("e.g. region = \"US\", or location_intensity = { value = 380, unit = \"gCO2e/kWh\", claim = \"...\" }"));
+        }
+        Ok(Some(EmissionsSpec { location, market }))
     }
 
     /// `[ownership.energy]`: the run's energy as stated, replacing the chip-hours formula.

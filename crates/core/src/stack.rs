@@ -413,6 +413,48 @@ impl std::fmt::Display for EnergyForm {
     }
 }
 
+/// How the carbon intensity of electricity is accounted (GHG Protocol Scope 2): the grid the
+/// energy was drawn from, or the owner's contracts (renewable purchases) for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Accounting {
+    /// The average intensity of the grid where the energy was drawn.
+    Location,
+    /// The intensity of the electricity the owner bought (renewable matching counts as zero).
+    Market,
+}
+
+impl Accounting {
+    /// Both, in report order.
+    pub const ALL: [Accounting; 2] = [Accounting::Location, Accounting::Market];
+
+    /// The stable id part (`location`, `market`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Accounting::Location => "location",
+            Accounting::Market => "market",
+        }
+    }
+}
+
+impl std::fmt::Display for Accounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The carbon intensity of the electricity the run drew, gCO2e per kWh: emissions are each
+/// energy figure x the intensity, in each accounting given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EmissionsSpec {
+    /// Location-based intensity of the grid, gCO2e/kWh.
+    pub location: Option<Quantity>,
+    /// Market-based intensity (after the owner's energy contracts), gCO2e/kWh.
+    pub market: Option<Quantity>,
+}
+
 /// Which final-run layer development compute and the totals build on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -629,6 +671,9 @@ pub struct StackSpec {
     /// layer prices it.
     #[serde(default)]
     pub energy: Option<EnergySpec>,
+    /// The electricity's carbon intensity: emissions beside each energy figure.
+    #[serde(default)]
+    pub emissions: Option<EmissionsSpec>,
 }
 
 /// What an output is.
@@ -645,6 +690,8 @@ pub enum OutputKind {
     Metric,
     /// Energy in one form (kWh, or kWh/year for the fleet).
     Energy(EnergyForm),
+    /// Emissions of one energy form in one accounting (tCO2e, or tCO2e/year for the fleet).
+    Emissions(EnergyForm, Accounting),
     /// The named output divided, sample by sample, by the final run on this output's basis.
     Multiple(String),
 }
@@ -988,6 +1035,8 @@ pub struct CostModel {
     hours_out: usize,
     ownership: Option<OwnershipPlan>,
     energy: EnergyPlans,
+    /// `(energy output, intensity input, emissions output)`.
+    emissions: Vec<(usize, usize, usize)>,
     primary_basis: Basis,
     development: Option<(DevPlan, Vec<DevOut>)>,
     total_components: Option<TotalComponents>,
@@ -1959,6 +2008,57 @@ impl CostModel {
             }),
         };
 
+        // Emissions: each energy figure x each accounting's intensity.
+        let mut emissions = Vec::new();
+        if let Some(e) = &spec.emissions {
+            let intensities: Vec<(Accounting, usize)> = [
+                (Accounting::Location, &e.location),
+                (Accounting::Market, &e.market),
+            ]
+            .into_iter()
+            .filter_map(|(a, q)| q.as_ref().map(|q| (a, q)))
+            .map(|(a, q)| {
+                b.input(format!("emissions.{a}_intensity"), "gCO2e/kWh", q)
+                    .map(|col| (a, col))
+            })
+            .collect::<Result<_, _>>()?;
+            let energy_figures: Vec<(usize, EnergyForm)> = b
+                .outputs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| match o.kind {
+                    OutputKind::Energy(form) => Some((i, form)),
+                    _ => None,
+                })
+                .collect();
+            for (accounting, col) in intensities {
+                for &(energy_out, form) in &energy_figures {
+                    let energy = &b.outputs[energy_out];
+                    let id = energy.id.replacen("-energy", "-emissions", 1);
+                    let id = format!("{id}-{accounting}");
+                    let unit = energy.unit.replacen("kWh", "tCO2e", 1);
+                    let label = format!(
+                        "{}, {accounting}-based",
+                        energy.label.replacen("energy", "emissions", 1)
+                    );
+                    let includes = format!(
+                        "{} x the {accounting}-based carbon intensity of its electricity",
+                        energy.id
+                    );
+                    let excludes = "the hardware's embodied emissions; everything the energy figure leaves out".to_owned();
+                    let out = b.output(
+                        id,
+                        label,
+                        OutputKind::Emissions(form, accounting),
+                        &unit,
+                        &includes,
+                        &excludes,
+                    );
+                    emissions.push((energy_out, col, out));
+                }
+            }
+        }
+
         // Multiples: each output over the final run on the same basis, sample by sample.
         multiples.sort_by_key(|&(of, base)| (of, base));
         let multiples: Vec<(usize, usize, usize)> = multiples
@@ -1996,6 +2096,7 @@ impl CostModel {
             hours_out,
             ownership,
             energy,
+            emissions,
             primary_basis,
             development,
             total_components,
@@ -2508,6 +2609,15 @@ impl CostModel {
             }
         }
 
+        for &(energy, intensity, out) in &self.emissions {
+            let intensity = x.col(intensity);
+            let [kwh, t] = y.cols_mut([energy, out]);
+            for j in 0..n {
+                // kWh x g/kWh = g; a tonne is 1e6 g.
+                t[j] = kwh[j] * intensity[j] / 1e6;
+            }
+        }
+
         for &(of, base, out) in &self.multiples {
             let [num, den, ratio] = y.cols_mut([of, base, out]);
             for j in 0..n {
@@ -2633,6 +2743,10 @@ mod tests {
             energy: Some(EnergySpec {
                 accelerator_power: Some(point(700.0)),
                 facility: None,
+            }),
+            emissions: Some(EmissionsSpec {
+                location: Some(d(400.0)),
+                market: Some(point(0.0)),
             }),
         }
     }
@@ -3270,6 +3384,38 @@ mod tests {
         assert!((power / (fleet * 0.08) - 1.0).abs() < 1e-12);
         assert!(m.outputs().iter().all(|o| !o.id.contains("energy")
             || matches!(o.kind, OutputKind::Energy(_) | OutputKind::Component(_))));
+    }
+
+    /// Emissions are each energy figure x each accounting's intensity (g/kWh to tonnes), with
+    /// the energy figure's form and scope; a market intensity of zero gives zero.
+    #[test]
+    fn emissions_are_energy_times_intensity_in_each_accounting() {
+        let s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let (m, v) = central(&s);
+        let energy: Vec<&OutputInfo> = m
+            .outputs()
+            .iter()
+            .filter(|o| matches!(o.kind, OutputKind::Energy(_)))
+            .collect();
+        assert_eq!(
+            energy.len(),
+            7,
+            "three scopes in two forms, and the fleet's year"
+        );
+        for e in energy {
+            let kwh = value(&m, &v, &e.id);
+            let id = format!("{}-location", e.id.replacen("-energy", "-emissions", 1));
+            let t = value(&m, &v, &id);
+            assert!((t / (kwh * 400.0 / 1e6) - 1.0).abs() < 1e-12, "{id}: {t}");
+            let market = format!("{}-market", e.id.replacen("-energy", "-emissions", 1));
+            assert_eq!(value(&m, &v, &market), 0.0);
+            let o = m.outputs().iter().find(|o| o.id == id).unwrap();
+            assert_eq!(o.unit, e.unit.replacen("kWh", "tCO2e", 1));
+            let OutputKind::Energy(form) = e.kind else {
+                unreachable!()
+            };
+            assert_eq!(o.kind, OutputKind::Emissions(form, Accounting::Location));
+        }
     }
 
     /// Development stages add energy in proportion to their GPU-hours; a factor adds (factor -

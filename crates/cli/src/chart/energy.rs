@@ -19,7 +19,7 @@ const ROW: f64 = 44.0;
 pub(crate) fn render(title: &str, rows: &[EnergyRow<'_>]) -> String {
     let bars: Vec<(&EnergyRow<'_>, &'static str, &Figure)> = rows
         .iter()
-        .filter(|r| r.scope != crate::energy::FLEET_SCOPE)
+        .filter(|r| !r.fleet)
         .flat_map(|r| {
             [("accelerator", r.accelerator), ("facility", r.facility)]
                 .into_iter()
@@ -143,6 +143,7 @@ mod tests {
             unit: "kWh".into(),
             basis: None,
             form: Some(form),
+            accounting: None,
             central: p50,
             mean: p50,
             sd: 0.0,
@@ -176,8 +177,9 @@ mod tests {
             5e7,
         );
         let rows = [EnergyRow {
-            scope: "final run",
+            scope: "final run".into(),
             total: false,
+            fleet: false,
             accelerator: Some(&a),
             facility: Some(&f),
         }];

@@ -128,6 +128,7 @@ impl StackSpec {
             staff: None,
             fleet: None,
             energy: None,
+            emissions: None,
         }
     }
 
@@ -158,6 +159,12 @@ impl StackSpec {
     /// With the owner's fleet.
     pub fn with_fleet(mut self, fleet: FleetSpec) -> Self {
         self.fleet = Some(fleet);
+        self
+    }
+
+    /// With the carbon intensity of the electricity: emissions beside each energy figure.
+    pub fn with_emissions(mut self, emissions: super::EmissionsSpec) -> Self {
+        self.emissions = Some(emissions);
         self
     }
 
