@@ -544,6 +544,7 @@ fn manifest() -> impl Strategy<Value = (Kind, Vec<u8>)> {
                 providers: Vec::new(),
                 roles,
                 years: years.map(|(a, b)| [a, b]),
+                gpu_definitions: Vec::new(),
             };
             let mut v = serde_json::to_value(&m).unwrap();
             match edit {
