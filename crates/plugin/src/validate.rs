@@ -357,15 +357,21 @@ fn squash_name(name: &str) -> String {
 fn unknown_gpu(path: &str, gpu: &str, defined: &[GpuDefinition]) -> Problem {
     let hint = match canonical_gpu_in(gpu, defined) {
         Some(id) => format!("write the canonical id {id:?}"),
-        None => format!(
-            "known GPUs: {}; a pricing plugin may define a GPU the catalog lacks in its \
-             manifest's `gpu_definitions`",
-            GPUS.iter()
-                .map(|g| g.id)
-                .chain(defined.iter().map(|d| d.id.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None => {
+            // The plugin's own ids, quoted short and at most a few: a manifest may define
+            // thousands, each as long as it likes.
+            const LISTED: usize = 8;
+            let mut known: Vec<String> = GPUS.iter().map(|g| g.id.to_owned()).collect();
+            known.extend(defined.iter().take(LISTED).map(|d| excerpt(&d.id).into_owned()));
+            if defined.len() > LISTED {
+                known.push(format!("and {} more it defines", defined.len() - LISTED));
+            }
+            format!(
+                "known GPUs: {}; a pricing plugin may define a GPU the catalog lacks in its \
+                 manifest's `gpu_definitions`",
+                known.join(", ")
+            )
+        }
     };
     Problem::new(path, format!("unknown GPU {:?}; {hint}", excerpt(gpu)))
 }
