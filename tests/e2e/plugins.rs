@@ -1447,6 +1447,23 @@ fn a_plugin_defines_a_gpu_the_catalog_lacks_and_a_scenario_estimates_on_it() {
         &o,
         &["field `pricing`", "no plugin named `tc-fixture-new-gpu`"],
     );
+    // Nor without naming the plugin that defines it.
+    let unpriced = cfg.path().join("unpriced.toml");
+    std::fs::write(
+        &unpriced,
+        NEW_GPU_SCENARIO.replace("pricing = \"tc-fixture-new-gpu\"\n", ""),
+    )
+    .unwrap();
+    let o = run(tc(cfg.path())
+        .args(["estimate", unpriced.to_str().unwrap(), "--samples", "100"])
+        .args(["--plugin", so.to_str().unwrap()]));
+    assert_fails_with(
+        &o,
+        &[
+            "field `gpu`: unknown GPU `fixture x1`",
+            "or name a pricing plugin that knows or defines it",
+        ],
+    );
 
     // `plugins check` exercises the defined GPU like any other; `info` shows the definition.
     let o = check(cfg.path(), &[&so]);

@@ -362,7 +362,12 @@ fn unknown_gpu(path: &str, gpu: &str, defined: &[GpuDefinition]) -> Problem {
             // thousands, each as long as it likes.
             const LISTED: usize = 8;
             let mut known: Vec<String> = GPUS.iter().map(|g| g.id.to_owned()).collect();
-            known.extend(defined.iter().take(LISTED).map(|d| excerpt(&d.id).into_owned()));
+            known.extend(
+                defined
+                    .iter()
+                    .take(LISTED)
+                    .map(|d| excerpt(&d.id).into_owned()),
+            );
             if defined.len() > LISTED {
                 known.push(format!("and {} more it defines", defined.len() - LISTED));
             }
