@@ -10,6 +10,7 @@
 //! | `toml cargo`    | the Rust example's Cargo.toml: built with the `rust plugin` block as its `src/lib.rs` |
 //! | `rust plugin`   | that crate's `src/lib.rs`: built as a cdylib, its tests run, loaded by `plugins check` |
 //! | `toml scenario` | a complete scenario: estimated (with the Rust example loaded if it names `my-prices`) |
+//! | `toml fragment` | tables to add to a scenario: appended to [`FRAGMENT_BASE`] and estimated |
 //! | `sh`            | run by `sh -eu` from a directory holding the repository's `include/` and `tests/`, `traincost` on `PATH` |
 //!
 //! The example crate is built offline (`--offline`, the workspace's Cargo.lock) into the
@@ -32,6 +33,7 @@ enum Kind {
     CargoManifest,
     RustPlugin,
     Scenario,
+    Fragment,
     Shell,
 }
 
@@ -42,6 +44,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("toml cargo", Kind::CargoManifest),
     ("rust plugin", Kind::RustPlugin),
     ("toml scenario", Kind::Scenario),
+    ("toml fragment", Kind::Fragment),
     ("sh", Kind::Shell),
 ];
 
@@ -329,6 +332,41 @@ fn scenario_blocks_estimate() {
                 b.at()
             );
         }
+    }
+}
+
+/// The scenario a `toml fragment` block is added to: one H100 stage, top-level keys only, so
+/// that any table may follow.
+const FRAGMENT_BASE: &str = r#"name = "fragment-base"
+published = "2024-07"
+dollars = "2024"
+gpu = "H100"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "docs test base" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 1000000, assumption = "docs test base" }
+"#;
+
+#[test]
+fn fragment_blocks_estimate_added_to_a_base_scenario() {
+    for b in of_kind(Kind::Fragment) {
+        let home = temp_dir();
+        let file = home.path().join("scenario.toml");
+        std::fs::write(&file, format!("{FRAGMENT_BASE}\n{}", b.body)).unwrap();
+        let o = run(tc(home.path()).arg("estimate").arg(&file).args([
+            "--samples",
+            "1000",
+            "--format",
+            "json",
+        ]));
+        assert!(
+            o.status.success(),
+            "{}: the fragment, added to tests/e2e/docs.rs's FRAGMENT_BASE, does not \
+             estimate:\n{}",
+            b.at(),
+            stderr(&o)
+        );
     }
 }
 

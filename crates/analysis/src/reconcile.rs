@@ -888,6 +888,7 @@ mod tests {
             components: Vec::new(),
             multiples: Vec::new(),
             basis: None,
+            form: None,
         }
     }
 

@@ -731,6 +731,7 @@ mod tests {
             components: vec![],
             multiples: Vec::new(),
             basis: None,
+            form: None,
         }
     }
 
@@ -745,6 +746,7 @@ mod tests {
             layers,
             totals: vec![],
             metrics: vec![],
+            energy: vec![],
             inputs: vec![],
             not_modelled: vec![],
         }

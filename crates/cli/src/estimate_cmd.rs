@@ -293,6 +293,9 @@ fn render_table(r: &EstimateReport) -> String {
     let numeric: Vec<usize> = (2..header.len()).collect();
     let mut t = Grid::new(header).right_align(&numeric);
     for (f, kind) in e.figures() {
+        if kind == "energy" {
+            continue;
+        }
         let indent = match kind {
             "component" => "  · ",
             "total" => "= ",
@@ -330,6 +333,7 @@ fn render_table(r: &EstimateReport) -> String {
         t.row(cells);
     }
     let _ = writeln!(out, "{}", t.render());
+    out.push_str(&energy_table(e));
     out.push_str("\nWhat each layer counts:\n");
     for (ids, includes, excludes) in scopes(e) {
         let ids = ids.join(", ");
@@ -387,6 +391,65 @@ fn render_table(r: &EstimateReport) -> String {
             );
         }
     }
+    out
+}
+
+/// The energy section for the table output: a heading with what each form counts, and one row
+/// per scope with each form's median and 90% interval.
+fn energy_table(e: &Estimate) -> String {
+    use crate::term::{Grid, para};
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        return format!("\n{}\n", para(crate::energy::NOT_MODELLED, 0));
+    }
+    let mut out = format!(
+        "\n{}\n",
+        para(
+            &format!(
+                "Energy (medians and 90% intervals; {})",
+                crate::energy::forms_note()
+            ),
+            0
+        )
+    );
+    let mut t = Grid::new([
+        "scope",
+        "accelerator",
+        "90% interval",
+        "facility",
+        "90% interval",
+    ])
+    .right_align(&[1, 2, 3, 4]);
+    for r in rows {
+        let [a50, a90] = crate::energy::cells(r.accelerator);
+        let [f50, f90] = crate::energy::cells(r.facility);
+        let scope = if r.total {
+            format!("= {}", r.scope)
+        } else {
+            r.scope.to_owned()
+        };
+        t.row([scope, a50, a90, f50, f90]);
+    }
+    let _ = writeln!(out, "{}", t.render());
+    out
+}
+
+/// The energy section in Markdown.
+fn energy_markdown(e: &Estimate) -> String {
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        return format!("{}\n\n", crate::energy::NOT_MODELLED);
+    }
+    let mut out = format!(
+        "### Energy\n\nMedians and 90% intervals; {}\n\n| scope | accelerator | 90% interval | facility | 90% interval |\n|---|---:|---:|---:|---:|\n",
+        crate::energy::forms_note()
+    );
+    for r in rows {
+        let [a50, a90] = crate::energy::cells(r.accelerator);
+        let [f50, f90] = crate::energy::cells(r.facility);
+        let _ = writeln!(out, "| {} | {a50} | {a90} | {f50} | {f90} |", r.scope);
+    }
+    out.push('\n');
     out
 }
 
@@ -449,6 +512,7 @@ fn render_markdown(r: &EstimateReport) -> String {
         crate::format::count(e.samples),
         e.seed
     );
+    out.push_str(&energy_markdown(e));
     out.push_str("### Inputs\n\n| input | value | unit | source |\n|---|---|---|---|\n");
     for i in &e.inputs {
         let src = match (&i.assumption, i.informed_by.as_slice()) {

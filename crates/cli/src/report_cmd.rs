@@ -92,10 +92,10 @@ footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 16px; }
   .badge { white-space: normal; }
   body { font-size: 15px; }
   main { padding: 10px; }
-  table.stack thead, table.inputs thead { display: none; }
-  table.stack tr, table.inputs tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
-  table.stack td, table.inputs td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
-  table.stack td::before, table.inputs td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+  table.stack thead, table.inputs thead, table.energy thead { display: none; }
+  table.stack tr, table.inputs tr, table.energy tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
+  table.stack td, table.inputs td, table.energy td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
+  table.stack td::before, table.inputs td::before, table.energy td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
 }
 "#;
 
@@ -177,6 +177,43 @@ fn claim_html(out: &mut String, c: &ClaimView) {
 }
 
 /// The whole HTML document.
+/// The energy section: each scope in its two forms, as a chart and a table; a sentence when
+/// the scenario gives no energy.
+fn energy_section(o: &mut String, title: &str, e: &traincost_core::estimate::Estimate) {
+    o.push_str("<h2 id=\"energy\">Energy</h2>\n");
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        let _ = writeln!(o, "<p>{}</p>", escape(crate::energy::NOT_MODELLED));
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<p class=\"small\">Beside the cost, never added to it. {}</p>",
+        escape(&crate::energy::forms_note())
+    );
+    let _ = writeln!(
+        o,
+        "<figure id=\"energy-chart\">{}<figcaption>Each form's 90% interval (bar) and median (line), linear scale.</figcaption></figure>",
+        inline_svg(&crate::chart::energy::render(title, &rows))
+    );
+    o.push_str("<table class=\"energy\"><thead><tr><th>scope</th><th>accelerator</th><th>90% interval</th><th>facility</th><th>90% interval</th></tr></thead><tbody>\n");
+    for r in &rows {
+        let [a50, a90] = crate::energy::cells(r.accelerator);
+        let [f50, f90] = crate::energy::cells(r.facility);
+        let _ = writeln!(
+            o,
+            "<tr><td data-label=\"scope\">{}{}</td><td class=\"num\" data-label=\"accelerator\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td><td class=\"num\" data-label=\"facility\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td></tr>",
+            if r.total { "= " } else { "" },
+            escape(r.scope),
+            escape(&a50),
+            escape(&a90),
+            escape(&f50),
+            escape(&f90)
+        );
+    }
+    o.push_str("</tbody></table>\n");
+}
+
 pub(crate) fn render(model: &Report) -> String {
     let report = &model.estimate;
     let rec = &model.reconciliation;
@@ -293,6 +330,8 @@ pub(crate) fn render(model: &Report) -> String {
         );
     }
     o.push_str("</tbody></table>\n");
+
+    energy_section(&mut o, title, &report.estimate);
 
     // Claims beside each layer.
     o.push_str("<h2 id=\"claims\">What the sources say, layer by layer</h2>\n");

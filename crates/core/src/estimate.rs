@@ -26,7 +26,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::stack::{Basis, CostModel, LayerId, OutputInfo, OutputKind, TotalId};
+use crate::stack::{Basis, CostModel, EnergyForm, LayerId, OutputInfo, OutputKind, TotalId};
 use crate::units::DollarDate;
 use traincost_engine::montecarlo::{self, NonFiniteOutput, RunConfig, RunStats, Summary};
 
@@ -48,6 +48,9 @@ pub struct Figure {
     /// without one (staff, the fleet, GPU-hours).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<Basis>,
+    /// The form of an energy figure (`accelerator` or `facility`); absent for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<EnergyForm>,
     /// The point estimate: every input at its median, computed exactly.
     pub central: f64,
     /// Mean over samples.
@@ -157,6 +160,11 @@ pub struct Estimate {
     pub totals: Vec<Figure>,
     /// Non-money figures (GPU-hours).
     pub metrics: Vec<Figure>,
+    /// Energy, in each form the scenario can give: the final run, development compute, their
+    /// total (kWh) and the fleet's year (kWh/year). Empty when no energy can be known (no `gpu`
+    /// and no `[energy]` or `[ownership]`).
+    #[serde(default)]
+    pub energy: Vec<Figure>,
     /// Every input with its provenance.
     pub inputs: Vec<InputReport>,
     /// Layers of the stack this scenario does not model (so no reader mistakes absence for zero).
@@ -190,8 +198,9 @@ impl Estimate {
             .find(|f| f.id == id)
     }
 
-    /// Every figure in report order, with its kind (`layer`, `component`, `total`, `metric`):
-    /// each layer followed by its components, each total by its components, then the metrics.
+    /// Every figure in report order, with its kind (`layer`, `component`, `total`, `metric`,
+    /// `energy`): each layer followed by its components, each total by its components, then
+    /// the metrics and the energy figures.
     pub fn figures(&self) -> Vec<(&Figure, &'static str)> {
         let mut out = Vec::new();
         for (parents, kind) in [(&self.layers, "layer"), (&self.totals, "total")] {
@@ -201,6 +210,7 @@ impl Estimate {
             }
         }
         out.extend(self.metrics.iter().map(|m| (m, "metric")));
+        out.extend(self.energy.iter().map(|m| (m, "energy")));
         out
     }
 }
@@ -323,8 +333,13 @@ fn assemble(
         components: Vec::new(),
         multiples: Vec::new(),
         basis: info.basis,
+        form: match info.kind {
+            OutputKind::Energy(form) => Some(form),
+            _ => None,
+        },
     };
     let (mut layers, mut totals, mut metrics) = (Vec::<Figure>::new(), Vec::new(), Vec::new());
+    let mut energy = Vec::new();
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
         let f = figure(i, info, s);
         match &info.kind {
@@ -340,6 +355,7 @@ fn assemble(
             }
             OutputKind::Total => totals.push(f),
             OutputKind::Metric => metrics.push(f),
+            OutputKind::Energy(_) => energy.push(f),
             OutputKind::Multiple(of) => {
                 let basis = info.basis.expect("a multiple has a basis");
                 let m = Multiple {
@@ -395,6 +411,7 @@ fn assemble(
         layers,
         totals,
         metrics,
+        energy,
         inputs,
         not_modelled,
     };

@@ -15,9 +15,9 @@ use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue, MoneyError};
 use crate::provenance::Provenance;
 use crate::stack::{
-    Basis, DevelopmentAmount, DevelopmentSpec, EpochDefaults, FleetSpec, FlopSpec, ModelError,
-    OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup,
-    StaffSpec, StageSpec,
+    Basis, DevelopmentAmount, DevelopmentSpec, EnergySpec, EpochDefaults, FleetSpec, FlopSpec,
+    ModelError, OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration,
+    StaffGroup, StaffSpec, StageSpec,
 };
 use crate::units::Currency;
 use crate::units::{DollarDate, HOURS_PER_YEAR};
@@ -100,6 +100,9 @@ pub struct ScenarioFile {
     /// The owner's whole fleet.
     #[serde(default)]
     pub fleet: Option<FleetFile>,
+    /// The final run's energy beside its cost (default: both forms from the scenario `gpu`).
+    #[serde(default)]
+    pub energy: Option<EnergyFile>,
 }
 
 /// The base a scenario builds on: a built-in scenario's name (all of its final-run stages) or a
@@ -497,6 +500,33 @@ pub struct SalaryFile {
     /// Year of the pay (default: the publication year).
     #[serde(default)]
     pub year: Option<i32>,
+}
+
+/// `[energy]`: the inputs of the final run's energy, reported in two forms beside its cost:
+/// *accelerator* (GPU-hours x power per accelerator, the form model cards report) and
+/// *facility* (Epoch AI's method: chip TDP x server power ratio x average power fraction x PUE
+/// x chip-hours). With `[ownership]`, the facility form is the ownership layer's energy and its
+/// inputs are set there; without, they are set here (defaults: Epoch AI's for the `gpu`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EnergyFile {
+    /// Power per accelerator while training, W (default: the scenario GPU's TDP); a model
+    /// card's stated power (Meta's Llama cards: 700 W per H100) goes here.
+    #[serde(default)]
+    pub accelerator_power: Option<QuantityField>,
+    /// Chip TDP for the facility form, W (default: the scenario GPU's). Without `[ownership]` only.
+    #[serde(default)]
+    pub tdp: Option<QuantityField>,
+    /// Server power per chip over chip TDP (Epoch AI's rule by GPU). Without `[ownership]` only.
+    #[serde(default)]
+    pub server_power_ratio: Option<QuantityField>,
+    /// Average power over TDP (Epoch AI: 0.75 for GPUs, 0.43 for TPUs). Without `[ownership]` only.
+    #[serde(default)]
+    pub power_fraction: Option<QuantityField>,
+    /// Power usage effectiveness (Epoch AI: 1.1 for hyperscalers, else 1.25). Without `[ownership]` only.
+    #[serde(default)]
+    pub pue: Option<QuantityField>,
 }
 
 /// The owner's fleet.
@@ -2043,6 +2073,7 @@ impl Scenario {
             }
         };
 
+        let energy = self.energy(&mut cx, gpu, ownership.as_ref(), published_year)?;
         self.check_headline(&stages)?;
         let spec = StackSpec {
             name: f.name.clone(),
@@ -2053,6 +2084,7 @@ impl Scenario {
             development,
             staff,
             fleet,
+            energy,
         };
         crate::stack::CostModel::new(&spec).map_err(|e| self.locate_model_error(e))?;
         Ok((spec, claims))
@@ -2415,6 +2447,106 @@ impl Scenario {
         })
     }
 
+    /// The final run's energy forms: accelerator power from `[energy]` or the GPU's TDP; the
+    /// facility form from `[energy]` and Epoch AI's defaults when there is no `[ownership]`
+    /// (with one, its energy is the facility form). `None` when neither form can be known.
+    fn energy(
+        &self,
+        cx: &mut Ctx<'_>,
+        gpu: Option<&GpuInfo>,
+        ownership: Option<&OwnershipSpec>,
+        published_year: Option<i32>,
+    ) -> Result<Option<EnergySpec>, ScenarioError> {
+        let f = &self.file;
+        let has_ownership = ownership.is_some();
+        let default = EnergyFile::default();
+        let e = f.energy.as_ref().unwrap_or(&default);
+        // The chip's TDP the facility form uses, where the file states one.
+        let stated_tdp = match ownership.map(|o| &o.energy) {
+            Some(RunEnergy::FromChipHours { tdp_watts, .. }) => Some(tdp_watts.clone()),
+            _ => e
+                .tdp
+                .as_ref()
+                .map(|q| cx.quantity("energy.tdp", q, Dim::Watts))
+                .transpose()?,
+        };
+        let accelerator_power = match (&e.accelerator_power, &stated_tdp, gpu) {
+            (Some(q), _, _) => Some(cx.quantity("energy.accelerator_power", q, Dim::Watts)?),
+            (None, Some(tdp), _) => Some(tdp.clone()),
+            (None, None, Some(g)) => Some(g.tdp.clone()),
+            (None, None, None) => None,
+        };
+        let facility_fields = [
+            ("tdp", &e.tdp),
+            ("server_power_ratio", &e.server_power_ratio),
+            ("power_fraction", &e.power_fraction),
+            ("pue", &e.pue),
+        ];
+        let facility = if has_ownership {
+            if let Some((name, q)) = facility_fields
+                .iter()
+                .find_map(|(n, q)| q.as_ref().map(|q| (n, q)))
+            {
+                return Err(ScenarioError::new(
+                    Some(q.span()),
+                    format!("energy.{name}"),
+                    format!("`{name}` in [energy] sets the facility energy, which [ownership] already sets"),
+                )
+                .hint(format!("move `{name}` into [ownership] (its energy is the facility energy), or drop it")));
+            }
+            None
+        } else {
+            let year = published_year.unwrap_or(cx.dollars.year);
+            let d = EpochDefaults::new(
+                gpu.map_or("", |g| g.product.as_str()),
+                f.developer.as_deref().unwrap_or(""),
+                year,
+                UncertaintyMode::Epoch,
+            );
+            let tdp = stated_tdp.or_else(|| gpu.map(|g| g.tdp.clone()));
+            let ratio = match (&e.server_power_ratio, gpu) {
+                (Some(q), _) => {
+                    Some(cx.quantity("energy.server_power_ratio", q, Dim::Multiplier)?)
+                }
+                (None, Some(_)) => Some(d.server_power_ratio.clone()),
+                (None, None) => None,
+            };
+            match (tdp, ratio) {
+                (Some(tdp_watts), Some(server_power_ratio)) => Some(RunEnergy::FromChipHours {
+                    tdp_watts,
+                    server_power_ratio,
+                    power_fraction: match &e.power_fraction {
+                        Some(q) => cx.quantity("energy.power_fraction", q, Dim::Fraction)?,
+                        None => d.power_fraction.clone(),
+                    },
+                    pue: match &e.pue {
+                        Some(q) => cx.quantity("energy.pue", q, Dim::Multiplier)?,
+                        None => d.pue.clone(),
+                    },
+                }),
+                _ if facility_fields.iter().any(|(_, q)| q.is_some()) => {
+                    return Err(ScenarioError::new(
+                        None,
+                        "energy.tdp",
+                        "the facility energy needs the chip's TDP and server power ratio, and the scenario has no `gpu` to take them from",
+                    )
+                    .hint(format!(
+                        "set `gpu` (known: {}) or give `tdp` and `server_power_ratio` under [energy]",
+                        hardware::gpu_names().join(", ")
+                    )));
+                }
+                _ => None,
+            }
+        };
+        if accelerator_power.is_none() && facility.is_none() && !has_ownership {
+            return Ok(None);
+        }
+        Ok(Some(EnergySpec {
+            accelerator_power,
+            facility,
+        }))
+    }
+
     /// `[ownership.energy]`: the run's energy as stated, replacing the chip-hours formula.
     fn run_energy(
         &self,
@@ -2570,6 +2702,7 @@ impl Scenario {
             ModelError::MissingOwnership => ("development.basis".into(), None),
             ModelError::RefitNeedsOwnership => ("development.propagation".into(), None),
             ModelError::RefitNeedsPoint { input } => (input.clone(), None),
+            ModelError::FacilityEnergyTwice => ("energy".into(), None),
             ModelError::UnboundedHeadcount { role } | ModelError::TooManyPeople { role, .. } => {
                 (format!("staff.groups.{role}.headcount"), None)
             }
@@ -3023,6 +3156,90 @@ mod development_tests {
             e.message.contains("[ownership.energy] replaces"),
             "{}",
             e.message
+        );
+    }
+
+    /// `[energy]`: the accelerator power defaults to the GPU's TDP (or the file's stated TDP),
+    /// a model card's stated power replaces it; the facility form is the ownership layer's,
+    /// and its inputs in `[energy]` are refused beside `[ownership]`.
+    #[test]
+    fn energy_forms_come_from_the_gpu_ownership_or_the_energy_table() {
+        let spec = gpt4_ownership_with("").unwrap();
+        let e = spec.energy.as_ref().expect("a GPU gives energy");
+        assert_eq!(
+            e.accelerator_power.as_ref().unwrap().distribution,
+            Distribution::Point(400.0),
+            "the A100's TDP"
+        );
+        assert!(
+            e.facility.is_none(),
+            "the ownership layer's energy is the facility form"
+        );
+        let stated = gpt4_ownership_with(
+            "[energy]\naccelerator_power = { value = 700, unit = \"W\", assumption = \"a model card's figure\" }",
+        )
+        .unwrap();
+        let power = stated.energy.unwrap().accelerator_power.unwrap();
+        assert_eq!(power.distribution, Distribution::Point(700.0));
+        assert_eq!(
+            power.provenance.assumption.as_deref(),
+            Some("a model card's figure")
+        );
+        let tdp =
+            gpt4_ownership_with("tdp = { value = 350, unit = \"W\", assumption = \"t\" }").unwrap();
+        assert_eq!(
+            tdp.energy.unwrap().accelerator_power.unwrap().distribution,
+            Distribution::Point(350.0),
+            "the file's TDP, not the catalog's"
+        );
+        let e = gpt4_ownership_with(
+            "[energy]\npue = { value = 1.1, unit = \"x\", assumption = \"t\" }",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("energy.pue"), "{e:?}");
+        assert!(
+            e.hint.as_deref().unwrap_or("").contains("[ownership]"),
+            "{e:?}"
+        );
+    }
+
+    /// Without `[ownership]`, the facility form takes Epoch AI's defaults for the GPU, or the
+    /// `[energy]` table's inputs; without a GPU only what the table states.
+    #[test]
+    fn energy_without_ownership() {
+        let base = "name = \"t\"\ndollars = \"2024\"\npublished = \"2024-06-01\"\nrental_price = { value = 2, unit = \"USD/GPU-hour\", assumption = \"t\" }\n[[stages]]\nname = \"run\"\ngpu_hours = { value = 1000000, unit = \"GPU-hours\", assumption = \"t\" }\n";
+        let spec = |extra: &str| {
+            Scenario::parse(&format!("{base}{extra}")).and_then(|s| s.to_spec(None).map(|(s, _)| s))
+        };
+        assert!(spec("").unwrap().energy.is_none(), "no GPU, no energy");
+        let with_gpu = Scenario::parse(&base.replacen("dollars", "gpu = \"H100\"\ndollars", 1))
+            .unwrap()
+            .to_spec(None)
+            .unwrap()
+            .0;
+        let e = with_gpu.energy.unwrap();
+        match e.facility.unwrap() {
+            RunEnergy::FromChipHours { tdp_watts, pue, .. } => {
+                assert_eq!(tdp_watts.distribution, Distribution::Point(700.0));
+                assert!(
+                    (pue.distribution.median() - 1.25).abs() < 1e-9,
+                    "Epoch's PUE for a non-hyperscaler"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let card = spec(
+            "[energy]\naccelerator_power = { value = 700, unit = \"W\", assumption = \"t\" }\n",
+        )
+        .unwrap();
+        let e = card.energy.unwrap();
+        assert!(e.accelerator_power.is_some() && e.facility.is_none());
+        let partial = spec("[energy]\npue = { value = 1.1, unit = \"x\", assumption = \"t\" }\n")
+            .unwrap_err();
+        assert_eq!(partial.field.as_deref(), Some("energy.tdp"), "{partial:?}");
+        assert!(
+            partial.hint.as_deref().unwrap_or("").contains("gpu"),
+            "{partial:?}"
         );
     }
 
