@@ -1,10 +1,11 @@
 //! The safe side: the traits plugin authors implement, and the dispatch from a JSON request to
 //! a trait method that [`declare_plugin!`](crate::declare_plugin) wires in.
 
-use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_role};
+use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_region, canonical_role};
 use crate::payload::{
-    Commitment, Compensation, ErrorPayload, GpuSpec, Kind, MANIFEST_SCHEMA, Manifest,
-    PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response, SCHEMA_VERSION,
+    Basis, Commitment, Compensation, ErrorPayload, GpuSpec, GridIntensity, Kind, MANIFEST_SCHEMA,
+    Manifest, PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response,
+    SCHEMA_VERSION,
 };
 
 /// What a plugin method returns: a typed answer or an error for the host to report.
@@ -50,8 +51,12 @@ pub struct About {
     pub providers: Vec<String>,
     /// Roles it knows (canonical ids).
     pub roles: Vec<String>,
-    /// First and last year with data.
+    /// First and last year with data (salary), or answered (grid).
     pub years: Option<[i32; 2]>,
+    /// Regions it knows (grid plugins; canonical ids).
+    pub regions: Vec<String>,
+    /// Accounting bases it answers (grid plugins); empty means `location` only.
+    pub bases: Vec<Basis>,
 }
 
 /// A pricing model: GPU specs, purchase prices and rental prices.
@@ -100,6 +105,21 @@ pub trait SalaryModel: Send + Sync + 'static {
     fn compensation(&self, role: &str, year: i32) -> Answer<Compensation>;
 }
 
+/// A grid model: the carbon intensity of electricity by region and year (ABI 1.1).
+///
+/// Called once per scenario, from any thread but never concurrently; region ids arrive
+/// canonicalized (see [`crate::catalog::canonical_region`]). Answer every year of the range
+/// the manifest declares with the figure of the latest year you have on or before it (else
+/// your earliest), and say which in `data_year`; answer a basis you have no figure for
+/// (usually `market`) with [`ErrorPayload::no_data`].
+pub trait GridModel: Send + Sync + 'static {
+    /// What the plugin offers (`regions`, `years`, `bases`).
+    fn about(&self) -> About;
+
+    /// The carbon intensity of `region`'s grid in `year` on `basis`.
+    fn grid_intensity(&self, region: &str, year: i32, basis: Basis) -> Answer<GridIntensity>;
+}
+
 fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
     Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
@@ -113,6 +133,8 @@ fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
         providers: about.providers,
         roles: about.roles,
         years: about.years,
+        regions: about.regions,
+        bases: about.bases,
     }
 }
 
@@ -126,6 +148,12 @@ pub fn pricing_manifest<T: PricingModel>(model: &T, name: &str, version: &str) -
 #[doc(hidden)]
 pub fn salary_manifest<T: SalaryModel>(model: &T, name: &str, version: &str) -> Manifest {
     manifest(model.about(), name, version, Kind::Salary)
+}
+
+/// The manifest of a grid model.
+#[doc(hidden)]
+pub fn grid_manifest<T: GridModel>(model: &T, name: &str, version: &str) -> Manifest {
+    manifest(model.about(), name, version, Kind::Grid)
 }
 
 fn gpu_id(gpu: &str) -> Answer<&'static str> {
@@ -159,7 +187,9 @@ pub fn pricing_answer<T: PricingModel>(model: &T, request: Request) -> Answer<Re
             provider.as_deref(),
             *commitment,
         )?),
-        q @ Query::Compensation { .. } => return Err(wrong_kind(q, Kind::Pricing)),
+        q @ (Query::Compensation { .. } | Query::GridIntensity { .. }) => {
+            return Err(wrong_kind(q, Kind::Pricing));
+        }
     };
     Ok(Response::new(result))
 }
@@ -181,5 +211,29 @@ pub fn salary_answer<T: SalaryModel>(model: &T, request: Request) -> Answer<Resp
             )))
         }
         q => Err(wrong_kind(q, Kind::Salary)),
+    }
+}
+
+/// Answers a request with a grid model.
+#[doc(hidden)]
+pub fn grid_answer<T: GridModel>(model: &T, request: Request) -> Answer<Response> {
+    match &request.query {
+        Query::GridIntensity {
+            region,
+            year,
+            basis,
+        } => {
+            let id = canonical_region(region).ok_or_else(|| ErrorPayload {
+                code: "unknown_region".to_owned(),
+                message: crate::validate::unknown_region("region", region).message,
+                details: Some(serde_json::json!({
+                    "suggestions": crate::catalog::suggest_regions(region),
+                })),
+            })?;
+            Ok(Response::new(QueryResult::GridIntensity(
+                model.grid_intensity(id, *year, *basis)?,
+            )))
+        }
+        q => Err(wrong_kind(q, Kind::Grid)),
     }
 }
