@@ -1487,12 +1487,13 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
             .clone()
     };
     let cn = answer("CN", 2024);
-    assert_eq!(cn["data_year"], 2022);
-    assert_eq!(cn["intensity"]["value"], 536.6);
+    assert_eq!(cn["data_year"], 2023);
+    assert_eq!(cn["intensity"]["value"], 530.6);
     assert_eq!(
         cn["intensity"]["claims"],
-        serde_json::json!(["mee-china-2022-national-grid-emission-factor"])
+        serde_json::json!(["mee-china-2023-national-grid-emission-factor"])
     );
+    assert_eq!(answer("CN", 2022)["intensity"]["value"], 536.6);
     let eu = answer("EU27", 2019);
     assert_eq!(eu["data_year"], 2018);
     assert_eq!(eu["intensity"]["value"], 281.0);

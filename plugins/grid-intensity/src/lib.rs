@@ -51,6 +51,8 @@ struct Figure {
     note: &'static str,
 }
 
+const CN_NOTE: &str = "China's national average electricity CO2 emission factor (Ministry of Ecology and Environment and National Bureau of Statistics), via press reports";
+
 const FIGURES: &[Figure] = &[
     Figure {
         region: "US",
@@ -101,12 +103,30 @@ const FIGURES: &[Figure] = &[
     },
     Figure {
         region: "CN",
+        data_year: 2021,
+        value: 0.5568,
+        given: Given::KilogramsCo2,
+        claim: "mee-china-2021-national-grid-emission-factor",
+        stands_for: None,
+        note: CN_NOTE,
+    },
+    Figure {
+        region: "CN",
         data_year: 2022,
         value: 0.5366,
         given: Given::KilogramsCo2,
         claim: "mee-china-2022-national-grid-emission-factor",
         stands_for: None,
-        note: "China's national average electricity CO2 emission factor (Ministry of Ecology and Environment and National Bureau of Statistics), via a secondary report",
+        note: CN_NOTE,
+    },
+    Figure {
+        region: "CN",
+        data_year: 2023,
+        value: 0.5306,
+        given: Given::KilogramsCo2,
+        claim: "mee-china-2023-national-grid-emission-factor",
+        stands_for: None,
+        note: CN_NOTE,
     },
     Figure {
         region: "EU27",
@@ -267,6 +287,8 @@ mod tests {
         assert_eq!(ask("EU27", 2021).data_year, 2020);
         assert_eq!(ask("Iowa", 2024).intensity.dist, Dist::Point(352.0));
         assert_eq!(ask("CN", 2022).intensity.dist, Dist::Point(536.6));
+        assert_eq!(ask("CN", 2025).data_year, 2023);
+        assert_eq!(ask("CN", 2018).data_year, 2021);
     }
 
     #[test]
