@@ -1453,8 +1453,8 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
         out.contains("grid-intensity 0.1.0 (grid plugin, ABI 1.1, built-in)"),
         "{out}"
     );
-    // 6 regions x 8 years (2018-2025), location-based.
-    assert!(out.contains("48 queries, 0 problems"), "{out}");
+    // 7 regions x 8 years (2018-2025), location-based.
+    assert!(out.contains("56 queries, 0 problems"), "{out}");
     // Luccioni et al.'s 57 gCO2eq/kWh for BLOOM's French grid, as the claim says.
     assert!(
         out.contains(
@@ -1476,7 +1476,7 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
     assert_eq!(v[0]["problems"], 0);
     assert_eq!(
         v[0]["manifest"]["regions"],
-        serde_json::json!(["US", "US-IA", "US-TX", "FR", "CN", "EU27"])
+        serde_json::json!(["WORLD", "US", "US-IA", "US-TX", "FR", "CN", "EU27"])
     );
     let results = v[0]["results"].as_array().unwrap();
     let answer = |region: &str, year: i64| {
@@ -1507,7 +1507,7 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("regions:   US, US-IA, US-TX, FR, CN, EU27"),
+        out.contains("regions:   WORLD, US, US-IA, US-TX, FR, CN, EU27"),
         "{out}"
     );
     assert!(out.contains("bases:     location"), "{out}");

@@ -55,6 +55,15 @@ const CN_NOTE: &str = "China's national average electricity CO2 emission factor 
 
 const FIGURES: &[Figure] = &[
     Figure {
+        region: "WORLD",
+        data_year: 2022,
+        value: 436.0,
+        given: Given::GramsCo2,
+        claim: "ember-world-2022-electricity-carbon-intensity",
+        stands_for: None,
+        note: "Ember: CO2 per kWh of global electricity generation (78 countries, 93% of demand; the rest estimated)",
+    },
+    Figure {
         region: "US",
         data_year: 2022,
         value: 0.86,
@@ -100,6 +109,15 @@ const FIGURES: &[Figure] = &[
         claim: "luccioni-bloom-grid-carbon-intensity",
         stands_for: None,
         note: "the French grid intensity Luccioni et al. used for BLOOM's training on Jean Zay (March-July 2022)",
+    },
+    Figure {
+        region: "FR",
+        data_year: 2023,
+        value: 32.0,
+        given: Given::GramsCo2e,
+        claim: "rte-france-2023-electricity-carbon-intensity",
+        stands_for: None,
+        note: "RTE: greenhouse gases per kWh produced in France",
     },
     Figure {
         region: "CN",
@@ -195,7 +213,7 @@ fn intensity(f: &Figure) -> Quantity {
 impl GridModel for GridIntensityPlugin {
     fn about(&self) -> About {
         About {
-            description: "Location-based grid carbon intensity (gCO2e/kWh) where models were trained: US, Iowa, Texas (Austin), France, China, EU-27; sourced claims".into(),
+            description: "Location-based grid carbon intensity (gCO2e/kWh) where models were trained: US, Iowa, Texas (Austin), France, China, EU-27, world; sourced claims".into(),
             queries: vec![QueryKind::GridIntensity],
             regions: regions(),
             years: Some(YEARS),
@@ -261,12 +279,17 @@ mod tests {
     fn every_query_passes_host_validation() {
         assert_eq!(testing::check(&PLUGIN), Vec::<String>::new());
         let m = testing::manifest(&PLUGIN).unwrap();
-        assert_eq!(m.regions, ["US", "US-IA", "US-TX", "FR", "CN", "EU27"]);
+        assert_eq!(
+            m.regions,
+            ["WORLD", "US", "US-IA", "US-TX", "FR", "CN", "EU27"]
+        );
     }
 
     #[test]
     fn sourced_figures_come_back_as_the_sources_give_them() {
         // Luccioni et al.: 57 gCO2eq/kWh, cited as the claim itself.
+        assert_eq!(ask("FR", 2024).data_year, 2023);
+        assert_eq!(ask("FR", 2024).intensity.dist, Dist::Point(32.0));
         let fr = ask("fr", 2022);
         assert_eq!(fr.region, "FR");
         assert_eq!(fr.intensity.dist, Dist::Point(57.0));
