@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define TC_ABI_MAJOR 1
-#define TC_ABI_MINOR 0
+#define TC_ABI_MINOR 1
 
 /* Return codes of describe and evaluate. */
 #define TC_OK 0    /* the sink holds the manifest or the response */
@@ -48,7 +48,7 @@ typedef struct TcPluginV1 {
     uint32_t reserved;    /* 0 */
     const char *name;     /* NUL-terminated UTF-8, static */
     const char *version;  /* NUL-terminated UTF-8, static */
-    const char *kind;     /* "pricing" or "salary" */
+    const char *kind;     /* "pricing", "salary" or (ABI 1.1) "grid" */
     /* Writes the JSON manifest ("schema": "traincost.manifest"). */
     int32_t (*describe)(TcSink sink);
     /* Reads a JSON request ("schema": "traincost.request") of request_len bytes (not

@@ -13,6 +13,7 @@ const CRATES: &[&str] = &[
     "cloud-rental",
     "salary-us",
     "salary-cn",
+    "grid-intensity",
     "tc-fixture-panics",
     "tc-fixture-bad-values",
     "tc-fixture-new-gpu",
@@ -195,13 +196,31 @@ fn list_shows_the_builtins() {
         .collect();
     assert_eq!(
         names,
-        ["nvidia-pricing", "cloud-rental", "salary-us", "salary-cn"]
+        [
+            "nvidia-pricing",
+            "cloud-rental",
+            "salary-us",
+            "salary-cn",
+            "grid-intensity"
+        ]
     );
     assert!(
         v.as_array()
             .unwrap()
             .iter()
-            .all(|p| p["origin"]["builtin"] == true && p["abi"] == "1.0")
+            .all(|p| p["origin"]["builtin"] == true && p["abi"] == "1.1")
+    );
+    assert_eq!(v[4]["kind"], "grid");
+    let o = run(tc(cfg.path()).args(["plugins", "list"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    let row = table
+        .lines()
+        .find(|l| l.contains("grid-intensity"))
+        .unwrap_or_else(|| panic!("no grid-intensity row:\n{table}"));
+    assert!(
+        row.contains("grid") && row.contains("grid_intensity") && row.contains("US-IA"),
+        "{table}"
     );
     let o = run(tc(cfg.path()).args(["plugins", "info", "salary-cn"]));
     assert!(o.status.success());
@@ -215,7 +234,13 @@ fn list_shows_the_builtins() {
 #[test]
 fn builtin_and_dynamic_builds_give_identical_results() {
     let cfg = temp_dir();
-    for name in ["nvidia-pricing", "cloud-rental", "salary-us", "salary-cn"] {
+    for name in [
+        "nvidia-pricing",
+        "cloud-rental",
+        "salary-us",
+        "salary-cn",
+        "grid-intensity",
+    ] {
         let builtin = check_json(cfg.path(), name);
         let path = lib(name);
         let dynamic = check_json(cfg.path(), path.to_str().unwrap());
@@ -248,7 +273,7 @@ fn a_c_plugin_loads_and_answers() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.0"),
+        out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.1"),
         "{out}"
     );
     assert!(out.contains("ok    gpu_spec H100: H100: peak BF16 9.8940e14 FLOP/s [assumption]; TDP 700 W [claim llama-3-1-gpu-tdp]"), "{out}");
@@ -295,7 +320,7 @@ fn a_cpp_plugin_loads_and_prices_staff_in_euros() {
         assert!(o.status.success(), "{}", stderr(&o));
         let out = stdout(&o);
         assert!(
-            out.contains("cpp-salary-eu 1.0.0 (salary plugin, ABI 1.0"),
+            out.contains("cpp-salary-eu 1.0.0 (salary plugin, ABI 1.1"),
             "{out}"
         );
         assert!(
@@ -726,7 +751,11 @@ fn xtask_new_plugin_scaffolds_a_working_plugin() {
         .expect("target dir")
         .to_owned();
     let dir = temp_dir();
-    for (name, kind) in [("scaffold-prices", "pricing"), ("scaffold-pay", "salary")] {
+    for (name, kind) in [
+        ("scaffold-prices", "pricing"),
+        ("scaffold-pay", "salary"),
+        ("scaffold-grid", "grid"),
+    ] {
         let crate_dir = dir.path().join(name);
         let o = Command::new(&cargo)
             .args([
@@ -812,7 +841,7 @@ fn xtask_new_plugin_scaffolds_a_working_plugin() {
             stderr(&o)
         );
         assert!(
-            stdout(&o).contains(&format!("{name} 0.1.0 ({kind} plugin, ABI 1.0")),
+            stdout(&o).contains(&format!("{name} 0.1.0 ({kind} plugin, ABI 1.1")),
             "{}",
             stdout(&o)
         );
@@ -1406,7 +1435,7 @@ fn info_takes_a_path() {
         assert!(o.status.success(), "{}", stderr(&o));
         let out = stdout(&o);
         assert!(
-            out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.0)"),
+            out.contains("c-pricing 1.0.0 (pricing plugin, ABI 1.1)"),
             "{out}"
         );
         assert!(out.contains("libc_pricing"), "{out}");
@@ -1563,4 +1592,129 @@ fn a_defined_gpu_is_validated_like_any_plugin_figure() {
             "no plugin named `tc-fixture-new-gpu`",
         ],
     );
+}
+
+/// The grid carbon-intensity plugin (ABI 1.1): listed with its kind, every region and year it
+/// declares passes `plugins check`, and its answers are the sourced figures.
+#[test]
+fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
+    let cfg = temp_dir();
+    let o = run(tc(cfg.path()).args(["plugins", "check", "grid-intensity"]));
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("grid-intensity 0.1.0 (grid plugin, ABI 1.1, built-in)"),
+        "{out}"
+    );
+    // 7 regions x 8 years (2018-2025), location-based.
+    assert!(out.contains("56 queries, 0 problems"), "{out}");
+    // Luccioni et al.'s 57 gCO2eq/kWh for BLOOM's French grid, as the claim says.
+    assert!(
+        out.contains(
+            "ok    grid_intensity FR 2022 location: FR 2022 location: 57 gCO2e/kWh [claim luccioni-bloom-grid-carbon-intensity] (data year 2022)"
+        ),
+        "{out}"
+    );
+    // EIA's 0.81 lb CO2/kWh (2023), in grams: an assumption citing the claim; a later year
+    // gets the latest figure and says which year it is for.
+    assert!(
+        out.contains("ok    grid_intensity US 2025 location: US 2025 location: 367.41 gCO2e/kWh [assumption] (data year 2023)"),
+        "{out}"
+    );
+
+    // The same through the library, in a child process, as JSON.
+    let v = check_json(cfg.path(), lib("grid-intensity").to_str().unwrap());
+    assert_eq!(v[0]["kind"], "grid");
+    assert_eq!(v[0]["abi"], "1.1");
+    assert_eq!(v[0]["problems"], 0);
+    assert_eq!(
+        v[0]["manifest"]["regions"],
+        serde_json::json!(["WORLD", "US", "US-IA", "US-TX", "FR", "CN", "EU27"])
+    );
+    let results = v[0]["results"].as_array().unwrap();
+    let answer = |region: &str, year: i64| {
+        results
+            .iter()
+            .find(|r| r["query"]["region"] == region && r["query"]["year"] == year)
+            .unwrap_or_else(|| panic!("no answer for {region} {year}"))["response"]["result"]
+            .clone()
+    };
+    let cn = answer("CN", 2024);
+    assert_eq!(cn["data_year"], 2023);
+    assert_eq!(cn["intensity"]["value"], 530.6);
+    assert_eq!(
+        cn["intensity"]["claims"],
+        serde_json::json!(["mee-china-2023-national-grid-emission-factor"])
+    );
+    assert_eq!(answer("CN", 2022)["intensity"]["value"], 536.6);
+    let eu = answer("EU27", 2019);
+    assert_eq!(eu["data_year"], 2018);
+    assert_eq!(eu["intensity"]["value"], 281.0);
+    assert_eq!(
+        eu["intensity"]["claim"],
+        "eea-eu27-2018-electricity-ghg-intensity"
+    );
+
+    // `info` shows the regions, the basis and the years.
+    let o = run(tc(cfg.path()).args(["plugins", "info", "grid-intensity"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("regions:   WORLD, US, US-IA, US-TX, FR, CN, EU27"),
+        "{out}"
+    );
+    assert!(out.contains("bases:     location"), "{out}");
+    assert!(out.contains("years:     2018-2025"), "{out}");
+}
+
+/// A grid plugin in C loads and answers; a malformed grid answer (a unit other than
+/// gCO2e/kWh, a number beyond the unit's bounds, another region than asked) is refused,
+/// naming the plugin, the query and the JSON path.
+#[test]
+fn a_c_grid_plugin_loads_and_malformed_grid_answers_are_refused() {
+    let cfg = temp_dir();
+    let dir = temp_dir();
+    let so = compile_c(dir.path(), "grid.c", "c_grid", &[]);
+    let o = check(cfg.path(), &[&so]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("c-grid 1.0.0 (grid plugin, ABI 1.1"), "{out}");
+    assert!(
+        out.contains("ok    grid_intensity FR 2022 location: FR 2022 location: 57 gCO2e/kWh [claim luccioni-bloom-grid-carbon-intensity] (data year 2022)"),
+        "{out}"
+    );
+    assert!(out.contains("1 queries, 0 problems"), "{out}");
+
+    for (mode, needles) in [
+        (
+            "BAD_UNIT",
+            &[
+                "plugin `c-grid` returned an invalid payload: result.intensity.unit: unknown unit \"kgCO2e/kWh\"",
+                "(query: grid_intensity FR 2022 location)",
+            ][..],
+        ),
+        (
+            "TOO_HIGH",
+            &[
+                "result.intensity.value: 5e3 gCO2e/kWh is not physical for a grid carbon intensity (at most 2e3 gCO2e/kWh",
+            ][..],
+        ),
+        (
+            "WRONG_REGION",
+            &["result.region: is \"US-IA\" but the query asked for \"FR\""][..],
+        ),
+    ] {
+        let stem = format!("bad_grid_{}", mode.to_lowercase());
+        let entry = format!("ENTRY=traincost_plugin_v1_{stem}");
+        let bad = compile_c(dir.path(), "grid.c", &stem, &[mode, &entry]);
+        let o = check(cfg.path(), &[&bad]);
+        let mut all = needles.to_vec();
+        all.push("hint:");
+        assert_reported(&o, &all);
+        assert!(
+            stdout(&o).contains("1 queries, 1 problems"),
+            "{}",
+            stdout(&o)
+        );
+    }
 }

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
                  bench    time and measure the Monte Carlo engine (1e6, 1e7, 1e8 samples)\n  \
                  bench-ab A B [--rounds N] [--samples N]   is traincost binary B faster than A? (paired runs)\n  \
                  schema   regenerate docs/scenario.schema.json\n  \
-                 new-plugin NAME [--kind pricing|salary] [--path DIR]   scaffold a plugin crate"
+                 new-plugin NAME [--kind pricing|salary|grid] [--path DIR]   scaffold a plugin crate"
             );
             return ExitCode::from(2);
         }

@@ -1,4 +1,4 @@
-//! `cargo xtask new-plugin NAME [--kind pricing|salary] [--path DIR]`: scaffolds a third-party
+//! `cargo xtask new-plugin NAME [--kind pricing|salary|grid] [--path DIR]`: scaffolds a third-party
 //! plugin crate that builds and passes `traincost plugins check` on the first try.
 //!
 //! The crate is its own workspace (an empty `[workspace]` table), depends on this checkout's
@@ -7,15 +7,27 @@
 
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: cargo xtask new-plugin NAME [--kind pricing|salary] [--path DIR]\n\n\
+const USAGE: &str = "usage: cargo xtask new-plugin NAME [--kind pricing|salary|grid] [--path DIR]\n\n\
     NAME   crate and plugin name: lowercase letters, digits and '-' (e.g. my-prices)\n\
-    --kind pricing (GPU specs and prices, the default) or salary (compensation by role)\n\
+    --kind pricing (GPU specs and prices, the default), salary (compensation by role) or grid\n\
+           (carbon intensity of electricity by region and year)\n\
     --path directory to create (default: ./NAME); must not exist or be empty";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Pricing,
     Salary,
+    Grid,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Pricing => "pricing",
+            Kind::Salary => "salary",
+            Kind::Grid => "grid",
+        }
+    }
 }
 
 /// Runs the command with the arguments after `new-plugin`.
@@ -30,9 +42,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 kind = match it.next().map(String::as_str) {
                     Some("pricing") => Kind::Pricing,
                     Some("salary") => Kind::Salary,
+                    Some("grid") => Kind::Grid,
                     other => {
                         return Err(format!(
-                            "--kind takes `pricing` or `salary`, not {other:?}\n\n{USAGE}"
+                            "--kind takes `pricing`, `salary` or `grid`, not {other:?}\n\n{USAGE}"
                         ));
                     }
                 }
@@ -68,10 +81,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     );
     println!(
         "created {} plugin `{name}` in {}\n\nnext:\n  cd {}\n  cargo test\n  cargo build --release\n  traincost plugins check target/release/{lib}",
-        match kind {
-            Kind::Pricing => "pricing",
-            Kind::Salary => "salary",
-        },
+        kind.name(),
         dir.display(),
         dir.display()
     );
@@ -135,15 +145,13 @@ panic = "unwind"
     let lib_rs = match kind {
         Kind::Pricing => PRICING.replace("MyPlugin", &ty),
         Kind::Salary => SALARY.replace("MyPlugin", &ty),
+        Kind::Grid => GRID.replace("MyPlugin", &ty),
     }
     .replace("my-plugin", name);
     let readme = format!(
         "# {name}\n\nA traincost {} plugin (ABI v1). See docs/PLUGINS.md in traincost.\n\n\
          ```console\n$ cargo test\n$ cargo build --release\n$ traincost plugins check target/release/lib{}.{}\n```\n",
-        match kind {
-            Kind::Pricing => "pricing",
-            Kind::Salary => "salary",
-        },
+        kind.name(),
         name.replace('-', "_"),
         std::env::consts::DLL_EXTENSION
     );
@@ -325,6 +333,74 @@ mod tests {
     fn passes_the_host_checks() {
         // Calls every query the manifest offers through the real C shims, with the host's
         // validation (units, finite non-negative numbers, provenance, role ids).
+        assert_eq!(testing::check(&crate::PLUGIN), Vec::<String>::new());
+    }
+}
+"#;
+
+const GRID: &str = r#"//! my-plugin: a traincost grid plugin (carbon intensity of electricity, ABI 1.1).
+//!
+//! Every figure needs its provenance: `Quantity::claim(.., "<claim id>")` for a claim in
+//! traincost's claims (`traincost claims list`), or `Quantity::assumption(.., "<why>")`.
+
+use traincost_plugin::payload::QueryKind;
+use traincost_plugin::prelude::*;
+
+/// The plugin. Created once with `Default`, called from any thread but never concurrently.
+#[derive(Debug, Default)]
+pub struct MyPlugin;
+
+/// Region id (traincost_plugin::catalog::REGIONS), year of the figure, gCO2e/kWh.
+const FIGURES: &[(&str, i32, f64)] = &[("FR", 2023, 50.0), ("US", 2023, 370.0)];
+
+impl GridModel for MyPlugin {
+    fn about(&self) -> About {
+        About {
+            description: "my-plugin: replace with one line about your data".into(),
+            queries: vec![QueryKind::GridIntensity],
+            regions: vec!["FR".into(), "US".into()],
+            years: Some([2023, 2025]),
+            bases: vec![Basis::Location],
+            ..About::default()
+        }
+    }
+
+    // Region ids arrive canonicalized: "us", "United States" -> "US". Answer every year of
+    // the range with the latest figure on or before it and say which in `data_year`.
+    fn grid_intensity(&self, region: &str, year: i32, basis: Basis) -> Answer<GridIntensity> {
+        if basis == Basis::Market {
+            return Err(ErrorPayload::no_data("my-plugin has location-based figures only"));
+        }
+        let (_, data_year, grams) = FIGURES
+            .iter()
+            .filter(|(r, y, _)| *r == region && *y <= year)
+            .max_by_key(|(_, y, _)| *y)
+            .ok_or_else(|| ErrorPayload::no_data(format!("my-plugin has no figure for {region} in {year}")))?;
+        Ok(GridIntensity {
+            region: region.into(),
+            year,
+            basis,
+            data_year: *data_year,
+            intensity: Quantity::assumption(
+                Dist::Point(*grams),
+                "gCO2e/kWh",
+                "replace with your source: the grid's average intensity",
+            ),
+            note: String::new(),
+        })
+    }
+}
+
+traincost_plugin::declare_plugin!(grid: MyPlugin);
+
+#[cfg(test)]
+mod tests {
+    use traincost_plugin::testing;
+
+    #[test]
+    fn passes_the_host_checks() {
+        // Calls every region and year the manifest offers through the real C shims, with the
+        // host's validation (unit, bounds, region ids, provenance).
         assert_eq!(testing::check(&crate::PLUGIN), Vec::<String>::new());
     }
 }

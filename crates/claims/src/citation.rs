@@ -82,6 +82,8 @@ pub enum Dimension {
     Watts,
     /// Emissions; base: tCO2eq.
     Co2,
+    /// Emissions per unit of electricity (a grid's carbon intensity); base: gCO2eq per kWh.
+    CarbonIntensity,
     /// Anything else, by its canonical unit (`FLOP/s`, `USD/kWh`, `x per year`): equal only to
     /// itself.
     Other(String),
@@ -110,6 +112,16 @@ impl Dimension {
                 per => (Dimension::Money { currency, per }, 1.0),
             };
         }
+        if let BaseUnit::Carbon { mass, .. } = u.base {
+            match u.per {
+                None => return (Dimension::Co2, mass.grams() / 1e6),
+                Some(Per::KilowattHour) => return (Dimension::CarbonIntensity, mass.grams()),
+                Some(Per::MegawattHour) => {
+                    return (Dimension::CarbonIntensity, mass.grams() / 1e3);
+                }
+                Some(_) => {}
+            }
+        }
         if u.per.is_some() {
             return (Dimension::Other(u.to_string()), 1.0);
         }
@@ -119,6 +131,7 @@ impl Dimension {
             BaseUnit::Gpus { .. } => (Dimension::Gpus, 1.0),
             BaseUnit::Flop => (Dimension::Flop, 1.0),
             BaseUnit::TonnesCo2e => (Dimension::Co2, 1.0),
+            BaseUnit::Carbon { .. } => unreachable!("handled above"),
             BaseUnit::Percent => (Dimension::Fraction, 0.01),
             BaseUnit::Parameters => (Dimension::Parameters, 1.0),
             BaseUnit::Tokens => (Dimension::Tokens, 1.0),
@@ -179,6 +192,9 @@ impl Dimension {
             "USD" => (usd(None), 1.0),
             "USD/kWh" => (Dimension::Other("USD/kWh".into()), 1.0),
             "USD/MWh" => (Dimension::Other("USD/kWh".into()), 1e-3),
+            "gCO2e/kWh" => (Dimension::CarbonIntensity, 1.0),
+            "kgCO2e/kWh" => (Dimension::CarbonIntensity, 1e3),
+            "tCO2e" | "tCO2eq" => (Dimension::Co2, 1.0),
             other => (Dimension::Other(other.to_owned()), 1.0),
         }
     }
@@ -222,6 +238,7 @@ impl fmt::Display for Dimension {
             Dimension::Multiple => f.write_str("a multiple"),
             Dimension::Watts => f.write_str("power"),
             Dimension::Co2 => f.write_str("emissions"),
+            Dimension::CarbonIntensity => f.write_str("a grid carbon intensity"),
             Dimension::Other(u) => write!(f, "{u}"),
         }
     }

@@ -55,6 +55,15 @@ pub enum BaseUnit {
     Flop,
     /// Tonnes of CO2 equivalent.
     TonnesCo2e,
+    /// A mass of carbon dioxide, or of CO2 equivalent, in grams, kilograms or pounds
+    /// (`gCO2eq`, `kgCO2`, `lbCO2`): with `per kWh` or `per MWh`, a grid carbon intensity.
+    Carbon {
+        /// The mass unit.
+        mass: CarbonMass,
+        /// True for all greenhouse gases as CO2 equivalent (`CO2eq`, `CO2e`), false for CO2
+        /// alone (`CO2`).
+        co2e: bool,
+    },
     /// Percent (17 means 17%).
     Percent,
     /// Model parameters.
@@ -80,6 +89,37 @@ pub enum BaseUnit {
     },
 }
 
+/// The mass unit of [`BaseUnit::Carbon`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CarbonMass {
+    /// Grams.
+    Grams,
+    /// Kilograms.
+    Kilograms,
+    /// Pounds (avoirdupois, 453.59237 g), as US sources give emission rates.
+    Pounds,
+}
+
+impl CarbonMass {
+    /// The symbol: `g`, `kg`, `lb`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CarbonMass::Grams => "g",
+            CarbonMass::Kilograms => "kg",
+            CarbonMass::Pounds => "lb",
+        }
+    }
+
+    /// Grams in one of this unit.
+    pub fn grams(self) -> f64 {
+        match self {
+            CarbonMass::Grams => 1.0,
+            CarbonMass::Kilograms => 1_000.0,
+            CarbonMass::Pounds => 453.592_37,
+        }
+    }
+}
+
 /// The denominator of a rate ("USD *per GPU-hour*").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Per {
@@ -103,10 +143,14 @@ pub enum Per {
     MillionTokens,
     /// Per trillion tokens.
     TrillionTokens,
+    /// Per kilowatt-hour (of electricity).
+    KilowattHour,
+    /// Per megawatt-hour (of electricity).
+    MegawattHour,
 }
 
 impl Per {
-    const ALL: [(Per, &'static str); 10] = [
+    const ALL: [(Per, &'static str); 12] = [
         (Per::Gpu, "GPU"),
         (Per::GpuHour, "GPU-hour"),
         (Per::Hour, "hour"),
@@ -117,6 +161,8 @@ impl Per {
         (Per::Token, "token"),
         (Per::MillionTokens, "million tokens"),
         (Per::TrillionTokens, "trillion tokens"),
+        (Per::KilowattHour, "kWh"),
+        (Per::MegawattHour, "MWh"),
     ];
 
     fn name(self) -> &'static str {
@@ -171,8 +217,9 @@ impl UnitError {
     /// The units this crate knows, for hints.
     pub const KNOWN: &'static str = "USD, CNY, EUR, GBP or JPY (optionally with the year of the money: `USD (2023)`), \
 `GPU-hours` or `<GPU> GPU-hours`, `GPUs` or `GPUs (<model>)`, FLOP, tCO2eq, percent, parameters, \
-tokens, hours, days, months, years, W, people, `x` or `x <what>` (a multiple); any of them may be \
-followed by `per GPU|GPU-hour|hour|month|year|share|server|token|million tokens|trillion tokens`";
+tokens, hours, days, months, years, W, people, `x` or `x <what>` (a multiple), `gCO2eq`, `kgCO2eq`, \
+`lbCO2` (g, kg or lb of CO2eq or CO2); any of them may be followed by \
+`per GPU|GPU-hour|hour|month|year|share|server|token|million tokens|trillion tokens|kWh|MWh`";
 }
 
 impl Unit {
@@ -232,10 +279,30 @@ fn parse_money(s: &str) -> Option<BaseUnit> {
     }
 }
 
+/// `gCO2eq`, `kg CO2e`, `lbCO2`: a mass of CO2 or CO2 equivalent.
+fn parse_carbon(s: &str) -> Option<BaseUnit> {
+    let (mass, rest) = [
+        ("kg", CarbonMass::Kilograms),
+        ("lb", CarbonMass::Pounds),
+        ("g", CarbonMass::Grams),
+    ]
+    .into_iter()
+    .find_map(|(p, m)| s.strip_prefix(p).map(|r| (m, r.trim_start())))?;
+    let co2e = match rest {
+        "CO2" => false,
+        "CO2e" | "CO2eq" => true,
+        _ => return None,
+    };
+    Some(BaseUnit::Carbon { mass, co2e })
+}
+
 fn parse_base(s: &str) -> Option<BaseUnit> {
     let s = s.trim();
     if let Some(m) = parse_money(s) {
         return Some(m);
+    }
+    if let Some(c) = parse_carbon(s) {
+        return Some(c);
     }
     let named = |rest: &str| {
         let rest = rest.trim();
@@ -315,6 +382,9 @@ impl fmt::Display for BaseUnit {
             BaseUnit::Gpus { gpu: None } => f.write_str("GPUs"),
             BaseUnit::Flop => f.write_str("FLOP"),
             BaseUnit::TonnesCo2e => f.write_str("tCO2eq"),
+            BaseUnit::Carbon { mass, co2e } => {
+                write!(f, "{}CO2{}", mass.symbol(), if *co2e { "eq" } else { "" })
+            }
             BaseUnit::Percent => f.write_str("percent"),
             BaseUnit::Parameters => f.write_str("parameters"),
             BaseUnit::Tokens => f.write_str("tokens"),
@@ -381,6 +451,10 @@ mod tests {
             "FLOP",
             "CNY",
             "GPUs",
+            "gCO2eq per kWh",
+            "kgCO2 per kWh",
+            "lbCO2 per kWh",
+            "lbCO2eq per MWh",
         ] {
             let u: Unit = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(u.to_string().parse::<Unit>().unwrap(), u, "{s}");
@@ -399,6 +473,24 @@ mod tests {
                 gpu: Some("A100-equivalent".into())
             }
         );
+    }
+
+    #[test]
+    fn carbon_intensities_parse() {
+        let u: Unit = "gCO2eq per kWh".parse().unwrap();
+        assert_eq!(
+            u.base,
+            BaseUnit::Carbon {
+                mass: CarbonMass::Grams,
+                co2e: true
+            }
+        );
+        assert_eq!(u.per, Some(Per::KilowattHour));
+        let k: Unit = "kg CO2 per kWh".parse().unwrap();
+        assert_eq!(k.to_string(), "kgCO2 per kWh");
+        assert_eq!("gCO2e per kWh".parse::<Unit>().unwrap(), u);
+        assert!("gCO3 per kWh".parse::<Unit>().is_err());
+        assert!("g per kWh".parse::<Unit>().is_err());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `traincost plugins`: list, inspect and check pricing and salary plugins.
+//! `traincost plugins`: list, inspect and check pricing, salary and grid plugins.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +25,7 @@ enum PluginsCommand {
     /// List built-in and loaded plugins: name, version, kind, ABI, origin, what they offer.
     List(ListArgs),
     /// Show one plugin's manifest (a plugin name, or a library's path): queries, GPUs,
-    /// providers, roles, years.
+    /// providers, roles, regions, years.
     Info(InfoArgs),
     /// Load plugin libraries (or name built-ins), exercise every query they offer, report
     /// every problem. Exits 1 if any. Each library runs in a child process unless
@@ -125,6 +125,9 @@ fn offers(p: &LoadedPlugin) -> String {
     }
     if !m.roles.is_empty() {
         parts.push(format!("roles: {}", m.roles.join(" ")));
+    }
+    if !m.regions.is_empty() {
+        parts.push(format!("regions: {}", m.regions.join(" ")));
     }
     if let Some([a, b]) = m.years {
         parts.push(format!("years {a}-{b}"));
@@ -254,6 +257,13 @@ fn info(args: InfoArgs) -> anyhow::Result<ExitCode> {
             if !m.roles.is_empty() {
                 s.push_str(&format!("roles:     {}\n", m.roles.join(", ")));
             }
+            if !m.regions.is_empty() {
+                s.push_str(&format!("regions:   {}\n", m.regions.join(", ")));
+            }
+            if !m.bases.is_empty() {
+                let bases: Vec<&str> = m.bases.iter().map(|b| b.as_str()).collect();
+                s.push_str(&format!("bases:     {}\n", bases.join(", ")));
+            }
             if let Some([a, b]) = m.years {
                 s.push_str(&format!("years:     {a}-{b}\n"));
             }
@@ -346,6 +356,14 @@ fn summarize(result: &QueryResult) -> String {
             c.region,
             fmt_q(&c.annual_pay),
             fmt_q(&c.loaded_usd)
+        ),
+        QueryResult::GridIntensity(g) => format!(
+            "{} {} {}: {} (data year {})",
+            g.region,
+            g.year,
+            g.basis,
+            fmt_q(&g.intensity),
+            g.data_year
         ),
     }
 }

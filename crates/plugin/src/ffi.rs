@@ -15,8 +15,13 @@ use crate::payload::{ErrorPayload, Request, Response};
 
 /// Major ABI version: a host refuses any other.
 pub const ABI_MAJOR: u32 = 1;
-/// Minor ABI version: additive capabilities (fields appended to the descriptor).
-pub const ABI_MINOR: u32 = 0;
+/// Minor ABI version: additive capabilities (fields appended to the descriptor, new plugin
+/// kinds), monotonic, one named constant each ([`ABI_MINOR_GRID`]). A plugin declares the
+/// minor it was built against; hosts show it and accept any.
+pub const ABI_MINOR: u32 = ABI_MINOR_GRID;
+/// The first minor version with the `grid` kind (carbon intensity of electricity grids):
+/// 1.1. A host of ABI 1.0 refuses a grid plugin by its kind.
+pub const ABI_MINOR_GRID: u32 = 1;
 /// Size of the v1.0 descriptor: a host refuses a descriptor whose `struct_size` is smaller.
 pub const V1_BASE_SIZE: u32 = std::mem::size_of::<TcPluginV1>() as u32;
 
@@ -66,7 +71,7 @@ pub struct TcPluginV1 {
     pub name: *const c_char,
     /// NUL-terminated UTF-8 plugin version, static.
     pub version: *const c_char,
-    /// NUL-terminated `"pricing"` or `"salary"`, static.
+    /// NUL-terminated `"pricing"`, `"salary"` or (ABI 1.1) `"grid"`, static.
     pub kind: *const c_char,
     /// Writes the manifest.
     pub describe: Option<DescribeFn>,
@@ -409,7 +414,10 @@ impl Plugin {
         let kind_s = unsafe { read_str(desc.kind, "kind") }?;
         let kind = crate::payload::Kind::parse(kind_s).ok_or_else(|| DescriptorError::Field {
             field: "kind",
-            reason: format!("is {kind_s:?}, expected \"pricing\" or \"salary\""),
+            reason: format!(
+                "is {kind_s:?}, expected \"pricing\", \"salary\" or \"grid\" (a newer \
+                 plugin kind? upgrade traincost)"
+            ),
         })?;
         if name.is_empty() {
             return Err(DescriptorError::Field {

@@ -1,5 +1,5 @@
-//! `traincost-plugin`: the stable plugin ABI (v1) of traincost and the SDK for writing pricing
-//! and salary plugins in Rust.
+//! `traincost-plugin`: the stable plugin ABI (v1) of traincost and the SDK for writing pricing,
+//! salary and grid carbon-intensity plugins in Rust.
 //!
 //! A plugin is a `cdylib` exporting one C symbol, `traincost_plugin_v1_<crate_name>`, that
 //! returns a static [`ffi::TcPluginV1`] descriptor. Requests and responses are versioned JSON
@@ -39,22 +39,22 @@ pub mod schema;
 pub mod testing;
 pub mod validate;
 
-pub use model::{About, Answer, PricingModel, SalaryModel};
+pub use model::{About, Answer, GridModel, PricingModel, SalaryModel};
 
 /// Everything a plugin author needs, in one `use`.
 pub mod prelude {
-    pub use crate::catalog::{canonical_gpu, canonical_role};
-    pub use crate::model::{About, Answer, PricingModel, SalaryModel};
+    pub use crate::catalog::{canonical_gpu, canonical_region, canonical_role};
+    pub use crate::model::{About, Answer, GridModel, PricingModel, SalaryModel};
     pub use crate::payload::{
-        Commitment, Compensation, Dist, DollarYear, ErrorPayload, GpuDefinition, GpuSpec,
-        NamedQuantity, PriceQuote, PurchasePrices, Quantity, QueryKind, RentalPrices, RentalQuote,
-        Source,
+        Basis, Commitment, Compensation, Dist, DollarYear, ErrorPayload, GpuDefinition, GpuSpec,
+        GridIntensity, NamedQuantity, PriceQuote, PurchasePrices, Quantity, QueryKind,
+        RentalPrices, RentalQuote, Source,
     };
 }
 
-/// Declares the plugin of this crate: `declare_plugin!(pricing: MyType)` or
-/// `declare_plugin!(salary: MyType)`, where `MyType: Default` implements [`PricingModel`] or
-/// [`SalaryModel`].
+/// Declares the plugin of this crate: `declare_plugin!(pricing: MyType)`,
+/// `declare_plugin!(salary: MyType)` or `declare_plugin!(grid: MyType)`, where
+/// `MyType: Default` implements [`PricingModel`], [`SalaryModel`] or [`GridModel`].
 ///
 /// It emits
 /// - `pub extern "C" fn traincost_plugin_v1()`, exported as
@@ -73,6 +73,9 @@ macro_rules! declare_plugin {
     };
     (salary: $ty:ty) => {
         $crate::declare_plugin!(@emit $ty, "salary", salary_manifest, salary_answer);
+    };
+    (grid: $ty:ty) => {
+        $crate::declare_plugin!(@emit $ty, "grid", grid_manifest, grid_answer);
     };
     (@emit $ty:ty, $kind:literal, $manifest:ident, $answer:ident) => {
         #[cfg(panic = "abort")]

@@ -1,11 +1,11 @@
 //! The safe side: the traits plugin authors implement, and the dispatch from a JSON request to
 //! a trait method that [`declare_plugin!`](crate::declare_plugin) wires in.
 
-use crate::catalog::{GPUS, ROLES, canonical_gpu_in, canonical_role};
+use crate::catalog::{GPUS, ROLES, canonical_gpu_in, canonical_region, canonical_role};
 use crate::payload::{
-    Commitment, Compensation, ErrorPayload, GpuDefinition, GpuSpec, Kind, MANIFEST_SCHEMA,
-    Manifest, PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response,
-    SCHEMA_VERSION,
+    Basis, Commitment, Compensation, ErrorPayload, GpuDefinition, GpuSpec, GridIntensity, Kind,
+    MANIFEST_SCHEMA, Manifest, PurchasePrices, Query, QueryKind, QueryResult, RentalPrices,
+    Request, Response, SCHEMA_VERSION,
 };
 
 /// What a plugin method returns: a typed answer or an error for the host to report.
@@ -51,12 +51,16 @@ pub struct About {
     pub providers: Vec<String>,
     /// Roles it knows (canonical ids).
     pub roles: Vec<String>,
-    /// First and last year with data.
+    /// First and last year with data (salary), or answered (grid).
     pub years: Option<[i32; 2]>,
     /// GPUs outside traincost's catalog that this pricing plugin defines and answers
     /// `gpu_spec` for (their ids join `gpus` in the manifest; docs/PLUGINS.md, "Defining a
     /// GPU").
     pub gpu_definitions: Vec<GpuDefinition>,
+    /// Regions it knows (grid plugins; canonical ids).
+    pub regions: Vec<String>,
+    /// Accounting bases it answers (grid plugins); empty means `location` only.
+    pub bases: Vec<Basis>,
 }
 
 /// A pricing model: GPU specs, purchase prices and rental prices.
@@ -106,6 +110,21 @@ pub trait SalaryModel: Send + Sync + 'static {
     fn compensation(&self, role: &str, year: i32) -> Answer<Compensation>;
 }
 
+/// A grid model: the carbon intensity of electricity by region and year (ABI 1.1).
+///
+/// Called once per scenario, from any thread but never concurrently; region ids arrive
+/// canonicalized (see [`crate::catalog::canonical_region`]). Answer every year of the range
+/// the manifest declares with the figure of the latest year you have on or before it (else
+/// your earliest), and say which in `data_year`; answer a basis you have no figure for
+/// (usually `market`) with [`ErrorPayload::no_data`].
+pub trait GridModel: Send + Sync + 'static {
+    /// What the plugin offers (`regions`, `years`, `bases`).
+    fn about(&self) -> About;
+
+    /// The carbon intensity of `region`'s grid in `year` on `basis`.
+    fn grid_intensity(&self, region: &str, year: i32, basis: Basis) -> Answer<GridIntensity>;
+}
+
 fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
     let mut gpus = about.gpus;
     for d in &about.gpu_definitions {
@@ -126,6 +145,8 @@ fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
         roles: about.roles,
         years: about.years,
         gpu_definitions: about.gpu_definitions,
+        regions: about.regions,
+        bases: about.bases,
     }
 }
 
@@ -139,6 +160,12 @@ pub fn pricing_manifest<T: PricingModel>(model: &T, name: &str, version: &str) -
 #[doc(hidden)]
 pub fn salary_manifest<T: SalaryModel>(model: &T, name: &str, version: &str) -> Manifest {
     manifest(model.about(), name, version, Kind::Salary)
+}
+
+/// The manifest of a grid model.
+#[doc(hidden)]
+pub fn grid_manifest<T: GridModel>(model: &T, name: &str, version: &str) -> Manifest {
+    manifest(model.about(), name, version, Kind::Grid)
 }
 
 /// The canonical id of `gpu` among the catalog's and the plugin's own definitions.
@@ -179,7 +206,9 @@ pub fn pricing_answer<T: PricingModel>(model: &T, request: Request) -> Answer<Re
             provider.as_deref(),
             *commitment,
         )?),
-        q @ Query::Compensation { .. } => return Err(wrong_kind(q, Kind::Pricing)),
+        q @ (Query::Compensation { .. } | Query::GridIntensity { .. }) => {
+            return Err(wrong_kind(q, Kind::Pricing));
+        }
     };
     Ok(Response::new(result))
 }
@@ -201,5 +230,29 @@ pub fn salary_answer<T: SalaryModel>(model: &T, request: Request) -> Answer<Resp
             )))
         }
         q => Err(wrong_kind(q, Kind::Salary)),
+    }
+}
+
+/// Answers a request with a grid model.
+#[doc(hidden)]
+pub fn grid_answer<T: GridModel>(model: &T, request: Request) -> Answer<Response> {
+    match &request.query {
+        Query::GridIntensity {
+            region,
+            year,
+            basis,
+        } => {
+            let id = canonical_region(region).ok_or_else(|| ErrorPayload {
+                code: "unknown_region".to_owned(),
+                message: crate::validate::unknown_region("region", region).message,
+                details: Some(serde_json::json!({
+                    "suggestions": crate::catalog::suggest_regions(region),
+                })),
+            })?;
+            Ok(Response::new(QueryResult::GridIntensity(
+                model.grid_intensity(id, *year, *basis)?,
+            )))
+        }
+        q => Err(wrong_kind(q, Kind::Grid)),
     }
 }

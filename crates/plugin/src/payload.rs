@@ -26,6 +26,9 @@ pub enum Kind {
     Pricing,
     /// Loaded compensation by role and year.
     Salary,
+    /// Carbon intensity of electricity grids by region and year (since ABI 1.1, see
+    /// [`crate::ffi::ABI_MINOR_GRID`]).
+    Grid,
 }
 
 impl Kind {
@@ -34,6 +37,7 @@ impl Kind {
         match self {
             Kind::Pricing => "pricing",
             Kind::Salary => "salary",
+            Kind::Grid => "grid",
         }
     }
 
@@ -42,6 +46,7 @@ impl Kind {
         match s {
             "pricing" => Some(Kind::Pricing),
             "salary" => Some(Kind::Salary),
+            "grid" => Some(Kind::Grid),
             _ => None,
         }
     }
@@ -66,6 +71,8 @@ pub enum QueryKind {
     RentalPrice,
     /// Loaded annual compensation of a role in a year.
     Compensation,
+    /// Carbon intensity of a region's grid in a year, location- or market-based.
+    GridIntensity,
 }
 
 impl QueryKind {
@@ -76,6 +83,7 @@ impl QueryKind {
             QueryKind::PurchasePrice => "purchase_price",
             QueryKind::RentalPrice => "rental_price",
             QueryKind::Compensation => "compensation",
+            QueryKind::GridIntensity => "grid_intensity",
         }
     }
 
@@ -83,6 +91,7 @@ impl QueryKind {
     pub fn plugin_kind(self) -> Kind {
         match self {
             QueryKind::Compensation => Kind::Salary,
+            QueryKind::GridIntensity => Kind::Grid,
             _ => Kind::Pricing,
         }
     }
@@ -123,9 +132,16 @@ pub struct Manifest {
     /// Roles it knows (canonical ids, see [`crate::catalog::ROLES`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
-    /// First and last year it has data for (salary plugins).
+    /// First and last year it has data for (salary plugins), or answers for (grid plugins:
+    /// every year of the range, each with the `data_year` of the figure it gives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<[i32; 2]>,
+    /// Regions it knows (grid plugins; canonical ids, see [`crate::catalog::REGIONS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    /// Accounting bases it answers (grid plugins); empty means `location` only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<Basis>,
     /// GPUs the plugin defines: accelerators outside [`crate::catalog::GPUS`] that it answers
     /// `gpu_spec` for (additive to schema 1; a host older than this field ignores it and
     /// refuses the GPU as unknown). A host adds each definition's id to [`Manifest::gpus`].
@@ -212,6 +228,17 @@ pub enum Query {
         /// Calendar year.
         year: i32,
     },
+    /// Carbon intensity of one region's grid in one year (grid plugins, ABI 1.1).
+    GridIntensity {
+        /// Region id, e.g. `"FR"`, `"US-IA"`, `"EU27"` (see [`crate::catalog::REGIONS`]).
+        region: String,
+        /// Calendar year the electricity was used in.
+        year: i32,
+        /// Location-based (the grid's average) or market-based (after contracts and
+        /// certificates).
+        #[serde(default)]
+        basis: Basis,
+    },
 }
 
 impl Query {
@@ -222,6 +249,7 @@ impl Query {
             Query::PurchasePrice { .. } => QueryKind::PurchasePrice,
             Query::RentalPrice { .. } => QueryKind::RentalPrice,
             Query::Compensation { .. } => QueryKind::Compensation,
+            Query::GridIntensity { .. } => QueryKind::GridIntensity,
         }
     }
 }
@@ -266,6 +294,8 @@ pub enum QueryResult {
     RentalPrice(RentalPrices),
     /// Answer to [`Query::Compensation`].
     Compensation(Compensation),
+    /// Answer to [`Query::GridIntensity`].
+    GridIntensity(GridIntensity),
 }
 
 impl QueryResult {
@@ -276,6 +306,7 @@ impl QueryResult {
             QueryResult::PurchasePrice(_) => QueryKind::PurchasePrice,
             QueryResult::RentalPrice(_) => QueryKind::RentalPrice,
             QueryResult::Compensation(_) => QueryKind::Compensation,
+            QueryResult::GridIntensity(_) => QueryKind::GridIntensity,
         }
     }
 }
@@ -417,6 +448,57 @@ pub struct Compensation {
     /// The factors behind the figures (monthly pay, months paid, overhead, FX), each sourced.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<NamedQuantity>,
+}
+
+/// How emissions of purchased electricity are counted (GHG Protocol Scope 2 Guidance).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The average intensity of the grid where the electricity was used.
+    #[default]
+    Location,
+    /// The intensity of what the buyer contracted for (renewable contracts, certificates,
+    /// residual mix). Most plugins answer `no_data`: it belongs to a buyer, not a grid.
+    Market,
+}
+
+impl Basis {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Location => "location",
+            Basis::Market => "market",
+        }
+    }
+}
+
+impl std::fmt::Display for Basis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The carbon intensity of one region's grid for one year (answer to
+/// [`Query::GridIntensity`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GridIntensity {
+    /// Canonical region id, as asked (see [`crate::catalog::REGIONS`]).
+    pub region: String,
+    /// The year asked.
+    pub year: i32,
+    /// The basis asked.
+    pub basis: Basis,
+    /// The year the figure is for: the latest the plugin has on or before `year`, else its
+    /// earliest. A host reports it when it differs from `year`.
+    pub data_year: i32,
+    /// Emissions per unit of electricity used, unit `gCO2e/kWh`.
+    pub intensity: Quantity,
+    /// What the figure covers (CO2 only or all greenhouse gases, generation or consumption,
+    /// which utility), for the report.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A quantity with a name, for the factors behind a figure.

@@ -71,3 +71,12 @@ pub fn compensation(role: &str, year: i32) -> Query {
         year,
     }
 }
+
+/// Shorthand for a location-based [`Query::GridIntensity`].
+pub fn grid_intensity(region: &str, year: i32) -> Query {
+    Query::GridIntensity {
+        region: region.to_owned(),
+        year,
+        basis: crate::payload::Basis::Location,
+    }
+}

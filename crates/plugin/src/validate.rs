@@ -4,9 +4,12 @@
 
 use serde_json::Value;
 
-use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_gpu_in, canonical_role, is_known_unit};
+use crate::catalog::{
+    GPUS, ROLES, canonical_gpu, canonical_gpu_in, canonical_region, canonical_role, is_known_unit,
+    suggest_regions,
+};
 use crate::payload::{
-    DIST_KEYS, Dist, DollarYear, GpuDefinition, Kind, MANIFEST_SCHEMA, MIN_SCHEMA_VERSION,
+    Basis, DIST_KEYS, Dist, DollarYear, GpuDefinition, Kind, MANIFEST_SCHEMA, MIN_SCHEMA_VERSION,
     Manifest, Quantity, Query, QueryKind, QueryResult, RESPONSE_SCHEMA, Response, SCHEMA_VERSION,
     Source,
 };
@@ -250,10 +253,31 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
             problems.push(unknown_role(&format!("roles[{i}]"), r));
         }
     }
+    for (i, r) in manifest.regions.iter().enumerate() {
+        if canonical_region(r) != Some(r.as_str()) {
+            problems.push(unknown_region(&format!("regions[{i}]"), r));
+        }
+    }
+    if manifest.queries.contains(&QueryKind::GridIntensity) && manifest.regions.is_empty() {
+        problems.push(Problem::new(
+            "regions",
+            "is empty: a grid plugin lists the regions it answers (`traincost plugins check` \
+             asks each of them for every year of `years`)",
+        ));
+    }
     if let Some([a, b]) = manifest.years
         && a > b
     {
         problems.push(Problem::new("years", format!("[{a}, {b}] is not a range")));
+    }
+    if let Some([a, b]) = manifest.years
+        && kind == Kind::Grid
+        && (!(1900..=2100).contains(&a) || !(1900..=2100).contains(&b) || b - a > 200)
+    {
+        problems.push(Problem::new(
+            "years",
+            format!("[{a}, {b}] is not a range of plausible years (1900 to 2100)"),
+        ));
     }
     if problems.is_empty() {
         let mut manifest = manifest;
@@ -392,6 +416,28 @@ fn unknown_role(path: &str, role: &str) -> Problem {
     Problem::new(path, format!("unknown role {:?}; {hint}", excerpt(role)))
 }
 
+/// An unknown region id, with the canonical id if it is only misspelt, else the closest ids.
+pub fn unknown_region(path: &str, region: &str) -> Problem {
+    let hint = match canonical_region(region) {
+        Some(id) => format!("write the canonical id {id:?}"),
+        None => {
+            let close = suggest_regions(region);
+            if close.is_empty() {
+                "region ids are ISO 3166-1 countries (\"FR\"), ISO 3166-2 subdivisions \
+                 (\"US-IA\") or groups (\"EU27\", \"WORLD\"): see \
+                 traincost_plugin::catalog::REGIONS"
+                    .to_owned()
+            } else {
+                format!("did you mean {}?", close.join(", "))
+            }
+        }
+    };
+    Problem::new(
+        path,
+        format!("unknown region {:?}; {hint}", excerpt(region)),
+    )
+}
+
 /// Parses and validates the response to `query`, for a plugin that defines no GPUs.
 pub fn parse_response(bytes: &[u8], query: &Query) -> Result<Response, Vec<Problem>> {
     parse_response_with(bytes, query, &[])
@@ -450,6 +496,9 @@ pub fn quantities(result: &QueryResult) -> Vec<(String, &Quantity)> {
                 out.push((format!("result.components[{i}].quantity"), &n.quantity));
             }
         }
+        QueryResult::GridIntensity(g) => {
+            out.push(("result.intensity".to_owned(), &g.intensity));
+        }
     }
     out
 }
@@ -481,7 +530,7 @@ pub fn validate_response_with(
         Query::GpuSpec { gpu } | Query::PurchasePrice { gpu } | Query::RentalPrice { gpu, .. } => {
             canonical_gpu_in(gpu, defined)
         }
-        Query::Compensation { .. } => None,
+        Query::Compensation { .. } | Query::GridIntensity { .. } => None,
     };
     let check_gpu = |gpu: &str, out: &mut Vec<Problem>| {
         if canonical_gpu_in(gpu, defined) != Some(gpu) {
@@ -628,8 +677,58 @@ pub fn validate_response_with(
                 );
             }
         }
+        QueryResult::GridIntensity(g) => check_grid_intensity(query, g, &mut out),
     }
     out
+}
+
+/// The checks of a grid intensity: the region, year and basis asked, a plausible data year,
+/// and the intensity in `gCO2e/kWh` within its bounds.
+fn check_grid_intensity(query: &Query, g: &crate::payload::GridIntensity, out: &mut Vec<Problem>) {
+    match canonical_region(&g.region) {
+        Some(id) if id == g.region => {
+            if let Query::GridIntensity {
+                region,
+                year,
+                basis,
+            } = query
+            {
+                if canonical_region(region) != Some(id) {
+                    out.push(Problem::new(
+                        "result.region",
+                        format!(
+                            "is {:?} but the query asked for {:?}",
+                            excerpt(&g.region),
+                            excerpt(region)
+                        ),
+                    ));
+                }
+                if *year != g.year {
+                    out.push(Problem::new(
+                        "result.year",
+                        format!("is {} but the query asked for {year}", g.year),
+                    ));
+                }
+                if *basis != g.basis {
+                    out.push(Problem::new(
+                        "result.basis",
+                        format!("is {} but the query asked for {basis}", g.basis),
+                    ));
+                }
+            }
+        }
+        _ => out.push(unknown_region("result.region", &g.region)),
+    }
+    if !(1900..=2100).contains(&g.data_year) {
+        out.push(Problem::new(
+            "result.data_year",
+            format!(
+                "{} is not a plausible year (the year the figure is for)",
+                g.data_year
+            ),
+        ));
+    }
+    check_quantity("result.intensity", &g.intensity, &["gCO2e/kWh"], out);
 }
 
 /// `usd_unit` in every currency a payload may use, as `check_quantity` takes them.
@@ -718,6 +817,8 @@ pub const BOUNDS: &[Bound] = &[
     Bound { unit: "FLOP/s", min: 1e9, max: 1e17, what: "a peak FLOP/s" },
     Bound { unit: "months/year", min: 0.0, max: 24.0, what: "months of pay per year" },
     Bound { unit: "1", min: 0.0, max: 1e3, what: "a ratio or multiplier" },
+    // The dirtiest grids (lignite, oil) emit about 1,000-1,200 g per kWh generated.
+    Bound { unit: "gCO2e/kWh", min: 0.0, max: 2e3, what: "a grid carbon intensity" },
 ];
 
 /// True if number `i` of `d` is a spread (a normal's standard deviation), not a value.
@@ -944,6 +1045,30 @@ pub fn exercise_queries(manifest: &Manifest) -> Vec<Query> {
                     }
                 }
             }
+            // Every region, every year of the range (each answer names its data year), every
+            // basis declared (location only when none is).
+            QueryKind::GridIntensity => {
+                let years: Vec<i32> = match manifest.years {
+                    Some([a, b]) if a <= b && b - a <= 200 => (a..=b).collect(),
+                    _ => vec![2024],
+                };
+                let bases = if manifest.bases.is_empty() {
+                    vec![Basis::Location]
+                } else {
+                    manifest.bases.clone()
+                };
+                for r in &manifest.regions {
+                    for y in &years {
+                        for b in &bases {
+                            out.push(Query::GridIntensity {
+                                region: r.clone(),
+                                year: *y,
+                                basis: *b,
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
     out.dedup();
@@ -1120,6 +1245,186 @@ mod tests {
         );
         let e = problems("salary", r#""compensation""#, good);
         assert!(e.contains("only a pricing plugin defines GPUs"), "{e}");
+    }
+
+    fn grid_query() -> Query {
+        Query::GridIntensity {
+            region: "us-ia".into(),
+            year: 2024,
+            basis: Basis::Location,
+        }
+    }
+
+    fn grid_json(
+        region: &str,
+        year: i32,
+        basis: &str,
+        data_year: i32,
+        value: &str,
+        unit: &str,
+    ) -> String {
+        format!(
+            r#"{{"schema":"traincost.response","schema_version":1,"result":{{"kind":"grid_intensity",
+            "region":"{region}","year":{year},"basis":"{basis}","data_year":{data_year},
+            "intensity":{{"value":{value},"unit":"{unit}","claim":"some-claim"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn grid_intensities_are_checked_against_the_query_unit_and_bounds() {
+        let ok = grid_json("US-IA", 2024, "location", 2023, "352", "gCO2e/kWh");
+        let r = parse_response(ok.as_bytes(), &grid_query()).unwrap();
+        let QueryResult::GridIntensity(g) = r.result else {
+            panic!()
+        };
+        assert_eq!((g.region.as_str(), g.data_year), ("US-IA", 2023));
+        let problems = |json: String| {
+            parse_response(json.as_bytes(), &grid_query())
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let e = problems(grid_json(
+            "US-IA",
+            2024,
+            "location",
+            2023,
+            "0.352",
+            "kgCO2e/kWh",
+        ));
+        assert!(
+            e.contains("result.intensity.unit: unknown unit \"kgCO2e/kWh\""),
+            "{e}"
+        );
+        let e = problems(grid_json("US-IA", 2024, "location", 2023, "352", "W"));
+        assert!(
+            e.contains("result.intensity.unit: is \"W\" where gCO2e/kWh is expected"),
+            "{e}"
+        );
+        let e = problems(grid_json(
+            "US-IA",
+            2024,
+            "location",
+            2023,
+            "5000",
+            "gCO2e/kWh",
+        ));
+        assert!(
+            e.contains("result.intensity.value: 5e3 gCO2e/kWh is not physical for a grid carbon intensity (at most 2e3"),
+            "{e}"
+        );
+        let e = problems(grid_json(
+            "US-IA",
+            2024,
+            "location",
+            2023,
+            "-1",
+            "gCO2e/kWh",
+        ));
+        assert!(e.contains("result.intensity.value: -1 is negative"), "{e}");
+        let e = problems(grid_json(
+            "US-TX",
+            2024,
+            "location",
+            2023,
+            "352",
+            "gCO2e/kWh",
+        ));
+        assert!(
+            e.contains("result.region: is \"US-TX\" but the query asked for \"us-ia\""),
+            "{e}"
+        );
+        let e = problems(grid_json(
+            "US-IW",
+            2024,
+            "location",
+            2023,
+            "352",
+            "gCO2e/kWh",
+        ));
+        assert!(
+            e.contains("result.region: unknown region \"US-IW\"; did you mean US-IA"),
+            "{e}"
+        );
+        let e = problems(grid_json(
+            "us-ia",
+            2024,
+            "location",
+            2023,
+            "352",
+            "gCO2e/kWh",
+        ));
+        assert!(e.contains("write the canonical id \"US-IA\""), "{e}");
+        let e = problems(grid_json("US-IA", 2023, "market", 2023, "352", "gCO2e/kWh"));
+        assert!(
+            e.contains("result.year: is 2023 but the query asked for 2024")
+                && e.contains("result.basis: is market but the query asked for location"),
+            "{e}"
+        );
+        let e = problems(grid_json("US-IA", 2024, "location", 24, "352", "gCO2e/kWh"));
+        assert!(
+            e.contains("result.data_year: 24 is not a plausible year"),
+            "{e}"
+        );
+        // A grid answer to another query is refused by kind.
+        let e = parse_response(ok.as_bytes(), &spec_query()).unwrap_err();
+        assert!(
+            e[0].message
+                .contains("answers grid_intensity but the query was gpu_spec"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn grid_manifests_list_known_regions_and_are_exercised_region_by_year() {
+        let json = |regions: &str, years: &str| {
+            format!(
+                r#"{{"schema":"traincost.manifest","schema_version":1,"name":"g","version":"1",
+                "kind":"grid","queries":["grid_intensity"],"regions":{regions},"years":{years}}}"#
+            )
+        };
+        let m = parse_manifest(
+            json(r#"["FR","US-IA"]"#, "[2022,2024]").as_bytes(),
+            "g",
+            Kind::Grid,
+        )
+        .unwrap();
+        let qs = exercise_queries(&m);
+        assert_eq!(qs.len(), 6, "{qs:?}");
+        assert!(qs.contains(&Query::GridIntensity {
+            region: "US-IA".into(),
+            year: 2023,
+            basis: Basis::Location
+        }));
+        let e = parse_manifest(
+            json(r#"["France"]"#, "[2022,2024]").as_bytes(),
+            "g",
+            Kind::Grid,
+        )
+        .unwrap_err();
+        assert!(
+            e[0].to_string()
+                .contains("regions[0]: unknown region \"France\"; write the canonical id \"FR\""),
+            "{e:?}"
+        );
+        let e = parse_manifest(json(r#"["FR"]"#, "[2022,9999]").as_bytes(), "g", Kind::Grid)
+            .unwrap_err();
+        assert!(
+            e[0].to_string().contains("not a range of plausible years"),
+            "{e:?}"
+        );
+        let e = parse_manifest(json("[]", "[2022,2024]").as_bytes(), "g", Kind::Grid).unwrap_err();
+        assert!(e[0].to_string().starts_with("regions: is empty"), "{e:?}");
+        // A pricing plugin cannot declare the grid query.
+        let pricing = json(r#"[]"#, "null").replace("\"grid\"", "\"pricing\"");
+        let e = parse_manifest(pricing.as_bytes(), "g", Kind::Pricing).unwrap_err();
+        assert!(
+            e[0].to_string()
+                .contains("a pricing plugin cannot answer grid_intensity"),
+            "{e:?}"
+        );
     }
 
     #[test]

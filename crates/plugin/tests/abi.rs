@@ -230,11 +230,36 @@ fn request_bytes_are_the_documented_form() {
         }),
         r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"compensation","role":"researcher","year":2024}}"#
     );
+    let grid = r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"grid_intensity","region":"US-IA","year":2024,"basis":"location"}}"#;
+    assert_eq!(
+        text(Query::GridIntensity {
+            region: "US-IA".into(),
+            year: 2024,
+            basis: traincost_plugin::payload::Basis::Location
+        }),
+        grid
+    );
+    // A request without `basis` (a host of ABI 1.1 always sends it) means location-based.
+    let parsed: traincost_plugin::payload::Request = serde_json::from_str(
+        r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"grid_intensity","region":"FR","year":2022}}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        parsed.query,
+        Query::GridIntensity {
+            basis: traincost_plugin::payload::Basis::Location,
+            ..
+        }
+    ));
     let docs = std::fs::read_to_string(repo_root().join("docs/PLUGINS.md")).unwrap();
     assert!(
         docs.contains(
             r#"{"schema":"traincost.request","schema_version":1,"query":{"kind":"rental_price","gpu":"H800","provider":"lambda","commitment":"three_year"}}"#
         ),
         "docs/PLUGINS.md must show the exact request bytes"
+    );
+    assert!(
+        docs.contains(grid),
+        "docs/PLUGINS.md must show the exact grid_intensity request bytes"
     );
 }

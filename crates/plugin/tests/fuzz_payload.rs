@@ -484,6 +484,7 @@ fn quantity_mut<'a>(r: &'a mut QueryResult, path: &str) -> Option<&'a mut Quanti
                 &mut c.components.get_mut(index?)?.quantity
             }
         }
+        QueryResult::GridIntensity(g) => &mut g.intensity,
     })
 }
 
@@ -534,13 +535,14 @@ fn manifest() -> impl Strategy<Value = (Kind, Vec<u8>)> {
         1 => (1usize..100_000).prop_map(|n| "z".repeat(n)),
     ];
     (
-        prop::sample::select(vec![Kind::Pricing, Kind::Salary]),
+        prop::sample::select(vec![Kind::Pricing, Kind::Salary, Kind::Grid]),
         prop::collection::vec(
             prop::sample::select(vec![
                 QueryKind::GpuSpec,
                 QueryKind::PurchasePrice,
                 QueryKind::RentalPrice,
                 QueryKind::Compensation,
+                QueryKind::GridIntensity,
             ]),
             0..4,
         ),
@@ -575,6 +577,8 @@ fn manifest() -> impl Strategy<Value = (Kind, Vec<u8>)> {
                     roles,
                     years: years.map(|(a, b)| [a, b]),
                     gpu_definitions,
+                    regions: Vec::new(),
+                    bases: Vec::new(),
                 };
                 let mut v = serde_json::to_value(&m).unwrap();
                 match edit {

@@ -8,6 +8,8 @@
 //! let spec = pricing.gpu_spec("H800")?;            // GpuSpec, every figure with its claim
 //! let price = pricing.purchase_prices("H800")?.quote_at("2024-06");
 //! let pay = registry.salary("salary-cn")?.compensation("researcher", 2024)?;
+//! let grid = registry.grid("grid-intensity")?.intensity("US-IA", 2024, Basis::Location)?;
+//! // grid.intensity: gCO2e/kWh with its claim; grid.data_year: the year of the figure
 //! ```
 //!
 //! Plugins load only from `--plugin PATH`, `TRAINCOST_PLUGIN_PATH` (absolute entries) and the
@@ -35,8 +37,8 @@ use traincost_plugin::client::{
 };
 use traincost_plugin::ffi::{Declared, Plugin};
 use traincost_plugin::payload::{
-    Commitment, Compensation, Dist, DollarYear, GpuSpec, Kind, Manifest, PurchasePrices, Quantity,
-    Query, QueryResult, RentalPrices, Response, Source,
+    Basis, Commitment, Compensation, Dist, DollarYear, GpuSpec, GridIntensity, Kind, Manifest,
+    PurchasePrices, Quantity, Query, QueryResult, RentalPrices, Response, Source,
 };
 use traincost_plugin::validate::{Problem, claim_refs, quantities};
 
@@ -81,6 +83,7 @@ pub(crate) fn builtins() -> Vec<Declared> {
         cloud_rental::PLUGIN,
         salary_us::PLUGIN,
         salary_cn::PLUGIN,
+        grid_intensity::PLUGIN,
     ]
 }
 
@@ -319,6 +322,11 @@ pub(crate) fn describe_query(q: &Query) -> String {
             s
         }
         Query::Compensation { role, year } => format!("compensation {role} {year}"),
+        Query::GridIntensity {
+            region,
+            year,
+            basis,
+        } => format!("grid_intensity {region} {year} {basis}"),
     }
 }
 
@@ -328,8 +336,13 @@ fn hint_for(e: &CallError) -> String {
                                    skipped the plugin and carried on"
             .to_owned(),
         CallError::Failed(p) if p.code == "unknown_gpu" || p.code == "no_data" => {
-            "ask for a GPU, role or year the plugin lists (`traincost plugins info NAME`), or \
+            "ask for a GPU, role, region or year the plugin lists (`traincost plugins info NAME`), or \
              give the value in the scenario"
+                .to_owned()
+        }
+        CallError::Failed(p) if p.code == "unknown_region" => {
+            "write a region id of traincost's catalog (ISO 3166 codes such as FR, US-IA, or \
+             EU27, WORLD) that the plugin lists (`traincost plugins info NAME`)"
                 .to_owned()
         }
         CallError::Failed(_) => "see the plugin's message; or give the value in the scenario \
@@ -563,6 +576,20 @@ impl PluginRegistry {
         Ok(PricingPlugin(p))
     }
 
+    /// The grid plugin called `name`: carbon intensity of electricity by region and year.
+    #[allow(dead_code, reason = "API for `traincost estimate` (emissions)")]
+    pub(crate) fn grid(&self, name: &str) -> Result<GridPlugin<'_>, Diagnostic> {
+        let p = self.get(name)?;
+        if p.kind() != Kind::Grid {
+            return Err(Diagnostic::new(format!(
+                "plugin `{name}` is a {} plugin, not a grid plugin",
+                p.kind()
+            ))
+            .hint("name a grid plugin, e.g. grid-intensity (see `traincost plugins list`)"));
+        }
+        Ok(GridPlugin(p))
+    }
+
     /// The salary plugin called `name`.
     #[allow(dead_code, reason = "API for `traincost estimate`")]
     pub(crate) fn salary(&self, name: &str) -> Result<SalaryPlugin<'_>, Diagnostic> {
@@ -722,6 +749,41 @@ impl<'a> SalaryPlugin<'a> {
     }
 }
 
+/// A grid plugin: the carbon intensity of electricity by region and year.
+#[allow(dead_code, reason = "API for `traincost estimate` (emissions)")]
+#[derive(Clone, Copy)]
+pub(crate) struct GridPlugin<'a>(&'a LoadedPlugin);
+
+#[allow(dead_code, reason = "API for `traincost estimate` (emissions)")]
+impl<'a> GridPlugin<'a> {
+    /// The plugin (name, version, origin, manifest).
+    pub(crate) fn plugin(&self) -> &'a LoadedPlugin {
+        self.0
+    }
+
+    /// The carbon intensity of `region`'s grid in `year` on `basis`: `intensity` in
+    /// `gCO2e/kWh` with its claim or assumption, and `data_year`, the year the figure is for
+    /// (report it when it differs from `year`). The region may be any spelling of the
+    /// catalog (`us-ia`, `Iowa`); the answer's `region` is canonical. A region, year or basis
+    /// the plugin has no figure for is a diagnostic naming the plugin and the query.
+    pub(crate) fn intensity(
+        &self,
+        region: &str,
+        year: i32,
+        basis: Basis,
+    ) -> Result<GridIntensity, Diagnostic> {
+        let q = Query::GridIntensity {
+            region: region.to_owned(),
+            year,
+            basis,
+        };
+        match self.0.call(&q)?.result {
+            QueryResult::GridIntensity(g) => Ok(g),
+            other => Err(wrong_kind(self.0, &other)),
+        }
+    }
+}
+
 /// A plugin quantity in the scenario form `estimate` reads (same keys; `dollar_year` becomes
 /// `dollars`), so a plugin's figure can stand where a scenario would write one.
 #[allow(dead_code, reason = "API for `traincost estimate`")]
@@ -784,6 +846,19 @@ mod tests {
         let spec = p.gpu_spec("h800").unwrap();
         assert_eq!(spec.gpu, "H800");
         assert!(reg.salary("nvidia-pricing").is_err());
+        let g = reg.grid("grid-intensity").unwrap();
+        let fr = g.intensity("france", 2022, Basis::Location).unwrap();
+        assert_eq!((fr.region.as_str(), fr.data_year), ("FR", 2022));
+        assert_eq!(fr.intensity.unit, "gCO2e/kWh");
+        let err = g.intensity("US-IW", 2023, Basis::Location).unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean US-IA")
+                && err.to_string().contains("grid-intensity"),
+            "{err}"
+        );
+        let err = g.intensity("US", 2023, Basis::Market).unwrap_err();
+        assert!(err.to_string().contains("location-based"), "{err}");
+        assert!(reg.grid("salary-us").is_err());
         let err = reg.get("nvidia-pricng").err().unwrap();
         assert!(
             err.to_string().contains("did you mean nvidia-pricing"),
