@@ -31,7 +31,7 @@ fn check_passes_on_the_builtin_set_with_every_relation_listed() {
     let o = run(&["claims", "check"]);
     let out = stdout(&o);
     assert!(o.status.success(), "{out}\n{}", stderr(&o));
-    assert!(out.contains("Claims: 117 checked, 0 problems."), "{out}");
+    assert!(out.contains("Claims: 119 checked, 0 problems."), "{out}");
     let line = out
         .lines()
         .find(|l| l.starts_with("Relations:"))
@@ -80,7 +80,7 @@ fn check_as_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["passed"], true);
-    assert_eq!(v["summary"]["claims"], 117);
+    assert_eq!(v["summary"]["claims"], 119);
     assert_eq!(v["summary"]["relations_failed"], 0);
     let relations = v["relations"].as_array().unwrap();
     assert!(relations.iter().all(|r| r["holds"] == true));
@@ -94,7 +94,7 @@ fn list_json_returns_all_claims_with_sources() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     let claims = v.as_array().unwrap();
-    assert_eq!(claims.len(), 117);
+    assert_eq!(claims.len(), 119);
     let c = claims
         .iter()
         .find(|c| c["id"] == "deepseek-v3-total-training-cost-usd")
@@ -232,7 +232,7 @@ fn export_writes_json_and_csv_files() {
     assert!(text.contains("\"Claude 3.5 Sonnet\"") || text.contains(",Claude 3.5 Sonnet,"));
 
     let o = run(&["claims", "export", "--format", "json"]);
-    assert_eq!(json(&o).as_array().unwrap().len(), 117);
+    assert_eq!(json(&o).as_array().unwrap().len(), 119);
 
     let o = run(&["claims", "export"]);
     assert_fails_with(&o, &["--format"]);

@@ -11,4 +11,5 @@ pub(crate) mod distribution;
 pub(crate) mod stack;
 pub(crate) mod svg;
 pub(crate) mod tornado;
+pub(crate) mod trend;
 pub(crate) mod waterfall;
