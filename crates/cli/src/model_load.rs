@@ -81,7 +81,7 @@ pub(crate) fn build_report(
 
 /// The report's dollars are a run option: if the index has no value for them, the error is
 /// about `--dollar-year` (the series, its range, dates that work), not about the scenario.
-fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
+pub(crate) fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
     index.index().value(d).map(|_| ()).map_err(|e| {
         let hint = if e.outside() {
             format!(

@@ -231,17 +231,25 @@ pub(crate) fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
 
     // The dollars every row is reported in.
     let index = args.run.index;
+    let mut indexes: Vec<IndexId> = match index {
+        Some(i) => vec![i],
+        None => candidates
+            .iter()
+            .filter_map(|c| c.builtin.as_ref().map(Scenario::index))
+            .chain(std::iter::once(IndexId::PpiDataProcessing))
+            .collect(),
+    };
+    indexes.sort_by_key(|i| i.name());
+    indexes.dedup();
     let dollars = match args.run.dollar_year {
-        Some(d) => d,
+        Some(d) => {
+            // Every index in use must have these dollars: else no row could be costed.
+            for i in &indexes {
+                crate::model_load::check_dollars(*i, d)?;
+            }
+            d
+        }
         None => {
-            let indexes: Vec<IndexId> = match index {
-                Some(i) => vec![i],
-                None => candidates
-                    .iter()
-                    .filter_map(|c| c.builtin.as_ref().map(Scenario::index))
-                    .chain(std::iter::once(IndexId::PpiDataProcessing))
-                    .collect(),
-            };
             let year = indexes
                 .iter()
                 .map(|i| i.index().latest_full_year())
@@ -514,7 +522,15 @@ pub(crate) fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         Format::Csv => render_csv(&doc),
         Format::Table => render_text(&doc, false),
         Format::Markdown => render_text(&doc, true),
-        Format::Html => render_html(&doc, &svg()),
+        Format::Html => render_html(
+            &doc,
+            &svg(),
+            &crate::chart::trend::render_narrow(
+                &doc.rows,
+                &doc.trend,
+                &doc.dollar_year.to_string(),
+            ),
+        ),
     };
     output::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
@@ -772,7 +788,7 @@ fn render_csv(d: &Document) -> String {
 }
 
 /// The cross-model HTML page: the chart, the trend beside Epoch's, and the table.
-fn render_html(d: &Document, svg: &str) -> String {
+fn render_html(d: &Document, wide: &str, narrow: &str) -> String {
     let title = format!("Training costs across {} models", d.rows.len());
     let mut o = String::new();
     let _ = write!(
@@ -795,8 +811,9 @@ fn render_html(d: &Document, svg: &str) -> String {
     );
     let _ = writeln!(
         o,
-        "<figure id=\"trend-chart\">{}<figcaption>The final run at ownership cost (Epoch AI's amortized method) against publication date, log scale: dots are medians, bars 90% intervals; filled dots are Epoch's top-10 frontier set, whose fitted growth is the solid line (dotted: its 95% interval of the slope); dashed: Epoch's published rate through the same centre.</figcaption></figure>\n<p id=\"trend-method\">{}</p>",
-        crate::html::inline_svg(svg),
+        "<figure id=\"trend-chart\"><div class=\"only-wide\">{}</div><div class=\"only-narrow\">{}</div><figcaption>The final run at ownership cost (Epoch AI's amortized method) against publication date, log scale: dots are medians, bars 90% intervals; filled dots are Epoch's top-10 frontier set, whose fitted growth is the solid line (dotted: its 95% interval of the slope); dashed: Epoch's published rate through the same centre.</figcaption></figure>\n<p id=\"trend-method\">{}</p>",
+        crate::html::inline_svg(wide),
+        crate::html::inline_svg(narrow),
         escape(&d.trend.explanation)
     );
     o.push_str("<h2 id=\"models\">Every model</h2>\n<table class=\"models\"><thead><tr><th>model</th><th>developer</th><th>published</th><th>hardware</th><th>compute (FLOP)</th><th>final run, rental</th><th>final run, ownership</th><th>rental $/GPU-hour</th><th>rental $/1e18 FLOP</th></tr></thead><tbody>\n");

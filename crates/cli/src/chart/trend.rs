@@ -6,12 +6,26 @@
 use super::svg::{self, Anchor, LinearAxis, LogAxis, Svg, colour};
 use traincost_analysis::models::{ModelRow, Source, Trend};
 
-const WIDTH: f64 = 860.0;
-const HEIGHT: f64 = 480.0;
-const LEFT: f64 = 70.0;
-const RIGHT: f64 = 20.0;
-const TOP: f64 = 40.0;
-const BOTTOM: f64 = 80.0;
+/// A chart's size: wide (a file, a desktop page) or narrow (a phone: the legend stacks).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Layout {
+    width: f64,
+    plot_height: f64,
+    narrow: bool,
+}
+
+const WIDE: Layout = Layout {
+    width: 860.0,
+    plot_height: 360.0,
+    narrow: false,
+};
+const NARROW: Layout = Layout {
+    width: 400.0,
+    plot_height: 300.0,
+    narrow: true,
+};
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
 
 /// Epoch's published rate.
 const PUBLISHED: &str = "#7a0177";
@@ -26,9 +40,22 @@ fn year(date: &str) -> Option<f64> {
 /// The chart: every point of the frontier trend (drawn whatever the table's filters), every
 /// other row with an ownership median, the fitted line and Epoch's rate.
 pub(crate) fn render(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String {
-    let title = format!(
-        "Final-run training cost at ownership cost against publication date, {dollars} USD, log scale, 90% intervals"
-    );
+    render_at(rows, trend, dollars, WIDE)
+}
+
+/// [`render`] sized for a phone (400 px wide, the legend one entry a line).
+pub(crate) fn render_narrow(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String {
+    render_at(rows, trend, dollars, NARROW)
+}
+
+fn render_at(rows: &[ModelRow], trend: &Trend, dollars: &str, layout: Layout) -> String {
+    let title = if layout.narrow {
+        format!("Final run at ownership cost, {dollars} USD (log)")
+    } else {
+        format!(
+            "Final-run training cost at ownership cost against publication date, {dollars} USD, log scale, 90% intervals"
+        )
+    };
     // (year, p5, p50, p95, label, fitted, built-in): every point of the fit, then every
     // other row with an ownership median.
     let mut pts: Vec<(f64, f64, f64, f64, String, bool, bool)> = trend
@@ -65,15 +92,27 @@ pub(crate) fn render(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String 
             r.source == Source::Builtin,
         ));
     }
-    let mut s = Svg::new(WIDTH, HEIGHT, &title);
-    s.text(LEFT, 22.0, Anchor::Start, 14.0, colour::TEXT, &title);
-    let (x0, x1) = (LEFT, WIDTH - RIGHT);
-    let (y_bottom, y_top) = (HEIGHT - BOTTOM, TOP);
+    let top = 40.0;
+    let (y_top, y_bottom) = (top, top + layout.plot_height);
+    // The legend: five entries, on two lines or one a line.
+    let legend_lines = if layout.narrow { 5.0 } else { 2.0 };
+    let height = y_bottom + 34.0 + legend_lines * 20.0;
+    let width = layout.width;
+    let mut s = Svg::new(width, height, &title);
+    s.text(
+        LEFT.min(16.0),
+        22.0,
+        Anchor::Start,
+        14.0,
+        colour::TEXT,
+        &title,
+    );
+    let (x0, x1) = (LEFT, width - RIGHT);
     let Some(yaxis) = LogAxis::covering(pts.iter().flat_map(|p| [p.1, p.3]), y_bottom, y_top)
     else {
         s.text(
-            WIDTH / 2.0,
-            HEIGHT / 2.0,
+            width / 2.0,
+            (y_top + y_bottom) / 2.0,
             Anchor::Middle,
             13.0,
             colour::MUTED,
@@ -128,8 +167,8 @@ pub(crate) fn render(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String 
         line(&mut s, f.ooms_per_year, colour::MEDIAN, "", 2.0);
     }
 
-    // Points: other models first, the fitted frontier on top.
-    pts.sort_by(|a, b| a.5.cmp(&b.5).then(a.0.total_cmp(&b.0)));
+    // Points: other Epoch rows first, then the fitted frontier, the built-ins on top.
+    pts.sort_by(|a, b| (a.6, a.5).cmp(&(b.6, b.5)).then(a.0.total_cmp(&b.0)));
     for (y, p5, p50, p95, label, fitted, builtin) in &pts {
         let px = xaxis.x(*y);
         let (fill, stroke) = match (fitted, builtin) {
@@ -148,29 +187,7 @@ pub(crate) fn render(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String 
         s.end_group();
     }
 
-    // Legend.
-    let ly = HEIGHT - 44.0;
-    let mut lx = x0;
-    let mut key = |s: &mut Svg, draw: &dyn Fn(&mut Svg, f64, f64), text: &str| {
-        draw(s, lx, ly);
-        s.text(lx + 14.0, ly + 4.0, Anchor::Start, 11.0, colour::TEXT, text);
-        lx += 24.0 + svg::text_width(text, 11.0);
-    };
-    key(
-        &mut s,
-        &|s, x, y| s.circle(x + 4.0, y, 3.5, colour::MEDIAN, colour::MEDIAN),
-        "Epoch frontier set (fitted)",
-    );
-    key(
-        &mut s,
-        &|s, x, y| s.circle(x + 4.0, y, 3.5, "#ffffff", colour::MUTED),
-        "other Epoch rows",
-    );
-    key(
-        &mut s,
-        &|s, x, y| s.circle(x + 4.0, y, 3.5, colour::CLAIM, colour::CLAIM),
-        "built-in scenarios",
-    );
+    // Legend: (marker, text) entries, flowing on a wide chart, one a line on a narrow one.
     let fit_text = trend.fit.as_ref().map_or_else(
         || "no fit (fewer than three frontier points)".to_owned(),
         |f| {
@@ -187,27 +204,39 @@ pub(crate) fn render(rows: &[ModelRow], trend: &Trend, dollars: &str) -> String 
     let published_text = trend.published.as_ref().map_or(String::new(), |p| {
         format!("Epoch AI published: {}x/year", p.factor_per_year)
     });
-    let ly2 = HEIGHT - 22.0;
-    s.line(x0, ly2, x0 + 18.0, ly2, colour::MEDIAN, 2.0);
-    s.text(
-        x0 + 24.0,
-        ly2 + 4.0,
-        Anchor::Start,
-        11.0,
-        colour::TEXT,
-        &fit_text,
+    type Key<'a> = (&'a dyn Fn(&mut Svg, f64, f64), String);
+    let dot = |fill: &'static str, stroke: &'static str| {
+        move |s: &mut Svg, x: f64, y: f64| s.circle(x + 6.0, y, 3.5, fill, stroke)
+    };
+    let (fitted_dot, other_dot, builtin_dot) = (
+        dot(colour::MEDIAN, colour::MEDIAN),
+        dot("#ffffff", colour::MUTED),
+        dot(colour::CLAIM, colour::CLAIM),
     );
+    let fit_line = |s: &mut Svg, x: f64, y: f64| s.line(x, y, x + 18.0, y, colour::MEDIAN, 2.0);
+    let published_line =
+        |s: &mut Svg, x: f64, y: f64| s.dashed_line((x, y), (x + 18.0, y), PUBLISHED, 1.5, "7 4");
+    let mut keys: Vec<Key<'_>> = vec![
+        (&fitted_dot, "Epoch frontier set (fitted)".to_owned()),
+        (&other_dot, "other Epoch rows".to_owned()),
+        (&builtin_dot, "built-in scenarios".to_owned()),
+        (&fit_line, fit_text),
+    ];
     if !published_text.is_empty() {
-        let px = x0 + 40.0 + svg::text_width(&fit_text, 11.0);
-        s.dashed_line((px, ly2), (px + 18.0, ly2), PUBLISHED, 1.5, "7 4");
-        s.text(
-            px + 24.0,
-            ly2 + 4.0,
-            Anchor::Start,
-            11.0,
-            colour::TEXT,
-            &published_text,
-        );
+        keys.push((&published_line, published_text));
+    }
+    let (mut lx, mut ly) = (x0, y_bottom + 44.0);
+    for (i, (draw, text)) in keys.iter().enumerate() {
+        let w = 28.0 + svg::text_width(text, 11.0);
+        // Wide: the three point keys on one line, the two lines on the next.
+        let new_line = if layout.narrow { i > 0 } else { i == 3 };
+        if new_line {
+            lx = x0;
+            ly += 20.0;
+        }
+        draw(&mut s, lx, ly);
+        s.text(lx + 24.0, ly + 4.0, Anchor::Start, 11.0, colour::TEXT, text);
+        lx += w + 12.0;
     }
     s.finish()
 }
