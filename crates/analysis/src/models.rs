@@ -443,9 +443,10 @@ pub fn frontier_trend(
          of each frontier row's ownership (amortized) final run, from {version_text} (paper \
          v1's fine-tunes with their base model's cost added, as Epoch did), in {dollars} \
          dollars. Converting every cost by one price index to one dollar year multiplies them \
-         all by one constant, which changes no slope; what can move the rate is the set (later \
-         versions add models published after May 2024 and revise inputs) and that a Monte \
-         Carlo median is not exactly Epoch's point value."
+         all by one constant, which changes no slope; what can move the rate is the set (the \
+         June-2025 update's frontier set adds models published after the paper and re-selects \
+         older ones) and revised inputs, and that a Monte Carlo median is not exactly Epoch's \
+         point value."
     );
     Trend {
         set: "Epoch AI's top-10 frontier set (in_top10_frontier_set), every row with an ownership cost".to_owned(),
