@@ -228,7 +228,7 @@ fn export_writes_json_and_csv_files() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(text.lines().count(), 118);
+    assert_eq!(text.lines().count(), 120);
     assert!(text.contains("\"Claude 3.5 Sonnet\"") || text.contains(",Claude 3.5 Sonnet,"));
 
     let o = run(&["claims", "export", "--format", "json"]);
@@ -245,14 +245,14 @@ fn a_user_file_merges_into_every_command() {
     let f = file.to_str().unwrap();
     let o = run(&["claims", "list", "--claims", f, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(json(&o).as_array().unwrap().len(), 118);
+    assert_eq!(json(&o).as_array().unwrap().len(), 120);
     let o = run(&["claims", "show", "my-h100-quote", "--claims", f]);
     assert!(stdout(&o).contains(&format!("{f}:2")), "{}", stdout(&o));
     let o = run(&["claims", "check", "--claims", f]);
     assert!(o.status.success(), "{}", stdout(&o));
-    assert!(stdout(&o).contains("Claims: 118 checked, 0 problems."));
+    assert!(stdout(&o).contains("Claims: 120 checked, 0 problems."));
     let o = run(&["claims", "export", "--format", "csv", "--claims", f]);
-    assert_eq!(stdout(&o).lines().count(), 119);
+    assert_eq!(stdout(&o).lines().count(), 121);
 }
 
 #[test]
