@@ -23,8 +23,9 @@ use crate::format::money;
 use crate::output;
 use crate::run_options::Money;
 
-/// Samples per model when `--samples` is not given: 177 models and more are costed, and the
-/// 5th and 95th percentiles of 20,000 samples are within about 2% of a million samples'.
+/// Samples per model when `--samples` is not given: 177 models and more are costed. Measured
+/// on the frontier rows (seed 42): every 5th, 50th and 95th percentile at 20,000 samples is
+/// within 2% of a million samples', and the fitted growth rate within 0.001x a year.
 pub(crate) const DEFAULT_SAMPLES: u64 = 20_000;
 
 /// Output format.
