@@ -788,13 +788,26 @@ fn render_csv(d: &Document) -> String {
     out
 }
 
+/// The cross-model page's own style: a smaller table, each cost's interval under its median.
+const MODELS_CSS: &str = "table.models { font-size: 0.85rem; }\ntable.models td.num { white-space: normal; }\ntable.models td:nth-child(1), table.models td:nth-child(2), table.models td:nth-child(4) { overflow-wrap: anywhere; }\ntable.models td.num small { color: var(--muted); }\n";
+
+/// A cost for an HTML cell: the median, its 90% interval on the next line.
+fn cost_html(cell: &str) -> String {
+    match cell.split_once(" [") {
+        Some((median, interval)) => {
+            format!("{}<br><small>[{}</small>", escape(median), escape(interval))
+        }
+        None => escape(cell),
+    }
+}
+
 /// The cross-model HTML page: the chart, the trend beside Epoch's, and the table.
 fn render_html(d: &Document, wide: &str, narrow: &str) -> String {
     let title = format!("Training costs across {} models", d.rows.len());
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"traincost {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"traincost {}\">\n<title>{}</title>\n<style>{}{MODELS_CSS}</style>\n</head>\n<body>\n<main>\n",
         env!("CARGO_PKG_VERSION"),
         escape(&title),
         crate::html::CSS
@@ -839,8 +852,8 @@ fn render_html(d: &Document, wide: &str, narrow: &str) -> String {
             escape(r.publication_date.as_deref().unwrap_or("")),
             escape(r.hardware.as_deref().unwrap_or("")),
             escape(&flop(r.compute_flop)),
-            escape(&rental),
-            escape(&ownership),
+            cost_html(&rental),
+            cost_html(&ownership),
             escape(&unit_cell(r.rental_unit.per_gpu_hour)),
             escape(&unit_cell(r.rental_unit.per_1e18_flop)),
         );
