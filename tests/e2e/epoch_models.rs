@@ -119,11 +119,13 @@ fn misspelt_names_get_suggestions_and_missing_prices_are_named() {
 
 #[test]
 fn a_bare_name_is_an_epoch_model_unless_a_built_in_has_it() {
-    let v = estimate(&["grok-3"]);
-    assert_eq!(v["scenario"], "epoch-grok-3");
+    let v = estimate(&["grok-2"]);
+    assert_eq!(v["scenario"], "epoch-grok-2");
     // The curated built-in wins on a bare name; `epoch:` reaches Epoch's row.
     assert_eq!(estimate(&["gpt-4"])["scenario"], "gpt-4");
     assert_eq!(estimate(&["epoch:gpt-4"])["scenario"], "epoch-gpt-4");
+    assert_eq!(estimate(&["grok-3"])["scenario"], "grok-3");
+    assert_eq!(estimate(&["epoch:grok-3"])["scenario"], "epoch-grok-3");
 }
 
 #[test]

@@ -161,12 +161,12 @@ fn one_row_per_model_with_the_documented_fields() {
             .unwrap()
             > 1e7
     );
-    // An Epoch row: Grok-3 at Epoch's cloud price, whose unit costs are ratios of medians.
+    // An Epoch row: Inflection-2 at Epoch's cloud price, whose unit costs are ratios of medians.
     let grok = rows
         .iter()
-        .find(|r| r["scenario"] == "epoch:Grok-3")
+        .find(|r| r["scenario"] == "epoch:Inflection-2")
         .unwrap();
-    assert_eq!(grok["developer"], "xAI");
+    assert_eq!(grok["developer"], "Inflection AI");
     let rental = grok["costed"]["rental"]["p50"].as_f64().unwrap();
     let hours = grok["costed"]["gpu_hours"]["p50"].as_f64().unwrap();
     let per_hour = grok["rental_unit"]["per_gpu_hour"].as_f64().unwrap();

@@ -21,11 +21,11 @@
   });
   r.scrollers = scrollers;
   var bars = {};
-  document.querySelectorAll('svg [data-layer]').forEach(function (e) {
+  document.querySelectorAll('svg [data-layer], svg [data-energy]').forEach(function (e) {
     var b = e.getBoundingClientRect();
     var fig = e.closest('figure');
     if (b.width === 0 && b.height === 0) return; // the hidden layout of a chart
-    var id = (fig ? fig.id : '') + '/' + e.getAttribute('data-layer');
+    var id = (fig ? fig.id : '') + '/' + (e.getAttribute('data-layer') || e.getAttribute('data-energy'));
     var f = fig ? fig.getBoundingClientRect() : { left: 0, right: W };
     bars[id] = { w: b.width, h: b.height, left: b.left, right: b.right, inside: b.width > 0 && b.height > 0 && b.left >= Math.max(0, f.left) - 0.5 && b.right <= Math.min(W, f.right) + 0.5 };
   });

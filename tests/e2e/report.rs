@@ -212,6 +212,18 @@ fn the_report_renders_every_layer_and_the_headline_without_console_errors() {
         "stack, distributions and tornado"
     );
     assert!(dom.contains("id=\"tornado\""));
+    // The energy section: both forms of the final run, charted and tabled.
+    assert!(dom.contains("id=\"energy\""));
+    for id in ["final-run-energy-accelerator", "final-run-energy-facility"] {
+        assert!(
+            dom.contains(&format!("data-energy=\"{id}\"")),
+            "{id} not charted"
+        );
+    }
+    assert!(
+        text.contains("1.952 GWh"),
+        "V3's accelerator energy: 2.788M GPU-hours x 700 W"
+    );
     assert!(dom.contains("href=\"https://arxiv.org/abs/2412.19437\""));
     assert!(dom.contains("id=\"claim-finansguncel-deepseek-v3-cost-typo\""));
     assert!(text.contains("ERRONEOUS, not evidence"));
@@ -518,6 +530,29 @@ fn on_a_phone_nothing_overflows_and_every_layer_has_a_visible_bar() {
                 "{scenario}: the bar of {id} is not visible: {bar}"
             );
         }
+        // Every energy figure of one model (the fleet's year is in the table only) has a
+        // visible bar in the energy chart.
+        let e = crate::util::run_json(&[
+            "estimate",
+            scenario,
+            "--samples",
+            "5000",
+            "--format",
+            "json",
+        ]);
+        let energy = e["energy"].as_array().unwrap();
+        assert!(energy.len() >= 2, "{scenario}: no energy figures");
+        for f in energy {
+            let id = f["id"].as_str().unwrap();
+            if id == "fleet-annual-energy" {
+                continue;
+            }
+            let bar = &m["bars"][format!("energy-chart/{id}")];
+            assert_eq!(
+                bar["inside"], true,
+                "{scenario}: the energy bar of {id} is not visible: {bar}"
+            );
+        }
         // Chart text stays readable and never overlaps other text.
         assert!(
             m["minTextPx"].as_f64().unwrap() >= 8.5,
@@ -565,7 +600,7 @@ fn the_cross_model_page_renders_and_fits_a_phone() {
     assert_eq!(dom.matches("<svg").count(), 2, "the chart, wide and narrow");
     let text = text_of(&dom);
     assert!(text.contains("GPT-4"), "a built-in");
-    assert!(text.contains("Grok-3"), "an Epoch row");
+    assert!(text.contains("Inflection-2"), "an Epoch row");
     assert!(text.contains("Epoch AI published 2.4x per year"), "{text}");
     // Every fitted point is drawn (a dot each, in both charts).
     let points = v["trend"]["points"].as_array().unwrap().len();

@@ -888,6 +888,8 @@ mod tests {
             components: Vec::new(),
             multiples: Vec::new(),
             basis: None,
+            form: None,
+            accounting: None,
         }
     }
 

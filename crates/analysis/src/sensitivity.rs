@@ -257,7 +257,9 @@ impl OutputIds {
                 OutputKind::Layer => &mut ids.layers,
                 OutputKind::Total => &mut ids.totals,
                 OutputKind::Component(_) => &mut ids.components,
-                OutputKind::Metric => &mut ids.metrics,
+                OutputKind::Metric | OutputKind::Energy(_) | OutputKind::Emissions(..) => {
+                    &mut ids.metrics
+                }
                 OutputKind::Multiple(_) => continue,
             };
             list.push(o.id.clone());

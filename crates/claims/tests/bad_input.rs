@@ -116,6 +116,7 @@ fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
         n += 1;
     }
     assert!(n >= 9);
+    // Every built-in claim once as itself and once as its copy.
     assert_eq!(set.len(), 2 * ClaimSet::builtin().len());
     // Erroneous flags in the notes are read as the status.
     for id in [

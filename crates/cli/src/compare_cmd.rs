@@ -731,6 +731,8 @@ mod tests {
             components: vec![],
             multiples: Vec::new(),
             basis: None,
+            form: None,
+            accounting: None,
         }
     }
 
@@ -745,6 +747,8 @@ mod tests {
             layers,
             totals: vec![],
             metrics: vec![],
+            energy: vec![],
+            emissions: vec![],
             inputs: vec![],
             not_modelled: vec![],
         }

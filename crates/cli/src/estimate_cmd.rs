@@ -293,6 +293,9 @@ fn render_table(r: &EstimateReport) -> String {
     let numeric: Vec<usize> = (2..header.len()).collect();
     let mut t = Grid::new(header).right_align(&numeric);
     for (f, kind) in e.figures() {
+        if kind == "energy" {
+            continue;
+        }
         let indent = match kind {
             "component" => "  · ",
             "total" => "= ",
@@ -330,6 +333,7 @@ fn render_table(r: &EstimateReport) -> String {
         t.row(cells);
     }
     let _ = writeln!(out, "{}", t.render());
+    out.push_str(&energy_table(e));
     out.push_str("\nWhat each layer counts:\n");
     for (ids, includes, excludes) in scopes(e) {
         let ids = ids.join(", ");
@@ -386,6 +390,91 @@ fn render_table(r: &EstimateReport) -> String {
                 )
             );
         }
+    }
+    out
+}
+
+/// The energy and emissions sections for the table output: a heading with what each form
+/// counts, and one row per scope (and accounting) with each form's median and 90% interval.
+fn energy_table(e: &Estimate) -> String {
+    use crate::term::{Grid, para};
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        return format!("\n{}\n", para(crate::energy::NOT_MODELLED, 0));
+    }
+    let mut out = String::new();
+    for (heading, rows) in [
+        (
+            format!(
+                "Energy (medians and 90% intervals; {})",
+                crate::energy::forms_note()
+            ),
+            rows,
+        ),
+        (
+            crate::energy::EMISSIONS_NOTE.to_owned(),
+            crate::energy::emission_rows(e),
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(out, "\n{}\n", para(&heading, 0));
+        let mut t = Grid::new([
+            "scope",
+            "accelerator",
+            "90% interval",
+            "facility",
+            "90% interval",
+        ])
+        .right_align(&[1, 2, 3, 4]);
+        for r in rows {
+            let [a50, a90] = crate::energy::cells(r.accelerator);
+            let [f50, f90] = crate::energy::cells(r.facility);
+            let scope = if r.total {
+                format!("= {}", r.scope)
+            } else {
+                r.scope
+            };
+            t.row([scope, a50, a90, f50, f90]);
+        }
+        let _ = writeln!(out, "{}", t.render());
+    }
+    out
+}
+
+/// The energy and emissions sections in Markdown.
+fn energy_markdown(e: &Estimate) -> String {
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        return format!("{}\n\n", crate::energy::NOT_MODELLED);
+    }
+    let mut out = String::new();
+    for (heading, note, rows) in [
+        (
+            "Energy",
+            format!("Medians and 90% intervals; {}", crate::energy::forms_note()),
+            rows,
+        ),
+        (
+            "Emissions",
+            crate::energy::EMISSIONS_NOTE.to_owned(),
+            crate::energy::emission_rows(e),
+        ),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "### {heading}\n\n{note}\n\n| scope | accelerator | 90% interval | facility | 90% interval |\n|---|---:|---:|---:|---:|\n"
+        );
+        for r in rows {
+            let [a50, a90] = crate::energy::cells(r.accelerator);
+            let [f50, f90] = crate::energy::cells(r.facility);
+            let _ = writeln!(out, "| {} | {a50} | {a90} | {f50} | {f90} |", r.scope);
+        }
+        out.push('\n');
     }
     out
 }
@@ -449,6 +538,7 @@ fn render_markdown(r: &EstimateReport) -> String {
         crate::format::count(e.samples),
         e.seed
     );
+    out.push_str(&energy_markdown(e));
     out.push_str("### Inputs\n\n| input | value | unit | source |\n|---|---|---|---|\n");
     for i in &e.inputs {
         let src = match (&i.assumption, i.informed_by.as_slice()) {

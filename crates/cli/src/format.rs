@@ -175,9 +175,30 @@ pub(crate) fn money(v: f64) -> String {
     format!("${}", format_money(v))
 }
 
-/// A figure in its unit: money (`USD`, `USD/year`, ...) as [`money`], anything else as a number.
+/// Energy in kWh at 4 significant figures, in the largest prefix that keeps it at least 1:
+/// `1.952 GWh`, `372.9 MWh`, `850 kWh`.
+pub(crate) fn energy(kwh: f64) -> String {
+    if !kwh.is_finite() {
+        return "n/a".to_owned();
+    }
+    let (v, unit) = match kwh.abs() {
+        a if a >= 1e9 => (kwh / 1e9, "TWh"),
+        a if a >= 1e6 => (kwh / 1e6, "GWh"),
+        a if a >= 1e3 => (kwh / 1e3, "MWh"),
+        _ => (kwh, "kWh"),
+    };
+    format!("{} {unit}", sig(v, MODEL_SIG))
+}
+
+/// A figure in its unit: money (`USD`, `USD/year`, ...) as [`money`], energy (`kWh`,
+/// `kWh/year`) as [`energy`], emissions with their unit (`8,930 tCO2e`), anything else as a
+/// number.
 pub(crate) fn amount(unit: &str, v: f64) -> String {
-    if unit.starts_with("USD") {
+    if let Some(per) = unit.strip_prefix("kWh") {
+        format!("{}{per}", energy(v))
+    } else if unit.starts_with("tCO2e") {
+        format!("{} {unit}", number(v))
+    } else if unit.starts_with("USD") {
         money(v)
     } else if unit == "fraction" && v.is_finite() {
         format!("{:.1}%", v * 100.0)

@@ -41,10 +41,10 @@ footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 16px; }
   .badge { white-space: normal; }
   body { font-size: 15px; }
   main { padding: 10px; }
-  table.stack thead, table.inputs thead, table.models thead { display: none; }
-  table.stack tr, table.inputs tr, table.models tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
-  table.stack td, table.inputs td, table.models td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
-  table.stack td::before, table.inputs td::before, table.models td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
+  table.stack thead, table.inputs thead, table.energy thead, table.models thead { display: none; }
+  table.stack tr, table.inputs tr, table.energy tr, table.models tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
+  table.stack td, table.inputs td, table.energy td, table.models td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
+  table.stack td::before, table.inputs td::before, table.energy td::before, table.models td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
 }
 "#;
 

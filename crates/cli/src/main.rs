@@ -6,6 +6,7 @@ mod chart;
 mod claims_cmd;
 mod compare_cmd;
 mod diagnostic;
+mod energy;
 mod epoch_cmd;
 mod estimate_cmd;
 mod format;

@@ -115,6 +115,57 @@ fn claim_html(out: &mut String, c: &ClaimView) {
 }
 
 /// The whole HTML document.
+/// The energy section: each scope in its two forms, as a chart and a table; a sentence when
+/// the scenario gives no energy.
+fn energy_section(o: &mut String, title: &str, e: &traincost_core::estimate::Estimate) {
+    o.push_str("<h2 id=\"energy\">Energy</h2>\n");
+    let rows = crate::energy::rows(e);
+    if rows.is_empty() {
+        let _ = writeln!(o, "<p>{}</p>", escape(crate::energy::NOT_MODELLED));
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<p class=\"small\">Beside the cost, never added to it. {}</p>",
+        escape(&crate::energy::forms_note())
+    );
+    let _ = writeln!(
+        o,
+        "<figure id=\"energy-chart\">{}<figcaption>Each form's 90% interval (bar) and median (line), linear scale.</figcaption></figure>",
+        inline_svg(&crate::chart::energy::render(title, &rows))
+    );
+    energy_rows_html(o, &rows);
+    let emissions = crate::energy::emission_rows(e);
+    if !emissions.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h3 id=\"emissions\">Emissions</h3>\n<p class=\"small\">{}</p>",
+            escape(crate::energy::EMISSIONS_NOTE)
+        );
+        energy_rows_html(o, &emissions);
+    }
+}
+
+/// A table of energy or emissions rows: each form's median and 90% interval.
+fn energy_rows_html(o: &mut String, rows: &[crate::energy::EnergyRow<'_>]) {
+    o.push_str("<table class=\"energy\"><thead><tr><th>scope</th><th>accelerator</th><th>90% interval</th><th>facility</th><th>90% interval</th></tr></thead><tbody>\n");
+    for r in rows {
+        let [a50, a90] = crate::energy::cells(r.accelerator);
+        let [f50, f90] = crate::energy::cells(r.facility);
+        let _ = writeln!(
+            o,
+            "<tr><td data-label=\"scope\">{}{}</td><td class=\"num\" data-label=\"accelerator\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td><td class=\"num\" data-label=\"facility\">{}</td><td class=\"num\" data-label=\"90% interval\">{}</td></tr>",
+            if r.total { "= " } else { "" },
+            escape(&r.scope),
+            escape(&a50),
+            escape(&a90),
+            escape(&f50),
+            escape(&f90)
+        );
+    }
+    o.push_str("</tbody></table>\n");
+}
+
 pub(crate) fn render(model: &Report) -> String {
     let report = &model.estimate;
     let rec = &model.reconciliation;
@@ -232,6 +283,8 @@ pub(crate) fn render(model: &Report) -> String {
         );
     }
     o.push_str("</tbody></table>\n");
+
+    energy_section(&mut o, title, &report.estimate);
 
     // Claims beside each layer.
     o.push_str("<h2 id=\"claims\">What the sources say, layer by layer</h2>\n");

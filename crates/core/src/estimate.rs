@@ -26,7 +26,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
-use crate::stack::{Basis, CostModel, LayerId, OutputInfo, OutputKind, TotalId};
+use crate::stack::{
+    Accounting, Basis, CostModel, EnergyForm, LayerId, OutputInfo, OutputKind, TotalId,
+};
 use crate::units::DollarDate;
 use traincost_engine::montecarlo::{self, NonFiniteOutput, RunConfig, RunStats, Summary};
 
@@ -48,6 +50,13 @@ pub struct Figure {
     /// without one (staff, the fleet, GPU-hours).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<Basis>,
+    /// The energy form of an energy or emissions figure (`accelerator` or `facility`); absent
+    /// for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<EnergyForm>,
+    /// The carbon accounting of an emissions figure (`location` or `market`); absent for others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
     /// The point estimate: every input at its median, computed exactly.
     pub central: f64,
     /// Mean over samples.
@@ -157,6 +166,15 @@ pub struct Estimate {
     pub totals: Vec<Figure>,
     /// Non-money figures (GPU-hours).
     pub metrics: Vec<Figure>,
+    /// Energy, in each form the scenario can give: the final run, development compute, their
+    /// total (kWh) and the fleet's year (kWh/year). Empty when no energy can be known (no `gpu`
+    /// and no `[energy]` or `[ownership]`).
+    #[serde(default)]
+    pub energy: Vec<Figure>,
+    /// Emissions of each energy figure in each accounting the scenario gives (tCO2e, the
+    /// fleet's tCO2e/year). Empty without a carbon intensity.
+    #[serde(default)]
+    pub emissions: Vec<Figure>,
     /// Every input with its provenance.
     pub inputs: Vec<InputReport>,
     /// Layers of the stack this scenario does not model (so no reader mistakes absence for zero).
@@ -190,8 +208,9 @@ impl Estimate {
             .find(|f| f.id == id)
     }
 
-    /// Every figure in report order, with its kind (`layer`, `component`, `total`, `metric`):
-    /// each layer followed by its components, each total by its components, then the metrics.
+    /// Every figure in report order, with its kind (`layer`, `component`, `total`, `metric`,
+    /// `energy`, `emissions`): each layer followed by its components, each total by its
+    /// components, then the metrics, the energy and the emissions figures.
     pub fn figures(&self) -> Vec<(&Figure, &'static str)> {
         let mut out = Vec::new();
         for (parents, kind) in [(&self.layers, "layer"), (&self.totals, "total")] {
@@ -201,6 +220,8 @@ impl Estimate {
             }
         }
         out.extend(self.metrics.iter().map(|m| (m, "metric")));
+        out.extend(self.energy.iter().map(|m| (m, "energy")));
+        out.extend(self.emissions.iter().map(|m| (m, "emissions")));
         out
     }
 }
@@ -323,8 +344,17 @@ fn assemble(
         components: Vec::new(),
         multiples: Vec::new(),
         basis: info.basis,
+        form: match info.kind {
+            OutputKind::Energy(form) | OutputKind::Emissions(form, _) => Some(form),
+            _ => None,
+        },
+        accounting: match info.kind {
+            OutputKind::Emissions(_, a) => Some(a),
+            _ => None,
+        },
     };
     let (mut layers, mut totals, mut metrics) = (Vec::<Figure>::new(), Vec::new(), Vec::new());
+    let (mut energy, mut emissions) = (Vec::new(), Vec::new());
     for (i, (info, s)) in model.outputs().iter().zip(&summaries).enumerate() {
         let f = figure(i, info, s);
         match &info.kind {
@@ -340,6 +370,8 @@ fn assemble(
             }
             OutputKind::Total => totals.push(f),
             OutputKind::Metric => metrics.push(f),
+            OutputKind::Energy(_) => energy.push(f),
+            OutputKind::Emissions(..) => emissions.push(f),
             OutputKind::Multiple(of) => {
                 let basis = info.basis.expect("a multiple has a basis");
                 let m = Multiple {
@@ -395,6 +427,8 @@ fn assemble(
         layers,
         totals,
         metrics,
+        energy,
+        emissions,
         inputs,
         not_modelled,
     };

@@ -15,9 +15,9 @@ use crate::hardware;
 use crate::money::{IndexId, MissingIndexValue, MoneyError};
 use crate::provenance::Provenance;
 use crate::stack::{
-    Basis, DevelopmentAmount, DevelopmentSpec, EpochDefaults, FleetSpec, FlopSpec, ModelError,
-    OwnershipSpec, Propagation, Quantity, RunEnergy, StackSpec, StaffDuration, StaffGroup,
-    StaffSpec, StageSpec,
+    Accounting, Basis, DevelopmentAmount, DevelopmentSpec, EmissionsSpec, EnergySpec,
+    EpochDefaults, FleetSpec, FlopSpec, ModelError, OwnershipSpec, Propagation, Quantity,
+    RunEnergy, StackSpec, StaffDuration, StaffGroup, StaffSpec, StageSpec,
 };
 use crate::units::Currency;
 use crate::units::{DollarDate, HOURS_PER_YEAR};
@@ -100,6 +100,12 @@ pub struct ScenarioFile {
     /// The owner's whole fleet.
     #[serde(default)]
     pub fleet: Option<FleetFile>,
+    /// The final run's energy beside its cost (default: both forms from the scenario `gpu`).
+    #[serde(default)]
+    pub energy: Option<EnergyFile>,
+    /// The carbon intensity of the electricity: emissions beside each energy figure.
+    #[serde(default)]
+    pub emissions: Option<EmissionsFile>,
 }
 
 /// The base a scenario builds on: a built-in scenario's name (all of its final-run stages) or a
@@ -499,6 +505,61 @@ pub struct SalaryFile {
     pub year: Option<i32>,
 }
 
+/// `[energy]`: the inputs of the final run's energy, reported in two forms beside its cost:
+/// *accelerator* (GPU-hours x power per accelerator, the form model cards report) and
+/// *facility* (Epoch AI's method: chip TDP x server power ratio x average power fraction x PUE
+/// x chip-hours). With `[ownership]`, the facility form is the ownership layer's energy and its
+/// inputs are set there; without, they are set here (defaults: Epoch AI's for the `gpu`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EnergyFile {
+    /// Power per accelerator while training, W (default: the scenario GPU's TDP); a model
+    /// card's stated power (Meta's Llama cards: 700 W per H100) goes here.
+    #[serde(default)]
+    pub accelerator_power: Option<QuantityField>,
+    /// Chip TDP for the facility form, W (default: the scenario GPU's). Without `[ownership]` only.
+    #[serde(default)]
+    pub tdp: Option<QuantityField>,
+    /// Server power per chip over chip TDP (Epoch AI's rule by GPU). Without `[ownership]` only.
+    #[serde(default)]
+    pub server_power_ratio: Option<QuantityField>,
+    /// Average power over TDP (Epoch AI: 0.75 for GPUs, 0.43 for TPUs). Without `[ownership]` only.
+    #[serde(default)]
+    pub power_fraction: Option<QuantityField>,
+    /// Power usage effectiveness (Epoch AI: 1.1 for hyperscalers, else 1.25). Without `[ownership]` only.
+    #[serde(default)]
+    pub pue: Option<QuantityField>,
+}
+
+/// `[emissions]`: where the run drew its electricity, and how clean it was: emissions (tCO2e)
+/// are each energy figure x the carbon intensity, location-based and, where known,
+/// market-based. Intensities come from a grid plugin for `region` and `year`, or are written
+/// here (a value written here wins).
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmissionsFile {
+    /// Region of the grid plugin's catalog (`US`, `US-OR`, `FR`, `CN`, `EU27`).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub region: Option<Spanned<String>>,
+    /// The grid-intensity plugin to ask (default: `grid-intensity`, the first-party one).
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub grid: Option<Spanned<String>>,
+    /// The year of the grid figures (default: `[ownership] training_start`'s year, else the
+    /// publication year).
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Location-based intensity (unit `gCO2e/kWh`, `kgCO2e/kWh`, `tCO2e/MWh`, ...).
+    #[serde(default)]
+    pub location_intensity: Option<QuantityField>,
+    /// Market-based intensity (Meta's cards: zero, by renewable matching).
+    #[serde(default)]
+    pub market_intensity: Option<QuantityField>,
+}
+
 /// The owner's fleet.
 #[derive(Debug, Clone, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -795,6 +856,18 @@ pub trait Supplier {
         commitment: Option<&str>,
         date: &str,
     ) -> Result<Supplied, String>;
+    /// Carbon intensity of electricity in `region` (`US`, `FR`, `US-OR`) in `year`, gCO2e per
+    /// kWh, in one accounting, from grid plugin `plugin`. Default: no grid plugins.
+    fn grid_intensity(
+        &self,
+        plugin: &str,
+        region: &str,
+        year: i32,
+        accounting: Accounting,
+    ) -> Result<Supplied, String> {
+        let _ = (region, year, accounting);
+        Err(unavailable(plugin))
+    }
 }
 
 /// A [`Supplier`] with no plugins: scenarios that name one fail with a clear message.
@@ -970,6 +1043,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "epoch-study-gemini-1.0-ultra",
         include_str!("../scenarios/epoch-study-gemini-1.0-ultra.toml"),
     ),
+    ("grok-3", include_str!("../scenarios/grok-3.toml")),
+    ("olmo-2-7b", include_str!("../scenarios/olmo-2-7b.toml")),
+    ("olmo-2-13b", include_str!("../scenarios/olmo-2-13b.toml")),
+    ("olmo-2-32b", include_str!("../scenarios/olmo-2-32b.toml")),
 ];
 
 /// The TOML source of a built-in scenario.
@@ -1009,6 +1086,8 @@ enum Dim {
     UsdPerYear,
     UsdPerKwh,
     Energy,
+    /// Carbon intensity of electricity, gCO2e per kWh.
+    CarbonIntensity,
 }
 
 /// The physical range of what a scenario states in one dimension, in the dimension's model
@@ -1090,6 +1169,18 @@ impl Dim {
             Dim::UsdPerYear => ("USD/year", &[("USD/year", 1.0), ("USD/month", 12.0)]),
             Dim::UsdPerKwh => ("USD/kWh", &[("USD/kWh", 1.0), ("USD/MWh", 1e-3)]),
             Dim::Energy => ("kWh", &[("kWh", 1.0), ("MWh", 1e3), ("GWh", 1e6)]),
+            Dim::CarbonIntensity => (
+                "gCO2e/kWh",
+                &[
+                    ("gCO2e/kWh", 1.0),
+                    ("gCO2eq/kWh", 1.0),
+                    ("kgCO2e/kWh", 1e3),
+                    ("kgCO2eq/kWh", 1e3),
+                    ("kgCO2e/MWh", 1.0),
+                    ("tCO2e/MWh", 1e3),
+                    ("lbCO2e/MWh", 0.453_592_37),
+                ],
+            ),
         }
     }
 
@@ -1120,6 +1211,7 @@ impl Dim {
             Dim::UsdPerYear => b(0.0, 1e9, "a salary or yearly cost"),
             Dim::UsdPerKwh => b(0.0, 10.0, "an electricity price"),
             Dim::Energy => b(0.0, 1e12, "an amount of energy"),
+            Dim::CarbonIntensity => b(0.0, 2000.0, "a carbon intensity of electricity"),
         }
     }
 
@@ -2043,6 +2135,8 @@ impl Scenario {
             }
         };
 
+        let energy = self.energy(&mut cx, gpu, ownership.as_ref(), published_year)?;
+        let emissions = self.emissions(&mut cx, published_year, supplier)?;
         self.check_headline(&stages)?;
         let spec = StackSpec {
             name: f.name.clone(),
@@ -2053,6 +2147,8 @@ impl Scenario {
             development,
             staff,
             fleet,
+            energy,
+            emissions,
         };
         crate::stack::CostModel::new(&spec).map_err(|e| self.locate_model_error(e))?;
         Ok((spec, claims))
@@ -2415,6 +2511,174 @@ impl Scenario {
         })
     }
 
+    /// The final run's energy forms: accelerator power from `[energy]` or the GPU's TDP; the
+    /// facility form from `[energy]` and Epoch AI's defaults when there is no `[ownership]`
+    /// (with one, its energy is the facility form). `None` when neither form can be known.
+    fn energy(
+        &self,
+        cx: &mut Ctx<'_>,
+        gpu: Option<&GpuInfo>,
+        ownership: Option<&OwnershipSpec>,
+        published_year: Option<i32>,
+    ) -> Result<Option<EnergySpec>, ScenarioError> {
+        let f = &self.file;
+        let has_ownership = ownership.is_some();
+        let default = EnergyFile::default();
+        let e = f.energy.as_ref().unwrap_or(&default);
+        // The chip's TDP the facility form uses, where the file states one.
+        let stated_tdp = match ownership.map(|o| &o.energy) {
+            Some(RunEnergy::FromChipHours { tdp_watts, .. }) => Some(tdp_watts.clone()),
+            _ => e
+                .tdp
+                .as_ref()
+                .map(|q| cx.quantity("energy.tdp", q, Dim::Watts))
+                .transpose()?,
+        };
+        let accelerator_power = match (&e.accelerator_power, &stated_tdp, gpu) {
+            (Some(q), _, _) => Some(cx.quantity("energy.accelerator_power", q, Dim::Watts)?),
+            (None, Some(tdp), _) => Some(tdp.clone()),
+            (None, None, Some(g)) => Some(g.tdp.clone()),
+            (None, None, None) => None,
+        };
+        let facility_fields = [
+            ("tdp", &e.tdp),
+            ("server_power_ratio", &e.server_power_ratio),
+            ("power_fraction", &e.power_fraction),
+            ("pue", &e.pue),
+        ];
+        let facility = if has_ownership {
+            if let Some((name, q)) = facility_fields
+                .iter()
+                .find_map(|(n, q)| q.as_ref().map(|q| (n, q)))
+            {
+                return Err(ScenarioError::new(
+                    Some(q.span()),
+                    format!("energy.{name}"),
+                    format!("`{name}` in [energy] sets the facility energy, which [ownership] already sets"),
+                )
+                .hint(format!("move `{name}` into [ownership] (its energy is the facility energy), or drop it")));
+            }
+            None
+        } else {
+            let year = published_year.unwrap_or(cx.dollars.year);
+            let d = EpochDefaults::new(
+                gpu.map_or("", |g| g.product.as_str()),
+                f.developer.as_deref().unwrap_or(""),
+                year,
+                UncertaintyMode::Epoch,
+            );
+            let tdp = stated_tdp.or_else(|| gpu.map(|g| g.tdp.clone()));
+            let ratio = match (&e.server_power_ratio, gpu) {
+                (Some(q), _) => {
+                    Some(cx.quantity("energy.server_power_ratio", q, Dim::Multiplier)?)
+                }
+                (None, Some(_)) => Some(d.server_power_ratio.clone()),
+                (None, None) => None,
+            };
+            match (tdp, ratio) {
+                (Some(tdp_watts), Some(server_power_ratio)) => Some(RunEnergy::FromChipHours {
+                    tdp_watts,
+                    server_power_ratio,
+                    power_fraction: match &e.power_fraction {
+                        Some(q) => cx.quantity("energy.power_fraction", q, Dim::Fraction)?,
+                        None => d.power_fraction.clone(),
+                    },
+                    pue: match &e.pue {
+                        Some(q) => cx.quantity("energy.pue", q, Dim::Multiplier)?,
+                        None => d.pue.clone(),
+                    },
+                }),
+                _ if facility_fields.iter().any(|(_, q)| q.is_some()) => {
+                    return Err(ScenarioError::new(
+                        None,
+                        "energy.tdp",
+                        "the facility energy needs the chip's TDP and server power ratio, and the scenario has no `gpu` to take them from",
+                    )
+                    .hint(format!(
+                        "set `gpu` (known: {}) or give `tdp` and `server_power_ratio` under [energy]",
+                        hardware::gpu_names().join(", ")
+                    )));
+                }
+                _ => None,
+            }
+        };
+        if accelerator_power.is_none() && facility.is_none() && !has_ownership {
+            return Ok(None);
+        }
+        Ok(Some(EnergySpec {
+            accelerator_power,
+            facility,
+        }))
+    }
+
+    /// `[emissions]`: each accounting's intensity, written or asked of the grid plugin for the
+    /// region and year; the location-based one is required (a region or a value), the
+    /// market-based one only where given or answered.
+    fn emissions(
+        &self,
+        cx: &mut Ctx<'_>,
+        published_year: Option<i32>,
+        supplier: &dyn Supplier,
+    ) -> Result<Option<EmissionsSpec>, ScenarioError> {
+        let f = &self.file;
+        let Some(e) = &f.emissions else {
+            return Ok(None);
+        };
+        let year = match e.year {
+            Some(y) => {
+                crate::date::check_written_year(y).map_err(|m| {
+                    ScenarioError::new(None, "emissions.year", m.to_string())
+                        .hint("give the year the run drew its electricity, between 1950 and 2100")
+                })?;
+                y
+            }
+            None => f
+                .ownership
+                .as_ref()
+                .and_then(|o| o.training_start.as_deref())
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse().ok())
+                .or(published_year)
+                .unwrap_or(cx.dollars.year),
+        };
+        let default_grid = Spanned::new(0..0, "grid-intensity".to_owned());
+        let grid = e.grid.as_ref().unwrap_or(&default_grid);
+        let mut intensity = |accounting: Accounting,
+                             written: &Option<QuantityField>|
+         -> Result<Option<Quantity>, ScenarioError> {
+            let name = format!("emissions.{accounting}_intensity");
+            if let Some(q) = written {
+                return cx.quantity(&name, q, Dim::CarbonIntensity).map(Some);
+            }
+            let Some(region) = &e.region else {
+                return Ok(None);
+            };
+            match supplier.grid_intensity(grid.get_ref(), region.get_ref(), year, accounting) {
+                Ok(supplied) => cx
+                    .supplied(&name, supplied, region.span(), Dim::CarbonIntensity)
+                    .map(Some),
+                // A market-based figure exists only where a source gives one.
+                Err(_) if accounting == Accounting::Market => Ok(None),
+                Err(m) => Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
+                    .hint(format!(
+                        "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
+                        grid.get_ref()
+                    ))),
+            }
+        };
+        let location = intensity(Accounting::Location, &e.location_intensity)?;
+        let market = intensity(Accounting::Market, &e.market_intensity)?;
+        if location.is_none() {
+            return Err(ScenarioError::new(
+                None,
+                "emissions.region",
+                "[emissions] needs the location-based intensity: a `region` for the grid plugin, or `location_intensity`",
+            )
+            .hint("e.g. region = \"US\", or location_intensity = { value = 380, unit = \"gCO2e/kWh\", claim = \"...\" }"));
+        }
+        Ok(Some(EmissionsSpec { location, market }))
+    }
+
     /// `[ownership.energy]`: the run's energy as stated, replacing the chip-hours formula.
     fn run_energy(
         &self,
@@ -2570,6 +2834,7 @@ impl Scenario {
             ModelError::MissingOwnership => ("development.basis".into(), None),
             ModelError::RefitNeedsOwnership => ("development.propagation".into(), None),
             ModelError::RefitNeedsPoint { input } => (input.clone(), None),
+            ModelError::FacilityEnergyTwice => ("energy".into(), None),
             ModelError::UnboundedHeadcount { role } | ModelError::TooManyPeople { role, .. } => {
                 (format!("staff.groups.{role}.headcount"), None)
             }
@@ -3023,6 +3288,90 @@ mod development_tests {
             e.message.contains("[ownership.energy] replaces"),
             "{}",
             e.message
+        );
+    }
+
+    /// `[energy]`: the accelerator power defaults to the GPU's TDP (or the file's stated TDP),
+    /// a model card's stated power replaces it; the facility form is the ownership layer's,
+    /// and its inputs in `[energy]` are refused beside `[ownership]`.
+    #[test]
+    fn energy_forms_come_from_the_gpu_ownership_or_the_energy_table() {
+        let spec = gpt4_ownership_with("").unwrap();
+        let e = spec.energy.as_ref().expect("a GPU gives energy");
+        assert_eq!(
+            e.accelerator_power.as_ref().unwrap().distribution,
+            Distribution::Point(400.0),
+            "the A100's TDP"
+        );
+        assert!(
+            e.facility.is_none(),
+            "the ownership layer's energy is the facility form"
+        );
+        let stated = gpt4_ownership_with(
+            "[energy]\naccelerator_power = { value = 700, unit = \"W\", assumption = \"a model card's figure\" }",
+        )
+        .unwrap();
+        let power = stated.energy.unwrap().accelerator_power.unwrap();
+        assert_eq!(power.distribution, Distribution::Point(700.0));
+        assert_eq!(
+            power.provenance.assumption.as_deref(),
+            Some("a model card's figure")
+        );
+        let tdp =
+            gpt4_ownership_with("tdp = { value = 350, unit = \"W\", assumption = \"t\" }").unwrap();
+        assert_eq!(
+            tdp.energy.unwrap().accelerator_power.unwrap().distribution,
+            Distribution::Point(350.0),
+            "the file's TDP, not the catalog's"
+        );
+        let e = gpt4_ownership_with(
+            "[energy]\npue = { value = 1.1, unit = \"x\", assumption = \"t\" }",
+        )
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("energy.pue"), "{e:?}");
+        assert!(
+            e.hint.as_deref().unwrap_or("").contains("[ownership]"),
+            "{e:?}"
+        );
+    }
+
+    /// Without `[ownership]`, the facility form takes Epoch AI's defaults for the GPU, or the
+    /// `[energy]` table's inputs; without a GPU only what the table states.
+    #[test]
+    fn energy_without_ownership() {
+        let base = "name = \"t\"\ndollars = \"2024\"\npublished = \"2024-06-01\"\nrental_price = { value = 2, unit = \"USD/GPU-hour\", assumption = \"t\" }\n[[stages]]\nname = \"run\"\ngpu_hours = { value = 1000000, unit = \"GPU-hours\", assumption = \"t\" }\n";
+        let spec = |extra: &str| {
+            Scenario::parse(&format!("{base}{extra}")).and_then(|s| s.to_spec(None).map(|(s, _)| s))
+        };
+        assert!(spec("").unwrap().energy.is_none(), "no GPU, no energy");
+        let with_gpu = Scenario::parse(&base.replacen("dollars", "gpu = \"H100\"\ndollars", 1))
+            .unwrap()
+            .to_spec(None)
+            .unwrap()
+            .0;
+        let e = with_gpu.energy.unwrap();
+        match e.facility.unwrap() {
+            RunEnergy::FromChipHours { tdp_watts, pue, .. } => {
+                assert_eq!(tdp_watts.distribution, Distribution::Point(700.0));
+                assert!(
+                    (pue.distribution.median() - 1.25).abs() < 1e-9,
+                    "Epoch's PUE for a non-hyperscaler"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let card = spec(
+            "[energy]\naccelerator_power = { value = 700, unit = \"W\", assumption = \"t\" }\n",
+        )
+        .unwrap();
+        let e = card.energy.unwrap();
+        assert!(e.accelerator_power.is_some() && e.facility.is_none());
+        let partial = spec("[energy]\npue = { value = 1.1, unit = \"x\", assumption = \"t\" }\n")
+            .unwrap_err();
+        assert_eq!(partial.field.as_deref(), Some("energy.tdp"), "{partial:?}");
+        assert!(
+            partial.hint.as_deref().unwrap_or("").contains("gpu"),
+            "{partial:?}"
         );
     }
 

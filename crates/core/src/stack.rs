@@ -353,6 +353,108 @@ pub enum RunEnergy {
     },
 }
 
+/// The final run's energy in the two forms sources give it, reported beside its cost (kWh).
+///
+/// *Accelerator* energy is the form model cards use: GPU-hours x the power of one accelerator
+/// (Meta's Llama cards: 700 W per H100, the chip's TDP). *Facility* energy is Epoch AI's: chip
+/// power x server power ratio x average power fraction x PUE x chip-hours (or the run's energy
+/// as a source states it): what the datacenter drew, which the ownership layer prices. With an
+/// [`OwnershipSpec`], its `energy` is the facility energy and `facility` here must be `None`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EnergySpec {
+    /// Power per accelerator while training, W. `None`: no accelerator-form energy.
+    pub accelerator_power: Option<Quantity>,
+    /// The final run's facility energy for a stack with no ownership basis. `None` with an
+    /// ownership basis (its energy is used), or when the facility energy is not modelled.
+    pub facility: Option<RunEnergy>,
+}
+
+/// The two forms of energy a report gives (see [`EnergySpec`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum EnergyForm {
+    /// GPU-hours x accelerator power: the form model cards report.
+    Accelerator,
+    /// Chip power x server power ratio x power fraction x PUE x chip-hours: Epoch AI's form,
+    /// what the datacenter drew.
+    Facility,
+}
+
+impl EnergyForm {
+    /// Both forms, in report order.
+    pub const ALL: [EnergyForm; 2] = [EnergyForm::Accelerator, EnergyForm::Facility];
+
+    /// The stable id part (`accelerator`, `facility`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnergyForm::Accelerator => "accelerator",
+            EnergyForm::Facility => "facility",
+        }
+    }
+
+    /// What the form counts, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EnergyForm::Accelerator => {
+                "the accelerators alone: GPU-hours x power per accelerator (the form model cards report)"
+            }
+            EnergyForm::Facility => {
+                "what the datacenter drew: chip power x server power ratio x average power fraction x PUE x chip-hours (Epoch AI's method), or as the source states it"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for EnergyForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the carbon intensity of electricity is accounted (GHG Protocol Scope 2): the grid the
+/// energy was drawn from, or the owner's contracts (renewable purchases) for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Accounting {
+    /// The average intensity of the grid where the energy was drawn.
+    Location,
+    /// The intensity of the electricity the owner bought (renewable matching counts as zero).
+    Market,
+}
+
+impl Accounting {
+    /// Both, in report order.
+    pub const ALL: [Accounting; 2] = [Accounting::Location, Accounting::Market];
+
+    /// The stable id part (`location`, `market`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Accounting::Location => "location",
+            Accounting::Market => "market",
+        }
+    }
+}
+
+impl std::fmt::Display for Accounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The carbon intensity of the electricity the run drew, gCO2e per kWh: emissions are each
+/// energy figure x the intensity, in each accounting given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EmissionsSpec {
+    /// Location-based intensity of the grid, gCO2e/kWh.
+    pub location: Option<Quantity>,
+    /// Market-based intensity (after the owner's energy contracts), gCO2e/kWh.
+    pub market: Option<Quantity>,
+}
+
 /// Which final-run layer development compute and the totals build on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -565,6 +667,13 @@ pub struct StackSpec {
     pub staff: Option<StaffSpec>,
     /// Fleet.
     pub fleet: Option<FleetSpec>,
+    /// The final run's energy forms beside its cost; `None`: energy only as the ownership
+    /// layer prices it.
+    #[serde(default)]
+    pub energy: Option<EnergySpec>,
+    /// The electricity's carbon intensity: emissions beside each energy figure.
+    #[serde(default)]
+    pub emissions: Option<EmissionsSpec>,
 }
 
 /// What an output is.
@@ -579,6 +688,10 @@ pub enum OutputKind {
     Total,
     /// A non-money figure (GPU-hours).
     Metric,
+    /// Energy in one form (kWh, or kWh/year for the fleet).
+    Energy(EnergyForm),
+    /// Emissions of one energy form in one accounting (tCO2e, or tCO2e/year for the fleet).
+    Emissions(EnergyForm, Accounting),
     /// The named output divided, sample by sample, by the final run on this output's basis.
     Multiple(String),
 }
@@ -699,6 +812,11 @@ pub enum ModelError {
         "propagation = \"refit\" refits the ownership components, but the scenario has no [ownership] inputs; add them or drop `propagation`"
     )]
     RefitNeedsOwnership,
+    /// The facility energy given twice: by the ownership table and on its own.
+    #[error(
+        "the final run's facility energy is given twice: the ownership basis prices its own energy, so the energy table's facility form must be left out"
+    )]
+    FacilityEnergyTwice,
     /// Development compute on the ownership basis without ownership inputs.
     #[error(
         "development basis is `ownership` but the scenario has no [ownership] inputs; add them or use basis = \"rental\""
@@ -765,7 +883,9 @@ struct OwnershipPlan {
     interconnect: usize,
     /// With a server overhead, hardware is split into AI chips and other server components.
     server_overhead: Option<usize>,
-    energy: EnergyPlan,
+    /// Whether the facility energy is Epoch AI's chip-hours formula (a development refit
+    /// scales it on its own).
+    formula_energy: bool,
     electricity: usize,
     price_factor: Option<usize>,
     out: usize,
@@ -780,6 +900,22 @@ impl OwnershipPlan {
             &["hardware", "interconnect", "energy"]
         }
     }
+}
+
+/// The energy outputs: each form's final run, development and total compute (kWh).
+#[derive(Debug, Clone, Copy)]
+struct EnergyOuts {
+    run: usize,
+    /// `(development, total compute)`, with development compute.
+    development: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EnergyPlans {
+    /// `(power per accelerator, outputs)`.
+    accelerator: Option<(usize, EnergyOuts)>,
+    /// `(how, outputs)`.
+    facility: Option<(EnergyPlan, EnergyOuts)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -883,6 +1019,7 @@ struct FleetPlan {
     other: usize,
     out: usize,
     annual_out: usize,
+    energy_out: usize,
 }
 
 /// A validated, compiled cost stack, ready for [`traincost_engine::run`].
@@ -897,6 +1034,9 @@ pub struct CostModel {
     rental_out: usize,
     hours_out: usize,
     ownership: Option<OwnershipPlan>,
+    energy: EnergyPlans,
+    /// `(energy output, intensity input, emissions output)`.
+    emissions: Vec<(usize, usize, usize)>,
     primary_basis: Basis,
     development: Option<(DevPlan, Vec<DevOut>)>,
     total_components: Option<TotalComponents>,
@@ -997,6 +1137,46 @@ impl Builder {
         self.outputs[out].basis = Some(basis);
     }
 
+    /// The inputs of a run's facility energy. The chip-hours formula's inputs are named
+    /// `{formula}.tdp`, ...; a stated energy's or a cluster's `{stated}.kwh`, ...
+    fn energy_plan(
+        &mut self,
+        (formula, stated): (&str, &str),
+        e: &RunEnergy,
+    ) -> Result<EnergyPlan, ModelError> {
+        let f = |x: &str| format!("{formula}.{x}");
+        let n = |x: &str| format!("{stated}.{x}");
+        Ok(match e {
+            RunEnergy::FromChipHours {
+                tdp_watts,
+                server_power_ratio,
+                power_fraction,
+                pue,
+            } => EnergyPlan::FromChipHours {
+                tdp: self.input(f("tdp"), "W", tdp_watts)?,
+                server_ratio: self.input(f("server_power_ratio"), "x", server_power_ratio)?,
+                power_fraction: self.input(f("power_fraction"), "fraction", power_fraction)?,
+                pue: self.input(f("pue"), "x", pue)?,
+            },
+            RunEnergy::Stated(q) => EnergyPlan::Stated(self.input(n("kwh"), "kWh", q)?),
+            RunEnergy::Cluster {
+                chips,
+                chip_watts,
+                server_power_ratio,
+                power_fraction,
+                pue,
+                hours,
+            } => EnergyPlan::Cluster {
+                chips: self.input(n("chips"), "chips", chips)?,
+                watts: self.input(n("chip_power"), "W", chip_watts)?,
+                server_ratio: self.input(n("server_power_ratio"), "x", server_power_ratio)?,
+                power_fraction: self.input(n("power_fraction"), "fraction", power_fraction)?,
+                pue: self.input(n("pue"), "x", pue)?,
+                hours: self.input(n("hours"), "hours", hours)?,
+            },
+        })
+    }
+
     fn hours_plan(&mut self, prefix: &str, s: &StageSpec) -> Result<HoursPlan, ModelError> {
         let name = |f: &str| format!("{prefix}.{f}");
         let flop = match &s.flop {
@@ -1073,6 +1253,58 @@ fn component_text<'a>(id: &str, energy_includes: &'a str) -> (&'static str, &'a 
         ),
         _ => ("energy", energy_includes),
     }
+}
+
+/// The outputs of one energy form: the final run, and with development compute its energy and
+/// the total's.
+fn energy_outputs(
+    b: &mut Builder,
+    form: EnergyForm,
+    development: bool,
+    stated: bool,
+) -> EnergyOuts {
+    let (run_includes, run_excludes) = match (form, stated) {
+        (EnergyForm::Accelerator, _) => (
+            "final-run GPU-hours x power per accelerator: the accelerators alone, the form model cards report",
+            "the servers' other parts, cooling and the rest of the facility (PUE); development compute; the hardware's embodied energy",
+        ),
+        (EnergyForm::Facility, false) => (
+            "final-run chip-hours x chip TDP x server power ratio x average power fraction x PUE: what the datacenter drew (Epoch AI's method)",
+            "development compute; idle hardware; the hardware's embodied energy",
+        ),
+        (EnergyForm::Facility, true) => (
+            "the final run's energy as its source states it (the ownership layer's energy)",
+            "development compute; whatever the source's figure leaves out",
+        ),
+    };
+    let run = b.output(
+        format!("final-run-energy-{form}"),
+        format!("Final run energy ({form})"),
+        OutputKind::Energy(form),
+        "kWh",
+        run_includes,
+        run_excludes,
+    );
+    let development = development.then(|| {
+        let dev = b.output(
+            format!("development-compute-energy-{form}"),
+            format!("Development compute energy ({form})"),
+            OutputKind::Energy(form),
+            "kWh",
+            "development compute's energy in the same form: the final run's energy per GPU-hour x development's GPU-hours, sample by sample",
+            "the final run itself",
+        );
+        let total = b.output(
+            format!("total-compute-energy-{form}"),
+            format!("Final run + development compute energy ({form})"),
+            OutputKind::Energy(form),
+            "kWh",
+            "the final run's and development compute's energy, in one form",
+            "the rest of the fleet; the hardware's embodied energy",
+        );
+        (dev, total)
+    });
+    EnergyOuts { run, development }
 }
 
 /// The most people a group drawn person by person can have: its headcount's largest value,
@@ -1259,6 +1491,8 @@ impl CostModel {
             stages.push(StagePlan { hours, price, out });
         }
 
+        // The final run's facility energy: the ownership basis's, else the energy table's.
+        let mut facility = None;
         let ownership = match &spec.ownership {
             None => None,
             Some(o) => {
@@ -1285,45 +1519,8 @@ impl CostModel {
                     .as_ref()
                     .map(|q| b.input(n("server_overhead"), "x", q))
                     .transpose()?;
-                let energy = match &o.energy {
-                    RunEnergy::FromChipHours {
-                        tdp_watts,
-                        server_power_ratio,
-                        power_fraction,
-                        pue,
-                    } => EnergyPlan::FromChipHours {
-                        tdp: b.input(n("tdp"), "W", tdp_watts)?,
-                        server_ratio: b.input(n("server_power_ratio"), "x", server_power_ratio)?,
-                        power_fraction: b.input(n("power_fraction"), "fraction", power_fraction)?,
-                        pue: b.input(n("pue"), "x", pue)?,
-                    },
-                    RunEnergy::Stated(q) => {
-                        EnergyPlan::Stated(b.input(n("energy.kwh"), "kWh", q)?)
-                    }
-                    RunEnergy::Cluster {
-                        chips,
-                        chip_watts,
-                        server_power_ratio,
-                        power_fraction,
-                        pue,
-                        hours,
-                    } => EnergyPlan::Cluster {
-                        chips: b.input(n("energy.chips"), "chips", chips)?,
-                        watts: b.input(n("energy.chip_power"), "W", chip_watts)?,
-                        server_ratio: b.input(
-                            n("energy.server_power_ratio"),
-                            "x",
-                            server_power_ratio,
-                        )?,
-                        power_fraction: b.input(
-                            n("energy.power_fraction"),
-                            "fraction",
-                            power_fraction,
-                        )?,
-                        pue: b.input(n("energy.pue"), "x", pue)?,
-                        hours: b.input(n("energy.hours"), "hours", hours)?,
-                    },
-                };
+                let energy = b.energy_plan(("ownership", "ownership.energy"), &o.energy)?;
+                facility = Some(energy);
                 let electricity =
                     b.input(n("electricity_price"), "USD/kWh", &o.electricity_price)?;
                 let price_factor = o
@@ -1337,7 +1534,7 @@ impl CostModel {
                     g,
                     interconnect,
                     server_overhead,
-                    energy,
+                    formula_energy: matches!(energy, EnergyPlan::FromChipHours { .. }),
                     electricity,
                     price_factor,
                     out: b.output(
@@ -1374,6 +1571,18 @@ impl CostModel {
                 Some(plan)
             }
         };
+
+        let energy_spec = spec.energy.as_ref();
+        if let Some(e) = energy_spec.and_then(|e| e.facility.as_ref()) {
+            if facility.is_some() {
+                return Err(ModelError::FacilityEnergyTwice);
+            }
+            facility = Some(b.energy_plan(("energy", "energy"), e)?);
+        }
+        let accelerator_power = energy_spec
+            .and_then(|e| e.accelerator_power.as_ref())
+            .map(|q| b.input("energy.accelerator_power".into(), "W", q))
+            .transpose()?;
 
         let ownership_out = ownership.as_ref().map(|o| o.out);
         let bases: Vec<(Basis, usize)> = std::iter::once((Basis::Rental, rental_out))
@@ -1433,9 +1642,7 @@ impl CostModel {
                             }
                             let mut scales = Vec::new();
                             for &id in o.components() {
-                                let formula_energy =
-                                    matches!(o.energy, EnergyPlan::FromChipHours { .. });
-                                scales.push(if id != "energy" || formula_energy {
+                                scales.push(if id != "energy" || o.formula_energy {
                                     Some(b.input(
                                         format!("development.refit.{id}"),
                                         "x final run (run included)",
@@ -1612,6 +1819,7 @@ impl CostModel {
                         FLEET_EXCLUDES,
                     ),
                     annual_out: 0,
+                    energy_out: 0,
                 };
                 b.output(
                     "fleet/gpus",
@@ -1659,7 +1867,19 @@ impl CostModel {
                         "",
                     );
                 }
-                Some(FleetPlan { annual_out, ..plan })
+                let energy_out = b.output(
+                    "fleet-annual-energy",
+                    "Fleet energy per year (whole owner, facility)",
+                    OutputKind::Energy(EnergyForm::Facility),
+                    "kWh/year",
+                    "GPUs x power per GPU x PUE x 8,766 h: the facility energy the whole fleet draws in a year",
+                    "it covers every model and product the fleet serves, not one training run",
+                );
+                Some(FleetPlan {
+                    annual_out,
+                    energy_out,
+                    ..plan
+                })
             }
         };
 
@@ -1766,6 +1986,79 @@ impl CostModel {
             );
             totals.push((vec![f.annual_out, p], t));
         }
+        // Energy beside the cost, in each form the stack can give: the final run, development
+        // compute and their total (kWh).
+        let has_development = development.is_some();
+        let stated = matches!(
+            facility,
+            Some(EnergyPlan::Stated(_) | EnergyPlan::Cluster { .. })
+        );
+        let energy = EnergyPlans {
+            accelerator: accelerator_power.map(|p| {
+                (
+                    p,
+                    energy_outputs(&mut b, EnergyForm::Accelerator, has_development, false),
+                )
+            }),
+            facility: facility.map(|plan| {
+                (
+                    plan,
+                    energy_outputs(&mut b, EnergyForm::Facility, has_development, stated),
+                )
+            }),
+        };
+
+        // Emissions: each energy figure x each accounting's intensity.
+        let mut emissions = Vec::new();
+        if let Some(e) = &spec.emissions {
+            let intensities: Vec<(Accounting, usize)> = [
+                (Accounting::Location, &e.location),
+                (Accounting::Market, &e.market),
+            ]
+            .into_iter()
+            .filter_map(|(a, q)| q.as_ref().map(|q| (a, q)))
+            .map(|(a, q)| {
+                b.input(format!("emissions.{a}_intensity"), "gCO2e/kWh", q)
+                    .map(|col| (a, col))
+            })
+            .collect::<Result<_, _>>()?;
+            let energy_figures: Vec<(usize, EnergyForm)> = b
+                .outputs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| match o.kind {
+                    OutputKind::Energy(form) => Some((i, form)),
+                    _ => None,
+                })
+                .collect();
+            for (accounting, col) in intensities {
+                for &(energy_out, form) in &energy_figures {
+                    let energy = &b.outputs[energy_out];
+                    let id = energy.id.replacen("-energy", "-emissions", 1);
+                    let id = format!("{id}-{accounting}");
+                    let unit = energy.unit.replacen("kWh", "tCO2e", 1);
+                    let label = format!(
+                        "{}, {accounting}-based",
+                        energy.label.replacen("energy", "emissions", 1)
+                    );
+                    let includes = format!(
+                        "{} x the {accounting}-based carbon intensity of its electricity",
+                        energy.id
+                    );
+                    let excludes = "the hardware's embodied emissions; everything the energy figure leaves out".to_owned();
+                    let out = b.output(
+                        id,
+                        label,
+                        OutputKind::Emissions(form, accounting),
+                        &unit,
+                        &includes,
+                        &excludes,
+                    );
+                    emissions.push((energy_out, col, out));
+                }
+            }
+        }
+
         // Multiples: each output over the final run on the same basis, sample by sample.
         multiples.sort_by_key(|&(of, base)| (of, base));
         let multiples: Vec<(usize, usize, usize)> = multiples
@@ -1802,6 +2095,8 @@ impl CostModel {
             rental_out,
             hours_out,
             ownership,
+            energy,
+            emissions,
             primary_basis,
             development,
             total_components,
@@ -1910,6 +2205,71 @@ impl Model for CostModel {
 }
 
 impl CostModel {
+    /// Development compute's energy in each form: the final run's energy x development's size
+    /// relative to the run, sample by sample (the factor less the run, the multiplier, the
+    /// extra stages' GPU-hours over the run's, or a refit's energy scale), and the total.
+    #[inline(always)]
+    fn development_energy(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
+        let Some((plan, _)) = &self.development else {
+            return;
+        };
+        let forms = [
+            self.energy.accelerator.map(|(_, e)| e),
+            self.energy.facility.map(|(_, e)| e),
+        ];
+        if forms.iter().all(Option::is_none) {
+            return;
+        }
+        let n = x.len();
+        let mut ratio = vec![0.0; n];
+        match plan {
+            DevPlan::Multiplier(m) => ratio.copy_from_slice(x.col(*m)),
+            DevPlan::Factor { factor, .. } => {
+                // A refit draws the energy component's scale on its own: use it.
+                let energy_scale = self
+                    .total_components
+                    .as_ref()
+                    .and_then(|tc| tc.refit.as_ref())
+                    .and_then(|scales| {
+                        let o = self.ownership.as_ref()?;
+                        let i = o.components().iter().position(|&c| c == "energy")?;
+                        scales[i]
+                    });
+                let (f, floor) = (x.col(energy_scale.unwrap_or(*factor)), plan.floor());
+                for j in 0..n {
+                    ratio[j] = f[j].max(floor) - 1.0;
+                }
+            }
+            DevPlan::Stages(list) => {
+                let mut hours = vec![0.0; n];
+                for h in list {
+                    h.eval_into(x, &mut hours);
+                    for j in 0..n {
+                        ratio[j] += hours[j];
+                    }
+                }
+                let run_hours = y.col_mut(self.hours_out);
+                for j in 0..n {
+                    ratio[j] = if run_hours[j] > 0.0 {
+                        ratio[j] / run_hours[j]
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+        for e in forms.into_iter().flatten() {
+            let Some((dev_out, total_out)) = e.development else {
+                continue;
+            };
+            let [run, dev, total] = y.cols_mut([e.run, dev_out, total_out]);
+            for j in 0..n {
+                dev[j] = ratio[j] * run[j];
+                total[j] = run[j] + dev[j];
+            }
+        }
+    }
+
     /// [`Model::evaluate`]'s body, inlined into each SIMD variant.
     #[inline(always)]
     fn evaluate_block(&self, x: &Columns<'_>, y: &mut ColumnsMut<'_>) {
@@ -1928,53 +2288,67 @@ impl CostModel {
             }
         }
 
-        if let Some(o) = &self.ownership {
-            let k = o.components().len();
-            // Energy in kWh per sample first (into the energy component's column).
-            {
-                let [run_hours, energy] = y.cols_mut([self.hours_out, o.out + k]);
-                match o.energy {
-                    EnergyPlan::FromChipHours {
-                        tdp,
-                        server_ratio,
-                        power_fraction,
-                        pue,
-                    } => {
-                        let (tdp, ratio) = (x.col(tdp), x.col(server_ratio));
-                        let (fraction, pue) = (x.col(power_fraction), x.col(pue));
-                        for j in 0..n {
-                            energy[j] = epoch::energy(
-                                Watts(tdp[j]),
-                                ratio[j],
-                                fraction[j],
-                                pue[j],
-                                GpuHours(run_hours[j]),
-                            )
-                            .0;
-                        }
-                    }
-                    EnergyPlan::Stated(kwh) => energy.copy_from_slice(x.col(kwh)),
-                    EnergyPlan::Cluster {
-                        chips,
-                        watts,
-                        server_ratio,
-                        power_fraction,
-                        pue,
-                        hours,
-                    } => {
-                        let (chips, watts, ratio) =
-                            (x.col(chips), x.col(watts), x.col(server_ratio));
-                        let (fraction, pue, hours) =
-                            (x.col(power_fraction), x.col(pue), x.col(hours));
-                        for j in 0..n {
-                            energy[j] = chips[j] * watts[j] / 1000.0
-                                * ratio[j]
-                                * fraction[j]
-                                * pue[j]
-                                * hours[j];
-                        }
+        // The final run's energy in each form (kWh), before the ownership layer prices it.
+        if let Some((power, e)) = self.energy.accelerator {
+            let [run_hours, energy] = y.cols_mut([self.hours_out, e.run]);
+            let power = x.col(power);
+            for j in 0..n {
+                energy[j] = run_hours[j] * power[j] / 1000.0;
+            }
+        }
+        if let Some((plan, e)) = self.energy.facility {
+            let [run_hours, energy] = y.cols_mut([self.hours_out, e.run]);
+            match plan {
+                EnergyPlan::FromChipHours {
+                    tdp,
+                    server_ratio,
+                    power_fraction,
+                    pue,
+                } => {
+                    let (tdp, ratio) = (x.col(tdp), x.col(server_ratio));
+                    let (fraction, pue) = (x.col(power_fraction), x.col(pue));
+                    for j in 0..n {
+                        energy[j] = epoch::energy(
+                            Watts(tdp[j]),
+                            ratio[j],
+                            fraction[j],
+                            pue[j],
+                            GpuHours(run_hours[j]),
+                        )
+                        .0;
                     }
                 }
+                EnergyPlan::Stated(kwh) => energy.copy_from_slice(x.col(kwh)),
+                EnergyPlan::Cluster {
+                    chips,
+                    watts,
+                    server_ratio,
+                    power_fraction,
+                    pue,
+                    hours,
+                } => {
+                    let (chips, watts, ratio) = (x.col(chips), x.col(watts), x.col(server_ratio));
+                    let (fraction, pue, hours) = (x.col(power_fraction), x.col(pue), x.col(hours));
+                    for j in 0..n {
+                        energy[j] = chips[j] * watts[j] / 1000.0
+                            * ratio[j]
+                            * fraction[j]
+                            * pue[j]
+                            * hours[j];
+                    }
+                }
+            }
+        }
+
+        if let Some(o) = &self.ownership {
+            let k = o.components().len();
+            {
+                let (_, e) = self
+                    .energy
+                    .facility
+                    .expect("an ownership basis has a facility energy");
+                let [kwh, energy] = y.cols_mut([e.run, o.out + k]);
+                energy.copy_from_slice(kwh);
             }
             let (price, years, g) = (x.col(o.price), x.col(o.years), x.col(o.g));
             let (ic, electricity) = (x.col(o.interconnect), x.col(o.electricity));
@@ -2105,6 +2479,8 @@ impl CostModel {
             }
         }
 
+        self.development_energy(x, y);
+
         if let Some((duration, groups, out)) = &self.staff {
             let dates_duration;
             let duration = match *duration {
@@ -2184,7 +2560,7 @@ impl CostModel {
         }
 
         if let Some(f) = &self.fleet {
-            let [capex, gpus_cost, rest, annual, amortized, power, other] = y.cols_mut([
+            let [capex, gpus_cost, rest, annual, amortized, power, other, kwh] = y.cols_mut([
                 f.out,
                 f.out + 1,
                 f.out + 2,
@@ -2192,6 +2568,7 @@ impl CostModel {
                 f.annual_out + 1,
                 f.annual_out + 2,
                 f.annual_out + 3,
+                f.energy_out,
             ]);
             let (gpus, price, overhead) = (x.col(f.gpus), x.col(f.price), x.col(f.overhead));
             let (lifetime, watts, pue) = (x.col(f.lifetime), x.col(f.power), x.col(f.pue));
@@ -2204,7 +2581,8 @@ impl CostModel {
                 gpus_cost[j] = g;
                 rest[j] = c - g;
                 amortized[j] = c / lifetime[j];
-                power[j] = gpus[j] * watts[j] / 1000.0 * pue[j] * HOURS_PER_YEAR * electricity[j];
+                kwh[j] = gpus[j] * watts[j] / 1000.0 * pue[j] * HOURS_PER_YEAR;
+                power[j] = kwh[j] * electricity[j];
                 other[j] = c * other_share[j];
                 annual[j] = amortized[j] + power[j] + other[j];
             }
@@ -2228,6 +2606,15 @@ impl CostModel {
                 } else {
                     f64::NAN
                 };
+            }
+        }
+
+        for &(energy, intensity, out) in &self.emissions {
+            let intensity = x.col(intensity);
+            let [kwh, t] = y.cols_mut([energy, out]);
+            for j in 0..n {
+                // kWh x g/kWh = g; a tonne is 1e6 g.
+                t[j] = kwh[j] * intensity[j] / 1e6;
             }
         }
 
@@ -2352,6 +2739,14 @@ mod tests {
                 pue: d(1.25),
                 electricity_price: d(0.08),
                 other_opex_fraction: d(0.05),
+            }),
+            energy: Some(EnergySpec {
+                accelerator_power: Some(point(700.0)),
+                facility: None,
+            }),
+            emissions: Some(EmissionsSpec {
+                location: Some(d(400.0)),
+                market: Some(point(0.0)),
             }),
         }
     }
@@ -2956,6 +3351,159 @@ mod tests {
                 .any(|i| i.name == "development.refit.energy")
         );
         assert!(!m.model_inputs().iter().any(|i| i.name == "ownership.tdp"));
+    }
+
+    /// Energy in both forms: the accelerator form is GPU-hours x power per accelerator, the
+    /// facility form Epoch AI's formula, which the ownership layer prices; development compute
+    /// scales each form by its size relative to the run; the fleet's year is GPUs x power x
+    /// PUE x 8,766 h, which its power cost prices.
+    #[test]
+    fn energy_in_both_forms_for_every_layer() {
+        let s = spec(&[1e6, 5e5], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let (m, v) = central(&s);
+        let hours = 1.5e6;
+        let accelerator = value(&m, &v, "final-run-energy-accelerator");
+        assert!(
+            (accelerator / (hours * 0.7) - 1.0).abs() < 1e-12,
+            "{accelerator}"
+        );
+        let facility = value(&m, &v, "final-run-energy-facility");
+        assert!((facility / (hours * 0.7 * 1.8 * 0.75 * 1.25) - 1.0).abs() < 1e-12);
+        let priced = value(&m, &v, "final-run-ownership/energy");
+        assert!((priced / (facility * 0.08) - 1.0).abs() < 1e-12);
+        // The multiplier 2: development compute is twice the run, in each form.
+        for form in ["accelerator", "facility"] {
+            let run = value(&m, &v, &format!("final-run-energy-{form}"));
+            let dev = value(&m, &v, &format!("development-compute-energy-{form}"));
+            let total = value(&m, &v, &format!("total-compute-energy-{form}"));
+            assert!((dev / run - 2.0).abs() < 1e-12 && (total / run - 3.0).abs() < 1e-12);
+        }
+        let fleet = value(&m, &v, "fleet-annual-energy");
+        assert!((fleet / (50_000.0 * 0.945 * 1.25 * HOURS_PER_YEAR) - 1.0).abs() < 1e-12);
+        let power = value(&m, &v, "fleet-annual/power");
+        assert!((power / (fleet * 0.08) - 1.0).abs() < 1e-12);
+        assert!(m.outputs().iter().all(|o| !o.id.contains("energy")
+            || matches!(o.kind, OutputKind::Energy(_) | OutputKind::Component(_))));
+    }
+
+    /// Emissions are each energy figure x each accounting's intensity (g/kWh to tonnes), with
+    /// the energy figure's form and scope; a market intensity of zero gives zero.
+    #[test]
+    fn emissions_are_energy_times_intensity_in_each_accounting() {
+        let s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let (m, v) = central(&s);
+        let energy: Vec<&OutputInfo> = m
+            .outputs()
+            .iter()
+            .filter(|o| matches!(o.kind, OutputKind::Energy(_)))
+            .collect();
+        assert_eq!(
+            energy.len(),
+            7,
+            "three scopes in two forms, and the fleet's year"
+        );
+        for e in energy {
+            let kwh = value(&m, &v, &e.id);
+            let id = format!("{}-location", e.id.replacen("-energy", "-emissions", 1));
+            let t = value(&m, &v, &id);
+            assert!((t / (kwh * 400.0 / 1e6) - 1.0).abs() < 1e-12, "{id}: {t}");
+            let market = format!("{}-market", e.id.replacen("-energy", "-emissions", 1));
+            assert_eq!(value(&m, &v, &market), 0.0);
+            let o = m.outputs().iter().find(|o| o.id == id).unwrap();
+            assert_eq!(o.unit, e.unit.replacen("kWh", "tCO2e", 1));
+            let OutputKind::Energy(form) = e.kind else {
+                unreachable!()
+            };
+            assert_eq!(o.kind, OutputKind::Emissions(form, Accounting::Location));
+        }
+    }
+
+    /// Development stages add energy in proportion to their GPU-hours; a factor adds (factor -
+    /// 1) x the run, and a refit scales energy by the energy component's own draw.
+    #[test]
+    fn development_energy_follows_each_development_form() {
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        s.development = Some(DevelopmentSpec::stages(vec![stage(
+            "ablations",
+            point(2.5e5),
+            point(2.0),
+        )]));
+        let (m, v) = central(&s);
+        let ratio = value(&m, &v, "development-compute-energy-facility")
+            / value(&m, &v, "final-run-energy-facility");
+        assert!((ratio - 0.25).abs() < 1e-12, "{ratio}");
+        with_factor(&mut s, Distribution::Point(3.0), Propagation::PerSample);
+        let (m, v) = central(&s);
+        let ratio = value(&m, &v, "development-compute-energy-accelerator")
+            / value(&m, &v, "final-run-energy-accelerator");
+        assert!((ratio - 2.0).abs() < 1e-12, "{ratio}");
+        with_factor(
+            &mut s,
+            Distribution::Point(3.0),
+            Propagation::Refit { at: [1.2, 4.0] },
+        );
+        let m = CostModel::new(&s).unwrap();
+        let mut x: Vec<f64> = m
+            .model_inputs()
+            .iter()
+            .map(|i| i.quantity.distribution.median())
+            .collect();
+        let k = m
+            .model_inputs()
+            .iter()
+            .position(|i| i.name == "development.refit.energy")
+            .unwrap();
+        x[k] = 1.5;
+        let v = m.evaluate_at(&x);
+        let total = value(&m, &v, "total-compute-energy-facility")
+            / value(&m, &v, "final-run-energy-facility");
+        assert!((total - 1.5).abs() < 1e-12, "{total}");
+        assert!(
+            (value(&m, &v, "total-compute-ownership/energy")
+                / value(&m, &v, "final-run-ownership/energy")
+                - total)
+                .abs()
+                < 1e-12,
+            "energy and its cost scale alike"
+        );
+    }
+
+    /// Without an ownership basis the facility energy is given on its own; with one, giving it
+    /// again is an error; with neither power nor facility, no energy output exists.
+    #[test]
+    fn facility_energy_is_given_once() {
+        let facility = RunEnergy::FromChipHours {
+            tdp_watts: point(700.0),
+            server_power_ratio: point(1.8),
+            power_fraction: point(0.75),
+            pue: point(1.1),
+        };
+        let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        s.energy = Some(EnergySpec {
+            accelerator_power: None,
+            facility: Some(facility.clone()),
+        });
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::FacilityEnergyTwice)
+        ));
+        s.ownership = None;
+        s.development.as_mut().unwrap().basis = None;
+        let (m, v) = central(&s);
+        let facility = value(&m, &v, "final-run-energy-facility");
+        assert!((facility / (1e6 * 0.7 * 1.8 * 0.75 * 1.1) - 1.0).abs() < 1e-12);
+        assert!(
+            !m.outputs()
+                .iter()
+                .any(|o| o.id == "final-run-energy-accelerator")
+        );
+        s.energy = None;
+        let m = CostModel::new(&s).unwrap();
+        assert!(
+            !m.outputs()
+                .iter()
+                .any(|o| o.id.starts_with("final-run-energy"))
+        );
     }
 
     /// Streams are keyed by input name: dropping the ownership inputs (which come before

@@ -143,6 +143,34 @@ fn ownership_point_equals_epochs_figure_on_validated_rows() {
     assert_eq!(checked, 244);
 }
 
+/// The final run's facility energy is Epoch AI's energy figure, on every row; the accelerator
+/// form is the row's chip-hours x the chip's TDP (the model cards' form).
+#[test]
+fn facility_energy_is_epochs_energy_on_every_row() {
+    let table = CostTable::embedded();
+    let mut checked = 0;
+    for row in table.rows() {
+        let Some(want) = row.recorded.energy_kwh else {
+            continue;
+        };
+        let (_, m) = model(row);
+        let got = central(&m, "final-run-energy-facility").expect("a facility energy");
+        assert!(
+            ((got - want) / want).abs() < 1e-9,
+            "{} {}: ours {got} kWh, Epoch {want} kWh",
+            row.model,
+            row.version
+        );
+        let accelerator =
+            central(&m, "final-run-energy-accelerator").expect("an accelerator energy");
+        let tdp = row.tdp.expect("a TDP where Epoch has an energy").0;
+        let hours = row.chip_hours_used.unwrap().0;
+        assert!(((accelerator - hours * tdp / 1000.0) / accelerator).abs() < 1e-12);
+        checked += 1;
+    }
+    assert_eq!(checked, 259);
+}
+
 #[test]
 fn rental_point_is_chip_hours_times_cloud_price() {
     let table = CostTable::embedded();

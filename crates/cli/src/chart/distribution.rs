@@ -178,6 +178,8 @@ mod tests {
             id: "staff".into(),
             label: "Staff <people> & \"pay\"".into(),
             unit: "USD".into(),
+            form: None,
+            accounting: None,
             central: p50,
             mean: p50 * 1.1,
             sd: 1.0,

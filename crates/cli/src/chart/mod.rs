@@ -8,6 +8,7 @@
 )]
 
 pub(crate) mod distribution;
+pub(crate) mod energy;
 pub(crate) mod stack;
 pub(crate) mod svg;
 pub(crate) mod tornado;

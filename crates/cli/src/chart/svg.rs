@@ -30,6 +30,8 @@ pub(crate) mod colour {
     pub(crate) const HIGH: &str = "#e6550d";
     /// A distribution's filled area.
     pub(crate) const AREA: &str = "#c6dbef";
+    /// Energy in the facility form (the accelerator form uses `INTERVAL`).
+    pub(crate) const FACILITY: &str = "#fdae6b";
 }
 
 /// Escapes text for XML element content and attribute values (`&`, `<`, `>`, `"`, `'`);

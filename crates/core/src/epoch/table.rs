@@ -33,6 +33,8 @@ pub struct Recorded {
     pub acquisition_real: Option<f64>,
     /// Nominal-to-real factor.
     pub inflation_factor: Option<f64>,
+    /// The final run's energy, kWh (chip-hours x TDP x server power ratio x power fraction x PUE).
+    pub energy_kwh: Option<f64>,
 }
 
 impl Recorded {
@@ -269,6 +271,7 @@ fn parse_row(h: &Header, r: &Record) -> Result<CostRow, CsvError> {
             acquisition_nominal: f("cost_acquisition_nominal_usd")?,
             acquisition_real: f("cost_acquisition_real_usd")?,
             inflation_factor: f("inflation_factor")?,
+            energy_kwh: f("energy_kwh")?,
         },
         published_capex_energy: published("capex_energy")?,
         published_cloud: published("cloud")?,

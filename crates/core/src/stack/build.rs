@@ -127,6 +127,8 @@ impl StackSpec {
             development: None,
             staff: None,
             fleet: None,
+            energy: None,
+            emissions: None,
         }
     }
 
@@ -157,6 +159,19 @@ impl StackSpec {
     /// With the owner's fleet.
     pub fn with_fleet(mut self, fleet: FleetSpec) -> Self {
         self.fleet = Some(fleet);
+        self
+    }
+
+    /// With the carbon intensity of the electricity: emissions beside each energy figure.
+    pub fn with_emissions(mut self, emissions: super::EmissionsSpec) -> Self {
+        self.emissions = Some(emissions);
+        self
+    }
+
+    /// With the final run's energy forms (accelerator power; facility energy when the stack
+    /// has no ownership basis).
+    pub fn with_energy(mut self, energy: super::EnergySpec) -> Self {
+        self.energy = Some(energy);
         self
     }
 }
