@@ -9,6 +9,7 @@ mod bottom_line;
 mod citations;
 mod claims;
 mod compare;
+mod docs;
 mod dollars;
 mod epoch;
 mod epoch_models;

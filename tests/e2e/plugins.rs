@@ -15,6 +15,7 @@ const CRATES: &[&str] = &[
     "salary-cn",
     "tc-fixture-panics",
     "tc-fixture-bad-values",
+    "tc-fixture-new-gpu",
 ];
 
 /// Builds the plugin crates once and returns package name -> cdylib path, read from cargo's
@@ -1410,4 +1411,156 @@ fn info_takes_a_path() {
         );
         assert!(out.contains("libc_pricing"), "{out}");
     }
+}
+
+/// A scenario on the fixture's own GPU, `TCX-1`, which only `tc-fixture-new-gpu` defines.
+const NEW_GPU_SCENARIO: &str = r#"
+name = "on-a-new-gpu"
+published = "2026-03"
+dollars = "2025"
+gpu = "fixture x1"
+pricing = "tc-fixture-new-gpu"
+rental_price = { value = 2.0, unit = "USD/GPU-hour", assumption = "test" }
+
+[[stages]]
+name = "run"
+gpu_hours = { value = 100000, assumption = "test" }
+active_parameters = { value = 7e9, assumption = "test" }
+tokens = { value = 2e12, assumption = "test" }
+
+[ownership]
+acquired = "2026-01-01"
+training_start = "2026-02-01"
+electricity_price = { value = 0.09, unit = "USD/kWh", assumption = "test" }
+"#;
+
+#[test]
+fn a_plugin_defines_a_gpu_the_catalog_lacks_and_a_scenario_estimates_on_it() {
+    let cfg = temp_dir();
+    let so = lib("tc-fixture-new-gpu");
+    let scenario = cfg.path().join("s.toml");
+    std::fs::write(&scenario, NEW_GPU_SCENARIO).unwrap();
+
+    // Without the plugin the GPU is unknown, and the error says where a GPU may come from.
+    let o = run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "100"]));
+    assert_fails_with(
+        &o,
+        &["field `pricing`", "no plugin named `tc-fixture-new-gpu`"],
+    );
+    // Nor without naming the plugin that defines it.
+    let unpriced = cfg.path().join("unpriced.toml");
+    std::fs::write(
+        &unpriced,
+        NEW_GPU_SCENARIO.replace("pricing = \"tc-fixture-new-gpu\"\n", ""),
+    )
+    .unwrap();
+    let o = run(tc(cfg.path())
+        .args(["estimate", unpriced.to_str().unwrap(), "--samples", "100"])
+        .args(["--plugin", so.to_str().unwrap()]));
+    assert_fails_with(
+        &o,
+        &[
+            "field `gpu`: unknown GPU `fixture x1`",
+            "or name a pricing plugin that knows or defines it",
+        ],
+    );
+
+    // `plugins check` exercises the defined GPU like any other; `info` shows the definition.
+    let o = check(cfg.path(), &[&so]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("ok    gpu_spec TCX-1"), "{out}");
+    let o = run(tc(cfg.path()).args(["plugins", "info"]).arg(&so));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "defines:   TCX-1 (Traincost Fixture X1 (fictional)), also Fixture X1: a GPU not in \
+             traincost's catalog"
+        ),
+        "{}",
+        stdout(&o)
+    );
+
+    // With it, the scenario (naming the GPU by its alias) estimates end to end, and every
+    // figure taken from the GPU says which plugin defined it.
+    let v = estimate_json(cfg.path(), &scenario, &["--plugin", so.to_str().unwrap()]);
+    for (name, median) in [("ownership.tdp", 800.0), ("stages.run.peak_flops", 1.2e15)] {
+        let i = input(&v, name);
+        let note = i["note"].as_str().unwrap_or_default();
+        assert!(
+            note.contains("from plugin tc-fixture-new-gpu 0.1.0")
+                && note.contains(
+                    "which defines the GPU `TCX-1`, Traincost Fixture X1 (fictional) (not in \
+                     traincost's catalog)"
+                ),
+            "{name}: {note}"
+        );
+        assert_eq!(i["median"], median, "{name}");
+        assert!(
+            i["assumption"]
+                .as_str()
+                .is_some_and(|a| a.contains("fictional test accelerator")),
+            "{i}"
+        );
+    }
+    assert!(
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == "final-run-ownership")
+    );
+    // The table says it too.
+    let o = run(tc(cfg.path())
+        .args(["estimate", scenario.to_str().unwrap(), "--samples", "500"])
+        .args(["--plugin", so.to_str().unwrap()]));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_defined_gpu_is_validated_like_any_plugin_figure() {
+    let cfg = temp_dir();
+    let so = lib("tc-fixture-new-gpu");
+    let scenario = cfg.path().join("s.toml");
+    std::fs::write(&scenario, NEW_GPU_SCENARIO).unwrap();
+
+    // A TDP of 0 W: refused with the plugin, the query, the field and the bound.
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_FIXTURE_MODE", "bad-tdp")
+        .args(["estimate", scenario.to_str().unwrap(), "--samples", "100"])
+        .args(["--plugin", so.to_str().unwrap()]));
+    assert_reported(
+        &o,
+        &[
+            "plugin `tc-fixture-new-gpu` returned an invalid payload",
+            "result.tdp.value: 0e0 W is not physical for a TDP (at least 1e0 W",
+            "(query: gpu_spec fixture x1)",
+        ],
+    );
+
+    // A definition that names a catalog GPU is refused when the plugin loads, saying how to
+    // give figures for the catalog GPU instead.
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_FIXTURE_MODE", "catalog-name")
+        .args(["plugins", "check"])
+        .arg(&so));
+    assert_reported(
+        &o,
+        &[
+            "tc-fixture-new-gpu",
+            "gpu_definitions[0].aliases[1]: \"H100 SXM\" names \"H100\", a GPU of traincost's catalog",
+            "list it in `gpus` and answer `gpu_spec` for it",
+        ],
+    );
+    let o = run(tc(cfg.path())
+        .env("TRAINCOST_FIXTURE_MODE", "catalog-name")
+        .args(["estimate", scenario.to_str().unwrap(), "--samples", "100"])
+        .args(["--plugin", so.to_str().unwrap()]));
+    assert_reported(
+        &o,
+        &[
+            "gpu_definitions[0].aliases[1]",
+            "no plugin named `tc-fixture-new-gpu`",
+        ],
+    );
 }

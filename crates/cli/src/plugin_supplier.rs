@@ -16,12 +16,34 @@ impl Supplier for PluginSupplier<'_> {
     fn gpu(&self, plugin: &str, gpu: &str) -> Result<SuppliedGpu, String> {
         let p = self.0.pricing(plugin).map_err(|d| d.to_string())?;
         let spec = p.gpu_spec(gpu).map_err(|d| d.to_string())?;
-        let source = source(p.plugin());
+        // A GPU the plugin defines (outside traincost's catalog) owes its very identity to the
+        // plugin: the report says so beside every figure taken from it.
+        let defined = p
+            .plugin()
+            .manifest()
+            .gpu_definitions
+            .iter()
+            .find(|d| d.id == spec.gpu);
+        let source = match defined {
+            None => source(p.plugin()),
+            Some(d) => format!(
+                "{}, which defines the GPU `{}`{} (not in traincost's catalog)",
+                source(p.plugin()),
+                d.id,
+                if d.product.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", d.product)
+                }
+            ),
+        };
         Ok(SuppliedGpu {
-            product: if spec.product.is_empty() {
-                spec.gpu.clone()
-            } else {
+            product: if !spec.product.is_empty() {
                 spec.product.clone()
+            } else if let Some(d) = defined.filter(|d| !d.product.is_empty()) {
+                d.product.clone()
+            } else {
+                spec.gpu.clone()
             },
             peak_flops: Supplied {
                 table: to_core_quantity(&spec.peak_bf16_flops),

@@ -236,6 +236,18 @@ fn info(args: InfoArgs) -> anyhow::Result<ExitCode> {
             if !m.gpus.is_empty() {
                 s.push_str(&format!("GPUs:      {}\n", m.gpus.join(", ")));
             }
+            for d in &m.gpu_definitions {
+                let mut what = d.id.clone();
+                if !d.product.is_empty() {
+                    what.push_str(&format!(" ({})", d.product));
+                }
+                if !d.aliases.is_empty() {
+                    what.push_str(&format!(", also {}", d.aliases.join(", ")));
+                }
+                s.push_str(&format!(
+                    "defines:   {what}: a GPU not in traincost's catalog\n"
+                ));
+            }
             if !m.providers.is_empty() {
                 s.push_str(&format!("providers: {}\n", m.providers.join(", ")));
             }

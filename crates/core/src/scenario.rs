@@ -2227,7 +2227,7 @@ impl Scenario {
                 format!("unknown GPU `{}`", crate::excerpt(g.get_ref())),
             )
             .hint(format!(
-                "known GPUs: {}; or name a pricing plugin that knows it",
+                "known GPUs: {}; or name a pricing plugin that knows or defines it (`pricing = \"...\"`, docs/PLUGINS.md)",
                 hardware::gpu_names().join(", ")
             ))
         })?;

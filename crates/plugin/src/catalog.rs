@@ -1,7 +1,11 @@
 //! The closed vocabularies of schema v1: units, GPU ids and role ids.
 //!
 //! A host rejects a response that uses a unit, GPU or role outside these lists; adding to them
-//! is an additive change (a new `abi_minor` is not needed, the payload schema stays 1).
+//! is an additive change (a new `abi_minor` is not needed, the payload schema stays 1). A
+//! pricing plugin may extend the GPU list for itself with
+//! [`GpuDefinition`]s in its manifest ([`canonical_gpu_in`]).
+
+use crate::payload::GpuDefinition;
 
 /// Every unit a v1 payload may use.
 pub const UNITS: &[&str] = &[
@@ -159,6 +163,20 @@ pub fn canonical_gpu(name: &str) -> Option<&'static str> {
         .map(|g| g.id)
 }
 
+/// The canonical id of a GPU name among the catalog's and those a plugin defines
+/// ([`crate::payload::GpuDefinition`]): the catalog first (a definition never shadows it), then
+/// each definition's id and aliases, compared as [`canonical_gpu`] compares them.
+pub fn canonical_gpu_in<'a>(name: &str, defined: &'a [GpuDefinition]) -> Option<&'a str> {
+    if let Some(id) = canonical_gpu(name) {
+        return Some(id);
+    }
+    let key = squash(name);
+    defined
+        .iter()
+        .find(|d| squash(&d.id) == key || d.aliases.iter().any(|a| squash(a) == key))
+        .map(|d| d.id.as_str())
+}
+
 /// Every role id a v1 payload may use.
 pub const ROLES: &[(&str, &str)] = &[
     (
@@ -201,5 +219,18 @@ mod tests {
             Some("research-engineer")
         );
         assert_eq!(canonical_role("ceo"), None);
+    }
+
+    #[test]
+    fn definitions_extend_the_catalog_without_shadowing_it() {
+        let defined = [GpuDefinition {
+            id: "Gaudi3".into(),
+            aliases: vec!["Intel Gaudi 3".into()],
+            product: String::new(),
+        }];
+        assert_eq!(canonical_gpu_in("gaudi-3", &defined), Some("Gaudi3"));
+        assert_eq!(canonical_gpu_in("intel gaudi 3", &defined), Some("Gaudi3"));
+        assert_eq!(canonical_gpu_in("h100 sxm", &defined), Some("H100"));
+        assert_eq!(canonical_gpu_in("Gaudi3", &[]), None);
     }
 }

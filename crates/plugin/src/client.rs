@@ -2,7 +2,7 @@
 //! hosts and by [`crate::testing`], so plugin authors see exactly what the host will see.
 
 use crate::ffi::{HOST_PAYLOAD_TOO_LARGE, MAX_PAYLOAD, Plugin, TC_ERROR, TC_OK, TC_PANIC};
-use crate::payload::{ErrorPayload, Manifest, Query, Request, Response};
+use crate::payload::{ErrorPayload, GpuDefinition, Manifest, Query, Request, Response};
 use crate::validate::{self, Problem, clip};
 
 /// Why a call did not produce a valid answer.
@@ -105,10 +105,20 @@ pub fn interpret_manifest(
 
 /// Interprets what `evaluate` returned for `query`: the validated response, or why not.
 pub fn interpret_response(code: i32, bytes: &[u8], query: &Query) -> Result<Response, CallError> {
+    interpret_response_with(code, bytes, query, &[])
+}
+
+/// [`interpret_response`] for a plugin whose manifest defines `defined` GPUs.
+pub fn interpret_response_with(
+    code: i32,
+    bytes: &[u8],
+    query: &Query,
+    defined: &[GpuDefinition],
+) -> Result<Response, CallError> {
     if code != TC_OK {
         return Err(failure(code, bytes));
     }
-    validate::parse_response(bytes, query).map_err(CallError::Invalid)
+    validate::parse_response_with(bytes, query, defined).map_err(CallError::Invalid)
 }
 
 /// The request bytes for `query`.
@@ -123,9 +133,15 @@ impl Plugin {
         interpret_manifest(code, &bytes, self.name, self.kind)
     }
 
-    /// Calls `evaluate` with `query` and validates the response.
+    /// Calls `evaluate` with `query` and validates the response (against the GPUs its
+    /// manifest defines, if any: this calls `describe` too; a host holding the manifest calls
+    /// [`interpret_response_with`]).
     pub fn call(&self, query: &Query) -> Result<Response, CallError> {
+        let defined = self
+            .manifest()
+            .map(|m| m.gpu_definitions)
+            .unwrap_or_default();
         let (code, out) = self.evaluate_raw(&request_bytes(query));
-        interpret_response(code, &out, query)
+        interpret_response_with(code, &out, query, &defined)
     }
 }

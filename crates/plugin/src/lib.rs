@@ -46,8 +46,9 @@ pub mod prelude {
     pub use crate::catalog::{canonical_gpu, canonical_role};
     pub use crate::model::{About, Answer, PricingModel, SalaryModel};
     pub use crate::payload::{
-        Commitment, Compensation, Dist, DollarYear, ErrorPayload, GpuSpec, NamedQuantity,
-        PriceQuote, PurchasePrices, Quantity, QueryKind, RentalPrices, RentalQuote, Source,
+        Commitment, Compensation, Dist, DollarYear, ErrorPayload, GpuDefinition, GpuSpec,
+        NamedQuantity, PriceQuote, PurchasePrices, Quantity, QueryKind, RentalPrices, RentalQuote,
+        Source,
     };
 }
 

@@ -1,10 +1,11 @@
 //! The safe side: the traits plugin authors implement, and the dispatch from a JSON request to
 //! a trait method that [`declare_plugin!`](crate::declare_plugin) wires in.
 
-use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_role};
+use crate::catalog::{GPUS, ROLES, canonical_gpu_in, canonical_role};
 use crate::payload::{
-    Commitment, Compensation, ErrorPayload, GpuSpec, Kind, MANIFEST_SCHEMA, Manifest,
-    PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response, SCHEMA_VERSION,
+    Commitment, Compensation, ErrorPayload, GpuDefinition, GpuSpec, Kind, MANIFEST_SCHEMA,
+    Manifest, PurchasePrices, Query, QueryKind, QueryResult, RentalPrices, Request, Response,
+    SCHEMA_VERSION,
 };
 
 /// What a plugin method returns: a typed answer or an error for the host to report.
@@ -52,12 +53,17 @@ pub struct About {
     pub roles: Vec<String>,
     /// First and last year with data.
     pub years: Option<[i32; 2]>,
+    /// GPUs outside traincost's catalog that this pricing plugin defines and answers
+    /// `gpu_spec` for (their ids join `gpus` in the manifest; docs/PLUGINS.md, "Defining a
+    /// GPU").
+    pub gpu_definitions: Vec<GpuDefinition>,
 }
 
 /// A pricing model: GPU specs, purchase prices and rental prices.
 ///
 /// Called once per scenario, from any thread but never concurrently; GPU ids arrive
-/// canonicalized (see [`crate::catalog::canonical_gpu`]). Methods a plugin does not offer keep
+/// canonicalized (see [`crate::catalog::canonical_gpu_in`]: the catalog's ids, and the ids of
+/// the plugin's own [`About::gpu_definitions`]). Methods a plugin does not offer keep
 /// their default, which answers `unsupported`.
 pub trait PricingModel: Send + Sync + 'static {
     /// What the plugin offers.
@@ -101,6 +107,12 @@ pub trait SalaryModel: Send + Sync + 'static {
 }
 
 fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
+    let mut gpus = about.gpus;
+    for d in &about.gpu_definitions {
+        if !gpus.contains(&d.id) {
+            gpus.push(d.id.clone());
+        }
+    }
     Manifest {
         schema: MANIFEST_SCHEMA.to_owned(),
         schema_version: SCHEMA_VERSION,
@@ -109,10 +121,11 @@ fn manifest(about: About, name: &str, version: &str, kind: Kind) -> Manifest {
         kind,
         description: about.description,
         queries: about.queries,
-        gpus: about.gpus,
+        gpus,
         providers: about.providers,
         roles: about.roles,
         years: about.years,
+        gpu_definitions: about.gpu_definitions,
     }
 }
 
@@ -128,12 +141,17 @@ pub fn salary_manifest<T: SalaryModel>(model: &T, name: &str, version: &str) -> 
     manifest(model.about(), name, version, Kind::Salary)
 }
 
-fn gpu_id(gpu: &str) -> Answer<&'static str> {
-    canonical_gpu(gpu).ok_or_else(|| ErrorPayload {
+/// The canonical id of `gpu` among the catalog's and the plugin's own definitions.
+fn gpu_id<'a>(gpu: &str, defined: &'a [GpuDefinition]) -> Answer<&'a str> {
+    canonical_gpu_in(gpu, defined).ok_or_else(|| ErrorPayload {
         code: "unknown_gpu".to_owned(),
         message: format!("unknown GPU {gpu:?}"),
         details: Some(serde_json::json!({
-            "known": GPUS.iter().map(|g| g.id).collect::<Vec<_>>()
+            "known": GPUS
+                .iter()
+                .map(|g| g.id)
+                .chain(defined.iter().map(|d| d.id.as_str()))
+                .collect::<Vec<_>>()
         })),
     })
 }
@@ -145,6 +163,8 @@ fn wrong_kind(query: &Query, kind: Kind) -> ErrorPayload {
 /// Answers a request with a pricing model.
 #[doc(hidden)]
 pub fn pricing_answer<T: PricingModel>(model: &T, request: Request) -> Answer<Response> {
+    let defined = model.about().gpu_definitions;
+    let gpu_id = |gpu: &str| gpu_id(gpu, &defined);
     let result = match &request.query {
         Query::GpuSpec { gpu } => QueryResult::GpuSpec(model.gpu_spec(gpu_id(gpu)?)?),
         Query::PurchasePrice { gpu } => {

@@ -126,6 +126,34 @@ pub struct Manifest {
     /// First and last year it has data for (salary plugins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years: Option<[i32; 2]>,
+    /// GPUs the plugin defines: accelerators outside [`crate::catalog::GPUS`] that it answers
+    /// `gpu_spec` for (additive to schema 1; a host older than this field ignores it and
+    /// refuses the GPU as unknown). A host adds each definition's id to [`Manifest::gpus`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gpu_definitions: Vec<GpuDefinition>,
+}
+
+/// A GPU a plugin defines, for accelerators traincost's catalog does not know (a new chip, a
+/// vendor's own): its name and the other spellings that mean it. Its figures (peak FLOP/s,
+/// TDP), each with a claim or an assumption, are the plugin's answer to `gpu_spec` for it.
+///
+/// Neither the id nor an alias may name a GPU of [`crate::catalog::GPUS`]: a plugin answers
+/// `gpu_spec` for a catalog GPU by listing it in [`Manifest::gpus`], never by redefining it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GpuDefinition {
+    /// The id payloads and scenarios use, e.g. `"Gaudi3"` (at most 64 characters: letters,
+    /// digits, spaces, `-`, `_`, `.`).
+    pub id: String,
+    /// Other spellings, compared as the catalog compares them (case, spaces, `-` and `_`
+    /// ignored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Product name, e.g. `"Intel Gaudi 3 HL-325L"`. Epoch AI's default rules read it as they
+    /// read the chip dataset's names (a name containing `TPU` gets a TPU's power fraction and
+    /// server power ratio). Defaults to the id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub product: String,
 }
 
 /// A request to `evaluate`.

@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 
-use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_role, is_known_unit};
+use crate::catalog::{GPUS, ROLES, canonical_gpu, canonical_gpu_in, canonical_role, is_known_unit};
 use crate::payload::{
-    DIST_KEYS, Dist, DollarYear, Kind, MANIFEST_SCHEMA, MIN_SCHEMA_VERSION, Manifest, Quantity,
-    Query, QueryKind, QueryResult, RESPONSE_SCHEMA, Response, SCHEMA_VERSION, Source,
+    DIST_KEYS, Dist, DollarYear, GpuDefinition, Kind, MANIFEST_SCHEMA, MIN_SCHEMA_VERSION,
+    Manifest, Quantity, Query, QueryKind, QueryResult, RESPONSE_SCHEMA, Response, SCHEMA_VERSION,
+    Source,
 };
 
 /// One problem in a plugin's output, located by a JSON path such as
@@ -234,9 +235,14 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
             ));
         }
     }
+    check_definitions(&manifest, &mut problems);
     for (i, g) in manifest.gpus.iter().enumerate() {
-        if canonical_gpu(g) != Some(g.as_str()) {
-            problems.push(unknown_gpu(&format!("gpus[{i}]"), g));
+        if canonical_gpu_in(g, &manifest.gpu_definitions) != Some(g.as_str()) {
+            problems.push(unknown_gpu(
+                &format!("gpus[{i}]"),
+                g,
+                &manifest.gpu_definitions,
+            ));
         }
     }
     for (i, r) in manifest.roles.iter().enumerate() {
@@ -250,19 +256,127 @@ pub fn parse_manifest(bytes: &[u8], name: &str, kind: Kind) -> Result<Manifest, 
         problems.push(Problem::new("years", format!("[{a}, {b}] is not a range")));
     }
     if problems.is_empty() {
+        let mut manifest = manifest;
+        for d in &manifest.gpu_definitions {
+            if !manifest.gpus.contains(&d.id) {
+                manifest.gpus.push(d.id.clone());
+            }
+        }
         Ok(manifest)
     } else {
         Err(bounded(problems, 0))
     }
 }
 
-fn unknown_gpu(path: &str, gpu: &str) -> Problem {
-    let hint = match canonical_gpu(gpu) {
+/// Longest id or alias of a GPU a plugin defines.
+pub const MAX_GPU_NAME_CHARS: usize = 64;
+
+/// The rules for a plugin's [`GpuDefinition`]s: a pricing plugin that answers `gpu_spec`,
+/// well-formed names, none naming a catalog GPU, no name shared by two definitions.
+fn check_definitions(manifest: &Manifest, out: &mut Vec<Problem>) {
+    let defs = &manifest.gpu_definitions;
+    if defs.is_empty() {
+        return;
+    }
+    if manifest.kind != Kind::Pricing {
+        out.push(Problem::new(
+            "gpu_definitions",
+            "only a pricing plugin defines GPUs (it answers `gpu_spec` for them)",
+        ));
+        return;
+    }
+    if !manifest.queries.contains(&QueryKind::GpuSpec) {
+        out.push(Problem::new(
+            "gpu_definitions",
+            "a plugin that defines GPUs answers `gpu_spec` for them: add \"gpu_spec\" to \
+             `queries`",
+        ));
+    }
+    let mut seen: Vec<(String, usize, &str)> = Vec::new();
+    for (i, d) in defs.iter().enumerate() {
+        let names = std::iter::once((format!("gpu_definitions[{i}].id"), d.id.as_str())).chain(
+            d.aliases
+                .iter()
+                .enumerate()
+                .map(move |(j, a)| (format!("gpu_definitions[{i}].aliases[{j}]"), a.as_str())),
+        );
+        for (path, name) in names {
+            let ok_chars = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'));
+            let squashed = squash_name(name);
+            if squashed.is_empty() || !ok_chars || name.chars().count() > MAX_GPU_NAME_CHARS {
+                out.push(Problem::new(
+                    path,
+                    format!(
+                        "{:?} is not a GPU name: 1 to {MAX_GPU_NAME_CHARS} ASCII letters, \
+                         digits, spaces, `-`, `_` or `.`, not only separators",
+                        excerpt(name)
+                    ),
+                ));
+                continue;
+            }
+            if let Some(id) = canonical_gpu(name) {
+                out.push(Problem::new(
+                    path,
+                    format!(
+                        "{:?} names {id:?}, a GPU of traincost's catalog: a plugin defines only \
+                         GPUs the catalog lacks. To give figures for {id:?}, list it in `gpus` \
+                         and answer `gpu_spec` for it; for another chip, choose a name of its \
+                         own",
+                        excerpt(name)
+                    ),
+                ));
+                continue;
+            }
+            // A name repeated within one definition is redundant; across two, ambiguous.
+            if let Some((_, _, other)) = seen.iter().find(|(k, j, _)| *k == squashed && *j != i) {
+                out.push(Problem::new(
+                    path,
+                    format!(
+                        "{:?} is already defined (as {:?}): each name means one GPU",
+                        excerpt(name),
+                        excerpt(other)
+                    ),
+                ));
+                continue;
+            }
+            seen.push((squashed, i, name));
+        }
+    }
+}
+
+/// A GPU name as [`crate::catalog`] compares names: case, spaces, `-` and `_` ignored.
+fn squash_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn unknown_gpu(path: &str, gpu: &str, defined: &[GpuDefinition]) -> Problem {
+    let hint = match canonical_gpu_in(gpu, defined) {
         Some(id) => format!("write the canonical id {id:?}"),
-        None => format!(
-            "known GPUs: {}",
-            GPUS.iter().map(|g| g.id).collect::<Vec<_>>().join(", ")
-        ),
+        None => {
+            // The plugin's own ids, quoted short and at most a few: a manifest may define
+            // thousands, each as long as it likes.
+            const LISTED: usize = 8;
+            let mut known: Vec<String> = GPUS.iter().map(|g| g.id.to_owned()).collect();
+            known.extend(
+                defined
+                    .iter()
+                    .take(LISTED)
+                    .map(|d| excerpt(&d.id).into_owned()),
+            );
+            if defined.len() > LISTED {
+                known.push(format!("and {} more it defines", defined.len() - LISTED));
+            }
+            format!(
+                "known GPUs: {}; a pricing plugin may define a GPU the catalog lacks in its \
+                 manifest's `gpu_definitions`",
+                known.join(", ")
+            )
+        }
     };
     Problem::new(path, format!("unknown GPU {:?}; {hint}", excerpt(gpu)))
 }
@@ -278,8 +392,18 @@ fn unknown_role(path: &str, role: &str) -> Problem {
     Problem::new(path, format!("unknown role {:?}; {hint}", excerpt(role)))
 }
 
-/// Parses and validates the response to `query`.
+/// Parses and validates the response to `query`, for a plugin that defines no GPUs.
 pub fn parse_response(bytes: &[u8], query: &Query) -> Result<Response, Vec<Problem>> {
+    parse_response_with(bytes, query, &[])
+}
+
+/// Parses and validates the response to `query` of a plugin whose manifest defines `defined`
+/// GPUs (which its answers may name besides the catalog's).
+pub fn parse_response_with(
+    bytes: &[u8],
+    query: &Query,
+    defined: &[GpuDefinition],
+) -> Result<Response, Vec<Problem>> {
     let value = parse_json(bytes).map_err(|p| vec![p])?;
     let mut problems = check_envelope(&value, RESPONSE_SCHEMA);
     let mut more = 0;
@@ -293,7 +417,7 @@ pub fn parse_response(bytes: &[u8], query: &Query) -> Result<Response, Vec<Probl
             format!("not a v1 response: {}", excerpt_quotes(&e.to_string())),
         )]
     })?;
-    let problems = validate_response(query, &response);
+    let problems = validate_response_with(query, &response, defined);
     if problems.is_empty() {
         Ok(response)
     } else {
@@ -332,6 +456,15 @@ pub fn quantities(result: &QueryResult) -> Vec<(String, &Quantity)> {
 
 /// Semantic checks of a response to `query`: kind, GPU or role, units, numbers, provenance.
 pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
+    validate_response_with(query, response, &[])
+}
+
+/// [`validate_response`] for a plugin whose manifest defines `defined` GPUs.
+pub fn validate_response_with(
+    query: &Query,
+    response: &Response,
+    defined: &[GpuDefinition],
+) -> Vec<Problem> {
     let mut out = Vec::new();
     if response.result.kind() != query.kind() {
         out.push(Problem::new(
@@ -346,13 +479,13 @@ pub fn validate_response(query: &Query, response: &Response) -> Vec<Problem> {
     }
     let expected_gpu = match query {
         Query::GpuSpec { gpu } | Query::PurchasePrice { gpu } | Query::RentalPrice { gpu, .. } => {
-            canonical_gpu(gpu)
+            canonical_gpu_in(gpu, defined)
         }
         Query::Compensation { .. } => None,
     };
     let check_gpu = |gpu: &str, out: &mut Vec<Problem>| {
-        if canonical_gpu(gpu) != Some(gpu) {
-            out.push(unknown_gpu("result.gpu", gpu));
+        if canonical_gpu_in(gpu, defined) != Some(gpu) {
+            out.push(unknown_gpu("result.gpu", gpu, defined));
         } else if expected_gpu.is_some_and(|e| e != gpu) {
             out.push(Problem::new(
                 "result.gpu",
@@ -917,6 +1050,76 @@ mod tests {
         for u in crate::catalog::UNITS {
             assert!(bound(u).is_some(), "no bound for {u}");
         }
+    }
+
+    fn manifest_with(kind: &str, queries: &str, definitions: &str) -> Vec<u8> {
+        format!(
+            r#"{{"schema":"traincost.manifest","schema_version":1,"name":"p","version":"1",
+            "kind":"{kind}","queries":[{queries}],"gpus":["H100"],"gpu_definitions":[{definitions}]}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn gpu_definitions_extend_the_vocabulary_and_are_checked() {
+        let good =
+            r#"{"id":"Gaudi3","aliases":["Gaudi 3","Intel Gaudi 3"],"product":"Intel Gaudi 3"}"#;
+        let m = parse_manifest(
+            &manifest_with("pricing", r#""gpu_spec""#, good),
+            "p",
+            Kind::Pricing,
+        )
+        .unwrap();
+        assert_eq!(m.gpus, ["H100", "Gaudi3"], "defined ids join `gpus`");
+        // Its answers may name the defined GPU, by id, whatever spelling the query used.
+        let q = Query::GpuSpec {
+            gpu: "intel gaudi-3".into(),
+        };
+        let body = spec_json("1.8e15", "FLOP/s", "Gaudi3");
+        assert!(parse_response(body.as_bytes(), &q).is_err());
+        let r = parse_response_with(body.as_bytes(), &q, &m.gpu_definitions);
+        assert!(r.is_ok(), "{r:?}");
+        let wrong = spec_json("1.8e15", "FLOP/s", "H100");
+        let e = parse_response_with(wrong.as_bytes(), &q, &m.gpu_definitions).unwrap_err();
+        assert!(e[0].message.contains("asked for \"Gaudi3\""), "{e:?}");
+
+        let problems = |kind: &str, queries: &str, defs: &str| {
+            let k = Kind::parse(kind).unwrap();
+            parse_manifest(&manifest_with(kind, queries, defs), "p", k)
+                .unwrap_err()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let e = problems("pricing", r#""purchase_price""#, good);
+        assert!(e.contains("add \"gpu_spec\" to `queries`"), "{e}");
+        let e = problems("pricing", r#""gpu_spec""#, r#"{"id":"nvidia h100 sxm5"}"#);
+        assert!(
+            e.contains("gpu_definitions[0].id: \"nvidia h100 sxm5\" names \"H100\", a GPU of traincost's catalog"),
+            "{e}"
+        );
+        let e = problems(
+            "pricing",
+            r#""gpu_spec""#,
+            r#"{"id":"X1"},{"id":"X2","aliases":["x-1"]}"#,
+        );
+        assert!(
+            e.contains("gpu_definitions[1].aliases[0]: \"x-1\" is already defined (as \"X1\")"),
+            "{e}"
+        );
+        let e = problems(
+            "pricing",
+            r#""gpu_spec""#,
+            r#"{"id":"--"},{"id":"X\u0000"}"#,
+        );
+        assert!(
+            e.contains("gpu_definitions[0].id: \"--\" is not a GPU name")
+                && e.contains("gpu_definitions[1].id"),
+            "{e}"
+        );
+        let e = problems("salary", r#""compensation""#, good);
+        assert!(e.contains("only a pricing plugin defines GPUs"), "{e}");
     }
 
     #[test]

@@ -18,8 +18,9 @@ use traincost_plugin::catalog::{GPUS, ROLES};
 use traincost_plugin::client::{CallError, interpret_manifest, interpret_response};
 use traincost_plugin::ffi::{HOST_PAYLOAD_TOO_LARGE, MAX_PAYLOAD, TC_ERROR, TC_OK, TC_PANIC};
 use traincost_plugin::payload::{
-    Commitment, Compensation, Dist, GpuSpec, Kind, Manifest, NamedQuantity, PriceQuote,
-    PurchasePrices, Quantity, Query, QueryKind, QueryResult, RentalPrices, RentalQuote, Response,
+    Commitment, Compensation, Dist, GpuDefinition, GpuSpec, Kind, Manifest, NamedQuantity,
+    PriceQuote, PurchasePrices, Quantity, Query, QueryKind, QueryResult, RentalPrices, RentalQuote,
+    Response,
 };
 use traincost_plugin::validate::{BOUNDS, bound, quantities};
 
@@ -499,6 +500,33 @@ fn set_number(d: &mut Dist, i: usize, x: f64) {
     }
 }
 
+/// A GPU name for a definition: new, a catalog GPU's, malformed, long or not ASCII.
+fn gpu_name(long: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[A-Z][a-z0-9]{1,6}( [0-9])?",
+        2 => gpu().prop_map(|g| g.to_lowercase().replace('-', " ")),
+        1 => "[ ._-]{0,3}",
+        1 => "\\PC{1,8}",
+        1 => long,
+    ]
+}
+
+/// A GPU definition, valid or not.
+fn gpu_definition(
+    long: impl Strategy<Value = String> + Clone,
+) -> impl Strategy<Value = GpuDefinition> {
+    (
+        gpu_name(long.clone()),
+        prop::collection::vec(gpu_name(long), 0..3),
+        "[A-Za-z0-9 ]{0,20}",
+    )
+        .prop_map(|(id, aliases, product)| GpuDefinition {
+            id,
+            aliases,
+            product,
+        })
+}
+
 /// A manifest, valid or mutated.
 fn manifest() -> impl Strategy<Value = (Kind, Vec<u8>)> {
     let long = prop_oneof![
@@ -528,33 +556,37 @@ fn manifest() -> impl Strategy<Value = (Kind, Vec<u8>)> {
             0..4,
         ),
         prop::option::of((1900i32..2100, 1900i32..2100)),
-        prop_oneof![4 => Just("fz".to_owned()), 1 => long],
+        prop_oneof![4 => Just("fz".to_owned()), 1 => long.clone()],
         0u8..6,
+        prop::collection::vec(gpu_definition(long), 0..3),
     )
-        .prop_map(|(kind, queries, gpus, roles, years, name, edit)| {
-            let m = Manifest {
-                schema: "traincost.manifest".into(),
-                schema_version: 1,
-                name,
-                version: "1.0".into(),
-                kind,
-                description: String::new(),
-                queries,
-                gpus,
-                providers: Vec::new(),
-                roles,
-                years: years.map(|(a, b)| [a, b]),
-            };
-            let mut v = serde_json::to_value(&m).unwrap();
-            match edit {
-                0 => v["schema_version"] = serde_json::json!(99),
-                1 => v["schema"] = Value::String("s".repeat(50_000)),
-                2 => v["kind"] = Value::String("k".repeat(50_000)),
-                3 => v["queries"] = serde_json::json!(["q".repeat(50_000)]),
-                _ => {}
-            }
-            (kind, serde_json::to_vec(&v).unwrap())
-        })
+        .prop_map(
+            |(kind, queries, gpus, roles, years, name, edit, gpu_definitions)| {
+                let m = Manifest {
+                    schema: "traincost.manifest".into(),
+                    schema_version: 1,
+                    name,
+                    version: "1.0".into(),
+                    kind,
+                    description: String::new(),
+                    queries,
+                    gpus,
+                    providers: Vec::new(),
+                    roles,
+                    years: years.map(|(a, b)| [a, b]),
+                    gpu_definitions,
+                };
+                let mut v = serde_json::to_value(&m).unwrap();
+                match edit {
+                    0 => v["schema_version"] = serde_json::json!(99),
+                    1 => v["schema"] = Value::String("s".repeat(50_000)),
+                    2 => v["kind"] = Value::String("k".repeat(50_000)),
+                    3 => v["queries"] = serde_json::json!(["q".repeat(50_000)]),
+                    _ => {}
+                }
+                (kind, serde_json::to_vec(&v).unwrap())
+            },
+        )
 }
 
 proptest! {
@@ -590,7 +622,21 @@ proptest! {
     #[test]
     fn manifests_are_checked((kind, bytes) in manifest()) {
         match interpret_manifest(TC_OK, &bytes, "fz", kind) {
-            Ok(m) => prop_assert!(m.gpus.iter().all(|g| g.len() < 20)),
+            Ok(m) => {
+                prop_assert!(m.gpus.iter().all(|g| g.len() <= 64));
+                // What is accepted: every defined id among `gpus`, no defined name a catalog
+                // GPU's, and each name resolving to its own definition.
+                for d in &m.gpu_definitions {
+                    prop_assert!(m.gpus.contains(&d.id));
+                    for name in std::iter::once(&d.id).chain(&d.aliases) {
+                        prop_assert_eq!(traincost_plugin::catalog::canonical_gpu(name), None);
+                        prop_assert_eq!(
+                            traincost_plugin::catalog::canonical_gpu_in(name, &m.gpu_definitions),
+                            Some(d.id.as_str())
+                        );
+                    }
+                }
+            }
             Err(e) => assert_short(&e),
         }
     }

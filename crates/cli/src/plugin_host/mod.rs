@@ -30,7 +30,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use traincost_plugin::client::{CallError, interpret_manifest, interpret_response, request_bytes};
+use traincost_plugin::client::{
+    CallError, interpret_manifest, interpret_response_with, request_bytes,
+};
 use traincost_plugin::ffi::{Declared, Plugin};
 use traincost_plugin::payload::{
     Commitment, Compensation, Dist, DollarYear, GpuSpec, Kind, Manifest, PurchasePrices, Quantity,
@@ -246,13 +248,14 @@ impl LoadedPlugin {
                 })?,
             }
         };
-        let response = interpret_response(code, &bytes, query).map_err(|e| {
-            located(
-                Diagnostic::new(format!("plugin `{}` {e} (query: {what})", self.name())),
-                &self.origin,
-            )
-            .hint(hint_for(&e))
-        })?;
+        let response = interpret_response_with(code, &bytes, query, &self.manifest.gpu_definitions)
+            .map_err(|e| {
+                located(
+                    Diagnostic::new(format!("plugin `{}` {e} (query: {what})", self.name())),
+                    &self.origin,
+                )
+                .hint(hint_for(&e))
+            })?;
         let problems = check_claims(&response);
         if !problems.is_empty() {
             let e = CallError::Invalid(problems);
