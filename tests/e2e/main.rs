@@ -16,6 +16,7 @@ mod epoch_models;
 mod estimate;
 mod golden;
 mod hardening;
+mod models;
 mod output;
 mod plugins;
 mod readme;

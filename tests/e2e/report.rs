@@ -447,16 +447,17 @@ fn estimate_writes_the_stack_chart() {
 /// iframe (headless Chromium's window cannot be that narrow), measured by
 /// `phone_measure.js` inside it.
 fn phone_measure(scenario: &str) -> serde_json::Value {
+    phone_measure_page(&["report", scenario, "--samples", "5000", "--output"])
+}
+
+/// What a 412 px wide phone shows of the page `traincost ARGS PATH` writes (`ARGS` end with
+/// `--output`).
+fn phone_measure_page(args: &[&str]) -> serde_json::Value {
     let dir = temp_dir();
     let path = dir.path().join("report.html");
-    let o = run(&[
-        "report",
-        scenario,
-        "--samples",
-        "5000",
-        "--output",
-        path.to_str().unwrap(),
-    ]);
+    let mut all = args.to_vec();
+    all.push(path.to_str().unwrap());
+    let o = run(&all);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(&path).unwrap();
     let script = include_str!("phone_measure.js");
@@ -565,4 +566,72 @@ fn on_a_phone_nothing_overflows_and_every_layer_has_a_visible_bar() {
             m["textOverlaps"]
         );
     }
+}
+
+/// The cross-model page (`traincost models --format html`): opened in Chromium, every model a
+/// row, the chart drawn, and at phone width nothing overflows and chart text stays readable.
+#[test]
+fn the_cross_model_page_renders_and_fits_a_phone() {
+    let dir = temp_dir();
+    let page = dir.path().join("models.html");
+    let o = run(&[
+        "models",
+        "--format",
+        "html",
+        "--samples",
+        "2000",
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = crate::util::run_json(&["models", "--format", "json", "--samples", "2000"]);
+    let n = v["rows"].as_array().unwrap().len();
+    let o = chromium_run(&page, &["--dump-dom"]);
+    let dom = stdout(&o);
+    let log = stderr(&o);
+    let problems = console_problems(&log);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        dom.matches("<tr class=\"model\">").count(),
+        n,
+        "one row per model"
+    );
+    assert!(dom.contains("id=\"trend-chart\""));
+    assert_eq!(dom.matches("<svg").count(), 2, "the chart, wide and narrow");
+    let text = text_of(&dom);
+    assert!(text.contains("GPT-4"), "a built-in");
+    assert!(text.contains("Inflection-2"), "an Epoch row");
+    assert!(text.contains("Epoch AI published 2.4x per year"), "{text}");
+    // Every fitted point is drawn (a dot each, in both charts).
+    let points = v["trend"]["points"].as_array().unwrap().len();
+    assert!(dom.matches("<circle").count() >= 2 * points);
+
+    let m = phone_measure_page(&[
+        "models",
+        "--format",
+        "html",
+        "--samples",
+        "2000",
+        "--output",
+    ]);
+    eprintln!("models page at 412 px: {m}");
+    assert_eq!(m["vw"], 412);
+    assert!(
+        m["scrollWidth"].as_f64().unwrap() <= 412.0,
+        "the page scrolls sideways: {m}"
+    );
+    assert_eq!(m["overflowCount"], 0, "{}", m["overflowing"]);
+    assert_eq!(
+        m["scrollers"].as_array().unwrap().len(),
+        0,
+        "{}",
+        m["scrollers"]
+    );
+    assert!(
+        m["minTextPx"].as_f64().unwrap() >= 8.5,
+        "chart text as small as {} px ({})",
+        m["minTextPx"],
+        m["minTextWhere"]
+    );
+    assert_eq!(m["textOverlapCount"], 0, "{}", m["textOverlaps"]);
 }

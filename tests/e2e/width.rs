@@ -58,6 +58,7 @@ const COMMANDS: &[&[&str]] = &[
     &["epoch", "GPT-4"],
     &["epoch", "--all"],
     &["scenarios", "list"],
+    &["models", "--samples", "500", "--developer", "google"],
 ];
 
 #[test]

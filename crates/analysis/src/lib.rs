@@ -45,11 +45,13 @@
 pub mod bottom_line;
 pub mod dollars;
 pub mod estimate;
+pub mod models;
 pub mod reconcile;
 pub mod report;
 mod scenario;
 pub mod sensitivity;
 pub mod text;
+pub mod trend;
 
 pub use bottom_line::BottomLine;
 pub use estimate::EstimateReport;

@@ -10,7 +10,9 @@ mod energy;
 mod epoch_cmd;
 mod estimate_cmd;
 mod format;
+mod html;
 mod model_load;
+mod models_cmd;
 mod output;
 mod plugin_host;
 mod plugin_supplier;
@@ -67,6 +69,9 @@ enum Command {
     Compare(compare_cmd::CompareArgs),
     /// A self-contained HTML report: the stack, charts, inputs, sources, claims and conflicts.
     Report(report_cmd::ReportArgs),
+    /// Every built-in and every Epoch AI model in one table, in one dollar year, with the
+    /// frontier's cost growth beside Epoch's published rate.
+    Models(models_cmd::ModelsArgs),
     /// List the built-in scenarios, print one to edit, or print the scenario schema.
     Scenarios(scenarios_cmd::ScenariosArgs),
     /// Browse and audit the sourced claims behind every number.
@@ -96,6 +101,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity_cmd::run(args),
         Command::Compare(args) => compare_cmd::run(args),
         Command::Report(args) => report_cmd::run(args),
+        Command::Models(args) => models_cmd::run(args),
         Command::Claims(args) => claims_cmd::run(args),
         Command::Epoch(args) => epoch_cmd::run(args),
         Command::Plugins(args) => plugins_cmd::run(args),

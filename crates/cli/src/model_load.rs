@@ -20,6 +20,8 @@ pub(crate) struct BuiltModel {
     pub(crate) compiled: CompiledScenario,
     /// Where errors about the scenario point: its file, or `<built-in NAME>`.
     pub(crate) origin: std::path::PathBuf,
+    /// The spec the model was compiled from (typed inputs in model units).
+    pub(crate) spec: traincost_core::stack::StackSpec,
 }
 
 /// Loads `scenario` (a built-in name or a file), builds its spec in `money`'s dollars and
@@ -31,7 +33,16 @@ pub(crate) fn build_model(
     claims: &ClaimSet,
     supplier: &dyn Supplier,
 ) -> anyhow::Result<BuiltModel> {
-    let mut loaded = scenario_load::load(scenario)?;
+    build_loaded(scenario_load::load(scenario)?, money, claims, supplier)
+}
+
+/// [`build_model`] for a scenario already loaded (or built in memory).
+pub(crate) fn build_loaded(
+    mut loaded: scenario_load::Loaded,
+    money: Money,
+    claims: &ClaimSet,
+    supplier: &dyn Supplier,
+) -> anyhow::Result<BuiltModel> {
     if let Some(index) = money.index {
         loaded.scenario.file.index = Some(index);
     }
@@ -46,6 +57,7 @@ pub(crate) fn build_model(
         "model compiled"
     );
     Ok(BuiltModel {
+        spec,
         origin: loaded.origin(),
         compiled: CompiledScenario {
             scenario: loaded.scenario,
@@ -69,7 +81,7 @@ pub(crate) fn build_report(
 
 /// The report's dollars are a run option: if the index has no value for them, the error is
 /// about `--dollar-year` (the series, its range, dates that work), not about the scenario.
-fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
+pub(crate) fn check_dollars(index: IndexId, d: DollarDate) -> Result<(), Diagnostic> {
     index.index().value(d).map(|_| ()).map_err(|e| {
         let hint = if e.outside() {
             format!(

@@ -14,6 +14,7 @@ use traincost_analysis::report::{self, Card, CitedClaim, InputSources, Report, R
 use traincost_analysis::text::money_short;
 
 use crate::chart::svg::escape;
+use crate::html::{inline_svg, link};
 use crate::output;
 
 /// Arguments of `traincost report`.
@@ -53,69 +54,6 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--tornado-layer: {e}"))?;
     output::emit(args.output.as_deref(), &render(&model))?;
     Ok(ExitCode::SUCCESS)
-}
-
-const CSS: &str = r#"
-:root { --ink:#1f2328; --muted:#59636e; --line:#d0d7de; --ok:#1a7f37; --bad:#a50f15; --err:#7a0177; --bg:#ffffff; --soft:#f6f8fa; }
-* { box-sizing: border-box; }
-body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color:var(--ink); background:var(--bg); line-height:1.5; font-size:16px; }
-main { max-width: 980px; margin: 0 auto; padding: 16px; }
-h1 { font-size: 1.6rem; margin: 0.2em 0; }
-h2 { font-size: 1.25rem; margin-top: 2em; border-bottom: 1px solid var(--line); padding-bottom: 0.2em; }
-h3 { font-size: 1.05rem; margin-bottom: 0.3em; }
-p, li { overflow-wrap: anywhere; }
-a { color: #0969da; }
-.lede { color: var(--muted); }
-.bottom-line { font-size: 1.05rem; border-left: 4px solid #0969da; padding: 8px 12px; background: var(--soft); }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; margin: 16px 0; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 12px; background: var(--soft); }
-.card .big { font-size: 1.7rem; font-weight: 700; }
-.card .small { color: var(--muted); font-size: 0.9rem; }
-figure { margin: 16px 0; }
-figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 6px; }
-.only-narrow { display: none; }
-figcaption { color: var(--muted); font-size: 0.9rem; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
-table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
-th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 0.8rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
-.consistent { color: var(--ok); } .below, .above { color: var(--bad); } .erroneous { color: var(--err); } .not-comparable { color: var(--muted); }
-.claim { margin: 6px 0 10px; padding-left: 10px; border-left: 3px solid var(--line); }
-.claim.erroneous { border-left-color: var(--err); background: #fbf0fa; }
-.claim .value { font-weight: 700; }
-.quote { color: var(--muted); font-style: italic; }
-footer { color: var(--muted); font-size: 0.85rem; margin: 32px 0 16px; }
-@media (max-width: 640px) {
-  .only-wide { display: none; }
-  .only-narrow { display: block; }
-  .badge { white-space: normal; }
-  body { font-size: 15px; }
-  main { padding: 10px; }
-  table.stack thead, table.inputs thead, table.energy thead { display: none; }
-  table.stack tr, table.inputs tr, table.energy tr { display: block; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 10px; padding: 4px 0; }
-  table.stack td, table.inputs td, table.energy td { display: block; border: none; padding: 2px 10px; text-align: left; white-space: normal; }
-  table.stack td::before, table.inputs td::before, table.energy td::before { content: attr(data-label) ": "; color: var(--muted); font-weight: 600; }
-}
-"#;
-
-/// An `<a>` for http(s) URLs; other schemes are shown as text, never linked.
-fn link(url: &str, text: &str) -> String {
-    let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        format!(
-            "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
-            escape(url.trim()),
-            escape(text)
-        )
-    } else {
-        format!("{} ({})", escape(text), escape(url))
-    }
-}
-
-/// An SVG document for inlining: anything before `<svg` (an XML declaration) is dropped.
-fn inline_svg(svg: &str) -> &str {
-    svg.find("<svg").map_or("", |i| &svg[i..])
 }
 
 fn layer_value(l: &LayerView, v: f64) -> String {
@@ -235,9 +173,10 @@ pub(crate) fn render(model: &Report) -> String {
     let title = &model.title;
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"traincost {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"traincost {}\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
         env!("CARGO_PKG_VERSION"),
-        escape(title)
+        escape(title),
+        crate::html::CSS
     );
     let _ = writeln!(o, "<h1>{}</h1>", escape(title));
     if let Some(d) = &model.description {
@@ -527,16 +466,6 @@ pub(crate) fn render(model: &Report) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn links_only_for_http_urls_and_always_escaped() {
-        assert_eq!(
-            link("https://example.com/?a=1&b=\"2\"", "A <b> & \"c\""),
-            "<a href=\"https://example.com/?a=1&amp;b=&quot;2&quot;\" rel=\"noopener noreferrer\">A &lt;b&gt; &amp; &quot;c&quot;</a>"
-        );
-        let js = link("javascript:alert(1)", "x");
-        assert!(!js.contains("<a"), "{js}");
-    }
-
     /// The whole report of every built-in scenario, its tornado included, is well-formed
     /// (XHTML-style) markup.
     #[test]
@@ -581,14 +510,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn inline_svg_drops_an_xml_declaration() {
-        assert_eq!(
-            inline_svg("<?xml version=\"1.0\"?>\n<svg></svg>"),
-            "<svg></svg>"
-        );
-        assert_eq!(inline_svg("not svg"), "");
     }
 }

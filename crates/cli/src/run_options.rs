@@ -17,7 +17,8 @@ pub(crate) const DEFAULT_SAMPLES: u64 = 100_000;
 /// `#[command(flatten)] run: RunOptions`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct RunOptions {
-    /// Monte Carlo samples, 100 to 1e9 [default: 100000; sensitivity: 20000 per run]:
+    /// Monte Carlo samples, 100 to 1e9 [default: 100000; sensitivity: 20000 per run; models: 20000
+    /// per model]:
     /// `1000000`, `1_000_000` or `1e6`. Memory does not grow with this number.
     #[arg(long, value_name = "N", value_parser = parse_sample_count)]
     pub(crate) samples: Option<u64>,

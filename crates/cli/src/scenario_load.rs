@@ -188,6 +188,11 @@ pub(crate) fn set_epoch_version(text: Option<&str>) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The version `--epoch-version` chose, if any (`None`: each model's latest).
+pub(crate) fn epoch_version() -> Option<CodeVersion> {
+    EPOCH_VERSION.get().copied()
+}
+
 /// The prefix that names a model of Epoch AI's cost table.
 const EPOCH_PREFIX: &str = "epoch:";
 

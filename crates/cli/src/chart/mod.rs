@@ -12,4 +12,5 @@ pub(crate) mod energy;
 pub(crate) mod stack;
 pub(crate) mod svg;
 pub(crate) mod tornado;
+pub(crate) mod trend;
 pub(crate) mod waterfall;

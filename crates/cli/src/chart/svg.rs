@@ -302,6 +302,28 @@ impl Svg {
         );
     }
 
+    /// A dashed line; `dash` is an SVG `stroke-dasharray` (`"7 4"`).
+    pub(crate) fn dashed_line(
+        &mut self,
+        (x1, y1): (f64, f64),
+        (x2, y2): (f64, f64),
+        stroke: &str,
+        width: f64,
+        dash: &str,
+    ) {
+        let _ = writeln!(
+            self.buf,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"{}\"/>",
+            num(x1),
+            num(y1),
+            num(x2),
+            num(y2),
+            escape(stroke),
+            num(width),
+            escape(dash)
+        );
+    }
+
     /// A circle.
     pub(crate) fn circle(&mut self, cx: f64, cy: f64, r: f64, fill: &str, stroke: &str) {
         let _ = writeln!(
