@@ -949,6 +949,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "llama-3.1-405b",
         include_str!("../scenarios/llama-3.1-405b.toml"),
     ),
+    ("llama-3-8b", include_str!("../scenarios/llama-3-8b.toml")),
+    ("llama-3-70b", include_str!("../scenarios/llama-3-70b.toml")),
     ("gpt-4", include_str!("../scenarios/gpt-4.toml")),
     (
         "claude-3.5-sonnet",
