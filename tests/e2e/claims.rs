@@ -31,7 +31,7 @@ fn check_passes_on_the_builtin_set_with_every_relation_listed() {
     let o = run(&["claims", "check"]);
     let out = stdout(&o);
     assert!(o.status.success(), "{out}\n{}", stderr(&o));
-    assert!(out.contains("Claims: 135 checked, 0 problems."), "{out}");
+    assert!(out.contains("Claims: 147 checked, 0 problems."), "{out}");
     let line = out
         .lines()
         .find(|l| l.starts_with("Relations:"))
@@ -80,7 +80,7 @@ fn check_as_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     assert_eq!(v["passed"], true);
-    assert_eq!(v["summary"]["claims"], 135);
+    assert_eq!(v["summary"]["claims"], 147);
     assert_eq!(v["summary"]["relations_failed"], 0);
     let relations = v["relations"].as_array().unwrap();
     assert!(relations.iter().all(|r| r["holds"] == true));
@@ -94,7 +94,7 @@ fn list_json_returns_all_claims_with_sources() {
     assert!(o.status.success(), "{}", stderr(&o));
     let v = json(&o);
     let claims = v.as_array().unwrap();
-    assert_eq!(claims.len(), 135);
+    assert_eq!(claims.len(), 147);
     let c = claims
         .iter()
         .find(|c| c["id"] == "deepseek-v3-total-training-cost-usd")
@@ -228,11 +228,11 @@ fn export_writes_json_and_csv_files() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(text.lines().count(), 136);
+    assert_eq!(text.lines().count(), 148);
     assert!(text.contains("\"Claude 3.5 Sonnet\"") || text.contains(",Claude 3.5 Sonnet,"));
 
     let o = run(&["claims", "export", "--format", "json"]);
-    assert_eq!(json(&o).as_array().unwrap().len(), 135);
+    assert_eq!(json(&o).as_array().unwrap().len(), 147);
 
     let o = run(&["claims", "export"]);
     assert_fails_with(&o, &["--format"]);
@@ -245,14 +245,14 @@ fn a_user_file_merges_into_every_command() {
     let f = file.to_str().unwrap();
     let o = run(&["claims", "list", "--claims", f, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(json(&o).as_array().unwrap().len(), 136);
+    assert_eq!(json(&o).as_array().unwrap().len(), 148);
     let o = run(&["claims", "show", "my-h100-quote", "--claims", f]);
     assert!(stdout(&o).contains(&format!("{f}:2")), "{}", stdout(&o));
     let o = run(&["claims", "check", "--claims", f]);
     assert!(o.status.success(), "{}", stdout(&o));
-    assert!(stdout(&o).contains("Claims: 136 checked, 0 problems."));
+    assert!(stdout(&o).contains("Claims: 148 checked, 0 problems."));
     let o = run(&["claims", "export", "--format", "csv", "--claims", f]);
-    assert_eq!(stdout(&o).lines().count(), 137);
+    assert_eq!(stdout(&o).lines().count(), 149);
 }
 
 #[test]

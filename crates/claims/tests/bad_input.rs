@@ -116,7 +116,7 @@ fn every_builtin_claim_in_the_original_format_loads_as_a_user_file() {
         n += 1;
     }
     assert!(n >= 9);
-    assert_eq!(set.len(), 270);
+    assert_eq!(set.len(), 294);
     // Erroneous flags in the notes are read as the status.
     for id in [
         "copy-finansguncel-deepseek-v3-cost-typo",

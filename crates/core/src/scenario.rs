@@ -959,6 +959,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "llama-4-maverick",
         include_str!("../scenarios/llama-4-maverick.toml"),
     ),
+    ("bloom-176b", include_str!("../scenarios/bloom-176b.toml")),
     ("gpt-4", include_str!("../scenarios/gpt-4.toml")),
     (
         "claude-3.5-sonnet",
