@@ -1022,6 +1022,17 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "llama-3.1-405b",
         include_str!("../scenarios/llama-3.1-405b.toml"),
     ),
+    ("llama-3-8b", include_str!("../scenarios/llama-3-8b.toml")),
+    ("llama-3-70b", include_str!("../scenarios/llama-3-70b.toml")),
+    (
+        "llama-4-scout",
+        include_str!("../scenarios/llama-4-scout.toml"),
+    ),
+    (
+        "llama-4-maverick",
+        include_str!("../scenarios/llama-4-maverick.toml"),
+    ),
+    ("bloom-176b", include_str!("../scenarios/bloom-176b.toml")),
     ("gpt-4", include_str!("../scenarios/gpt-4.toml")),
     (
         "claude-3.5-sonnet",

@@ -28,6 +28,8 @@ pub const PARENTS: &[(&str, &str)] = &[("DeepSeek", "High-Flyer")];
 
 /// Claim tag to layer id, first match wins: operating cost before capex (a fleet claim tagged
 /// `opex` is a yearly cost), staff before development (the R&D staff share is about people).
+/// Emissions (tCO2eq) have no figure in the stack yet: their scope, `emissions`, lists them
+/// as claims of a scope the scenario does not model instead of leaving them out.
 pub const SCOPES: &[(Tag, &str)] = &[
     (Tag::Opex, "fleet-annual"),
     (Tag::Fleet, "fleet"),
@@ -35,6 +37,7 @@ pub const SCOPES: &[(Tag, &str)] = &[
     (Tag::Staff, "staff"),
     (Tag::Development, "development-compute"),
     (Tag::FinalRun, "final-run-rental"),
+    (Tag::Emissions, "emissions"),
 ];
 
 /// Where a claim's scope sits in an estimate.
@@ -285,7 +288,11 @@ mod tests {
             // multiple of other models' compute: listed as of a scope the stack lacks).
             assert_eq!(
                 scope_of(c).is_some(),
-                scoped || c.has_tag(Tag::Capex) || c.has_tag(Tag::Opex) || c.scope.is_some(),
+                scoped
+                    || c.has_tag(Tag::Capex)
+                    || c.has_tag(Tag::Opex)
+                    || c.has_tag(Tag::Emissions)
+                    || c.scope.is_some(),
                 "{}",
                 c.id
             );
@@ -309,5 +316,10 @@ mod tests {
             .get("amodei-deepseek-hopper-chips-cost")
             .unwrap();
         assert_eq!(scope_of(gpus), Some("fleet/gpus"));
+        // Emissions have no stack figure: listed, never compared.
+        let co2 = ClaimSet::builtin()
+            .get("llama-3-1-405b-location-based-emissions")
+            .unwrap();
+        assert_eq!(scope_of(co2), Some("emissions"));
     }
 }
