@@ -11,6 +11,7 @@ mod claims;
 mod compare;
 mod docs;
 mod dollars;
+mod emissions;
 mod epoch;
 mod epoch_models;
 mod estimate;

@@ -2,6 +2,7 @@
 //! plugins, compensation from salary plugins. Each value is asked for once per scenario.
 
 use traincost_core::scenario::{Supplied, SuppliedGpu, Supplier};
+use traincost_core::stack::Accounting;
 
 use crate::plugin_host::{LoadedPlugin, PluginRegistry, to_core_quantity};
 
@@ -114,6 +115,54 @@ impl Supplier for PluginSupplier<'_> {
                 q.provider,
                 q.commitment.as_str(),
                 q.date
+            ),
+        })
+    }
+
+    fn grid_intensity(
+        &self,
+        plugin: &str,
+        region: &str,
+        year: i32,
+        accounting: Accounting,
+    ) -> Result<Supplied, String> {
+        use traincost_plugin::payload::Basis;
+        if traincost_plugin::catalog::canonical_region(region).is_none() {
+            let close = traincost_plugin::catalog::suggest_regions(region);
+            return Err(format!(
+                "unknown region `{}`{}",
+                traincost_claims::excerpt(region),
+                if close.is_empty() {
+                    "; regions are ISO 3166 countries (`FR`), US states (`US-IA`) or groups (`EU27`, `WORLD`)".to_owned()
+                } else {
+                    format!("; did you mean {}?", close.join(", "))
+                }
+            ));
+        }
+        let basis = match accounting {
+            Accounting::Location => Basis::Location,
+            Accounting::Market => Basis::Market,
+        };
+        let p = self.0.grid(plugin).map_err(|d| d.to_string())?;
+        let g = p
+            .intensity(region, year, basis)
+            .map_err(|d| d.to_string())?;
+        let data_year = if g.data_year == year {
+            format!("{year}")
+        } else {
+            format!("{} (the latest figure for {year})", g.data_year)
+        };
+        let note = if g.note.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", g.note)
+        };
+        Ok(Supplied {
+            table: to_core_quantity(&g.intensity),
+            source: format!(
+                "{}, {accounting}-based intensity of {} in {data_year}{note}",
+                source(p.plugin()),
+                g.region
             ),
         })
     }

@@ -1,0 +1,169 @@
+//! Energy and emissions end to end (issue 19): a scenario's `[emissions]` region asks the
+//! built-in `grid-intensity` plugin for the intensity, every energy figure gets its emissions,
+//! and bad regions are located errors.
+
+use crate::util::{assert_fails_with, run, run_json, stdout, temp_dir, write};
+
+/// A one-stage H100 run of 1M GPU-hours; `extra` is appended.
+fn scenario(extra: &str) -> String {
+    format!(
+        r#"name = "t"
+dollars = "2024"
+published = "2024-06-01"
+gpu = "H100"
+rental_price = {{ value = 2, unit = "USD/GPU-hour", assumption = "test" }}
+
+[[stages]]
+name = "run"
+gpu_hours = {{ value = 1000000, unit = "GPU-hours", assumption = "test" }}
+{extra}"#
+    )
+}
+
+fn figure<'a>(v: &'a serde_json::Value, list: &str, id: &str) -> &'a serde_json::Value {
+    v[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no {list} figure {id}: {v}"))
+}
+
+#[test]
+fn a_region_takes_the_grid_plugins_intensity_and_every_energy_figure_gets_emissions() {
+    let dir = temp_dir();
+    let path = write(
+        dir.path(),
+        "s.toml",
+        &scenario("[emissions]\nregion = \"us\"\n"),
+    );
+    let v = run_json(&[
+        "estimate",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--samples",
+        "2000",
+    ]);
+    // The accelerator form: 1M GPU-hours x 700 W = 700 MWh.
+    let kwh = figure(&v, "energy", "final-run-energy-accelerator")["central"]
+        .as_f64()
+        .unwrap();
+    assert!((kwh - 700_000.0).abs() < 1e-6, "{kwh}");
+    // The US figure of the plugin for 2024 is EIA's 2023 one: 0.81 lb CO2/kWh.
+    let intensity = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "emissions.location_intensity")
+        .unwrap();
+    let g = 0.81 * 453.592_37;
+    assert!(
+        (intensity["median"].as_f64().unwrap() - g).abs() < 1e-9,
+        "{intensity}"
+    );
+    let note = intensity["note"].as_str().unwrap();
+    assert!(
+        note.contains("grid-intensity") && note.contains("2023 (the latest figure for 2024)"),
+        "{note}"
+    );
+    for e in v["energy"].as_array().unwrap() {
+        let id = e["id"]
+            .as_str()
+            .unwrap()
+            .replacen("-energy", "-emissions", 1)
+            + "-location";
+        let t = figure(&v, "emissions", &id);
+        let want = e["central"].as_f64().unwrap() * g / 1e6;
+        assert!(
+            ((t["central"].as_f64().unwrap() - want) / want).abs() < 1e-9,
+            "{id}"
+        );
+        assert_eq!(t["accounting"], "location");
+        assert_eq!(t["form"], e["form"]);
+    }
+    // No market-based figure for a grid: none is invented.
+    assert!(
+        v["emissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["accounting"] == "location"),
+        "{v}"
+    );
+    let o = run(&["estimate", path.to_str().unwrap(), "--samples", "2000"]);
+    let text = stdout(&o);
+    assert!(text.contains("final run, location-based"), "{text}");
+    assert!(
+        text.contains("257.2 tCO2e"),
+        "700 MWh x 367.4 g/kWh: {text}"
+    );
+}
+
+#[test]
+fn written_intensities_win_and_bad_regions_are_located_errors() {
+    let dir = temp_dir();
+    let written = write(
+        dir.path(),
+        "w.toml",
+        &scenario(
+            "[emissions]\nregion = \"US\"\nlocation_intensity = { value = 0.4, unit = \"kgCO2e/kWh\", assumption = \"test\" }\nmarket_intensity = { value = 0, unit = \"gCO2e/kWh\", assumption = \"renewable matching\" }\n",
+        ),
+    );
+    let v = run_json(&[
+        "estimate",
+        written.to_str().unwrap(),
+        "--format",
+        "json",
+        "--samples",
+        "500",
+    ]);
+    let t = figure(&v, "emissions", "final-run-emissions-accelerator-location");
+    assert!(
+        (t["central"].as_f64().unwrap() - 280.0).abs() < 1e-9,
+        "700 MWh x 400 g/kWh"
+    );
+    let m = figure(&v, "emissions", "final-run-emissions-accelerator-market");
+    assert_eq!(m["central"], 0.0);
+
+    let typo = write(
+        dir.path(),
+        "t.toml",
+        &scenario("[emissions]\nregion = \"US-IW\"\n"),
+    );
+    let o = run(&["estimate", typo.to_str().unwrap(), "--samples", "100"]);
+    assert_fails_with(
+        &o,
+        &[
+            "t.toml:",
+            "field `emissions.region`",
+            "unknown region `US-IW`",
+            "did you mean US-IA",
+        ],
+    );
+    let none = write(
+        dir.path(),
+        "n.toml",
+        &scenario("[emissions]\nyear = 2023\n"),
+    );
+    let o = run(&["estimate", none.to_str().unwrap(), "--samples", "100"]);
+    assert_fails_with(
+        &o,
+        &[
+            "field `emissions.region`",
+            "needs the location-based intensity",
+        ],
+    );
+    let unknown_year = write(
+        dir.path(),
+        "y.toml",
+        &scenario("[emissions]\nregion = \"FR\"\nyear = 1990\n"),
+    );
+    let o = run(&[
+        "estimate",
+        unknown_year.to_str().unwrap(),
+        "--samples",
+        "100",
+    ]);
+    assert!(!o.status.success(), "FR before 2018 has no figure");
+}
