@@ -58,10 +58,12 @@ fn a_region_takes_the_grid_plugins_intensity_and_every_energy_figure_gets_emissi
         .find(|i| i["name"] == "emissions.location_intensity")
         .unwrap();
     let g = 0.81 * 453.592_37;
+    // The plugin states it to 5 decimals.
     assert!(
-        (intensity["median"].as_f64().unwrap() - g).abs() < 1e-9,
+        (intensity["median"].as_f64().unwrap() - g).abs() < 1e-4,
         "{intensity}"
     );
+    let g = intensity["median"].as_f64().unwrap();
     let note = intensity["note"].as_str().unwrap();
     assert!(
         note.contains("grid-intensity") && note.contains("2023 (the latest figure for 2024)"),
