@@ -14,6 +14,7 @@ use traincost_analysis::report::{self, Card, CitedClaim, InputSources, Report, R
 use traincost_analysis::text::money_short;
 
 use crate::chart::svg::escape;
+use crate::format::layer_value;
 use crate::output;
 
 /// Arguments of `traincost report`.
@@ -116,14 +117,6 @@ fn link(url: &str, text: &str) -> String {
 /// An SVG document for inlining: anything before `<svg` (an XML declaration) is dropped.
 fn inline_svg(svg: &str) -> &str {
     svg.find("<svg").map_or("", |i| &svg[i..])
-}
-
-fn layer_value(l: &LayerView, v: f64) -> String {
-    if l.unit.starts_with("USD") {
-        money_short(v)
-    } else {
-        crate::format::number(v)
-    }
 }
 
 fn multiple(m: Option<f64>) -> String {
@@ -349,7 +342,13 @@ pub(crate) fn render(model: &Report) -> String {
 
     // Claims beside each layer.
     o.push_str("<h2 id=\"claims\">What the sources say, layer by layer</h2>\n");
-    for l in rec.layers.iter().filter(|l| !l.claims.is_empty()) {
+    // Then energy and emissions claims beside their figures (kWh, tCO2e: never on the chart).
+    for l in rec
+        .layers
+        .iter()
+        .chain(&rec.footprint)
+        .filter(|l| !l.claims.is_empty())
+    {
         let _ = writeln!(
             o,
             "<h3>{} <code>{}</code>: {} (median; 90%: {} to {})</h3>",
