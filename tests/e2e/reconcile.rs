@@ -442,3 +442,98 @@ fn a_cny_claim_is_compared_with_its_layer_and_says_which_rate() {
     let hi = s["interval"][1].as_f64().unwrap();
     assert!((hi - 1.54e6 / 7.1875).abs() < 1.0, "{hi}");
 }
+
+/// Llama 3.1 405B's built-in scenario with written carbon intensities: assumptions of this
+/// test, not sources (a US-grid-like location-based range; Meta's renewable matching as a
+/// market-based zero).
+const LLAMA_EMISSIONS: &str = r#"
+[emissions]
+location_intensity = { lognormal = [350, 450], unit = "gCO2e/kWh", assumption = "a US grid average of the run's period (2024), for this test" }
+market_intensity = { value = 0, unit = "gCO2e/kWh", assumption = "Meta matches all its electricity with renewable energy (its model cards' market-based zero)" }
+"#;
+
+#[test]
+fn emissions_claims_are_compared_with_the_emissions_of_their_scope_and_accounting() {
+    let dir = temp_dir();
+    let src = stdout(&run(&["scenarios", "show", "llama-3.1-405b"]));
+    let path = write(
+        dir.path(),
+        "llama-emissions.toml",
+        &format!("{src}{LLAMA_EMISSIONS}"),
+    );
+    let v = reconcile_json(&[path.to_str().unwrap()]);
+    // Meta's location-based 8,930 t beside the accelerator form's location-based figure
+    // (30.84M GPU-hours x 700 W x 350-450 g/kWh is 7,556-9,714 t): inside it.
+    let loc = find(
+        &v,
+        "footprint",
+        "id",
+        "final-run-emissions-accelerator-location",
+    );
+    assert_eq!(loc["unit"], "tCO2e");
+    assert_eq!(loc["form"], "accelerator");
+    assert_eq!(loc["accounting"], "location");
+    let c = claim(loc, "llama-3-1-405b-location-based-emissions");
+    assert_eq!(
+        c["compared_with"],
+        "final-run-emissions-accelerator-location"
+    );
+    assert_eq!(c["verdict"], "consistent");
+    assert_eq!(c["contains"], true);
+    // The market-based zero beside the market-based figure, itself exactly zero.
+    let market = find(
+        &v,
+        "footprint",
+        "id",
+        "final-run-emissions-accelerator-market",
+    );
+    assert_eq!(
+        (market["p5"].as_f64(), market["p95"].as_f64()),
+        (Some(0.0), Some(0.0))
+    );
+    let m = claim(market, "llama-3-1-405b-market-based-emissions");
+    assert_eq!(m["verdict"], "consistent");
+    assert!(
+        m["explanation"].as_str().unwrap().starts_with("matches"),
+        "{m}"
+    );
+    // Neither is left among the claims of a scope the scenario does not model, nor beside a
+    // money layer; and the money stack is unchanged by them.
+    let unplaced = v["unplaced"].as_array().unwrap();
+    assert!(
+        !unplaced.iter().any(|c| c["unit"] == "tCO2eq"),
+        "{unplaced:?}"
+    );
+    assert!(
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["unit"].as_str().unwrap().starts_with("USD"))
+    );
+    // The table and Markdown say the same.
+    let table = stdout(&run(&[
+        "reconcile",
+        path.to_str().unwrap(),
+        "--samples",
+        "2000",
+    ]));
+    assert!(table.contains("Energy and emissions"), "{table}");
+    assert!(
+        table.contains("matches the exact figure of final-run-emissions-accelerator-market"),
+        "{table}"
+    );
+
+    // Without [emissions], the same claims are listed as of a scope not modelled, and why.
+    let v = reconcile_json(&["llama-3.1-405b"]);
+    assert!(v["footprint"].as_array().unwrap().is_empty());
+    for id in [
+        "llama-3-1-405b-location-based-emissions",
+        "llama-3-1-405b-market-based-emissions",
+    ] {
+        let c = find(&v, "unplaced", "id", id);
+        assert_eq!(c["verdict"], "not-comparable");
+        let why = c["explanation"].as_str().unwrap();
+        assert!(why.contains("needs an [emissions] table"), "{why}");
+    }
+}

@@ -10,19 +10,19 @@ pub mod scope;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use traincost_claims::citation::ABOUT_SLACK;
+use traincost_claims::citation::{ABOUT_SLACK, Dimension};
 use traincost_claims::{
     Claim, ClaimSet, Per, Status, Value, Verdict as GroupVerdict, format_number,
 };
 use traincost_core::estimate::{Figure, Multiple};
 use traincost_core::money::IndexId;
 use traincost_core::scenario::ScenarioFile;
-use traincost_core::stack::Basis;
+use traincost_core::stack::{Accounting, Basis, EnergyForm};
 use traincost_core::units::DollarDate;
 
 use crate::dollars::ClaimDollars;
 use crate::estimate::EstimateReport;
-use crate::text::{claim_value, money_short, said_on};
+use crate::text::{claim_value, footprint_short, money_short, said_on};
 pub use scope::Role;
 use scope::Subjects;
 
@@ -118,7 +118,7 @@ pub struct ClaimView {
 pub struct LayerView {
     /// Layer id (`fleet`).
     pub id: String,
-    /// `layer` or `total`.
+    /// `layer` or `total`; in `footprint`, `energy` or `emissions`.
     pub kind: &'static str,
     /// Label for people.
     pub label: String,
@@ -127,6 +127,13 @@ pub struct LayerView {
     /// The cost basis of a compute layer or total (`rental`, `ownership`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basis: Option<Basis>,
+    /// The energy form of an energy or emissions figure (`accelerator`, `facility`); absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<EnergyForm>,
+    /// The carbon accounting of an emissions figure (`location`, `market`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
     /// The point estimate (every input at its median).
     pub central: f64,
     /// Mean over samples.
@@ -240,6 +247,10 @@ pub struct Reconciliation {
     pub headline: Option<HeadlineView>,
     /// Layers, then totals, each with the claims about its scope.
     pub layers: Vec<LayerView>,
+    /// The energy and emissions figures (unit `kWh` or `tCO2e`, with `form` and, for
+    /// emissions, `accounting`) that energy and emissions claims are compared with, each with
+    /// those claims; only figures with claims beside them.
+    pub footprint: Vec<LayerView>,
     /// Claims about related models (built on this one, or its base): add-ons, not compared.
     pub related: Vec<ClaimView>,
     /// Claims of a layer scope the scenario does not model.
@@ -265,6 +276,10 @@ impl ClaimView {
         let v = match (self.verdict, &self.value, self.contains) {
             (Verdict::Consistent, Value::AtLeast(_), _) => "consistent (a lower bound)",
             (Verdict::Consistent, Value::AtMost(_), _) => "consistent (an upper bound)",
+            // A figure without width (Meta's market-based zero beside a zero intensity).
+            (Verdict::Consistent, _, Some(true)) if self.explanation.starts_with("matches ") => {
+                "matches the exact figure"
+            }
             (Verdict::Consistent, _, Some(true)) => "inside the 90% interval",
             (Verdict::Consistent, _, _) => "overlaps the 90% interval",
             (Verdict::Below, ..) => "BELOW the 90% interval",
@@ -357,6 +372,7 @@ pub fn reconcile(
         .map(|f| layer_view(f, "layer"))
         .chain(e.totals.iter().map(|f| layer_view(f, "total")))
         .collect();
+    let mut footprint: Vec<LayerView> = Vec::new();
     let mut related = Vec::new();
     let mut unplaced = Vec::new();
     for c in claims.iter() {
@@ -387,6 +403,35 @@ pub fn reconcile(
                 };
             }
             related.push(v);
+            continue;
+        }
+        // Energy and emissions claims sit beside the energy or emissions figure of their scope.
+        if let Some(fp) = scope::Footprint::of(c) {
+            match fp.resolve(e) {
+                Ok(fig) => {
+                    let v = ctx.footprint_view(c, role, fig, &fp);
+                    match footprint.iter_mut().find(|lv| lv.id == fig.id) {
+                        Some(lv) => lv.claims.push(v),
+                        None => {
+                            let kind = if fig.accounting.is_some() {
+                                "emissions"
+                            } else {
+                                "energy"
+                            };
+                            let mut lv = layer_view(fig, kind);
+                            lv.claims.push(v);
+                            footprint.push(lv);
+                        }
+                    }
+                }
+                Err(why) => {
+                    let mut v = ctx.view(c, role, None);
+                    if v.verdict != Verdict::Erroneous {
+                        v.explanation = why;
+                    }
+                    unplaced.push(v);
+                }
+            }
             continue;
         }
         let headline_stages = report
@@ -441,7 +486,10 @@ pub fn reconcile(
             }
         }
     }
-    for l in &mut layers {
+    // The footprint figures in the estimate's order (energy, then emissions).
+    let order = |id: &str| e.energy.iter().chain(&e.emissions).position(|f| f.id == id);
+    footprint.sort_by_key(|l| order(&l.id));
+    for l in layers.iter_mut().chain(&mut footprint) {
         l.claims.sort_by_key(|c| {
             (
                 match c.verdict {
@@ -456,6 +504,7 @@ pub fn reconcile(
 
     let mut shown: Vec<&str> = layers
         .iter()
+        .chain(&footprint)
         .flat_map(|l| &l.claims)
         .chain(&related)
         .chain(&unplaced)
@@ -512,6 +561,7 @@ pub fn reconcile(
         subjects: subjects.describe(),
         headline,
         layers,
+        footprint,
         related,
         unplaced,
         conflicts,
@@ -526,6 +576,8 @@ fn layer_view(f: &Figure, kind: &'static str) -> LayerView {
         label: f.label.clone(),
         unit: f.unit.clone(),
         basis: f.basis,
+        form: f.form,
+        accounting: f.accounting,
         central: f.central,
         mean: f.mean,
         p5: f.p5,
@@ -755,36 +807,16 @@ impl Ctx<'_> {
             }
         };
         let (lo, hi) = (scale(lo, true), scale(hi, false));
-        let eps = 1e-9 * target_p95.abs().max(1.0);
-        v.compared_with = Some(target_id.clone());
-        v.interval = Some((lo.is_finite().then_some(lo), hi.is_finite().then_some(hi)));
-        v.verdict = if hi < target_p5 - eps {
-            Verdict::Below
-        } else if lo > target_p95 + eps {
-            Verdict::Above
-        } else {
-            Verdict::Consistent
-        };
         let point = c.value.point() * f_conv;
-        let point_in = point >= target_p5 - eps && point <= target_p95 + eps;
-        v.contains = Some(point_in);
-        let range = format!("{}-{}", money_short(target_p5), money_short(target_p95));
-        v.explanation = match (v.verdict, &c.value) {
-            (Verdict::Below, _) => format!("below {}'s 90% interval {range}", target_id),
-            (Verdict::Above, _) => format!("above {}'s 90% interval {range}", target_id),
-            (_, Value::AtLeast(_)) => format!(
-                "a lower bound: {}'s 95th percentile {} is at or above it",
-                target_id,
-                money_short(target_p95)
-            ),
-            (_, Value::AtMost(_)) => format!(
-                "an upper bound: {}'s 5th percentile {} is at or below it",
-                target_id,
-                money_short(target_p5)
-            ),
-            _ if point_in => format!("inside {}'s 90% interval {range}", target_id),
-            _ => format!("overlaps {}'s 90% interval {range}", target_id),
-        };
+        judge(
+            &mut v,
+            &c.value,
+            (lo, hi),
+            point,
+            (&target_id, target_p5, target_p95),
+            money_short,
+            false,
+        );
         if input {
             v.explanation
                 .push_str("; cited as an input of this scenario, so not independent evidence");
@@ -807,6 +839,53 @@ impl Ctx<'_> {
         v
     }
 
+    /// An energy or emissions claim beside its figure: compared when the claim's unit measures
+    /// what the figure does (MWh with kWh, tCO2eq with tCO2e), else shown as context.
+    fn footprint_view(
+        &self,
+        c: &Claim,
+        role: Role,
+        f: &Figure,
+        fp: &scope::Footprint,
+    ) -> ClaimView {
+        let mut v = self.view(c, role, None);
+        if v.verdict == Verdict::Erroneous {
+            return v;
+        }
+        let (claim_dim, k_claim) = Dimension::of_claim_unit(&c.unit);
+        let (figure_dim, k_figure) = figure_dimension(&f.unit);
+        if claim_dim != figure_dim {
+            v.explanation = format!("in {}, not {}: not compared with {}", c.unit, f.unit, f.id);
+            return v;
+        }
+        let k = k_claim / k_figure;
+        let (lo, hi) = c.value.interval(ABOUT_SLACK);
+        let (lo, hi) = if matches!(c.value, Value::Exact(_)) {
+            (lo * (1.0 - 1e-6), hi * (1.0 + 1e-6))
+        } else {
+            (lo, hi)
+        };
+        judge(
+            &mut v,
+            &c.value,
+            (lo * k, hi * k),
+            c.value.point() * k,
+            (&f.id, f.p5, f.p95),
+            |x| footprint_short(&f.unit, x),
+            true,
+        );
+        if fp.accounting_from == "default" {
+            v.explanation.push_str(
+                "; the claim does not say location- or market-based: taken as location-based",
+            );
+        }
+        if v.input {
+            v.explanation
+                .push_str("; cited as an input of this scenario, so not independent evidence");
+        }
+        v
+    }
+
     /// The input citing `c` whose unit is the claim's rate in US dollars (`USD/year` for a
     /// claim per year, `USD/GPU` per GPU), if any.
     fn input_citing(&self, c: &Claim) -> Option<&traincost_core::estimate::InputReport> {
@@ -825,6 +904,65 @@ impl Ctx<'_> {
     fn dollar_factor(&self, c: &Claim) -> ClaimDollars {
         ClaimDollars::of(c, self.index, self.report_dollars)
     }
+}
+
+/// The dimension of an energy or emissions figure's unit (`kWh`, `tCO2e`, per year) and the
+/// factor to its base.
+fn figure_dimension(unit: &str) -> (Dimension, f64) {
+    match unit {
+        "tCO2e" => (Dimension::Co2, 1.0),
+        other => Dimension::of_scenario_unit(other),
+    }
+}
+
+/// Compare a claim's interval `(lo, hi)` (and its own number, `point`), already in the
+/// target's unit, with the target's 90% interval `(id, p5, p95)`: sets the view's
+/// `compared_with`, `interval`, `verdict`, `contains` and the explanation's first clause,
+/// with numbers written by `show`. With `exact_words`, a target without width (a zero
+/// market-based figure) is matched or missed, not "inside an interval" (money layers keep
+/// their interval wording).
+fn judge(
+    v: &mut ClaimView,
+    value: &Value,
+    (lo, hi): (f64, f64),
+    point: f64,
+    (target_id, target_p5, target_p95): (&str, f64, f64),
+    show: impl Fn(f64) -> String,
+    exact_words: bool,
+) {
+    let exact = exact_words && target_p5 == target_p95;
+    let eps = 1e-9 * target_p95.abs().max(1.0);
+    v.compared_with = Some(target_id.to_owned());
+    v.interval = Some((lo.is_finite().then_some(lo), hi.is_finite().then_some(hi)));
+    v.verdict = if hi < target_p5 - eps {
+        Verdict::Below
+    } else if lo > target_p95 + eps {
+        Verdict::Above
+    } else {
+        Verdict::Consistent
+    };
+    let point_in = point >= target_p5 - eps && point <= target_p95 + eps;
+    v.contains = Some(point_in);
+    let range = if exact {
+        format!("exactly {}", show(target_p5))
+    } else {
+        format!("{}-{}", show(target_p5), show(target_p95))
+    };
+    v.explanation = match (v.verdict, value) {
+        (Verdict::Below, _) => format!("below {target_id}'s 90% interval {range}"),
+        (Verdict::Above, _) => format!("above {target_id}'s 90% interval {range}"),
+        (_, Value::AtLeast(_)) => format!(
+            "a lower bound: {target_id}'s 95th percentile {} is at or above it",
+            show(target_p95)
+        ),
+        (_, Value::AtMost(_)) => format!(
+            "an upper bound: {target_id}'s 5th percentile {} is at or below it",
+            show(target_p5)
+        ),
+        _ if point_in && exact => format!("matches {target_id}, {range}"),
+        _ if point_in => format!("inside {target_id}'s 90% interval {range}"),
+        _ => format!("overlaps {target_id}'s 90% interval {range}"),
+    };
 }
 
 /// Why a claim in `unit` cannot be compared with a figure in `figure_unit`, if it cannot. Money
@@ -988,5 +1126,63 @@ mod tests {
         let part = headline_part(&layer, &["r1".to_owned()]).unwrap();
         assert_eq!((part.p5, part.p95), (1.0, 2.0));
         assert!(headline_part(&layer, &["r1".to_owned(), "pre-training".to_owned()]).is_none());
+    }
+
+    #[test]
+    fn energy_and_emissions_claims_compare_in_their_own_units() {
+        let claims = set(&[
+            ("mwh-in", 131.0, None, "exact", "MWh", "verified"),
+            ("gwh-above", 1.0, None, "exact", "GWh", "verified"),
+            ("co2-in", 52.0, None, "about", "tCO2eq", "verified"),
+            ("zero", 0.0, None, "exact", "tCO2eq", "verified"),
+        ]);
+        let inputs = BTreeSet::new();
+        let ctx = Ctx {
+            claims: &claims,
+            inputs: &inputs,
+            input_rows: &[],
+            base: Some(1e6),
+            index: IndexId::CpiU,
+            report_dollars: DollarDate::year(2024),
+        };
+        let view = |id: &str, f: &Figure| {
+            let c = claims.get(id).unwrap();
+            let fp = scope::Footprint::of(c).unwrap_or(scope::Footprint {
+                layer: "final-run",
+                kind: scope::FootprintKind::Energy,
+                form: EnergyForm::Accelerator,
+                accounting_from: "scope",
+            });
+            ctx.footprint_view(c, Role::Model, f, &fp)
+        };
+        // 131 MWh is 131,000 kWh: inside 100,000-200,000 kWh; 1 GWh is above it.
+        let mut kwh = figure("kWh", 100_000.0, 200_000.0);
+        kwh.id = "final-run-energy-accelerator".into();
+        let v = view("mwh-in", &kwh);
+        assert_eq!((v.verdict, v.contains), (Verdict::Consistent, Some(true)));
+        assert!(
+            v.explanation.contains("100 MWh-200 MWh"),
+            "{}",
+            v.explanation
+        );
+        assert_eq!(view("gwh-above", &kwh).verdict, Verdict::Above);
+        // Emissions: tCO2eq is tCO2e; an energy claim beside emissions is not compared.
+        let mut co2 = figure("tCO2e", 40.0, 60.0);
+        co2.id = "final-run-emissions-accelerator-location".into();
+        assert_eq!(view("co2-in", &co2).verdict, Verdict::Consistent);
+        let cross = view("mwh-in", &co2);
+        assert_eq!(cross.verdict, Verdict::NotComparable);
+        assert!(cross.explanation.starts_with("in MWh, not tCO2e"));
+        // A zero claim beside a zero figure (market-based, renewable matching) matches it;
+        // beside a positive one it is below.
+        let mut zero = figure("tCO2e", 0.0, 0.0);
+        zero.id = "final-run-emissions-accelerator-market".into();
+        let z = view("zero", &zero);
+        assert_eq!((z.verdict, z.contains), (Verdict::Consistent, Some(true)));
+        assert_eq!(
+            z.short_verdict(),
+            "matches the exact figure of final-run-emissions-accelerator-market"
+        );
+        assert_eq!(view("zero", &co2).verdict, Verdict::Below);
     }
 }

@@ -49,3 +49,27 @@ pub(crate) fn date_label(published: &str, said_on: Option<&str>) -> String {
         None => published.to_owned(),
     }
 }
+
+/// An energy or emissions figure compactly, at three significant figures: `131 MWh`,
+/// `1.95 GWh`, `8,930 tCO2e`, `0 tCO2e`; the unit's `/year` kept (`kWh/year`).
+pub fn footprint_short(unit: &str, v: f64) -> String {
+    let sig3 = |x: f64| {
+        if x == 0.0 || !x.is_finite() {
+            return traincost_claims::format_number(x);
+        }
+        let d = 10f64.powi(x.abs().log10().floor() as i32 - 2);
+        traincost_claims::format_number((x / d).round() * d)
+    };
+    match unit.strip_prefix("kWh") {
+        Some(per) => {
+            let (x, u) = match v.abs() {
+                a if a >= 1e9 => (v / 1e9, "TWh"),
+                a if a >= 1e6 => (v / 1e6, "GWh"),
+                a if a >= 1e3 => (v / 1e3, "MWh"),
+                _ => (v, "kWh"),
+            };
+            format!("{} {u}{per}", sig3(x))
+        }
+        None => format!("{} {unit}", sig3(v)),
+    }
+}

@@ -80,6 +80,8 @@ pub enum Dimension {
     Multiple,
     /// Power; base: W.
     Watts,
+    /// Electrical energy; base: kWh.
+    Energy,
     /// Emissions; base: tCO2eq.
     Co2,
     /// Emissions per unit of electricity (a grid's carbon intensity); base: gCO2eq per kWh.
@@ -140,6 +142,7 @@ impl Dimension {
             BaseUnit::Months => (Dimension::Duration, HOURS_PER_YEAR / 12.0),
             BaseUnit::Years => (Dimension::Duration, HOURS_PER_YEAR),
             BaseUnit::Watts => (Dimension::Watts, 1.0),
+            BaseUnit::Energy(e) => (Dimension::Energy, e.kwh()),
             BaseUnit::People => (Dimension::People, 1.0),
             BaseUnit::Factor { .. } => (Dimension::Multiple, 1.0),
         }
@@ -185,6 +188,9 @@ impl Dimension {
             "x" => (Dimension::Multiple, 1.0),
             "W" => (Dimension::Watts, 1.0),
             "kW" => (Dimension::Watts, 1e3),
+            "kWh" => (Dimension::Energy, 1.0),
+            "MWh" => (Dimension::Energy, 1e3),
+            "GWh" => (Dimension::Energy, 1e6),
             "USD/GPU-hour" => (usd(Some(Per::GpuHour)), 1.0),
             "USD/GPU" => (usd(Some(Per::Gpu)), 1.0),
             "USD/year" => (usd(Some(Per::Year)), 1.0),
@@ -237,6 +243,7 @@ impl fmt::Display for Dimension {
             Dimension::Fraction => f.write_str("a fraction"),
             Dimension::Multiple => f.write_str("a multiple"),
             Dimension::Watts => f.write_str("power"),
+            Dimension::Energy => f.write_str("energy"),
             Dimension::Co2 => f.write_str("emissions"),
             Dimension::CarbonIntensity => f.write_str("a grid carbon intensity"),
             Dimension::Other(u) => write!(f, "{u}"),

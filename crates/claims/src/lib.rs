@@ -78,7 +78,7 @@ pub use conflict::{ConflictDecl, ConflictGroup, Verdict};
 pub use date::{DateError, DatePrecision, PubDate};
 pub use load::{LoadError, Problem};
 pub use relation::{Comparison, Expr, MAX_EXPR_DEPTH, Relation, RelationOutcome};
-pub use unit::{BaseUnit, CarbonMass, Currency, Per, Unit, UnitError};
+pub use unit::{BaseUnit, CarbonMass, Currency, EnergyUnit, Per, Unit, UnitError};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_files.rs"));
 

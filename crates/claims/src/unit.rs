@@ -80,6 +80,8 @@ pub enum BaseUnit {
     Years,
     /// Watts.
     Watts,
+    /// Electrical energy (`kWh`, `MWh`, `GWh`).
+    Energy(EnergyUnit),
     /// People (headcount).
     People,
     /// A multiple ("2.4x"), optionally of something named (`x reported GPU hours`).
@@ -116,6 +118,37 @@ impl CarbonMass {
             CarbonMass::Grams => 1.0,
             CarbonMass::Kilograms => 1_000.0,
             CarbonMass::Pounds => 453.592_37,
+        }
+    }
+}
+
+/// The scale of [`BaseUnit::Energy`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnergyUnit {
+    /// Kilowatt-hours.
+    Kwh,
+    /// Megawatt-hours.
+    Mwh,
+    /// Gigawatt-hours.
+    Gwh,
+}
+
+impl EnergyUnit {
+    /// The symbol: `kWh`, `MWh`, `GWh`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            EnergyUnit::Kwh => "kWh",
+            EnergyUnit::Mwh => "MWh",
+            EnergyUnit::Gwh => "GWh",
+        }
+    }
+
+    /// Kilowatt-hours in one of this unit.
+    pub fn kwh(self) -> f64 {
+        match self {
+            EnergyUnit::Kwh => 1.0,
+            EnergyUnit::Mwh => 1e3,
+            EnergyUnit::Gwh => 1e6,
         }
     }
 }
@@ -217,8 +250,8 @@ impl UnitError {
     /// The units this crate knows, for hints.
     pub const KNOWN: &'static str = "USD, CNY, EUR, GBP or JPY (optionally with the year of the money: `USD (2023)`), \
 `GPU-hours` or `<GPU> GPU-hours`, `GPUs` or `GPUs (<model>)`, FLOP, tCO2eq, percent, parameters, \
-tokens, hours, days, months, years, W, people, `x` or `x <what>` (a multiple), `gCO2eq`, `kgCO2eq`, \
-`lbCO2` (g, kg or lb of CO2eq or CO2); any of them may be followed by \
+tokens, hours, days, months, years, W, kWh, MWh, GWh, people, `x` or `x <what>` (a multiple), `gCO2eq`, \
+`kgCO2eq`, `lbCO2` (g, kg or lb of CO2eq or CO2); any of them may be followed by \
 `per GPU|GPU-hour|hour|month|year|share|server|token|million tokens|trillion tokens|kWh|MWh`";
 }
 
@@ -344,6 +377,9 @@ fn parse_base(s: &str) -> Option<BaseUnit> {
         "months" => BaseUnit::Months,
         "years" => BaseUnit::Years,
         "W" | "watts" => BaseUnit::Watts,
+        "kWh" => BaseUnit::Energy(EnergyUnit::Kwh),
+        "MWh" => BaseUnit::Energy(EnergyUnit::Mwh),
+        "GWh" => BaseUnit::Energy(EnergyUnit::Gwh),
         "people" => BaseUnit::People,
         _ => return None,
     })
@@ -393,6 +429,7 @@ impl fmt::Display for BaseUnit {
             BaseUnit::Months => f.write_str("months"),
             BaseUnit::Years => f.write_str("years"),
             BaseUnit::Watts => f.write_str("W"),
+            BaseUnit::Energy(e) => f.write_str(e.symbol()),
             BaseUnit::People => f.write_str("people"),
             BaseUnit::Factor { of: Some(o) } => write!(f, "x {o}"),
             BaseUnit::Factor { of: None } => f.write_str("x"),
@@ -455,6 +492,9 @@ mod tests {
             "kgCO2 per kWh",
             "lbCO2 per kWh",
             "lbCO2eq per MWh",
+            "kWh",
+            "MWh",
+            "GWh",
         ] {
             let u: Unit = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(u.to_string().parse::<Unit>().unwrap(), u, "{s}");

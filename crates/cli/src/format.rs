@@ -250,6 +250,16 @@ pub(crate) fn times(m: Option<f64>) -> String {
 
 /// A layer's multiples of the final run on the same basis: `3.0x (2.1-3.9x)`, or for staff
 /// (no basis of its own) one per basis, `2.5x rental; 4.3x ownership`.
+/// A reconciliation row's figure in its unit: money compactly (`$1.6B`), energy and emissions
+/// as [`amount`] (`1.95 GWh`, `8,930 tCO2e`).
+pub(crate) fn layer_value(l: &traincost_analysis::reconcile::LayerView, v: f64) -> String {
+    if l.unit.starts_with("USD") {
+        traincost_analysis::text::money_short(v)
+    } else {
+        amount(&l.unit, v)
+    }
+}
+
 pub(crate) fn layer_multiple(l: &traincost_analysis::reconcile::LayerView) -> String {
     match l.multiples.as_slice() {
         [m] => multiple(m),

@@ -14,6 +14,7 @@ use traincost_analysis::report::{self, Card, CitedClaim, InputSources, Report, R
 use traincost_analysis::text::money_short;
 
 use crate::chart::svg::escape;
+use crate::format::layer_value;
 use crate::html::{inline_svg, link};
 use crate::output;
 
@@ -54,14 +55,6 @@ pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--tornado-layer: {e}"))?;
     output::emit(args.output.as_deref(), &render(&model))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn layer_value(l: &LayerView, v: f64) -> String {
-    if l.unit.starts_with("USD") {
-        money_short(v)
-    } else {
-        crate::format::number(v)
-    }
 }
 
 fn multiple(m: Option<f64>) -> String {
@@ -288,7 +281,13 @@ pub(crate) fn render(model: &Report) -> String {
 
     // Claims beside each layer.
     o.push_str("<h2 id=\"claims\">What the sources say, layer by layer</h2>\n");
-    for l in rec.layers.iter().filter(|l| !l.claims.is_empty()) {
+    // Then energy and emissions claims beside their figures (kWh, tCO2e: never on the chart).
+    for l in rec
+        .layers
+        .iter()
+        .chain(&rec.footprint)
+        .filter(|l| !l.claims.is_empty())
+    {
         let _ = writeln!(
             o,
             "<h3>{} <code>{}</code>: {} (median; 90%: {} to {})</h3>",

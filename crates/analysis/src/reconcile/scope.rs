@@ -16,11 +16,20 @@
 //!   first row whose tag the claim carries wins. Claims with neither (model facts, unit prices,
 //!   market figures) sit beside no layer. A compute scope named without a basis
 //!   (`development-compute`, `total-compute`) is compared on the report's basis ([`resolve`]).
+//! - **Energy and emissions.** A claim in kWh (MWh, GWh) or tCO2e is about the energy or the
+//!   emissions of a scope ([`Footprint::of`]): its `scope` is
+//!   `<layer>-<energy|emissions>[-<form>][-<accounting>]` (`final-run-emissions`,
+//!   `final-run-emissions-facility-location`, `total-compute-energy`), or `emissions` /
+//!   `energy` alone (the `emissions` tag's scope) for the final run, whichever the claim's unit
+//!   measures. The form is the accelerator form (GPU-hours x power per GPU, what model cards
+//!   give) unless the scope says `facility`; the accounting is the scope's, else the one the
+//!   quantity names (`location-based ...`, `market-based ...`), else location-based.
 
+use traincost_claims::citation::Dimension;
 use traincost_claims::{Claim, Tag};
 use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::scenario::{Scenario, ScenarioFile, builtin_names};
-use traincost_core::stack::Basis;
+use traincost_core::stack::{Accounting, Basis, EnergyForm};
 
 /// Companies whose claims count as the developer's: `(developer, parent or alias)`.
 /// High-Flyer is the hedge fund that owns DeepSeek and bought its first GPUs.
@@ -76,6 +85,131 @@ pub(crate) fn resolve_on<'a>(e: &'a Estimate, scope: &str, basis: Basis) -> Opti
         }
     };
     Some(Placement { row, figure })
+}
+
+/// The layers whose energy and emissions the stack gives, as scope prefixes.
+pub const FOOTPRINT_LAYERS: [&str; 4] = [
+    "final-run",
+    "development-compute",
+    "total-compute",
+    "fleet-annual",
+];
+
+/// Energy, or emissions in one accounting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FootprintKind {
+    /// Electrical energy (kWh).
+    Energy,
+    /// Emissions (tCO2e) in an accounting.
+    Emissions(Accounting),
+}
+
+/// The energy or emissions figure a claim is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footprint {
+    /// The layer (`final-run`, `development-compute`, `total-compute`, `fleet-annual`).
+    pub layer: &'static str,
+    /// Energy or emissions.
+    pub kind: FootprintKind,
+    /// The energy form.
+    pub form: EnergyForm,
+    /// How the accounting was decided, for the explanation: `scope`, `quantity` or
+    /// `default` (neither says: location-based).
+    pub accounting_from: &'static str,
+}
+
+impl Footprint {
+    /// The energy or emissions figure `claim` is about, if its scope (its own, or its tags')
+    /// names one: see the module documentation. `None` for every other scope.
+    pub fn of(claim: &Claim) -> Option<Footprint> {
+        let scope = scope_of(claim)?;
+        let (layer, rest) = match scope {
+            "emissions" | "energy" => ("final-run", scope),
+            _ => FOOTPRINT_LAYERS
+                .iter()
+                .find_map(|l| Some((*l, scope.strip_prefix(l)?.strip_prefix('-')?)))?,
+        };
+        let mut words = rest.split('-');
+        let what = words.next()?;
+        let energy_unit = Dimension::of_claim_unit(&claim.unit).0 == Dimension::Energy;
+        let energy = match what {
+            // The bare scope (the `emissions` tag's) is whichever the unit measures.
+            "emissions" | "energy" if rest == what && scope == rest => energy_unit,
+            "energy" => true,
+            "emissions" => false,
+            _ => return None,
+        };
+        let mut form = EnergyForm::Accelerator;
+        let mut accounting = None;
+        for w in words {
+            match w {
+                "accelerator" => form = EnergyForm::Accelerator,
+                "facility" => form = EnergyForm::Facility,
+                "location" if !energy => accounting = Some(Accounting::Location),
+                "market" if !energy => accounting = Some(Accounting::Market),
+                _ => return None,
+            }
+        }
+        let q = claim.quantity.to_lowercase();
+        let named =
+            |a: &str| q.contains(&format!("{a}-based")) || q.contains(&format!("{a} based"));
+        let (accounting, accounting_from) = match accounting {
+            Some(a) => (a, "scope"),
+            None if named("market") => (Accounting::Market, "quantity"),
+            None if named("location") => (Accounting::Location, "quantity"),
+            None => (Accounting::Location, "default"),
+        };
+        Some(Footprint {
+            layer,
+            kind: if energy {
+                FootprintKind::Energy
+            } else {
+                FootprintKind::Emissions(accounting)
+            },
+            form,
+            accounting_from: if energy { "scope" } else { accounting_from },
+        })
+    }
+
+    /// The id of the estimate's figure (`final-run-emissions-accelerator-location`).
+    pub fn figure_id(&self) -> String {
+        match self.kind {
+            FootprintKind::Energy => format!("{}-energy-{}", self.layer, self.form.as_str()),
+            FootprintKind::Emissions(a) => format!(
+                "{}-emissions-{}-{}",
+                self.layer,
+                self.form.as_str(),
+                a.as_str()
+            ),
+        }
+    }
+
+    /// The figure in `e`, or why the scenario has none (`needs an [emissions] table ...`).
+    pub fn resolve<'a>(&self, e: &'a Estimate) -> Result<&'a Figure, String> {
+        let id = self.figure_id();
+        let pool = match self.kind {
+            FootprintKind::Energy => &e.energy,
+            FootprintKind::Emissions(_) => &e.emissions,
+        };
+        if let Some(f) = pool.iter().find(|f| f.id == id) {
+            return Ok(f);
+        }
+        Err(if e.energy.is_empty() {
+            format!(
+                "the scenario models no energy, so no `{id}` figure (needs a `gpu` for its TDP, an [energy] table, or [ownership])"
+            )
+        } else if matches!(self.kind, FootprintKind::Emissions(_)) && e.emissions.is_empty() {
+            format!(
+                "the scenario models no emissions, so no `{id}` figure (needs an [emissions] table: a grid `region`, or `location_intensity` / `market_intensity`)"
+            )
+        } else if let FootprintKind::Emissions(a) = self.kind
+            && !e.emissions.iter().any(|f| f.accounting == Some(a))
+        {
+            format!("the scenario has no `{id}` figure (needs `[emissions] {a}_intensity`)")
+        } else {
+            format!("the scenario has no `{id}` figure to compare with")
+        })
+    }
 }
 
 /// How a claim's subject relates to the scenario.
@@ -300,7 +434,10 @@ mod tests {
         let emissions = ClaimSet::builtin()
             .get("olmo-2-7b-emissions-summary")
             .unwrap();
-        assert_eq!(scope_of(emissions), Some("emissions"));
+        assert_eq!(
+            scope_of(emissions),
+            Some("final-run-emissions-facility-location")
+        );
 
         let capex = ClaimSet::builtin()
             .get("semianalysis-deepseek-server-capex")
@@ -321,5 +458,97 @@ mod tests {
             .get("llama-3-1-405b-location-based-emissions")
             .unwrap();
         assert_eq!(scope_of(co2), Some("emissions"));
+    }
+
+    /// A one-claim set: `scope` (a TOML line or empty), `tags`, `quantity` and `unit`.
+    fn one(scope: &str, tags: &str, quantity: &str, unit: &str) -> Claim {
+        let src = format!(
+            "[[claim]]\nid = \"x\"\nsubject = \"S\"\nquantity = \"{quantity}\"\nvalue = 1.0\nunit = \"{unit}\"\nqualifier = \"exact\"\nclaimant = \"C\"\nsource_title = \"T\"\nsource_url = \"https://example.com/\"\npublished = \"2024-06\"\nquote = \"it was 1\"\nnotes = \"n\"\nstatus = \"verified\"\ntags = [{tags}]\n{scope}\n"
+        );
+        ClaimSet::parse_str("t.toml", &src)
+            .unwrap()
+            .iter()
+            .next()
+            .unwrap()
+            .clone()
+    }
+
+    fn placed(scope: &str, tags: &str, quantity: &str, unit: &str) -> Option<String> {
+        Footprint::of(&one(scope, tags, quantity, unit)).map(|f| f.figure_id())
+    }
+
+    #[test]
+    fn emissions_claims_name_their_layer_form_and_accounting() {
+        let em = "\"emissions\"";
+        // The tag alone: the final run, accelerator form (a model card's), and the accounting
+        // the quantity names, else location-based.
+        assert_eq!(
+            placed("", em, "market-based training emissions", "tCO2eq").as_deref(),
+            Some("final-run-emissions-accelerator-market")
+        );
+        assert_eq!(
+            placed("", em, "location based training emissions", "tCO2e").as_deref(),
+            Some("final-run-emissions-accelerator-location")
+        );
+        let plain = Footprint::of(&one("", em, "training emissions", "tCO2eq")).unwrap();
+        assert_eq!(
+            plain.figure_id(),
+            "final-run-emissions-accelerator-location"
+        );
+        assert_eq!(plain.accounting_from, "default");
+        // The scope wins over the quantity, and picks the facility form and the layer.
+        assert_eq!(
+            placed(
+                "scope = \"total-compute-emissions-facility-market\"",
+                em,
+                "location-based emissions",
+                "tCO2eq"
+            )
+            .as_deref(),
+            Some("total-compute-emissions-facility-market")
+        );
+        assert_eq!(
+            placed(
+                "scope = \"development-compute-emissions\"",
+                "",
+                "market-based emissions",
+                "tCO2eq"
+            )
+            .as_deref(),
+            Some("development-compute-emissions-accelerator-market")
+        );
+    }
+
+    #[test]
+    fn energy_claims_are_placed_by_scope_or_unit() {
+        // The bare `emissions` scope (the tag's) with an energy unit is the run's energy.
+        assert_eq!(
+            placed("", "\"emissions\"", "pre-training energy", "MWh").as_deref(),
+            Some("final-run-energy-accelerator")
+        );
+        assert_eq!(
+            placed("scope = \"final-run-energy-facility\"", "", "energy", "GWh").as_deref(),
+            Some("final-run-energy-facility")
+        );
+        // An explicit energy scope stays energy whatever the unit (then: not compared).
+        assert_eq!(
+            placed("scope = \"final-run-energy\"", "", "emissions", "tCO2eq").as_deref(),
+            Some("final-run-energy-accelerator")
+        );
+        // Energy has no accounting; unknown words and other scopes are not footprints.
+        assert_eq!(
+            placed("scope = \"final-run-energy-location\"", "", "e", "kWh"),
+            None
+        );
+        assert_eq!(
+            placed("scope = \"final-run-emissions-solar\"", "", "e", "tCO2eq"),
+            None
+        );
+        assert_eq!(
+            placed("scope = \"final-run-rental\"", "", "cost", "USD"),
+            None
+        );
+        assert_eq!(placed("scope = \"fleet\"", "", "cost", "USD"), None);
+        assert_eq!(placed("", "\"final-run\"", "GPU hours", "GPU-hours"), None);
     }
 }

@@ -14,11 +14,7 @@ const CONTEXT_SHOWN: usize = 2;
 const RELATED_SHOWN: usize = 5;
 
 fn value(l: &LayerView, v: f64) -> String {
-    if l.unit.starts_with("USD") {
-        money_short(v)
-    } else {
-        crate::format::number(v)
-    }
+    crate::format::layer_value(l, v)
 }
 
 /// `ownership`, or blank for a figure without a basis.
@@ -150,6 +146,23 @@ pub(crate) fn table(r: &Reconciliation) -> String {
             );
         }
     }
+    if !r.footprint.is_empty() {
+        out.push_str(
+            "\nEnergy and emissions, with the claims about each (medians, 90% intervals):\n",
+        );
+        for l in &r.footprint {
+            let interval = if l.p5 == l.p95 {
+                "exact".to_owned()
+            } else {
+                format!("{} - {}", value(l, l.p5), value(l, l.p95))
+            };
+            let line = format!("{} {} [{interval}]", l.id, value(l, l.p50));
+            let _ = writeln!(out, "{}", crate::term::para(&line, 4));
+            for c in &l.claims {
+                claim_line(&mut out, c);
+            }
+        }
+    }
     claim_section(
         &mut out,
         "Related models (add-ons or bases, not part of this stack)",
@@ -206,16 +219,36 @@ fn is_money(unit: &str) -> bool {
         .is_ok_and(|u| u.currency().is_some())
 }
 
+/// True for energy and emissions (`MWh`, `tCO2eq`): claims a scenario could compare with an
+/// [energy] or [emissions] figure, so the table says why it does not.
+fn is_footprint(unit: &str) -> bool {
+    use traincost_claims::citation::Dimension;
+    unit.parse::<traincost_claims::Unit>().is_ok_and(|u| {
+        u.per.is_none()
+            && matches!(
+                Dimension::of_claim_unit(&u).0,
+                Dimension::Energy | Dimension::Co2
+            )
+    })
+}
+
 fn claim_section(out: &mut String, title: &str, claims: &[ClaimView]) {
     if claims.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n{title}:");
-    let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = claims
-        .iter()
-        .partition(|c| is_money(&c.unit) || c.verdict == Verdict::Erroneous);
+    let (money, other): (Vec<&ClaimView>, Vec<&ClaimView>) = claims.iter().partition(|c| {
+        is_money(&c.unit) || is_footprint(&c.unit) || c.verdict == Verdict::Erroneous
+    });
     for c in money.iter().take(RELATED_SHOWN) {
         claim_line(out, c);
+        if is_footprint(&c.unit) && c.verdict == Verdict::NotComparable {
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::term::wrap_with(&c.explanation, crate::term::width(), "       ", "       ")
+            );
+        }
     }
     let more = other.len() + money.len().saturating_sub(RELATED_SHOWN);
     if more > 0 {
@@ -322,6 +355,21 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
         }
         out.push('\n');
     }
+    for l in &r.footprint {
+        let _ = writeln!(
+            out,
+            "### {} (`{}`): {} [{} to {}]\n",
+            md(&l.label),
+            l.id,
+            value(l, l.p50),
+            value(l, l.p5),
+            value(l, l.p95)
+        );
+        for c in &l.claims {
+            md_claim(&mut out, c);
+        }
+        out.push('\n');
+    }
     if !r.related.is_empty() {
         out.push_str("### Related models (not part of this stack)\n\n");
         for c in &r.related {
@@ -377,6 +425,7 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
 pub(crate) fn member_value(r: &Reconciliation, id: &str, display: &str) -> String {
     r.layers
         .iter()
+        .chain(&r.footprint)
         .flat_map(|l| &l.claims)
         .chain(&r.related)
         .chain(&r.unplaced)
