@@ -453,11 +453,19 @@ mod tests {
             .get("amodei-deepseek-hopper-chips-cost")
             .unwrap();
         assert_eq!(scope_of(gpus), Some("fleet/gpus"));
-        // Emissions have no stack figure: listed, never compared.
+        // An emissions claim names the emissions figure of its scope, form and accounting; a
+        // family's total names a scope no single model's stack has.
         let co2 = ClaimSet::builtin()
             .get("llama-3-1-405b-location-based-emissions")
             .unwrap();
-        assert_eq!(scope_of(co2), Some("emissions"));
+        assert_eq!(
+            scope_of(co2),
+            Some("final-run-emissions-accelerator-location")
+        );
+        let family = ClaimSet::builtin()
+            .get("llama-3-1-location-based-emissions")
+            .unwrap();
+        assert_eq!(scope_of(family), Some("model-family-emissions"));
     }
 
     /// A one-claim set: `scope` (a TOML line or empty), `tags`, `quantity` and `unit`.
