@@ -169,28 +169,3 @@ fn written_intensities_win_and_bad_regions_are_located_errors() {
     ]);
     assert!(!o.status.success(), "FR before 2018 has no figure");
 }
-
-/// A scenario built on a base (DeepSeek-R1 on V3) resolves the base's `[emissions] region`
-/// through the same plugins: the base is not loaded without them.
-#[test]
-fn a_base_scenarios_region_is_resolved_with_the_plugins() {
-    let v = run_json(&[
-        "estimate",
-        "deepseek-r1",
-        "--format",
-        "json",
-        "--samples",
-        "200",
-    ]);
-    let note = v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == "emissions.location_intensity")
-        .unwrap()["note"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert!(note.contains("CN"), "{note}");
-    figure(&v, "emissions", "final-run-emissions-accelerator-location");
-}

@@ -268,3 +268,65 @@ fn olmo_2_published_emissions_fall_inside_our_intervals() {
         }
     }
 }
+
+/// The median of input `name` of an estimate.
+fn input(v: &serde_json::Value, name: &str) -> f64 {
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]))["median"]
+        .as_f64()
+        .unwrap()
+}
+
+/// The built-ins write their intensity (they must load without plugins, docs/ENERGY.md): each is
+/// the figure the grid plugin answers for the region and year its file names.
+#[test]
+fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() {
+    let dir = temp_dir();
+    for (builtin, region, year) in [
+        ("llama-3-8b", "US", 2024),
+        ("llama-3-70b", "US", 2024),
+        ("llama-3.1-405b", "US", 2024),
+        ("llama-4-scout", "US", 2025),
+        ("llama-4-maverick", "US", 2025),
+        ("gpt-4", "US", 2022),
+        ("bloom-176b", "FR", 2022),
+        ("olmo-2-7b", "US-TX", 2024),
+        ("olmo-2-13b", "US-IA", 2024),
+        ("deepseek-v3", "CN", 2024),
+        ("deepseek-r1", "CN", 2025),
+    ] {
+        let written = input(&estimate(builtin), "emissions.location_intensity");
+        let path = write(
+            dir.path(),
+            "grid.toml",
+            &format!(
+                r#"name = "grid"
+dollars = "2024"
+published = "2024-06-01"
+gpu = "H100"
+rental_price = {{ value = 2, unit = "USD/GPU-hour", assumption = "test" }}
+
+[[stages]]
+name = "run"
+gpu_hours = {{ value = 1000, unit = "GPU-hours", assumption = "test" }}
+
+[emissions]
+region = "{region}"
+year = {year}
+"#
+            ),
+        );
+        let plugin = input(
+            &estimate(path.to_str().unwrap()),
+            "emissions.location_intensity",
+        );
+        assert!(
+            close(written, plugin, 1e-4),
+            "{builtin}: written {written} g/kWh, the plugin's {region} {year}: {plugin}"
+        );
+    }
+}
