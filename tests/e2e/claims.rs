@@ -139,8 +139,9 @@ fn list_filters_combine() {
         .iter()
         .map(|c| c["id"].as_str().unwrap().to_owned())
         .collect();
-    // The family's location- and market-based totals and the 405B's own two cells.
-    assert_eq!(ids.len(), 4, "{ids:?}");
+    // The family's location- and market-based totals, and the card's rows: the 8B's, the
+    // 70B's and the 405B's location-based cells and the 405B's market-based one.
+    assert_eq!(ids.len(), 6, "{ids:?}");
     assert!(ids.iter().all(|id| id.starts_with("llama-3-1-")), "{ids:?}");
 
     let o = run(&[

@@ -12,6 +12,7 @@ mod compare;
 mod docs;
 mod dollars;
 mod emissions;
+mod energy_validation;
 mod epoch;
 mod epoch_models;
 mod estimate;

@@ -1845,11 +1845,13 @@ impl Scenario {
                     builtin_names().join(", ")
                 ))
             })?;
-            let (base_spec, base_claims) = base.to_spec(Some(report)).map_err(|mut e| {
-                e.message = format!("in base scenario `{name}`: {}", e.message);
-                e.span = Some(b.span());
-                e
-            })?;
+            // The base's own plugins (a grid region, a rental plugin) come from the same supplier.
+            let (base_spec, base_claims) =
+                base.to_spec_with(Some(report), supplier).map_err(|mut e| {
+                    e.message = format!("in base scenario `{name}`: {}", e.message);
+                    e.span = Some(b.span());
+                    e
+                })?;
             let keep: Option<Vec<&str>> = match b.get_ref() {
                 BaseField::Name(_) => None,
                 BaseField::Stages(t) => {
