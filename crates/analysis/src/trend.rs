@@ -20,6 +20,7 @@
 
 use serde::Serialize;
 use traincost_core::date::Date;
+pub use traincost_core::dist::student_t_quantile;
 
 /// A date as Epoch AI's regression reads it: `year + (month - 1) / 12 + (day - 1) / 365`
 /// (`utils.datetime_to_float_year`). Not [`Date::decimal_year`]: the fit reproduces Epoch's.
@@ -123,123 +124,6 @@ pub fn fit(points: &[(f64, f64)]) -> Option<GrowthFit> {
         last_year,
         mean_year: mx,
     })
-}
-
-/// The `p` quantile of Student's t distribution with `df` degrees of freedom (`df` > 0,
-/// 0 < `p` < 1), by bisection on its distribution function.
-pub fn student_t_quantile(p: f64, df: f64) -> f64 {
-    if p == 0.5 {
-        return 0.0;
-    }
-    if p < 0.5 {
-        return -student_t_quantile(1.0 - p, df);
-    }
-    // Upper tail probability wanted.
-    let tail = 1.0 - p;
-    let upper = |t: f64| 0.5 * regularized_incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
-    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
-    while upper(hi) > tail && hi < 1e12 {
-        hi *= 2.0;
-    }
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if upper(mid) > tail {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-        if hi - lo <= 1e-14 * hi {
-            break;
-        }
-    }
-    0.5 * (lo + hi)
-}
-
-/// `ln Γ(x)` for x > 0 (Lanczos, g = 7, n = 9; relative error below 1e-14).
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = C[0];
-    let t = x + G + 0.5;
-    for (i, c) in C.iter().enumerate().skip(1) {
-        a += c / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
-
-/// The regularized incomplete beta function `I_x(a, b)` (continued fraction, Lentz's method).
-fn regularized_incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x >= 1.0 {
-        return 1.0;
-    }
-    let front =
-        (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
-    if x < (a + 1.0) / (a + b + 2.0) {
-        front * beta_fraction(a, b, x) / a
-    } else {
-        1.0 - front * beta_fraction(b, a, 1.0 - x) / b
-    }
-}
-
-fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
-    let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
-    let mut h = d;
-    for m in 1..=500 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
-        let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < TINY {
-            d = TINY;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < TINY {
-            c = TINY;
-        }
-        d = 1.0 / d;
-        let del = d * c;
-        h *= del;
-        if (del - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    h
 }
 
 #[cfg(test)]

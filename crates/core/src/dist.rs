@@ -22,7 +22,7 @@
 //! assert_eq!(describe(&Distribution::Point(2.0)), "2");
 //! ```
 
-pub use traincost_engine::dist::{Distribution, DistributionError, Z_95};
+pub use traincost_engine::dist::{Distribution, DistributionError, Z_95, student_t_quantile};
 
 /// A human description of `d`: `2`, `lognormal 90% CI [1.2, 4]`, `uniform [2, 4]`, ...
 pub fn describe(d: &Distribution) -> String {

@@ -843,6 +843,36 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
     h
 }
 
+/// The `p` quantile of Student's t distribution with `df` degrees of freedom (`df` > 0,
+/// 0 < `p` < 1), by bisection on its distribution function.
+pub fn student_t_quantile(p: f64, df: f64) -> f64 {
+    if p == 0.5 {
+        return 0.0;
+    }
+    if p < 0.5 {
+        return -student_t_quantile(1.0 - p, df);
+    }
+    // Upper tail probability wanted.
+    let tail = 1.0 - p;
+    let upper = |t: f64| 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    while upper(hi) > tail && hi < 1e12 {
+        hi *= 2.0;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if upper(mid) > tail {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+        if hi - lo <= 1e-14 * hi {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
 fn beta_quantile(a: f64, b: f64, q: f64) -> f64 {
     let (mut lo, mut hi) = (0.0f64, 1.0f64);
     for _ in 0..100 {
