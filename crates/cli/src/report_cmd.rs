@@ -125,7 +125,11 @@ fn energy_section(o: &mut String, title: &str, e: &traincost_core::estimate::Est
     let _ = writeln!(
         o,
         "<figure id=\"energy-chart\">{}<figcaption>Each form's 90% interval (bar) and median (line), linear scale.</figcaption></figure>",
-        inline_svg(&crate::chart::energy::render(title, &rows))
+        inline_svg(&crate::chart::energy::render(
+            title,
+            &rows,
+            crate::chart::energy::Measure::Energy
+        ))
     );
     energy_rows_html(o, &rows);
     let emissions = crate::energy::emission_rows(e);
@@ -134,6 +138,24 @@ fn energy_section(o: &mut String, title: &str, e: &traincost_core::estimate::Est
             o,
             "<h3 id=\"emissions\">Emissions</h3>\n<p class=\"small\">{}</p>",
             escape(crate::energy::EMISSIONS_NOTE)
+        );
+        // The chart draws the location-based figures (a market-based one is a contract, often
+        // zero); the table has both.
+        let location: Vec<crate::energy::EnergyRow<'_>> = crate::energy::emission_rows(e)
+            .into_iter()
+            .filter(|r| {
+                r.accelerator.or(r.facility).and_then(|f| f.accounting)
+                    == Some(traincost_core::stack::Accounting::Location)
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "<figure id=\"emissions-chart\">{}<figcaption>Location-based emissions of each form: 90% interval (bar) and median (line), linear scale.</figcaption></figure>",
+            inline_svg(&crate::chart::energy::render(
+                title,
+                &location,
+                crate::chart::energy::Measure::Emissions
+            ))
         );
         energy_rows_html(o, &emissions);
     }

@@ -14,9 +14,18 @@ const RIGHT: f64 = 24.0;
 const TOP: f64 = 58.0;
 const ROW: f64 = 44.0;
 
+/// What a chart draws: energy (kWh) or emissions (tCO2e) of the same scopes and forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Measure {
+    /// Energy, kWh.
+    Energy,
+    /// Emissions, tCO2e.
+    Emissions,
+}
+
 /// The chart of `rows` (the final run, development compute and their total; the fleet's year,
 /// another unit, is left to the table) for `title` (the model).
-pub(crate) fn render(title: &str, rows: &[EnergyRow<'_>]) -> String {
+pub(crate) fn render(title: &str, rows: &[EnergyRow<'_>], measure: Measure) -> String {
     let bars: Vec<(&EnergyRow<'_>, &'static str, &Figure)> = rows
         .iter()
         .filter(|r| !r.fleet)
@@ -26,18 +35,15 @@ pub(crate) fn render(title: &str, rows: &[EnergyRow<'_>]) -> String {
                 .filter_map(move |(form, f)| f.map(|f| (r, form, f)))
         })
         .collect();
+    let (what, label) = match measure {
+        Measure::Energy => ("energy", "Energy, in two forms"),
+        Measure::Emissions => ("emissions", "Emissions, in two forms"),
+    };
     let heading =
-        format!("{title}: energy of the run, accelerator and facility forms, linear scale");
+        format!("{title}: {what} of the run, accelerator and facility forms, linear scale");
     let height = TOP + ROW * bars.len() as f64 + 48.0;
     let mut s = Svg::new(WIDTH, height, &heading);
-    s.text(
-        LEFT,
-        18.0,
-        Anchor::Start,
-        13.0,
-        colour::TEXT,
-        "Energy, in two forms",
-    );
+    s.text(LEFT, 18.0, Anchor::Start, 13.0, colour::TEXT, label);
     for (k, line) in [
         "accelerator: GPU-hours x power per GPU (model cards)",
         "facility: what the datacenter drew (Epoch AI's method)",
@@ -54,12 +60,14 @@ pub(crate) fn render(title: &str, rows: &[EnergyRow<'_>]) -> String {
             line,
         );
     }
-    // In GWh when any bar reaches one, else MWh: ticks read as plain numbers of that unit.
+    // Energy in GWh when any bar reaches one, else MWh; emissions in kt when any bar reaches a
+    // thousand tonnes, else t: ticks read as plain numbers of that unit.
     let max = bars.iter().map(|(_, _, f)| f.p95).fold(0.0, f64::max);
-    let (scale, unit) = if max >= 1e6 {
-        (1e6, "GWh")
-    } else {
-        (1e3, "MWh")
+    let (scale, unit) = match measure {
+        Measure::Energy if max >= 1e6 => (1e6, "GWh"),
+        Measure::Energy => (1e3, "MWh"),
+        Measure::Emissions if max >= 1e3 => (1e3, "ktCO2e"),
+        Measure::Emissions => (1.0, "tCO2e"),
     };
     let values = std::iter::once(0.0).chain(bars.iter().map(|(_, _, f)| f.p95 / scale));
     let Some(axis) = LinearAxis::covering(values, LEFT, WIDTH - RIGHT) else {
@@ -183,7 +191,7 @@ mod tests {
             accelerator: Some(&a),
             facility: Some(&f),
         }];
-        let svg = render("A <model>", &rows);
+        let svg = render("A <model>", &rows, Measure::Energy);
         check_xml(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
         assert!(svg.contains("A &lt;model&gt;"));
         assert!(svg.contains("final run, accelerator: 20 GWh"), "{svg}");
