@@ -224,6 +224,9 @@ fn the_report_renders_every_layer_and_the_headline_without_console_errors() {
         text.contains("1.952 GWh"),
         "V3's accelerator energy: 2.788M GPU-hours x 700 W"
     );
+    // Its emissions (China's grid, as the scenario assumes), charted location-based.
+    assert!(dom.contains("id=\"emissions-chart\""));
+    assert!(dom.contains("data-energy=\"final-run-emissions-accelerator-location\""));
     assert!(dom.contains("href=\"https://arxiv.org/abs/2412.19437\""));
     assert!(dom.contains("id=\"claim-finansguncel-deepseek-v3-cost-typo\""));
     assert!(text.contains("ERRONEOUS, not evidence"));
