@@ -416,6 +416,11 @@ fn unknown_role(path: &str, role: &str) -> Problem {
     Problem::new(path, format!("unknown role {:?}; {hint}", excerpt(role)))
 }
 
+/// A result field that is not what the query asked for.
+fn not_asked(path: impl Into<String>, got: String, asked: String) -> Problem {
+    Problem::new(path, format!("is {got} but the query asked for {asked}"))
+}
+
 /// An unknown region id, with the canonical id if it is only misspelt, else the closest ids.
 pub fn unknown_region(path: &str, region: &str) -> Problem {
     let hint = match canonical_region(region) {
@@ -536,13 +541,10 @@ pub fn validate_response_with(
         if canonical_gpu_in(gpu, defined) != Some(gpu) {
             out.push(unknown_gpu("result.gpu", gpu, defined));
         } else if expected_gpu.is_some_and(|e| e != gpu) {
-            out.push(Problem::new(
+            out.push(not_asked(
                 "result.gpu",
-                format!(
-                    "is {:?} but the query asked for {:?}",
-                    excerpt(gpu),
-                    expected_gpu.unwrap_or_default()
-                ),
+                format!("{:?}", excerpt(gpu)),
+                format!("{:?}", expected_gpu.unwrap_or_default()),
             ));
         }
     };
@@ -602,25 +604,19 @@ pub fn validate_response_with(
                 if let Some(w) = want_provider
                     && !q.provider.eq_ignore_ascii_case(w)
                 {
-                    out.push(Problem::new(
+                    out.push(not_asked(
                         format!("{path}.provider"),
-                        format!(
-                            "is {:?} but the query asked for {:?}",
-                            excerpt(&q.provider),
-                            excerpt(w)
-                        ),
+                        format!("{:?}", excerpt(&q.provider)),
+                        format!("{:?}", excerpt(w)),
                     ));
                 }
                 if let Some(c) = want_commitment
                     && q.commitment != c
                 {
-                    out.push(Problem::new(
+                    out.push(not_asked(
                         format!("{path}.commitment"),
-                        format!(
-                            "is {} but the query asked for {}",
-                            q.commitment.as_str(),
-                            c.as_str()
-                        ),
+                        q.commitment.as_str().to_owned(),
+                        c.as_str().to_owned(),
                     ));
                 }
                 check_date(&format!("{path}.date"), &q.date, &mut out);
@@ -637,19 +633,17 @@ pub fn validate_response_with(
                 Some(id) if id == c.role => {
                     if let Query::Compensation { role, year } = query {
                         if canonical_role(role) != Some(id) {
-                            out.push(Problem::new(
+                            out.push(not_asked(
                                 "result.role",
-                                format!(
-                                    "is {:?} but the query asked for {:?}",
-                                    excerpt(&c.role),
-                                    excerpt(role)
-                                ),
+                                format!("{:?}", excerpt(&c.role)),
+                                format!("{:?}", excerpt(role)),
                             ));
                         }
                         if *year != c.year {
-                            out.push(Problem::new(
+                            out.push(not_asked(
                                 "result.year",
-                                format!("is {} but the query asked for {year}", c.year),
+                                c.year.to_string(),
+                                year.to_string(),
                             ));
                         }
                     }
@@ -694,25 +688,24 @@ fn check_grid_intensity(query: &Query, g: &crate::payload::GridIntensity, out: &
             } = query
             {
                 if canonical_region(region) != Some(id) {
-                    out.push(Problem::new(
+                    out.push(not_asked(
                         "result.region",
-                        format!(
-                            "is {:?} but the query asked for {:?}",
-                            excerpt(&g.region),
-                            excerpt(region)
-                        ),
+                        format!("{:?}", excerpt(&g.region)),
+                        format!("{:?}", excerpt(region)),
                     ));
                 }
                 if *year != g.year {
-                    out.push(Problem::new(
+                    out.push(not_asked(
                         "result.year",
-                        format!("is {} but the query asked for {year}", g.year),
+                        g.year.to_string(),
+                        year.to_string(),
                     ));
                 }
                 if *basis != g.basis {
-                    out.push(Problem::new(
+                    out.push(not_asked(
                         "result.basis",
-                        format!("is {} but the query asked for {basis}", g.basis),
+                        g.basis.to_string(),
+                        basis.to_string(),
                     ));
                 }
             }

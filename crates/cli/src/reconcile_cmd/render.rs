@@ -340,22 +340,13 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
         crate::format::count(r.samples),
         r.seed
     );
-    for l in r.layers.iter().filter(|l| !l.claims.is_empty()) {
-        let _ = writeln!(
-            out,
-            "### {} (`{}`): {} [{} to {}]\n",
-            md(&l.label),
-            l.id,
-            value(l, l.p50),
-            value(l, l.p5),
-            value(l, l.p95)
-        );
-        for c in &l.claims {
-            md_claim(&mut out, c);
-        }
-        out.push('\n');
-    }
-    for l in &r.footprint {
+    // Money layers with claims, then the energy and emissions figures with claims.
+    for l in r
+        .layers
+        .iter()
+        .filter(|l| !l.claims.is_empty())
+        .chain(&r.footprint)
+    {
         let _ = writeln!(
             out,
             "### {} (`{}`): {} [{} to {}]\n",
