@@ -518,6 +518,10 @@ pub struct EnergyFile {
     /// card's stated power (Meta's Llama cards: 700 W per H100) goes here.
     #[serde(default)]
     pub accelerator_power: Option<QuantityField>,
+    /// The PUE the source multiplies its accelerator figure by, where its method says so
+    /// (Meta's Llama cards: power "adjusted for power usage efficiency"); default: none.
+    #[serde(default)]
+    pub accelerator_pue: Option<QuantityField>,
     /// Chip TDP for the facility form, W (default: the scenario GPU's). Without `[ownership]` only.
     #[serde(default)]
     pub tdp: Option<QuantityField>,
@@ -2618,8 +2622,14 @@ impl Scenario {
         if accelerator_power.is_none() && facility.is_none() && !has_ownership {
             return Ok(None);
         }
+        let accelerator_pue = e
+            .accelerator_pue
+            .as_ref()
+            .map(|q| cx.quantity("energy.accelerator_pue", q, Dim::Multiplier))
+            .transpose()?;
         Ok(Some(EnergySpec {
             accelerator_power,
+            accelerator_pue,
             facility,
         }))
     }
@@ -2848,6 +2858,7 @@ impl Scenario {
             ModelError::RefitNeedsOwnership => ("development.propagation".into(), None),
             ModelError::RefitNeedsPoint { input } => (input.clone(), None),
             ModelError::FacilityEnergyTwice => ("energy".into(), None),
+            ModelError::AcceleratorPueAlone => ("energy.accelerator_pue".into(), None),
             ModelError::UnboundedHeadcount { role } | ModelError::TooManyPeople { role, .. } => {
                 (format!("staff.groups.{role}.headcount"), None)
             }

@@ -356,7 +356,8 @@ pub enum RunEnergy {
 /// The final run's energy in the two forms sources give it, reported beside its cost (kWh).
 ///
 /// *Accelerator* energy is the form model cards use: GPU-hours x the power of one accelerator
-/// (Meta's Llama cards: 700 W per H100, the chip's TDP). *Facility* energy is Epoch AI's: chip
+/// (Meta's Llama cards: 700 W per H100, the chip's TDP), x a PUE where the source adjusts its
+/// figure for one (Meta's cards: "adjusted for power usage efficiency"). *Facility* energy is Epoch AI's: chip
 /// power x server power ratio x average power fraction x PUE x chip-hours (or the run's energy
 /// as a source states it): what the datacenter drew, which the ownership layer prices. With an
 /// [`OwnershipSpec`], its `energy` is the facility energy and `facility` here must be `None`.
@@ -365,6 +366,10 @@ pub enum RunEnergy {
 pub struct EnergySpec {
     /// Power per accelerator while training, W. `None`: no accelerator-form energy.
     pub accelerator_power: Option<Quantity>,
+    /// The power usage effectiveness the source multiplies its accelerator figure by (Meta's
+    /// Llama cards: "adjusted for power usage efficiency"). `None`: the source does not adjust
+    /// (GPU-hours x power alone, as BLOOM's paper counts its dynamic energy).
+    pub accelerator_pue: Option<Quantity>,
     /// The final run's facility energy for a stack with no ownership basis. `None` with an
     /// ownership basis (its energy is used), or when the facility energy is not modelled.
     pub facility: Option<RunEnergy>,
@@ -375,7 +380,8 @@ pub struct EnergySpec {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EnergyForm {
-    /// GPU-hours x accelerator power: the form model cards report.
+    /// GPU-hours x accelerator power (x PUE where the source adjusts for it): the form model
+    /// cards report.
     Accelerator,
     /// Chip power x server power ratio x power fraction x PUE x chip-hours: Epoch AI's form,
     /// what the datacenter drew.
@@ -398,7 +404,7 @@ impl EnergyForm {
     pub fn describe(self) -> &'static str {
         match self {
             EnergyForm::Accelerator => {
-                "the accelerators alone: GPU-hours x power per accelerator (the form model cards report)"
+                "the accelerators alone: GPU-hours x power per accelerator, x PUE where the source adjusts for it (the form model cards report)"
             }
             EnergyForm::Facility => {
                 "what the datacenter drew: chip power x server power ratio x average power fraction x PUE x chip-hours (Epoch AI's method), or as the source states it"
@@ -817,6 +823,11 @@ pub enum ModelError {
         "the final run's facility energy is given twice: the ownership basis prices its own energy, so the energy table's facility form must be left out"
     )]
     FacilityEnergyTwice,
+    /// A PUE adjustment for the accelerator form without the power it adjusts.
+    #[error(
+        "the accelerator energy's PUE adjustment is given without the power per accelerator it adjusts; give `accelerator_power` too, or drop the adjustment"
+    )]
+    AcceleratorPueAlone,
     /// Development compute on the ownership basis without ownership inputs.
     #[error(
         "development basis is `ownership` but the scenario has no [ownership] inputs; add them or use basis = \"rental\""
@@ -912,8 +923,8 @@ struct EnergyOuts {
 
 #[derive(Debug, Clone, Copy)]
 struct EnergyPlans {
-    /// `(power per accelerator, outputs)`.
-    accelerator: Option<(usize, EnergyOuts)>,
+    /// `(power per accelerator, the source's PUE adjustment, outputs)`.
+    accelerator: Option<(usize, Option<usize>, EnergyOuts)>,
     /// `(how, outputs)`.
     facility: Option<(EnergyPlan, EnergyOuts)>,
 }
@@ -1256,17 +1267,22 @@ fn component_text<'a>(id: &str, energy_includes: &'a str) -> (&'static str, &'a 
 }
 
 /// The outputs of one energy form: the final run, and with development compute its energy and
-/// the total's.
+/// the total's. `variant`: for the accelerator form, the source's PUE adjustment applies; for
+/// the facility form, the run's energy is as its source states it.
 fn energy_outputs(
     b: &mut Builder,
     form: EnergyForm,
     development: bool,
-    stated: bool,
+    variant: bool,
 ) -> EnergyOuts {
-    let (run_includes, run_excludes) = match (form, stated) {
-        (EnergyForm::Accelerator, _) => (
+    let (run_includes, run_excludes) = match (form, variant) {
+        (EnergyForm::Accelerator, false) => (
             "final-run GPU-hours x power per accelerator: the accelerators alone, the form model cards report",
             "the servers' other parts, cooling and the rest of the facility (PUE); development compute; the hardware's embodied energy",
+        ),
+        (EnergyForm::Accelerator, true) => (
+            "final-run GPU-hours x power per accelerator x the PUE the source adjusts by: the model card's form",
+            "the servers' other parts (CPUs, memory, network); development compute; the hardware's embodied energy",
         ),
         (EnergyForm::Facility, false) => (
             "final-run chip-hours x chip TDP x server power ratio x average power fraction x PUE: what the datacenter drew (Epoch AI's method)",
@@ -1583,6 +1599,11 @@ impl CostModel {
             .and_then(|e| e.accelerator_power.as_ref())
             .map(|q| b.input("energy.accelerator_power".into(), "W", q))
             .transpose()?;
+        let accelerator_pue = match energy_spec.and_then(|e| e.accelerator_pue.as_ref()) {
+            Some(_) if accelerator_power.is_none() => return Err(ModelError::AcceleratorPueAlone),
+            Some(q) => Some(b.input("energy.accelerator_pue".into(), "x", q)?),
+            None => None,
+        };
 
         let ownership_out = ownership.as_ref().map(|o| o.out);
         let bases: Vec<(Basis, usize)> = std::iter::once((Basis::Rental, rental_out))
@@ -1995,9 +2016,11 @@ impl CostModel {
         );
         let energy = EnergyPlans {
             accelerator: accelerator_power.map(|p| {
+                let pue = accelerator_pue.is_some();
                 (
                     p,
-                    energy_outputs(&mut b, EnergyForm::Accelerator, has_development, false),
+                    accelerator_pue,
+                    energy_outputs(&mut b, EnergyForm::Accelerator, has_development, pue),
                 )
             }),
             facility: facility.map(|plan| {
@@ -2214,7 +2237,7 @@ impl CostModel {
             return;
         };
         let forms = [
-            self.energy.accelerator.map(|(_, e)| e),
+            self.energy.accelerator.map(|(_, _, e)| e),
             self.energy.facility.map(|(_, e)| e),
         ];
         if forms.iter().all(Option::is_none) {
@@ -2289,11 +2312,16 @@ impl CostModel {
         }
 
         // The final run's energy in each form (kWh), before the ownership layer prices it.
-        if let Some((power, e)) = self.energy.accelerator {
+        if let Some((power, pue, e)) = self.energy.accelerator {
             let [run_hours, energy] = y.cols_mut([self.hours_out, e.run]);
             let power = x.col(power);
             for j in 0..n {
                 energy[j] = run_hours[j] * power[j] / 1000.0;
+            }
+            if let Some(pue) = pue {
+                for (e, p) in energy.iter_mut().zip(x.col(pue)) {
+                    *e *= p;
+                }
             }
         }
         if let Some((plan, e)) = self.energy.facility {
@@ -2742,6 +2770,7 @@ mod tests {
             }),
             energy: Some(EnergySpec {
                 accelerator_power: Some(point(700.0)),
+                accelerator_pue: None,
                 facility: None,
             }),
             emissions: Some(EmissionsSpec {
@@ -3353,6 +3382,36 @@ mod tests {
         assert!(!m.model_inputs().iter().any(|i| i.name == "ownership.tdp"));
     }
 
+    /// A source's PUE adjustment (Meta's cards) multiplies the accelerator form alone, in every
+    /// scope and in its emissions; without the power it adjusts it is refused.
+    #[test]
+    fn accelerator_pue_adjusts_the_accelerator_form_only() {
+        let plain = spec(&[1e6, 5e5], 2.0, 10.0, false, 1.0, 1.0, 1.0);
+        let (m0, v0) = central(&plain);
+        let mut s = plain.clone();
+        s.energy.as_mut().unwrap().accelerator_pue = Some(point(1.09));
+        let (m, v) = central(&s);
+        for id in [
+            "final-run-energy-accelerator",
+            "development-compute-energy-accelerator",
+            "total-compute-energy-accelerator",
+            "final-run-emissions-accelerator-location",
+        ] {
+            let ratio = value(&m, &v, id) / value(&m0, &v0, id);
+            assert!((ratio - 1.09).abs() < 1e-12, "{id}: {ratio}");
+        }
+        for id in ["final-run-energy-facility", "final-run-ownership/energy"] {
+            assert_eq!(value(&m, &v, id), value(&m0, &v0, id), "{id}");
+        }
+        let run = &m.outputs()[idx(&m, "final-run-energy-accelerator")];
+        assert!(run.includes.contains("PUE"), "{}", run.includes);
+        s.energy.as_mut().unwrap().accelerator_power = None;
+        assert!(matches!(
+            CostModel::new(&s),
+            Err(ModelError::AcceleratorPueAlone)
+        ));
+    }
+
     /// Energy in both forms: the accelerator form is GPU-hours x power per accelerator, the
     /// facility form Epoch AI's formula, which the ownership layer prices; development compute
     /// scales each form by its size relative to the run; the fleet's year is GPUs x power x
@@ -3481,6 +3540,7 @@ mod tests {
         let mut s = spec(&[1e6], 2.0, 10.0, false, 1.0, 1.0, 1.0);
         s.energy = Some(EnergySpec {
             accelerator_power: None,
+            accelerator_pue: None,
             facility: Some(facility.clone()),
         });
         assert!(matches!(
