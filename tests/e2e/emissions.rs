@@ -2,7 +2,7 @@
 //! built-in `grid-intensity` plugin for the intensity, every energy figure gets its emissions,
 //! and bad regions are located errors.
 
-use crate::util::{assert_fails_with, run, run_json, stdout, temp_dir, write};
+use crate::util::{assert_fails_with, run, run_json, stderr, stdout, temp_dir, write};
 
 /// A one-stage H100 run of 1M GPU-hours; `extra` is appended.
 fn scenario(extra: &str) -> String {
@@ -168,4 +168,111 @@ fn written_intensities_win_and_bad_regions_are_located_errors() {
         "100",
     ]);
     assert!(!o.status.success(), "FR before 2018 has no figure");
+}
+
+/// `year = [first, last]`: the grid plugin is asked for every year of the span, and the
+/// intensity is uniform between its lowest and highest figure, citing each; a span with one
+/// figure is that figure; a backwards, too long or malformed span is a located error.
+#[test]
+fn a_span_of_years_makes_the_intensity_uniform_between_the_plugins_figures() {
+    let dir = temp_dir();
+    let estimate = |name: &str, emissions: &str| {
+        let path = write(dir.path(), name, &scenario(emissions));
+        run(&[
+            "estimate",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--samples",
+            "2000",
+        ])
+    };
+    let intensity = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", stderr(o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "emissions.location_intensity")
+            .unwrap()
+            .clone()
+    };
+    // EIA's US figures: 2022 and 2023 (2024 answers 2023's, counted once).
+    let span = intensity(&estimate(
+        "s.toml",
+        "[emissions]\nregion = \"US\"\nyear = [2022, 2024]\n",
+    ));
+    let one = |y: i32| {
+        intensity(&estimate(
+            "o.toml",
+            &format!("[emissions]\nregion = \"US\"\nyear = {y}\n"),
+        ))["median"]
+            .as_f64()
+            .unwrap()
+    };
+    let (y2022, y2023) = (one(2022), one(2023));
+    assert!(y2023 < y2022, "{y2023} {y2022}");
+    let u = &span["distribution"]["uniform"];
+    assert!(
+        (u["low"].as_f64().unwrap() / y2023 - 1.0).abs() < 1e-6,
+        "{span}"
+    );
+    assert!(
+        (u["high"].as_f64().unwrap() / y2022 - 1.0).abs() < 1e-6,
+        "{span}"
+    );
+    let claims: Vec<&str> = span["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            "eia-us-2022-electricity-co2-per-kwh",
+            "eia-us-2023-electricity-co2-per-kwh"
+        ]
+    );
+    assert!(
+        span["assumption"].as_str().unwrap().contains("2022-2024"),
+        "{span}"
+    );
+    // A span whose years all answer one figure is that figure, a point.
+    let same = intensity(&estimate(
+        "p.toml",
+        "[emissions]\nregion = \"US\"\nyear = [2023, 2025]\n",
+    ));
+    assert!(same["distribution"]["uniform"].is_null(), "{same}");
+    assert!((same["median"].as_f64().unwrap() / y2023 - 1.0).abs() < 1e-9);
+
+    for (name, year, expect) in [
+        (
+            "b.toml",
+            "[2024, 2022]",
+            "b.toml:12:1: field `emissions.year`: the span of years [2024, 2022] must run forward",
+        ),
+        (
+            "l.toml",
+            "[2000, 2020]",
+            "l.toml:12:1: field `emissions.year`: the span of years [2000, 2020] must run forward and cover at most 11 years",
+        ),
+        (
+            "m.toml",
+            "[2022]",
+            "m.toml:12:8: `[emissions] year`: a span of years takes 2 values",
+        ),
+        (
+            "x.toml",
+            "\"2023\"",
+            "x.toml:12:8: invalid type: string \"2023\", expected a year (`2023`) or the first and last years of a span (`[2022, 2024]`) for `[emissions] year`",
+        ),
+    ] {
+        let o = estimate(
+            name,
+            &format!("[emissions]\nregion = \"US\"\nyear = {year}\n"),
+        );
+        assert_fails_with(&o, &[expect]);
+    }
 }

@@ -53,131 +53,176 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-12)
 }
 
-/// One Llama model card row: built-in, GPU-hours claim, watts claim, location-based tCO2eq claim.
-struct Card {
-    scenario: &'static str,
-    gpu_hours: &'static str,
-    watts: &'static str,
-    emissions: &'static str,
+/// EIA's US average for 2022 in gCO2/kWh, from its claim (0.86 lbCO2/kWh).
+fn us_2022_g_per_kwh() -> f64 {
+    claim("eia-us-2022-electricity-co2-per-kwh") * 453.592_37
 }
 
-const LLAMA_3: [Card; 3] = [
-    Card {
-        scenario: "llama-3-8b",
-        gpu_hours: "llama-3-8b-gpu-hours",
-        watts: "llama-3-gpu-tdp",
-        emissions: "llama-3-8b-emissions",
-    },
-    Card {
-        scenario: "llama-3-70b",
-        gpu_hours: "llama-3-70b-gpu-hours",
-        watts: "llama-3-gpu-tdp",
-        emissions: "llama-3-70b-emissions",
-    },
-    Card {
-        scenario: "llama-3.1-405b",
-        gpu_hours: "llama-3-1-405b-gpu-hours",
-        watts: "llama-3-1-gpu-tdp",
-        emissions: "llama-3-1-405b-location-based-emissions",
-    },
-];
+/// Epoch AI's PUE for hyperscalers (docs/EPOCH_METHOD.md, energy.py:4-22): the top of the PUE
+/// range the Llama built-ins state for Meta.
+const EPOCH_HYPERSCALER_PUE: f64 = 1.10;
 
-const LLAMA_4: [Card; 2] = [
-    Card {
-        scenario: "llama-4-scout",
-        gpu_hours: "llama-4-scout-gpu-hours",
-        watts: "llama-4-gpu-tdp",
-        emissions: "llama-4-scout-location-based-emissions",
-    },
-    Card {
-        scenario: "llama-4-maverick",
-        gpu_hours: "llama-4-maverick-gpu-hours",
-        watts: "llama-4-gpu-tdp",
-        emissions: "llama-4-maverick-location-based-emissions",
-    },
-];
+/// The bounds of input `name`'s uniform distribution in an estimate.
+fn uniform_input(v: &serde_json::Value, name: &str) -> (f64, f64) {
+    let i = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]));
+    let u = &i["distribution"]["uniform"];
+    (u["low"].as_f64().unwrap(), u["high"].as_f64().unwrap())
+}
 
-/// Checks one card row like for like (GPU-hours x the card's watts x an intensity) and returns
-/// our accelerator-form location-based emissions over the card's figure.
-fn llama_ratio(c: &Card) -> f64 {
-    let v = estimate(c.scenario);
-    let kwh = claim(c.gpu_hours) * claim(c.watts) / 1000.0;
-    // Energy: exactly the card's GPU-hours x its power per GPU, a point (both are sourced).
-    let (e, e5, e95) = figure(&v, "energy", "final-run-energy-accelerator");
-    assert!(close(e, kwh, 1e-9) && e5 == e95, "{}: {e} kWh", c.scenario);
-    // Emissions: that energy x EIA's US average, recomputed here.
-    let (t, t5, t95) = figure(&v, "emissions", "final-run-emissions-accelerator-location");
+/// One like-for-like comparison with a Llama card row: the card's method is GPU-hours x 700 W x
+/// Meta's PUE ("adjusted for power usage efficiency") x a location-based intensity.
+struct Row {
+    /// Our final-run accelerator-form location-based tCO2e: median, 5th, 95th percentile.
+    ours: (f64, f64, f64),
+    /// The card's tCO2eq.
+    published: f64,
+}
+
+impl Row {
+    fn ratio(&self) -> f64 {
+        self.ours.0 / self.published
+    }
+    fn inside(&self) -> bool {
+        self.ours.1 < self.published && self.published < self.ours.2
+    }
+}
+
+/// Checks an estimate against a card row, with each input recomputed from its claim: the
+/// GPU-hours the card prints (to half a unit of its last digit, `half_unit`), 700 W, Meta's PUE
+/// 1.08-1.10, and EIA's US averages `grid` (gCO2/kWh, uniform between the two when they differ).
+fn llama_row(
+    v: &serde_json::Value,
+    hours: &str,
+    watts: &str,
+    half_unit: f64,
+    grid: [f64; 2],
+    emissions: &str,
+) -> Row {
+    let name = v["scenario"].as_str().unwrap_or("?").to_owned();
+    // GPU-hours: the card's figure with its rounding.
+    let h = claim(hours);
+    let stage_hours = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| {
+            i["name"]
+                .as_str()
+                .is_some_and(|n| n.ends_with(".gpu_hours"))
+        })
+        .map(|i| i["name"].as_str().unwrap().to_owned())
+        .unwrap();
+    let (lo, hi) = uniform_input(v, &stage_hours);
     assert!(
-        close(t, kwh * us_2023_g_per_kwh() / 1e6, 1e-4),
-        "{}: {t} t",
-        c.scenario
+        close(lo, h - half_unit, 1e-12) && close(hi, h + half_unit, 1e-12),
+        "{name}: GPU-hours [{lo}, {hi}]"
     );
-    // No input of this form is uncertain: the 90% interval is the point, so a published figure
-    // that differs from it is outside it.
-    assert_eq!(t5, t95, "{}", c.scenario);
+    // PUE: Meta's 2023 fleet figure to Epoch's hyperscaler rule, bracketing Meta's 1.09.
+    let (p_lo, p_hi) = uniform_input(v, "energy.accelerator_pue");
+    assert_eq!(
+        (p_lo, p_hi),
+        (claim("meta-data-center-pue-2023"), EPOCH_HYPERSCALER_PUE),
+        "{name}"
+    );
+    let pue_2021 = claim("meta-data-center-pue-2021-buildings");
+    assert!(p_lo < pue_2021 && pue_2021 < p_hi);
+    let pue = (p_lo + p_hi) / 2.0;
+    // Energy: GPU-hours x the card's watts x PUE (medians of symmetric inputs multiply).
+    let kwh = h * claim(watts) / 1000.0;
+    let (e, _, _) = figure(v, "energy", "final-run-energy-accelerator");
+    assert!(
+        close(e, kwh * pue, 5e-3),
+        "{name}: {e} kWh vs {}",
+        kwh * pue
+    );
+    // Emissions: that energy x the grid, its median at the middle of EIA's figures.
+    let g = (grid[0] + grid[1]) / 2.0;
+    let ours = figure(v, "emissions", "final-run-emissions-accelerator-location");
+    assert!(
+        close(ours.0, kwh * pue * g / 1e6, 5e-3),
+        "{name}: {} t",
+        ours.0
+    );
     // Market-based: 0, as Meta reports it.
-    let (m, _, _) = figure(&v, "emissions", "final-run-emissions-accelerator-market");
-    assert_eq!(m, 0.0, "{}", c.scenario);
-    let published = claim(c.emissions);
-    // The ratio is the US average over the intensity the card implies: its tCO2eq over its
-    // GPU-hours x watts.
-    let implied = published * 1e6 / kwh;
-    let ratio = t / published;
-    assert!(
-        close(ratio, us_2023_g_per_kwh() / implied, 1e-4),
-        "{}",
-        c.scenario
-    );
-    ratio
-}
-
-#[test]
-fn llama_4_cards_location_based_emissions_are_within_ten_percent_at_the_us_average() {
-    for c in &LLAMA_4 {
-        let r = llama_ratio(c);
-        // The Llama 4 card implies 387 g/kWh; EIA's US 2023 average is 367 g: 0.95.
-        assert!((r - 1.0).abs() < 0.10, "{}: ratio {r}", c.scenario);
-        assert!(r < 1.0, "{}: ratio {r}", c.scenario);
+    let (m, _, _) = figure(v, "emissions", "final-run-emissions-accelerator-market");
+    assert_eq!(m, 0.0, "{name}");
+    Row {
+        ours,
+        published: claim(emissions),
     }
-    // Market-based: the card's 0, as reported.
-    assert_eq!(claim("llama-4-market-based-emissions"), 0.0);
 }
 
-#[test]
-fn llama_3_and_3_1_cards_imply_a_dirtier_grid_than_the_us_average_eleven_to_fourteen_percent_under()
-{
-    for c in &LLAMA_3 {
-        let r = llama_ratio(c);
-        // The documented gap (docs/ENERGY.md): the Llama 3 and 3.1 cards imply 414-429 g/kWh,
-        // above EIA's US average for 2023 (367 g) and 2022 (390 g); Meta does not state the
-        // intensity or the sites. Our median is 11-14% under, outside the 10% band.
-        assert!(r > 0.85 && r < 0.90, "{}: ratio {r}", c.scenario);
-        let implied = claim(c.emissions) * 1e6 / (claim(c.gpu_hours) * claim(c.watts) / 1000.0);
-        let us_2022 = claim("eia-us-2022-electricity-co2-per-kwh") * 453.592_37;
-        assert!(implied > us_2022, "{}: {implied} g/kWh", c.scenario);
-    }
-    assert_eq!(claim("llama-3-1-market-based-emissions"), 0.0);
+/// The built-in of each card row: scenario, GPU-hours claim and the half unit of the printed
+/// figure, watts claim, location-based tCO2eq claim, and EIA's years (docs/ENERGY.md: the latest
+/// figure published when the card was written to the run's period).
+fn builtin_rows() -> Vec<(&'static str, Row)> {
+    let both = [us_2023_g_per_kwh(), us_2022_g_per_kwh()];
+    let y2023 = [us_2023_g_per_kwh(), us_2023_g_per_kwh()];
+    [
+        (
+            "llama-3-8b",
+            "llama-3-8b-gpu-hours",
+            50_000.0,
+            "llama-3-gpu-tdp",
+            both,
+            "llama-3-8b-emissions",
+        ),
+        (
+            "llama-3-70b",
+            "llama-3-70b-gpu-hours",
+            50_000.0,
+            "llama-3-gpu-tdp",
+            both,
+            "llama-3-70b-emissions",
+        ),
+        (
+            "llama-3.1-405b",
+            "llama-3-1-405b-gpu-hours",
+            5_000.0,
+            "llama-3-1-gpu-tdp",
+            both,
+            "llama-3-1-405b-location-based-emissions",
+        ),
+        (
+            "llama-4-scout",
+            "llama-4-scout-gpu-hours",
+            50_000.0,
+            "llama-4-gpu-tdp",
+            y2023,
+            "llama-4-scout-location-based-emissions",
+        ),
+        (
+            "llama-4-maverick",
+            "llama-4-maverick-gpu-hours",
+            5_000.0,
+            "llama-4-gpu-tdp",
+            y2023,
+            "llama-4-maverick-location-based-emissions",
+        ),
+    ]
+    .into_iter()
+    .map(|(s, h, half, w, grid, t)| (s, llama_row(&estimate(s), h, w, half, grid, t)))
+    .collect()
 }
 
-/// The Llama 3.1 card's 8B and 70B rows (GPU-hours claims, no built-in) and its total, each as a
-/// scenario that asks the grid plugin for `region = "US"`: 11% under, like the 405B.
-#[test]
-fn llama_3_1_8b_70b_and_the_family_total_are_eleven_percent_under_the_cards_figures() {
+/// The Llama 3.1 card's 8B and 70B rows and its total (GPU-hours claims, no built-in), each as a
+/// scenario stating the built-ins' method and asking the grid plugin for `region = "US"` over
+/// `year = [2022, 2024]`.
+fn llama_3_1_rows() -> Vec<(&'static str, Row)> {
     let dir = temp_dir();
-    for (hours, published) in [
-        (
-            "llama-3-1-8b-gpu-hours",
-            "llama-3-1-8b-location-based-emissions",
-        ),
-        (
-            "llama-3-1-70b-gpu-hours",
-            "llama-3-1-70b-location-based-emissions",
-        ),
-        (
-            "llama-3-1-total-gpu-hours",
-            "llama-3-1-location-based-emissions",
-        ),
-    ] {
+    [
+        ("8B", "llama-3-1-8b-gpu-hours", 5_000.0, "llama-3-1-8b-location-based-emissions"),
+        ("70B", "llama-3-1-70b-gpu-hours", 50_000.0, "llama-3-1-70b-location-based-emissions"),
+        ("total", "llama-3-1-total-gpu-hours", 50_000.0, "llama-3-1-location-based-emissions"),
+    ]
+    .into_iter()
+    .map(|(row, hours, half, published)| {
+        let h = claim(hours);
         let path = write(
             dir.path(),
             "llama-3.1.toml",
@@ -190,36 +235,87 @@ rental_price = {{ value = 2, unit = "USD/GPU-hour", assumption = "irrelevant her
 
 [[stages]]
 name = "training"
-gpu_hours = {{ value = {}, unit = "GPU-hours", claim = "{hours}" }}
+gpu_hours = {{ uniform = [{}, {}], unit = "GPU-hours", claim = "{hours}" }}
 
 [energy]
 accelerator_power = {{ value = 700, unit = "W", claim = "llama-3-1-gpu-tdp" }}
+accelerator_pue = {{ uniform = [{}, {EPOCH_HYPERSCALER_PUE}], unit = "x", informed_by = ["meta-data-center-pue-2023"], assumption = "Meta's PUE" }}
 
 [emissions]
 region = "US"
-year = 2024
+year = [2022, 2024]
 market_intensity = {{ value = 0, unit = "gCO2e/kWh", informed_by = ["llama-3-1-market-based-emissions"], assumption = "as Meta reports it" }}
 "#,
-                claim(hours)
+                h - half,
+                h + half,
+                claim("meta-data-center-pue-2023"),
             ),
         );
         let v = estimate(path.to_str().unwrap());
-        let kwh = claim(hours) * claim("llama-3-1-gpu-tdp") / 1000.0;
-        let (t, _, _) = figure(&v, "emissions", "final-run-emissions-accelerator-location");
-        assert!(
-            close(t, kwh * us_2023_g_per_kwh() / 1e6, 1e-4),
-            "{hours}: {t}"
-        );
-        let r = t / claim(published);
-        assert!(r > 0.87 && r < 0.90, "{hours}: ratio {r}");
+        let both = [us_2023_g_per_kwh(), us_2022_g_per_kwh()];
+        // The plugin's answer over the span: uniform between EIA's 2023 and 2022 figures.
+        let (lo, hi) = uniform_input(&v, "emissions.location_intensity");
+        assert!(close(lo, both[0], 1e-6) && close(hi, both[1], 1e-6), "{row}: [{lo}, {hi}]");
+        (row, llama_row(&v, hours, "llama-3-1-gpu-tdp", half, both, published))
+    })
+    .collect()
+}
+
+#[test]
+fn every_llama_card_row_is_within_ten_percent_like_for_like() {
+    for (name, r) in builtin_rows().into_iter().chain(llama_3_1_rows()) {
+        let ratio = r.ratio();
+        assert!((ratio - 1.0).abs() < 0.10, "{name}: ratio {ratio}");
     }
-    // The rows add up to the card's totals.
+    // The 3.1 card's rows add up to its totals.
     let rows = ["8b", "70b", "405b"];
     let sum = |f: &dyn Fn(&str) -> String| rows.iter().map(|r| claim(&f(r))).sum::<f64>();
     let hours = sum(&|r| format!("llama-3-1-{r}-gpu-hours"));
     assert!(close(hours, claim("llama-3-1-total-gpu-hours"), 1e-3));
     let t = sum(&|r| format!("llama-3-1-{r}-location-based-emissions"));
     assert!(close(t, claim("llama-3-1-location-based-emissions"), 1e-9));
+    assert_eq!(claim("llama-3-1-market-based-emissions"), 0.0);
+    assert_eq!(claim("llama-4-market-based-emissions"), 0.0);
+}
+
+#[test]
+fn llama_3_and_3_1_card_figures_fall_inside_our_90_percent_intervals() {
+    let rows = builtin_rows();
+    for (name, r) in rows
+        .iter()
+        .filter(|(n, _)| n.starts_with("llama-3"))
+        .chain(&llama_3_1_rows())
+    {
+        assert!(r.inside(), "{name}: {:?} vs {}", r.ours, r.published);
+    }
+}
+
+/// The Llama 4 card implies a grid cleaner than any US average traincost has: its tCO2eq over
+/// GPU-hours x 700 W x even the highest PUE of the range is below EIA's 2023 figure, the latest
+/// there is. Our median is 3.5% above the card, within 10%, and the card's figure is below our
+/// interval (docs/ENERGY.md); nothing was moved to close it.
+#[test]
+fn llama_4_cards_imply_a_cleaner_grid_than_eias_latest_us_average() {
+    for (name, r) in builtin_rows()
+        .iter()
+        .filter(|(n, _)| n.starts_with("llama-4"))
+    {
+        assert!(
+            r.published < r.ours.1,
+            "{name}: {:?} vs {}",
+            r.ours,
+            r.published
+        );
+        assert!(
+            r.ratio() > 1.02 && r.ratio() < 1.05,
+            "{name}: {}",
+            r.ratio()
+        );
+    }
+    let kwh = claim("llama-4-scout-gpu-hours") * claim("llama-4-gpu-tdp") / 1000.0;
+    let implied =
+        claim("llama-4-scout-location-based-emissions") * 1e6 / (kwh * EPOCH_HYPERSCALER_PUE);
+    assert!(implied < us_2023_g_per_kwh(), "{implied} g/kWh");
 }
 
 #[test]
@@ -293,6 +389,23 @@ fn olmo_2_published_emissions_fall_inside_our_intervals() {
     }
 }
 
+/// The location-based intensity of an estimate: its uniform bounds, or its value twice.
+fn intensity_bounds(v: &serde_json::Value) -> (f64, f64) {
+    let name = "emissions.location_intensity";
+    let i = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]));
+    if i["distribution"]["uniform"].is_object() {
+        uniform_input(v, name)
+    } else {
+        let m = input(v, name);
+        (m, m)
+    }
+}
+
 /// The median of input `name` of an estimate.
 fn input(v: &serde_json::Value, name: &str) -> f64 {
     v["inputs"]
@@ -311,19 +424,19 @@ fn input(v: &serde_json::Value, name: &str) -> f64 {
 fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() {
     let dir = temp_dir();
     for (builtin, region, year) in [
-        ("llama-3-8b", "US", 2024),
-        ("llama-3-70b", "US", 2024),
-        ("llama-3.1-405b", "US", 2024),
-        ("llama-4-scout", "US", 2025),
-        ("llama-4-maverick", "US", 2025),
-        ("gpt-4", "US", 2022),
-        ("bloom-176b", "FR", 2022),
-        ("olmo-2-7b", "US-TX", 2024),
-        ("olmo-2-13b", "US-IA", 2024),
-        ("deepseek-v3", "CN", 2024),
-        ("deepseek-r1", "CN", 2025),
+        ("llama-3-8b", "US", "[2022, 2024]"),
+        ("llama-3-70b", "US", "[2022, 2024]"),
+        ("llama-3.1-405b", "US", "[2022, 2024]"),
+        ("llama-4-scout", "US", "[2023, 2025]"),
+        ("llama-4-maverick", "US", "[2023, 2025]"),
+        ("gpt-4", "US", "2022"),
+        ("bloom-176b", "FR", "2022"),
+        ("olmo-2-7b", "US-TX", "2024"),
+        ("olmo-2-13b", "US-IA", "2024"),
+        ("deepseek-v3", "CN", "2024"),
+        ("deepseek-r1", "CN", "2025"),
     ] {
-        let written = input(&estimate(builtin), "emissions.location_intensity");
+        let written = intensity_bounds(&estimate(builtin));
         let path = write(
             dir.path(),
             "grid.toml",
@@ -344,13 +457,10 @@ year = {year}
 "#
             ),
         );
-        let plugin = input(
-            &estimate(path.to_str().unwrap()),
-            "emissions.location_intensity",
-        );
+        let plugin = intensity_bounds(&estimate(path.to_str().unwrap()));
         assert!(
-            close(written, plugin, 1e-4),
-            "{builtin}: written {written} g/kWh, the plugin's {region} {year}: {plugin}"
+            close(written.0, plugin.0, 1e-4) && close(written.1, plugin.1, 1e-4),
+            "{builtin}: written {written:?} g/kWh, the plugin's {region} {year}: {plugin:?}"
         );
     }
 }

@@ -553,15 +553,72 @@ pub struct EmissionsFile {
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub grid: Option<Spanned<String>>,
     /// The year of the grid figures (default: `[ownership] training_start`'s year, else the
-    /// publication year).
+    /// publication year), or the first and last years of a span (`[2022, 2024]`): the intensity
+    /// is then uncertain between the lowest and highest figure of those years.
     #[serde(default)]
-    pub year: Option<i32>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<GridYearsSchema>"))]
+    pub year: Option<GridYears>,
     /// Location-based intensity (unit `gCO2e/kWh`, `kgCO2e/kWh`, `tCO2e/MWh`, ...).
     #[serde(default)]
     pub location_intensity: Option<QuantityField>,
     /// Market-based intensity (Meta's cards: zero, by renewable matching).
     #[serde(default)]
     pub market_intensity: Option<QuantityField>,
+}
+
+/// `[emissions] year`: one year (`2023`), or the first and last years of a span
+/// (`[2022, 2024]`) when the run drew its electricity over several years or its source does not
+/// say which year's grid figure it used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridYears {
+    /// The first year.
+    pub first: i32,
+    /// The last year (equal to `first` for one year).
+    pub last: i32,
+}
+
+impl<'de> Deserialize<'de> for GridYears {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GridYears;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a year (`2023`) or the first and last years of a span (`[2022, 2024]`) for `[emissions] year`",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<GridYears, E> {
+                let y = i32::try_from(v).map_err(|_| E::custom(format!("{v} is not a year")))?;
+                Ok(GridYears { first: y, last: y })
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GridYears, A::Error> {
+                let mut years = Vec::new();
+                while let Some(y) = seq.next_element::<i32>()? {
+                    years.push(y);
+                }
+                match years[..] {
+                    [first, last] => Ok(GridYears { first, last }),
+                    _ => Err(de::Error::custom(format!(
+                        "`[emissions] year`: a span of years takes 2 values, the first and the last year, not {}",
+                        years.len()
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The JSON schema of [`GridYears`].
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum GridYearsSchema {
+    /// One year.
+    One(i32),
+    /// The first and last years of a span.
+    Span([i32; 2]),
 }
 
 /// The owner's fleet.
@@ -817,6 +874,83 @@ fn exactly_opt<'de, D: Deserializer<'de>, T: Deserialize<'de>, const N: usize>(
     d: D,
 ) -> Result<Option<[T; N]>, D::Error> {
     exactly::<D, T, N>(d).map(Some)
+}
+
+/// The claim ids a quantity cites, in order: `claim`, `claims`, `informed_by`.
+fn cited(t: &QuantityTable) -> Vec<String> {
+    t.claim
+        .iter()
+        .chain(t.claims.iter().flatten())
+        .chain(t.informed_by.iter().flatten())
+        .cloned()
+        .collect()
+}
+
+/// The most years `[emissions] year` may span, less one.
+const MAX_GRID_YEARS: i32 = 10;
+
+/// One grid figure from a plugin's answers for each year of `years`: the answer itself for one
+/// year (or when every year's answer is the same figure), else uniform between the lowest and
+/// highest figure, citing every answer's claims. Each answer must be a single value in one unit.
+fn span_of_years(answers: Vec<Supplied>, years: GridYears) -> Result<Supplied, String> {
+    let mut figures: Vec<(f64, Supplied)> = Vec::with_capacity(answers.len());
+    for a in answers {
+        let Some(v) = a.table.value else {
+            return Err(format!(
+                "the grid plugin's figure ({}) is a distribution; a span of years needs single figures",
+                a.source
+            ));
+        };
+        if figures
+            .first()
+            .is_some_and(|(_, f)| f.table.unit != a.table.unit)
+        {
+            return Err(format!(
+                "the grid plugin answers the years [{}, {}] in different units",
+                years.first, years.last
+            ));
+        }
+        // A year without a figure of its own answers another year's: count each figure once.
+        if !figures
+            .iter()
+            .any(|(w, f)| *w == v && cited(&f.table) == cited(&a.table))
+        {
+            figures.push((v, a));
+        }
+    }
+    let low = figures
+        .iter()
+        .map(|(v, _)| *v)
+        .fold(f64::INFINITY, f64::min);
+    let high = figures
+        .iter()
+        .map(|(v, _)| *v)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if figures.len() == 1 || low == high {
+        return Ok(figures.swap_remove(0).1);
+    }
+    let mut claims: Vec<String> = Vec::new();
+    for id in figures.iter().flat_map(|(_, f)| cited(&f.table)) {
+        if !claims.contains(&id) {
+            claims.push(id);
+        }
+    }
+    let sources: Vec<&str> = figures.iter().map(|(_, f)| f.source.as_str()).collect();
+    Ok(Supplied {
+        table: QuantityTable {
+            uniform: Some([low, high]),
+            unit: figures[0].1.table.unit.clone(),
+            informed_by: Some(claims),
+            assumption: Some(format!(
+                "the grid's figures for {}-{}, {low:.1} to {high:.1} {}: which year's figure applies is not known (the run spanned the years, or its source does not say), so the intensity is uniform between them",
+                years.first,
+                years.last,
+                figures[0].1.table.unit.as_deref().unwrap_or("gCO2e/kWh"),
+            )),
+            ..QuantityTable::default()
+        },
+        source: sources.join("; "),
+    })
 }
 
 /// A value a plugin supplied, in the scenario's quantity format, and which plugin it came from.
@@ -2647,22 +2781,42 @@ impl Scenario {
         let Some(e) = &f.emissions else {
             return Ok(None);
         };
-        let year = match e.year {
+        let default_year = f
+            .ownership
+            .as_ref()
+            .and_then(|o| o.training_start.as_deref())
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse().ok())
+            .or(published_year)
+            .unwrap_or(cx.dollars.year);
+        let years = match e.year {
             Some(y) => {
-                crate::date::check_written_year(y).map_err(|m| {
-                    ScenarioError::new(None, "emissions.year", m.to_string())
-                        .hint("give the year the run drew its electricity, between 1950 and 2100")
-                })?;
+                for year in [y.first, y.last] {
+                    crate::date::check_written_year(year).map_err(|m| {
+                        ScenarioError::new(None, "emissions.year", m.to_string()).hint(
+                            "give the year the run drew its electricity, between 1950 and 2100",
+                        )
+                    })?;
+                }
+                if y.first > y.last || y.last - y.first > MAX_GRID_YEARS {
+                    return Err(ScenarioError::new(
+                        None,
+                        "emissions.year",
+                        format!(
+                            "the span of years [{}, {}] must run forward and cover at most {} years",
+                            y.first,
+                            y.last,
+                            MAX_GRID_YEARS + 1
+                        ),
+                    )
+                    .hint("write the first and the last year the run drew electricity in, e.g. year = [2023, 2024]"));
+                }
                 y
             }
-            None => f
-                .ownership
-                .as_ref()
-                .and_then(|o| o.training_start.as_deref())
-                .and_then(|d| d.get(..4))
-                .and_then(|y| y.parse().ok())
-                .or(published_year)
-                .unwrap_or(cx.dollars.year),
+            None => GridYears {
+                first: default_year,
+                last: default_year,
+            },
         };
         let default_grid = Spanned::new(0..0, "grid-intensity".to_owned());
         let grid = e.grid.as_ref().unwrap_or(&default_grid);
@@ -2676,18 +2830,26 @@ impl Scenario {
             let Some(region) = &e.region else {
                 return Ok(None);
             };
-            match supplier.grid_intensity(grid.get_ref(), region.get_ref(), year, accounting) {
-                Ok(supplied) => cx
-                    .supplied(&name, supplied, region.span(), Dim::CarbonIntensity)
-                    .map(Some),
-                // A market-based figure exists only where a source gives one.
-                Err(_) if accounting == Accounting::Market => Ok(None),
-                Err(m) => Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
-                    .hint(format!(
-                        "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
-                        grid.get_ref()
-                    ))),
+            let mut answers = Vec::new();
+            for year in years.first..=years.last {
+                match supplier.grid_intensity(grid.get_ref(), region.get_ref(), year, accounting) {
+                    Ok(supplied) => answers.push(supplied),
+                    // A market-based figure exists only where a source gives one.
+                    Err(_) if accounting == Accounting::Market => return Ok(None),
+                    Err(m) => return Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
+                        .hint(format!(
+                            "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
+                            grid.get_ref()
+                        ))),
+                }
             }
+            let supplied = span_of_years(answers, years).map_err(|m| {
+                ScenarioError::new(Some(region.span()), name.clone(), m).hint(
+                    "ask for one year (year = 2023), or write the intensity as a distribution",
+                )
+            })?;
+            cx.supplied(&name, supplied, region.span(), Dim::CarbonIntensity)
+                .map(Some)
         };
         let location = intensity(Accounting::Location, &e.location_intensity)?;
         let market = intensity(Accounting::Market, &e.market_intensity)?;

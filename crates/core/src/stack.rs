@@ -404,7 +404,7 @@ impl EnergyForm {
     pub fn describe(self) -> &'static str {
         match self {
             EnergyForm::Accelerator => {
-                "the accelerators alone: GPU-hours x power per accelerator, x PUE where the source adjusts for it (the form model cards report)"
+                "GPU-hours x power per accelerator, x the PUE the source adjusts by where it does (the form model cards report)"
             }
             EnergyForm::Facility => {
                 "what the datacenter drew: chip power x server power ratio x average power fraction x PUE x chip-hours (Epoch AI's method), or as the source states it"
