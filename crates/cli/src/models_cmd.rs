@@ -485,6 +485,9 @@ pub(crate) fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     notes.push(
+        "(point), where shown: a figure whose inputs carry no uncertainty, not an exact cost: Epoch AI's cloud method prices each model at one rate for its GPU and date; a built-in's rental is a point where its source states both GPU-hours and price (DeepSeek's $2 per H800-hour)".to_owned(),
+    );
+    notes.push(
         "cost per GPU-hour and per 1e18 FLOP are ratios of medians: the final run's median cost over its median GPU-hours, or over its training compute".to_owned(),
     );
     if !curated.is_empty() {
@@ -558,11 +561,11 @@ fn bound_text(b: &Bound) -> String {
     }
 }
 
-/// `$1.2M [$0.9M-$1.6M]`, `$1.2M (exact)`, or `—`.
+/// `$1.2M [$0.9M-$1.6M]`, `$1.2M (point)`, or `—`.
 fn cost_cell(i: Option<models::Interval>) -> String {
     match i {
         None => "—".to_owned(),
-        Some(i) if i.p5 == i.p95 => format!("{} (exact)", money(i.p50)),
+        Some(i) if i.p5 == i.p95 => format!("{} (point)", money(i.p50)),
         Some(i) => format!("{} [{}-{}]", money(i.p50), money(i.p5), money(i.p95)),
     }
 }
