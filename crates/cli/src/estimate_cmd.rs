@@ -293,7 +293,8 @@ fn render_table(r: &EstimateReport) -> String {
     let numeric: Vec<usize> = (2..header.len()).collect();
     let mut t = Grid::new(header).right_align(&numeric);
     for (f, kind) in e.figures() {
-        if kind == "energy" {
+        // Energy and emissions have tables of their own, below.
+        if matches!(kind, "energy" | "emissions") {
             continue;
         }
         let indent = match kind {
