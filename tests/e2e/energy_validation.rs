@@ -62,15 +62,19 @@ fn us_2022_g_per_kwh() -> f64 {
 /// range the Llama built-ins state for Meta.
 const EPOCH_HYPERSCALER_PUE: f64 = 1.10;
 
-/// The bounds of input `name`'s uniform distribution in an estimate.
-fn uniform_input(v: &serde_json::Value, name: &str) -> (f64, f64) {
-    let i = v["inputs"]
+/// Input `name` of an estimate.
+fn input_of<'a>(v: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    v["inputs"]
         .as_array()
         .unwrap()
         .iter()
         .find(|i| i["name"] == name)
-        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]));
-    let u = &i["distribution"]["uniform"];
+        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]))
+}
+
+/// The bounds of input `name`'s uniform distribution in an estimate.
+fn uniform_input(v: &serde_json::Value, name: &str) -> (f64, f64) {
+    let u = &input_of(v, name)["distribution"]["uniform"];
     (u["low"].as_f64().unwrap(), u["high"].as_f64().unwrap())
 }
 
@@ -392,13 +396,7 @@ fn olmo_2_published_emissions_fall_inside_our_intervals() {
 /// The location-based intensity of an estimate: its uniform bounds, or its value twice.
 fn intensity_bounds(v: &serde_json::Value) -> (f64, f64) {
     let name = "emissions.location_intensity";
-    let i = v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == name)
-        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]));
-    if i["distribution"]["uniform"].is_object() {
+    if input_of(v, name)["distribution"]["uniform"].is_object() {
         uniform_input(v, name)
     } else {
         let m = input(v, name);
@@ -408,14 +406,7 @@ fn intensity_bounds(v: &serde_json::Value) -> (f64, f64) {
 
 /// The median of input `name` of an estimate.
 fn input(v: &serde_json::Value, name: &str) -> f64 {
-    v["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["name"] == name)
-        .unwrap_or_else(|| panic!("no input {name} in {}", v["scenario"]))["median"]
-        .as_f64()
-        .unwrap()
+    input_of(v, name)["median"].as_f64().unwrap()
 }
 
 /// The built-ins write their intensity (they must load without plugins, docs/ENERGY.md): each is
