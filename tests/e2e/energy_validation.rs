@@ -322,6 +322,7 @@ fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() 
         ("olmo-2-13b", "US-IA", 2024),
         ("deepseek-v3", "CN", 2024),
         ("deepseek-r1", "CN", 2025),
+        ("grok-3", "US-TN", 2024),
     ] {
         let written = input(&estimate(builtin), "emissions.location_intensity");
         let path = write(
