@@ -1606,8 +1606,8 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
         out.contains("grid-intensity 0.1.0 (grid plugin, ABI 1.1, built-in)"),
         "{out}"
     );
-    // 7 regions x 8 years (2018-2025), location-based.
-    assert!(out.contains("56 queries, 0 problems"), "{out}");
+    // 10 regions x 8 years (2018-2025), location-based.
+    assert!(out.contains("80 queries, 0 problems"), "{out}");
     // Luccioni et al.'s 57 gCO2eq/kWh for BLOOM's French grid, as the claim says.
     assert!(
         out.contains(
@@ -1629,7 +1629,9 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
     assert_eq!(v[0]["problems"], 0);
     assert_eq!(
         v[0]["manifest"]["regions"],
-        serde_json::json!(["WORLD", "US", "US-IA", "US-TX", "FR", "CN", "EU27"])
+        serde_json::json!([
+            "WORLD", "US", "US-IA", "US-TX", "FR", "CN", "EU27", "US-IL", "US-OH", "US-TN"
+        ])
     );
     let results = v[0]["results"].as_array().unwrap();
     let answer = |region: &str, year: i64| {
@@ -1647,6 +1649,17 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
         serde_json::json!(["mee-china-2023-national-grid-emission-factor"])
     );
     assert_eq!(answer("CN", 2022)["intensity"]["value"], 536.6);
+    // A US state's EIA rate cites both of its claims: the state's power-plant CO2 and its net
+    // generation (EIA Electric Power Annual, Tables 9.5 and 3.7).
+    let oh = answer("US-OH", 2024);
+    assert_eq!(oh["data_year"], 2023);
+    assert_eq!(
+        oh["intensity"]["claims"],
+        serde_json::json!([
+            "eia-ohio-2023-power-plant-co2",
+            "eia-ohio-2023-net-generation"
+        ])
+    );
     let eu = answer("EU27", 2019);
     assert_eq!(eu["data_year"], 2018);
     assert_eq!(eu["intensity"]["value"], 281.0);
@@ -1660,7 +1673,7 @@ fn the_grid_intensity_plugin_checks_clean_and_answers_sourced_figures() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("regions:   WORLD, US, US-IA, US-TX, FR, CN, EU27"),
+        out.contains("regions:   WORLD, US, US-IA, US-TX, FR, CN, EU27, US-IL, US-OH, US-TN"),
         "{out}"
     );
     assert!(out.contains("bases:     location"), "{out}");

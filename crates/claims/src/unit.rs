@@ -55,8 +55,9 @@ pub enum BaseUnit {
     Flop,
     /// Tonnes of CO2 equivalent.
     TonnesCo2e,
-    /// A mass of carbon dioxide, or of CO2 equivalent, in grams, kilograms or pounds
-    /// (`gCO2eq`, `kgCO2`, `lbCO2`): with `per kWh` or `per MWh`, a grid carbon intensity.
+    /// A mass of carbon dioxide, or of CO2 equivalent, in grams, kilograms, pounds or thousand
+    /// metric tons (`gCO2eq`, `kgCO2`, `lbCO2`, `ktCO2`): with `per kWh` or `per MWh`, a grid
+    /// carbon intensity.
     Carbon {
         /// The mass unit.
         mass: CarbonMass,
@@ -100,6 +101,8 @@ pub enum CarbonMass {
     Kilograms,
     /// Pounds (avoirdupois, 453.59237 g), as US sources give emission rates.
     Pounds,
+    /// Thousand metric tons (kilotonnes), as EIA's state emission tables give them.
+    Kilotonnes,
 }
 
 impl CarbonMass {
@@ -109,6 +112,7 @@ impl CarbonMass {
             CarbonMass::Grams => "g",
             CarbonMass::Kilograms => "kg",
             CarbonMass::Pounds => "lb",
+            CarbonMass::Kilotonnes => "kt",
         }
     }
 
@@ -118,6 +122,7 @@ impl CarbonMass {
             CarbonMass::Grams => 1.0,
             CarbonMass::Kilograms => 1_000.0,
             CarbonMass::Pounds => 453.592_37,
+            CarbonMass::Kilotonnes => 1e9,
         }
     }
 }
@@ -251,7 +256,7 @@ impl UnitError {
     pub const KNOWN: &'static str = "USD, CNY, EUR, GBP or JPY (optionally with the year of the money: `USD (2023)`), \
 `GPU-hours` or `<GPU> GPU-hours`, `GPUs` or `GPUs (<model>)`, FLOP, tCO2eq, percent, parameters, \
 tokens, hours, days, months, years, W, kWh, MWh, GWh, people, `x` or `x <what>` (a multiple), `gCO2eq`, \
-`kgCO2eq`, `lbCO2` (g, kg or lb of CO2eq or CO2); any of them may be followed by \
+`kgCO2eq`, `lbCO2`, `ktCO2` (g, kg, lb or thousand metric tons of CO2eq or CO2); any of them may be followed by \
 `per GPU|GPU-hour|hour|month|year|share|server|token|million tokens|trillion tokens|kWh|MWh`";
 }
 
@@ -312,9 +317,10 @@ fn parse_money(s: &str) -> Option<BaseUnit> {
     }
 }
 
-/// `gCO2eq`, `kg CO2e`, `lbCO2`: a mass of CO2 or CO2 equivalent.
+/// `gCO2eq`, `kg CO2e`, `lbCO2`, `ktCO2`: a mass of CO2 or CO2 equivalent.
 fn parse_carbon(s: &str) -> Option<BaseUnit> {
     let (mass, rest) = [
+        ("kt", CarbonMass::Kilotonnes),
         ("kg", CarbonMass::Kilograms),
         ("lb", CarbonMass::Pounds),
         ("g", CarbonMass::Grams),
@@ -492,6 +498,7 @@ mod tests {
             "kgCO2 per kWh",
             "lbCO2 per kWh",
             "lbCO2eq per MWh",
+            "ktCO2",
             "kWh",
             "MWh",
             "GWh",
@@ -529,6 +536,18 @@ mod tests {
         let k: Unit = "kg CO2 per kWh".parse().unwrap();
         assert_eq!(k.to_string(), "kgCO2 per kWh");
         assert_eq!("gCO2e per kWh".parse::<Unit>().unwrap(), u);
+        let kt: Unit = "kt CO2".parse().unwrap();
+        assert_eq!(
+            (kt.base, kt.per),
+            (
+                BaseUnit::Carbon {
+                    mass: CarbonMass::Kilotonnes,
+                    co2e: false
+                },
+                None
+            )
+        );
+        assert_eq!(CarbonMass::Kilotonnes.grams(), 1e9);
         assert!("gCO3 per kWh".parse::<Unit>().is_err());
         assert!("g per kWh".parse::<Unit>().is_err());
     }
