@@ -415,7 +415,6 @@ fn input(v: &serde_json::Value, name: &str) -> f64 {
 fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() {
     let dir = temp_dir();
     for (builtin, region, year) in [
-<<<<<<< HEAD
         ("llama-3-8b", "US", "[2022, 2024]"),
         ("llama-3-70b", "US", "[2022, 2024]"),
         ("llama-3.1-405b", "US", "[2022, 2024]"),
@@ -427,20 +426,7 @@ fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() 
         ("olmo-2-13b", "US-IA", "2024"),
         ("deepseek-v3", "CN", "2024"),
         ("deepseek-r1", "CN", "2025"),
-=======
-        ("llama-3-8b", "US", 2024),
-        ("llama-3-70b", "US", 2024),
-        ("llama-3.1-405b", "US", 2024),
-        ("llama-4-scout", "US", 2025),
-        ("llama-4-maverick", "US", 2025),
-        ("gpt-4", "US", 2022),
-        ("bloom-176b", "FR", 2022),
-        ("olmo-2-7b", "US-TX", 2024),
-        ("olmo-2-13b", "US-IA", 2024),
-        ("deepseek-v3", "CN", 2024),
-        ("deepseek-r1", "CN", 2025),
-        ("grok-3", "US-TN", 2024),
->>>>>>> wt-states-s9
+        ("grok-3", "US-TN", "2024"),
     ] {
         let written = intensity_bounds(&estimate(builtin));
         let path = write(
