@@ -37,8 +37,15 @@ enum Given {
     KilogramsCo2,
     /// The claim states pounds of CO2 alone per kWh.
     PoundsCo2,
-    /// The claim states pounds of CO2 alone per MWh.
-    PoundsCo2PerMwh,
+    /// The claim states pounds of CO2 alone per MWh after a renewable-energy-credit reduction
+    /// (a market-based element): undone here, / (1 - the reduction), so that the figure stands
+    /// for the grid the energy was drawn from.
+    PoundsCo2PerMwhLessRecs {
+        /// The reduction, a fraction of the unadjusted rate.
+        reduction: f64,
+        /// The claim stating the reduction (in percent).
+        reduction_claim: &'static str,
+    },
     /// The claim states CO2 alone in thousand metric tons (EIA's power-plant CO2 of a state):
     /// the figure is that over the net generation of another claim, in GWh (thousand MWh).
     /// Thousand t / GWh = 10^9 g / 10^6 kWh: x 1,000 gives g/kWh.
@@ -256,12 +263,15 @@ const FIGURES: &[Figure] = &[
         region: "US-TN",
         data_year: 2023,
         value: 624.94,
-        given: Given::PoundsCo2PerMwh,
+        given: Given::PoundsCo2PerMwhLessRecs {
+            reduction: 0.0276,
+            reduction_claim: "tva-2023-rec-adjustment",
+        },
         claim: "tva-2023-system-co2-rate",
         stands_for: Some(
-            "TVA's system rate taken for Tennessee (TVA serves almost all of the state and parts of six others; Memphis's MLGW buys all its power from TVA): its own plants and purchased power, less a 2.76% REC adjustment; no EIA Tennessee rate could be derived",
+            "TVA's system rate taken for Tennessee (TVA serves almost all of the state and parts of six others; Memphis's MLGW buys all its power from TVA): its own plants and purchased power, with its 2.76% REC reduction undone; no EIA Tennessee rate could be derived",
         ),
-        note: "TVA (a utility): CO2 per MWh of its system, its own plants and purchased power, reduced 2.76% for renewable energy credits; not EIA's Tennessee average; CO2 only",
+        note: "TVA (a utility): CO2 per MWh of its system, its own plants and purchased power, before its 2.76% reduction for renewable energy credits (undone here); not EIA's Tennessee average; CO2 only",
     },
 ];
 
@@ -298,9 +308,11 @@ fn intensity(f: &Figure) -> Quantity {
             f.value * GRAMS_PER_POUND,
             Some("lb CO2/kWh x 453.59237 g/lb; CO2 only, taken as CO2e"),
         ),
-        Given::PoundsCo2PerMwh => (
-            f.value * GRAMS_PER_POUND / 1_000.0,
-            Some("lb CO2/MWh x 453.59237 g/lb / 1,000 kWh/MWh; CO2 only, taken as CO2e"),
+        Given::PoundsCo2PerMwhLessRecs { reduction, .. } => (
+            f.value / (1.0 - reduction) * GRAMS_PER_POUND / 1_000.0,
+            Some(
+                "lb CO2/MWh / (1 - the renewable-energy-credit reduction), undoing that market-based adjustment, x 453.59237 g/lb / 1,000 kWh/MWh; CO2 only, taken as CO2e",
+            ),
         ),
         Given::KilotonnesCo2Over { generation_gwh, .. } => (
             f.value / generation_gwh * 1_000.0,
@@ -318,13 +330,13 @@ fn intensity(f: &Figure) -> Quantity {
     };
     match f.given {
         Given::KilotonnesCo2Over {
-            generation_claim, ..
-        } => Quantity::assumption_citing(
-            Dist::Point(grams),
-            UNIT,
-            &why,
-            &[f.claim, generation_claim],
-        ),
+            generation_claim: other,
+            ..
+        }
+        | Given::PoundsCo2PerMwhLessRecs {
+            reduction_claim: other,
+            ..
+        } => Quantity::assumption_citing(Dist::Point(grams), UNIT, &why, &[f.claim, other]),
         _ => Quantity::assumption_citing(Dist::Point(grams), UNIT, &why, &[f.claim]),
     }
 }
@@ -477,18 +489,22 @@ mod tests {
 
     #[test]
     fn tennessee_is_tvas_system_rate_standing_for_the_state() {
-        // TVA: 624.94 lb CO2/MWh (2023), converted exactly; an assumption saying what it is.
+        // TVA: 624.94 lb CO2/MWh (2023) before its 2.76% REC reduction, converted exactly; an
+        // assumption saying what it is.
         let tn = ask("US-TN", 2024);
         assert_eq!(tn.data_year, 2023);
         assert!(
-            matches!(tn.intensity.dist, Dist::Point(x) if (x - 624.94 * GRAMS_PER_POUND / 1e3).abs() < 1e-6)
+            matches!(tn.intensity.dist, Dist::Point(x) if (x - 624.94 / (1.0 - 0.0276) * GRAMS_PER_POUND / 1e3).abs() < 1e-5)
         );
         assert!(
             matches!(&tn.intensity.source, Source::Assumption(a) if a.contains("TVA") && a.contains("REC") && a.contains("lb CO2/MWh")),
             "{:?}",
             tn.intensity.source
         );
-        assert_eq!(tn.intensity.cites, ["tva-2023-system-co2-rate"]);
+        assert_eq!(
+            tn.intensity.cites,
+            ["tva-2023-system-co2-rate", "tva-2023-rec-adjustment"]
+        );
         assert!(tn.note.contains("not EIA's"), "{}", tn.note);
     }
 
