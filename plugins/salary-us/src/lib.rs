@@ -2,9 +2,11 @@
 //! AI's staff-cost inputs (`development_cost.ipynb` in epoch-research/training-cost-trends,
 //! summarized in shared/domain/EPOCH_METHOD.md section 5).
 //!
-//! Loaded cost = (salary + equity) x overhead, each a lognormal 90% range. The sum of two
-//! lognormals is approximated by a lognormal with the same mean and variance
-//! (Fenton-Wilkinson); the product with the overhead lognormal is then exact.
+//! Loaded cost = salary x overhead + equity, as Epoch AI's notebook computes it
+//! (`compensation *= overhead; compensation += equity`: the overhead for benefits and payroll
+//! taxes loads the salary, not the equity), each a lognormal 90% range. The product salary x
+//! overhead is exact (a lognormal); its sum with the equity lognormal is approximated by a
+//! lognormal with the same mean and variance (Fenton-Wilkinson).
 
 use traincost_plugin::payload::QueryKind;
 use traincost_plugin::prelude::*;
@@ -115,9 +117,10 @@ impl SalaryModel for SalaryUs {
                 "salary-us covers 2020-2025, not {year}"
             )));
         }
-        let (mu, s) = sum_fit(&[log_params(r.salary), log_params(r.equity)]);
+        let (mu_p, s_p) = log_params(r.salary);
         let (mu_o, s_o) = log_params(OVERHEAD);
-        let (mu_l, s_l) = (mu + mu_o, (s * s + s_o * s_o).sqrt());
+        let loaded_salary = (mu_p + mu_o, (s_p * s_p + s_o * s_o).sqrt());
+        let (mu_l, s_l) = sum_fit(&[loaded_salary, log_params(r.equity)]);
         let loaded = Dist::Lognormal {
             p5: (mu_l - Z95 * s_l).exp(),
             p95: (mu_l + Z95 * s_l).exp(),
@@ -131,7 +134,7 @@ impl SalaryModel for SalaryUs {
             loaded_usd: Quantity::assumption(
                 loaded,
                 "USD/year",
-                "(salary + equity) x overhead; sum fitted by Fenton-Wilkinson, product exact",
+                "salary x overhead + equity (Epoch AI's development_cost notebook: the overhead loads the salary, not the equity); the product exact, the sum fitted by Fenton-Wilkinson",
             )
             .in_dollars_of(DOLLAR_YEAR),
             components: vec![
@@ -178,5 +181,24 @@ mod tests {
             panic!()
         };
         assert!(p5 > 139_700.0 * 1.25 && p95 < (265_200.0 + 501_700.0) * 1.4 * 2.0);
+    }
+
+    /// Epoch AI's notebook: `compensation *= overhead; compensation += equity`. The loaded
+    /// mean is mean(salary) x mean(overhead) + mean(equity), not (salary + equity) x overhead.
+    #[test]
+    fn the_overhead_loads_the_salary_not_the_equity() {
+        let r = testing::call(&PLUGIN, testing::compensation("lead", 2024)).unwrap();
+        let QueryResult::Compensation(c) = r.result else {
+            panic!()
+        };
+        let Dist::Lognormal { p5, p95 } = c.loaded_usd.dist else {
+            panic!()
+        };
+        let mean = moments(log_params([p5, p95])).0;
+        let m = |range| moments(log_params(range)).0;
+        let want = m([500_000.0, 1_000_000.0]) * m(OVERHEAD) + m([1_000_000.0, 10_000_000.0]);
+        assert!((mean / want - 1.0).abs() < 1e-3, "{mean} vs {want}");
+        let wrong = (m([500_000.0, 1_000_000.0]) + m([1_000_000.0, 10_000_000.0])) * m(OVERHEAD);
+        assert!(mean < 0.85 * wrong, "{mean} vs {wrong}");
     }
 }
