@@ -325,7 +325,7 @@ fn a_cpp_plugin_loads_and_prices_staff_in_euros() {
         );
         assert!(
             out.contains(
-                "ok    compensation researcher 2018: researcher 2018 EU: pay lognormal 90% 60000..110000 EUR/year [assumption]"
+                "ok    compensation researcher 2018: researcher 2018 EU: pay lognormal 90% 60,000..110,000 EUR/year [assumption]"
             ),
             "{out}"
         );

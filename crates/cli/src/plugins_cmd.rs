@@ -283,12 +283,13 @@ fn looks_like_path(t: &str) -> bool {
 }
 
 fn fmt_dist(d: &Dist) -> String {
+    // Six significant figures, grouped (`18,548.8`, `213,517`), or scientific for the very
+    // large and small (`9.8940e14`): enough for an author to recognize the figure they wrote.
     let n = |x: f64| {
         if x != 0.0 && (x.abs() >= 1e7 || x.abs() < 1e-2) {
             format!("{x:.4e}")
         } else {
-            let s = format!("{x:.2}");
-            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+            crate::format::sig(x, 6)
         }
     };
     match d {
