@@ -276,3 +276,36 @@ fn a_span_of_years_makes_the_intensity_uniform_between_the_plugins_figures() {
         assert_fails_with(&o, &[expect]);
     }
 }
+
+/// What drives a built-in's emissions: the tornado names the card's GPU-hours (their printed
+/// rounding), the grid figure's year and Meta's PUE, and no dollars (tCO2e has none).
+#[test]
+fn sensitivity_of_emissions_names_their_inputs_and_no_dollars() {
+    let o = run(&[
+        "sensitivity",
+        "llama-3-8b",
+        "--layer",
+        "final-run-emissions-accelerator-location",
+        "--samples",
+        "2000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.contains("`final-run-emissions-accelerator-location`"),
+        "{first}"
+    );
+    assert!(!first.contains("USD"), "{first}");
+    for input in [
+        "stages.pre-training.gpu_hours",
+        "emissions.location_intensity",
+        "energy.accelerator_pue",
+    ] {
+        assert!(text.contains(input), "{input}: {text}");
+    }
+    assert!(
+        !text.contains("1. stages.pre-training.rental_price"),
+        "{text}"
+    );
+}

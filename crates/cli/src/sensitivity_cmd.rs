@@ -181,10 +181,16 @@ fn percent(share: f64) -> String {
 fn render_table(r: &Sensitivity, top: usize) -> String {
     let mut out = String::new();
     for t in &r.tornadoes {
+        // Dollars only for money: an energy or emissions figure has none.
+        let dollars = if t.unit.starts_with("USD") {
+            format!(", {} USD ({})", r.dollar_year, r.price_index)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{} — what drives {} (`{}`), {} USD ({})",
-            r.title, t.label, t.output, r.dollar_year, r.price_index
+            "{} — what drives {} (`{}`){dollars}",
+            r.title, t.label, t.output
         );
         let _ = writeln!(
             out,
@@ -269,11 +275,12 @@ fn render_markdown(r: &Sensitivity, top: usize) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = String::new();
     for t in &r.tornadoes {
-        let _ = writeln!(
-            out,
-            "## {}: what drives {} ({} USD)\n",
-            r.title, t.label, r.dollar_year
-        );
+        let dollars = if t.unit.starts_with("USD") {
+            format!(" ({} USD)", r.dollar_year)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "## {}: what drives {}{dollars}\n", r.title, t.label);
         let _ = writeln!(
             out,
             "Median {} with every input uncertain. Each row fixes one input at its 5th and then \
