@@ -1731,3 +1731,39 @@ fn a_c_grid_plugin_loads_and_malformed_grid_answers_are_refused() {
         );
     }
 }
+
+/// A salary plugin answers fully loaded pay (salary-us: salary x overhead + equity, Epoch AI's
+/// formula): a group that adds `overhead` or `equity` to it would load it twice, and is refused
+/// at the field, as is a group giving both `compensation` and `salary`.
+#[test]
+fn a_plugins_loaded_pay_is_never_loaded_again() {
+    let cfg = temp_dir();
+    let salary = "salary = { plugin = \"salary-cn\", role = \"researcher\" }";
+    for (name, extra, expect) in [
+        (
+            "o.toml",
+            "overhead = { lognormal = [1.25, 1.4], unit = \"x\", assumption = \"test\" }",
+            "field `staff.groups.researchers.overhead`: `overhead` with `salary` from a plugin loads the plugin's pay twice",
+        ),
+        (
+            "e.toml",
+            "equity = { value = 100000, unit = \"USD/year\", assumption = \"test\" }",
+            "field `staff.groups.researchers.equity`: `equity` with `salary` from a plugin loads the plugin's pay twice",
+        ),
+        (
+            "c.toml",
+            "compensation = { value = 100000, unit = \"USD/year\", assumption = \"test\" }",
+            "field `staff.groups.researchers.salary`: both `compensation` and `salary`",
+        ),
+    ] {
+        let scenario = cfg.path().join(name);
+        std::fs::write(
+            &scenario,
+            PLUGIN_SCENARIO.replace(salary, &format!("{salary}\n{extra}")),
+        )
+        .unwrap();
+        let o =
+            run(tc(cfg.path()).args(["estimate", scenario.to_str().unwrap(), "--samples", "200"]));
+        assert_fails_with(&o, &[&format!("{name}:"), expect]);
+    }
+}

@@ -2181,6 +2181,34 @@ impl Scenario {
                         )
                         .hint("give equity = { ..., unit = \"USD/year\" }, or drop equity_draws"));
                     }
+                    if g.compensation.is_some() && g.salary.is_some() {
+                        return Err(ScenarioError::new(
+                            None,
+                            n("salary"),
+                            "both `compensation` and `salary`: give one",
+                        )
+                        .hint(
+                            "`compensation` is pay you write; `salary` asks a salary plugin for it",
+                        ));
+                    }
+                    // A salary plugin answers fully loaded pay (salary-us: salary x overhead +
+                    // equity, Epoch AI's formula): loading it again would count the overhead
+                    // and the equity twice.
+                    if g.salary.is_some() {
+                        for (key, given) in [
+                            ("overhead", g.overhead.as_ref().map(QuantityField::span)),
+                            ("equity", g.equity.as_ref().map(QuantityField::span)),
+                        ] {
+                            if let Some(span) = given {
+                                return Err(ScenarioError::new(
+                                    Some(span),
+                                    n(key),
+                                    format!("`{key}` with `salary` from a plugin loads the plugin's pay twice: a salary plugin answers fully loaded pay (salary-us: salary x overhead + equity)"),
+                                )
+                                .hint(format!("drop `{key}`, or write the pay yourself as `compensation` (the unloaded salary) and keep `{key}`")));
+                            }
+                        }
+                    }
                     groups.push(StaffGroup {
                         role: g.role.clone(),
                         per_person: g.draws != Some(Draws::Shared),
