@@ -1734,12 +1734,28 @@ impl CostModel {
                         minimum: *minimum_years,
                     },
                 };
+                // Equity drawn once per person (Epoch AI's study) makes the layer's
+                // percentiles a property of those few draws: say so where the layer is read.
+                let once = s
+                    .groups
+                    .iter()
+                    .filter(|g| g.equity_once_per_person)
+                    .map(|g| g.role.as_str())
+                    .collect::<Vec<_>>();
+                let includes = if once.is_empty() {
+                    STAFF_INCLUDES.to_owned()
+                } else {
+                    format!(
+                        "{STAFF_INCLUDES}; each person's equity in {} is drawn once for the whole run, as Epoch AI's study does, so this layer's median and interval move with the seed (by several percent: compare --seed values)",
+                        once.join(", ")
+                    )
+                };
                 let out = b.output(
                     "staff",
                     "Staff",
                     OutputKind::Layer,
                     "USD",
-                    STAFF_INCLUDES,
+                    &includes,
                     STAFF_EXCLUDES,
                 );
                 let mut groups = Vec::new();
@@ -3132,6 +3148,14 @@ mod tests {
         assert_eq!(once.p5, once.p95);
         let other = staff_summary(&with_equity(true), 5_000, 2);
         assert_ne!(once.p50, other.p50);
+        // The layer says so where it is read.
+        let said = |once: bool| {
+            let m = CostModel::new(&with_equity(once)).unwrap();
+            m.outputs()[idx(&m, "staff")]
+                .includes
+                .contains("drawn once for the whole run")
+        };
+        assert!(said(true) && !said(false));
     }
 
     #[test]
