@@ -6,6 +6,10 @@
 //! the host converts to USD at that year's exchange rate (traincost's Federal Reserve series),
 //! then to the report's dollars. Monthly pay is a lognormal 90% range per role; the product
 //! with a lognormal on-cost factor stays lognormal, so the loaded figure is exact, not a fit.
+//!
+//! The ranges are nominal pay from job postings of 2024-2025; the plugin answers them as CNY of
+//! whichever year 2023-2025 is asked (no deflation within China: its consumer prices rose less
+//! than 1% a year over the period), so a 2023 answer is 2024-25 pay at 2023's exchange rate.
 
 use traincost_plugin::payload::QueryKind;
 use traincost_plugin::prelude::*;
