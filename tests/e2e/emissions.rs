@@ -309,3 +309,87 @@ fn sensitivity_of_emissions_names_their_inputs_and_no_dollars() {
         "{text}"
     );
 }
+
+/// `region = [..]`: the regions a run may have drawn from, when its source does not say which;
+/// the intensity is uniform between their figures, citing each; an empty, repeated or unknown
+/// region is a located error.
+#[test]
+fn a_list_of_regions_makes_the_intensity_uniform_between_their_figures() {
+    let dir = temp_dir();
+    let run_with = |name: &str, emissions: &str| {
+        let path = write(dir.path(), name, &scenario(emissions));
+        run(&[
+            "estimate",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--samples",
+            "500",
+        ])
+    };
+    let intensity = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", stderr(o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+        let i = v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["name"] == "emissions.location_intensity")
+            .unwrap()
+            .clone();
+        i
+    };
+    let one = |region: &str| {
+        intensity(&run_with(
+            "o.toml",
+            &format!("[emissions]\nregion = \"{region}\"\nyear = 2023\n"),
+        ))["median"]
+            .as_f64()
+            .unwrap()
+    };
+    let (il, oh) = (one("US-IL"), one("US-OH"));
+    assert!(il < oh, "{il} {oh}");
+    let both = intensity(&run_with(
+        "b.toml",
+        "[emissions]\nregion = [\"US-OH\", \"US-IL\"]\nyear = 2023\n",
+    ));
+    let u = &both["distribution"]["uniform"];
+    assert!(
+        (u["low"].as_f64().unwrap() / il - 1.0).abs() < 1e-6,
+        "{both}"
+    );
+    assert!(
+        (u["high"].as_f64().unwrap() / oh - 1.0).abs() < 1e-6,
+        "{both}"
+    );
+    let assumption = both["assumption"].as_str().unwrap();
+    assert!(
+        assumption.contains("US-OH, US-IL in 2023") && assumption.contains("which region's figure"),
+        "{assumption}"
+    );
+    assert_eq!(
+        both["claims"].as_array().unwrap().len(),
+        4,
+        "each state's CO2 and generation: {both}"
+    );
+    for (name, region, expect) in [
+        (
+            "e.toml",
+            "[]",
+            "e.toml:11:10: `[emissions] region` is an empty list",
+        ),
+        (
+            "d.toml",
+            "[\"US\", \"US\"]",
+            "d.toml:11:10: `[emissions] region` lists `US` twice",
+        ),
+        (
+            "u.toml",
+            "[\"US\", \"US-XX\"]",
+            "field `emissions.region`: unknown region `US-XX`",
+        ),
+    ] {
+        let o = run_with(name, &format!("[emissions]\nregion = {region}\n"));
+        assert_fails_with(&o, &[expect]);
+    }
+}

@@ -427,8 +427,15 @@ fn each_built_ins_written_intensity_is_the_grid_plugins_answer_for_its_region() 
         ("deepseek-v3", "CN", "2024"),
         ("deepseek-r1", "CN", "2025"),
         ("grok-3", "US-TN", "2024"),
+        ("olmo-2-32b", "[\"US-TX\", \"US-IA\"]", "2025"),
     ] {
         let written = intensity_bounds(&estimate(builtin));
+        // One region is a TOML string; a list of candidate regions is written as one.
+        let region_toml = if region.starts_with('[') {
+            region.to_owned()
+        } else {
+            format!("\"{region}\"")
+        };
         let path = write(
             dir.path(),
             "grid.toml",
@@ -444,7 +451,7 @@ name = "run"
 gpu_hours = {{ value = 1000, unit = "GPU-hours", assumption = "test" }}
 
 [emissions]
-region = "{region}"
+region = {region_toml}
 year = {year}
 "#
             ),

@@ -544,10 +544,12 @@ pub struct EnergyFile {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmissionsFile {
-    /// Region of the grid plugin's catalog (`US`, `US-OR`, `FR`, `CN`, `EU27`).
+    /// Region of the grid plugin's catalog (`US`, `US-OR`, `FR`, `CN`, `EU27`), or a list of
+    /// the regions the run may have drawn from when its source does not say which
+    /// (`["US-TX", "US-IA"]`): the intensity is then uncertain between their figures.
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
-    pub region: Option<Spanned<String>>,
+    #[cfg_attr(feature = "schema", schemars(with = "Option<GridRegionsSchema>"))]
+    pub region: Option<Spanned<GridRegions>>,
     /// The grid-intensity plugin to ask (default: `grid-intensity`, the first-party one).
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
@@ -564,6 +566,67 @@ pub struct EmissionsFile {
     /// Market-based intensity (Meta's cards: zero, by renewable matching).
     #[serde(default)]
     pub market_intensity: Option<QuantityField>,
+}
+
+/// `[emissions] region`: one region, or the regions a run may have drawn from (at most
+/// [`MAX_GRID_REGIONS`], no repeats).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridRegions(pub Vec<String>);
+
+/// The most regions `[emissions] region` may list.
+pub const MAX_GRID_REGIONS: usize = 12;
+
+impl<'de> Deserialize<'de> for GridRegions {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GridRegions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a region (`\"US\"`) or a list of the regions the run may have drawn from (`[\"US-TX\", \"US-IA\"]`) for `[emissions] region`",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<GridRegions, E> {
+                Ok(GridRegions(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<GridRegions, A::Error> {
+                let mut regions: Vec<String> = Vec::new();
+                while let Some(r) = seq.next_element::<String>()? {
+                    if regions.contains(&r) {
+                        return Err(de::Error::custom(format!(
+                            "`[emissions] region` lists `{}` twice",
+                            crate::clip(&r, 40)
+                        )));
+                    }
+                    regions.push(r);
+                    if regions.len() > MAX_GRID_REGIONS {
+                        return Err(de::Error::custom(format!(
+                            "`[emissions] region` lists more than {MAX_GRID_REGIONS} regions"
+                        )));
+                    }
+                }
+                if regions.is_empty() {
+                    return Err(de::Error::custom(
+                        "`[emissions] region` is an empty list: name at least one region",
+                    ));
+                }
+                Ok(GridRegions(regions))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The JSON schema of [`GridRegions`].
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum GridRegionsSchema {
+    /// One region.
+    One(String),
+    /// The regions the run may have drawn from.
+    Some(Vec<String>),
 }
 
 /// `[emissions] year`: one year (`2023`), or the first and last years of a span
@@ -889,15 +952,19 @@ fn cited(t: &QuantityTable) -> Vec<String> {
 /// The most years `[emissions] year` may span, less one.
 const MAX_GRID_YEARS: i32 = 10;
 
-/// One grid figure from a plugin's answers for each year of `years`: the answer itself for one
-/// year (or when every year's answer is the same figure), else uniform between the lowest and
-/// highest figure, citing every answer's claims. Each answer must be a single value in one unit.
-fn span_of_years(answers: Vec<Supplied>, years: GridYears) -> Result<Supplied, String> {
+/// One grid figure from a plugin's answers for each region of `regions` and year of `years`:
+/// the answer itself when there is one figure, else uniform between the lowest and highest,
+/// citing every answer's claims. Each answer must be a single value in one unit.
+fn span_of_answers(
+    answers: Vec<Supplied>,
+    regions: &[String],
+    years: GridYears,
+) -> Result<Supplied, String> {
     let mut figures: Vec<(f64, Supplied)> = Vec::with_capacity(answers.len());
     for a in answers {
         let Some(v) = a.table.value else {
             return Err(format!(
-                "the grid plugin's figure ({}) is a distribution; a span of years needs single figures",
+                "the grid plugin's figure ({}) is a distribution; a span of regions or years needs single figures",
                 a.source
             ));
         };
@@ -905,10 +972,9 @@ fn span_of_years(answers: Vec<Supplied>, years: GridYears) -> Result<Supplied, S
             .first()
             .is_some_and(|(_, f)| f.table.unit != a.table.unit)
         {
-            return Err(format!(
-                "the grid plugin answers the years [{}, {}] in different units",
-                years.first, years.last
-            ));
+            return Err(
+                "the grid plugin answers these regions and years in different units".to_owned(),
+            );
         }
         // A year without a figure of its own answers another year's: count each figure once.
         if !figures
@@ -942,10 +1008,25 @@ fn span_of_years(answers: Vec<Supplied>, years: GridYears) -> Result<Supplied, S
             unit: figures[0].1.table.unit.clone(),
             informed_by: Some(claims),
             assumption: Some(format!(
-                "the grid's figures for {}-{}, {low:.1} to {high:.1} {}: which year's figure applies is not known (the run spanned the years, or its source does not say), so the intensity is uniform between them",
-                years.first,
-                years.last,
+                "the grid's figures for {}, {low:.1} to {high:.1} {}: which {} applies is not known ({}), so the intensity is uniform between them",
+                match (regions, years.first == years.last) {
+                    ([one], true) => format!("{one} in {}", years.first),
+                    ([one], false) => format!("{one} in {}-{}", years.first, years.last),
+                    (many, true) => format!("{} in {}", many.join(", "), years.first),
+                    (many, false) =>
+                        format!("{} in {}-{}", many.join(", "), years.first, years.last),
+                },
                 figures[0].1.table.unit.as_deref().unwrap_or("gCO2e/kWh"),
+                match (regions.len(), years.first == years.last) {
+                    (1, _) => "year's figure",
+                    (_, true) => "region's figure",
+                    _ => "region's and year's figure",
+                },
+                match (regions.len(), years.first == years.last) {
+                    (1, _) => "the run spanned the years, or its source does not say",
+                    (_, true) => "the source does not say where the run drew its electricity",
+                    _ => "the source says neither where nor which year's figure",
+                },
             )),
             ..QuantityTable::default()
         },
@@ -2859,21 +2940,23 @@ impl Scenario {
                 return Ok(None);
             };
             let mut answers = Vec::new();
-            for year in years.first..=years.last {
-                match supplier.grid_intensity(grid.get_ref(), region.get_ref(), year, accounting) {
-                    Ok(supplied) => answers.push(supplied),
-                    // A market-based figure exists only where a source gives one.
-                    Err(_) if accounting == Accounting::Market => return Ok(None),
-                    Err(m) => return Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
-                        .hint(format!(
-                            "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
-                            grid.get_ref()
-                        ))),
+            for place in &region.get_ref().0 {
+                for year in years.first..=years.last {
+                    match supplier.grid_intensity(grid.get_ref(), place, year, accounting) {
+                        Ok(supplied) => answers.push(supplied),
+                        // A market-based figure exists only where a source gives one.
+                        Err(_) if accounting == Accounting::Market => return Ok(None),
+                        Err(m) => return Err(ScenarioError::new(Some(region.span()), "emissions.region", m)
+                            .hint(format!(
+                                "check `region` and `year` ({year}) against `traincost plugins check {}`, or write location_intensity = {{ value = ..., unit = \"gCO2e/kWh\", claim = \"...\" }}",
+                                grid.get_ref()
+                            ))),
+                    }
                 }
             }
-            let supplied = span_of_years(answers, years).map_err(|m| {
+            let supplied = span_of_answers(answers, &region.get_ref().0, years).map_err(|m| {
                 ScenarioError::new(Some(region.span()), name.clone(), m).hint(
-                    "ask for one year (year = 2023), or write the intensity as a distribution",
+                    "ask for one region and one year, or write the intensity as a distribution",
                 )
             })?;
             cx.supplied(&name, supplied, region.span(), Dim::CarbonIntensity)
