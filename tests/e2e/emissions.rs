@@ -330,14 +330,13 @@ fn a_list_of_regions_makes_the_intensity_uniform_between_their_figures() {
     let intensity = |o: &std::process::Output| {
         assert!(o.status.success(), "{}", stderr(o));
         let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
-        let i = v["inputs"]
+        v["inputs"]
             .as_array()
             .unwrap()
             .iter()
             .find(|i| i["name"] == "emissions.location_intensity")
             .unwrap()
-            .clone();
-        i
+            .clone()
     };
     let one = |region: &str| {
         intensity(&run_with(
