@@ -170,41 +170,46 @@ fn written_intensities_win_and_bad_regions_are_located_errors() {
     assert!(!o.status.success(), "FR before 2018 has no figure");
 }
 
+/// `estimate --format json` of the test scenario with `emissions` added, written as `name`.
+fn estimate_with(dir: &tempfile::TempDir, name: &str, emissions: &str) -> std::process::Output {
+    let path = write(dir.path(), name, &scenario(emissions));
+    run(&[
+        "estimate",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--samples",
+        "1000",
+    ])
+}
+
+/// The location-based intensity input of a successful `estimate --format json`.
+fn location_intensity(o: &std::process::Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", stderr(o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+    v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "emissions.location_intensity")
+        .unwrap()
+        .clone()
+}
+
 /// `year = [first, last]`: the grid plugin is asked for every year of the span, and the
 /// intensity is uniform between its lowest and highest figure, citing each; a span with one
 /// figure is that figure; a backwards, too long or malformed span is a located error.
 #[test]
 fn a_span_of_years_makes_the_intensity_uniform_between_the_plugins_figures() {
     let dir = temp_dir();
-    let estimate = |name: &str, emissions: &str| {
-        let path = write(dir.path(), name, &scenario(emissions));
-        run(&[
-            "estimate",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-            "--samples",
-            "2000",
-        ])
-    };
-    let intensity = |o: &std::process::Output| {
-        assert!(o.status.success(), "{}", stderr(o));
-        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
-        v["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == "emissions.location_intensity")
-            .unwrap()
-            .clone()
-    };
+    let estimate = |name: &str, emissions: &str| estimate_with(&dir, name, emissions);
     // EIA's US figures: 2022 and 2023 (2024 answers 2023's, counted once).
-    let span = intensity(&estimate(
+    let span = location_intensity(&estimate(
         "s.toml",
         "[emissions]\nregion = \"US\"\nyear = [2022, 2024]\n",
     ));
     let one = |y: i32| {
-        intensity(&estimate(
+        location_intensity(&estimate(
             "o.toml",
             &format!("[emissions]\nregion = \"US\"\nyear = {y}\n"),
         ))["median"]
@@ -240,7 +245,7 @@ fn a_span_of_years_makes_the_intensity_uniform_between_the_plugins_figures() {
         "{span}"
     );
     // A span whose years all answer one figure is that figure, a point.
-    let same = intensity(&estimate(
+    let same = location_intensity(&estimate(
         "p.toml",
         "[emissions]\nregion = \"US\"\nyear = [2023, 2025]\n",
     ));
@@ -316,30 +321,9 @@ fn sensitivity_of_emissions_names_their_inputs_and_no_dollars() {
 #[test]
 fn a_list_of_regions_makes_the_intensity_uniform_between_their_figures() {
     let dir = temp_dir();
-    let run_with = |name: &str, emissions: &str| {
-        let path = write(dir.path(), name, &scenario(emissions));
-        run(&[
-            "estimate",
-            path.to_str().unwrap(),
-            "--format",
-            "json",
-            "--samples",
-            "500",
-        ])
-    };
-    let intensity = |o: &std::process::Output| {
-        assert!(o.status.success(), "{}", stderr(o));
-        let v: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
-        v["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["name"] == "emissions.location_intensity")
-            .unwrap()
-            .clone()
-    };
+    let run_with = |name: &str, emissions: &str| estimate_with(&dir, name, emissions);
     let one = |region: &str| {
-        intensity(&run_with(
+        location_intensity(&run_with(
             "o.toml",
             &format!("[emissions]\nregion = \"{region}\"\nyear = 2023\n"),
         ))["median"]
@@ -348,7 +332,7 @@ fn a_list_of_regions_makes_the_intensity_uniform_between_their_figures() {
     };
     let (il, oh) = (one("US-IL"), one("US-OH"));
     assert!(il < oh, "{il} {oh}");
-    let both = intensity(&run_with(
+    let both = location_intensity(&run_with(
         "b.toml",
         "[emissions]\nregion = [\"US-OH\", \"US-IL\"]\nyear = 2023\n",
     ));
