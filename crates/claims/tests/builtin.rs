@@ -266,6 +266,35 @@ fn conflicts_group_disagreeing_sources() {
     assert!(set.check().passed());
 }
 
+/// A claim's tags and its own `scope` say the same parts of the stack: "over $100M to train"
+/// with `scope = "total-compute"` is tagged `final-run` and `development`, not the final run
+/// alone (claims show and check print the tags as the claim's scope).
+#[test]
+fn no_builtin_claim_has_tags_contradicting_its_scope() {
+    let set = ClaimSet::builtin();
+    let bad: Vec<String> = set
+        .iter()
+        .filter_map(|c| {
+            traincost_claims::scope::tags_contradiction(c)
+                .map(|why| format!("{} ({}): {why}", c.id, c.origin))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The check has something to judge: claims with a scope of stack parts, and tags.
+    let judged = set
+        .iter()
+        .filter(|c| {
+            c.scope
+                .as_deref()
+                .and_then(traincost_claims::scope::scope_parts)
+                .is_some()
+        })
+        .count();
+    assert!(judged >= 20, "{judged}");
+    let wired = set.get("wired-gpt4-training-cost").unwrap();
+    assert!(wired.has_tag(Tag::FinalRun) && wired.has_tag(Tag::Development));
+}
+
 #[test]
 fn every_builtin_claim_has_tags_and_an_explicit_status() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
