@@ -27,7 +27,7 @@
 //! | `tags` | scope [`Tag`]s: `final-run`, `development`, `staff`, `fleet`, `capex`, `opex`, `market`, `price`, `model`, `emissions`, `trend`, `restatement` (optional); without `scope` they decide the claim's scope ([`scope::scope_of`]), with it they must name the parts it covers ([`scope::tags_contradiction`]) |
 //! | `dollar_year` | the year of the money, for money units (optional; default: nominal) |
 //! | `quote_lacks_number` | why the quote cannot contain the number, when it legitimately cannot (optional) |
-//! | `scope` | the stack figure the number is about, when its tags alone do not say: a layer (`fleet`), a component (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`); compute figures named without a basis are compared on the report's basis (optional) |
+//! | `scope` | the stack figure the number is about, when its tags alone do not say: a layer (`fleet`), a component (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`); compute figures named without a basis are compared on the report's basis; conflict groups compare claims of one scope only (optional) |
 //!
 //! Files may also declare `[[relation]]` tables (see [`relation`]) and `[[conflict]]`
 //! groups (see [`conflict`]).
@@ -75,7 +75,7 @@ use std::sync::OnceLock;
 
 pub use check::{CheckReport, CheckSummary, MAX_ID_CHARS, check_url, is_kebab_case};
 pub use claim::{Claim, Origin, Source, Status, Tag, Value, ValueError, format_number};
-pub use conflict::{ConflictDecl, ConflictGroup, Verdict};
+pub use conflict::{ConflictDecl, ConflictGroup, ScopeComparison, Verdict};
 pub use date::{DateError, DatePrecision, PubDate};
 pub use load::{LoadError, Problem};
 pub use relation::{Comparison, Expr, MAX_EXPR_DEPTH, Relation, RelationOutcome};
