@@ -1,7 +1,7 @@
 //! `traincost claims`: list, show, check and export on the built-in set and with users' files
 //! merged in; every bad-input case of a user claims file, located by file, line, id and field.
 
-use crate::util::{assert_fails_with, find, run, stderr, stdout, temp_dir, write};
+use crate::util::{assert_fails_with, find, run, run_json, stderr, stdout, temp_dir, write};
 
 const GOOD: &str = r#"# my claims
 [[claim]]
@@ -67,9 +67,9 @@ fn check_passes_on_the_builtin_set_with_every_relation_listed() {
             "{id} missing:\n{out}"
         );
     }
-    // Conflicts are reported, not failures.
+    // Conflicts are reported, not failures; claims of different scopes are never compared.
     assert!(
-        out.contains("[DISAGREE] What DeepSeek's hardware cost"),
+        out.contains("[agree within each scope] What DeepSeek's hardware cost"),
         "{out}"
     );
     assert!(
@@ -94,7 +94,247 @@ fn check_as_json() {
     let relations = v["relations"].as_array().unwrap();
     assert!(relations.iter().all(|r| r["holds"] == true));
     let fleet = find(&v, "conflicts", "id", "deepseek-fleet-cost");
-    assert_eq!(fleet["verdict"], "disagree");
+    assert_eq!(fleet["verdict"], "agree");
+    assert_eq!(fleet["spans_scopes"], true);
+    // The summary counts disagreements within a scope, and the groups that span several.
+    let groups = v["conflicts"].as_array().unwrap();
+    let count = |f: &dyn Fn(&serde_json::Value) -> bool| groups.iter().filter(|g| f(g)).count();
+    assert_eq!(
+        v["summary"]["disagreements"],
+        count(&|g| g["verdict"] == "disagree")
+    );
+    assert_eq!(
+        v["summary"]["spanning_scopes"],
+        count(&|g| g["spans_scopes"] == true)
+    );
+}
+
+/// The words between `from` and the next blank line of `out`, with runs of whitespace as one
+/// space (the text wraps at the terminal's width).
+fn block(out: &str, from: &str) -> String {
+    let start = out
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{out}"));
+    let rest = &out[start..];
+    let end = rest.find("\n\n").unwrap_or(rest.len());
+    rest[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Audit F2: `claims check` said `[DISAGREE]` for GPT-4's cost, comparing AI Index's $78M of
+/// final-run compute with "over $100M" of total compute, while `reconcile gpt-4` places those
+/// claims beside different figures and calls each consistent. Claims are compared only with
+/// claims of the same scope, the one `reconcile` places them by.
+#[test]
+fn check_compares_each_scope_of_a_group_on_its_own() {
+    let o = run(&["claims", "check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let gpt4 = block(&out, "] What GPT-4 cost to train (gpt-4-training-cost)");
+    assert!(
+        out.contains("[agree within each scope] What GPT-4 cost to train"),
+        "{out}"
+    );
+    for needle in [
+        "=> 2 scopes, each compared on its own, never with another:",
+        "total-compute, USD: consistent from 100M up (wired-gpt4-training-cost, reuters-altman-foundation-model-training-cost)",
+        "final-run-rental, USD: consistent between 74.48M and 81.9M (ai-index-2024-gpt-4-compute-cost, visual-capitalist-gpt-4-training-cost)",
+        // The tags say what the scope says: the final run and development compute.
+        "scope: training cost [final-run, development]",
+    ] {
+        assert!(gpt4.contains(needle), "lacks {needle:?}:\n{gpt4}");
+    }
+    assert!(!gpt4.contains("no single number fits"), "{gpt4}");
+
+    // DeepSeek's hardware: five scopes, five numbers, as the group's note says. Servers,
+    // chips and V3's cluster are compared each on its own; the cluster, in yuan, stands alone.
+    let fleet = block(&out, "] What DeepSeek's hardware cost");
+    for needle in [
+        "=> 3 scopes, each compared on its own, never with another:",
+        "fleet, USD: consistent between 1.44B and 1.54B (semianalysis-deepseek-hardware-spend,",
+        "luk-deepseek-server-capex-corrected-hoppers)",
+        "fleet/gpus, USD: consistent between 1B and 1.1B (semianalysis-deepseek-gpu-investment, amodei-deepseek-hopper-chips-cost, lambert-deepseek-gpu-capex)",
+        "training-cluster: nikkei-solidot-deepseek-h800-value stands alone, compared with none",
+        "why: Different scopes:",
+    ] {
+        assert!(fleet.contains(needle), "lacks {needle:?}:\n{fleet}");
+    }
+
+    // Claims of one scope that disagree still do: Nvidia's one-day loss, $589B (exact) and
+    // $596B (exact), market figures both.
+    let loss = block(&out, "] Nvidia's market value lost on 2025-01-27");
+    assert!(
+        out.contains("[DISAGREE] Nvidia's market value lost on 2025-01-27"),
+        "{out}"
+    );
+    assert!(
+        loss.contains("=> USD: no single number fits every claim"),
+        "{loss}"
+    );
+    assert!(!loss.contains("scopes, each compared"), "{loss}");
+    // A group of one scope names it; a claim alone in its unit beside compared ones is named.
+    let run = block(&out, "] DeepSeek-V3's final-run cost, as restated");
+    assert!(
+        run.contains("=> final-run-rental, USD (2024): consistent at 5.576M"),
+        "{run}"
+    );
+    assert!(
+        run.contains("=> final-run-rental, USD: deepseek-v3-total-training-cost-usd stands alone, compared with none"),
+        "{run}"
+    );
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("Conflicts (reported, not failures)"))
+        .unwrap();
+    assert!(
+        summary.ends_with("span several scopes, each scope compared on its own."),
+        "{summary}"
+    );
+}
+
+#[test]
+fn check_json_gives_each_scope_its_verdict_and_claims() {
+    let v = run_json(&["claims", "check", "--format", "json"]);
+    let gpt4 = find(&v, "conflicts", "id", "gpt-4-training-cost");
+    assert_eq!(gpt4["verdict"], "agree");
+    assert_eq!(gpt4["spans_scopes"], true);
+    let scopes = gpt4["by_scope"].as_array().unwrap();
+    let scope = |s: &str| {
+        scopes
+            .iter()
+            .find(|x| x["scope"] == s)
+            .unwrap_or_else(|| panic!("no scope {s}: {scopes:?}"))
+    };
+    assert_eq!(
+        scope("total-compute")["claims"],
+        serde_json::json!([
+            "wired-gpt4-training-cost",
+            "reuters-altman-foundation-model-training-cost"
+        ])
+    );
+    assert_eq!(scope("total-compute")["verdict"], "agree");
+    assert_eq!(scope("final-run-rental")["verdict"], "agree");
+    // Each unit's interval names its scope; an open end is null.
+    let by_unit = gpt4["by_unit"].as_array().unwrap();
+    let total = by_unit
+        .iter()
+        .find(|u| u["scope"] == "total-compute")
+        .unwrap();
+    assert_eq!(total["consistent_interval"][0], 100e6);
+    assert!(total["consistent_interval"][1].is_null());
+    let wired = gpt4["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "wired-gpt4-training-cost")
+        .unwrap();
+    assert_eq!(wired["scope"], "total-compute");
+    assert_eq!(
+        wired["tags"],
+        serde_json::json!(["final-run", "development"])
+    );
+
+    let fleet = find(&v, "conflicts", "id", "deepseek-fleet-cost");
+    let cluster = fleet["by_scope"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["scope"] == "training-cluster")
+        .unwrap();
+    assert_eq!(cluster["verdict"], "not-comparable");
+    assert_eq!(
+        cluster["alone"],
+        serde_json::json!(["nikkei-solidot-deepseek-h800-value"])
+    );
+
+    // Market figures have no stack scope (null): one scope, and it disagrees.
+    let loss = find(&v, "conflicts", "id", "nvidia-one-day-loss-2025-01-27");
+    assert_eq!(loss["verdict"], "disagree");
+    assert_eq!(loss["spans_scopes"], false);
+    assert!(loss["by_scope"][0]["scope"].is_null());
+    assert_eq!(loss["by_scope"][0]["verdict"], "disagree");
+}
+
+/// A user's group: claims of different scopes are never compared; the same numbers in one
+/// scope disagree.
+#[test]
+fn a_users_group_is_judged_per_scope() {
+    let claim = |id: &str, value: &str, qualifier: &str, tags: &str, scope: &str| {
+        format!(
+            r#"
+[[claim]]
+id = "{id}"
+subject = "Model X"
+quantity = "training cost"
+value = {value}
+unit = "USD"
+qualifier = "{qualifier}"
+claimant = "A reporter"
+source_title = "An article"
+source_url = "https://example.com/{id}"
+published = "2025-03-04"
+quote = "it cost {value} dollars"
+notes = "n"
+verified = true
+tags = [{tags}]
+{scope}
+"#
+        )
+    };
+    let group = |ids: &str| {
+        format!(
+            "\n[[conflict]]\nid = \"model-x-cost\"\ntitle = \"What Model X cost\"\nclaims = [{ids}]\n"
+        )
+    };
+    let dir = temp_dir();
+    // $50M of final run beside "over $100M" of total compute: two scopes, no disagreement.
+    let two = write(
+        dir.path(),
+        "two.toml",
+        &(claim("x-run", "50000000.0", "exact", "\"final-run\"", "")
+            + &claim(
+                "x-total",
+                "100000000.0",
+                "at least",
+                "\"final-run\", \"development\"",
+                "scope = \"total-compute\"",
+            )
+            + &group("\"x-run\", \"x-total\"")),
+    );
+    let o = run(&["claims", "check", "--claims", two.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let g = block(&out, "] What Model X cost (model-x-cost)");
+    assert!(
+        out.contains("[not comparable] What Model X cost (model-x-cost)"),
+        "{out}"
+    );
+    for needle in [
+        "=> 2 scopes, each compared on its own, never with another:",
+        "final-run-rental: x-run stands alone, compared with none",
+        "total-compute: x-total stands alone, compared with none",
+    ] {
+        assert!(g.contains(needle), "lacks {needle:?}:\n{g}");
+    }
+    // The same two numbers of one scope (no `scope` field, both tagged final-run) disagree.
+    let one = write(
+        dir.path(),
+        "one.toml",
+        &(claim("x-run", "50000000.0", "exact", "\"final-run\"", "")
+            + &claim("x-total", "100000000.0", "at least", "\"final-run\"", "")
+            + &group("\"x-run\", \"x-total\"")),
+    );
+    let o = run(&["claims", "check", "--claims", one.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("[DISAGREE] What Model X cost (model-x-cost)"),
+        "{out}"
+    );
+    assert!(
+        block(&out, "] What Model X cost (model-x-cost)")
+            .contains("=> final-run-rental, USD: no single number fits every claim"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -130,8 +130,17 @@ fn deepseek_v3_headline_typo_and_r1_add_on() {
             .find(|g| g["id"] == id)
             .unwrap_or_else(|| panic!("{id}"))
     };
+    // Its claims are of several scopes (servers, chips, V3's cluster): compared within each,
+    // never across, so the group does not disagree.
     let fleet = g("deepseek-fleet-cost");
-    assert_eq!(fleet["verdict"], "disagree");
+    assert_eq!(fleet["verdict"], "agree");
+    let scopes: Vec<&str> = fleet["by_scope"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["fleet", "fleet/gpus", "training-cluster"]);
     assert!(
         fleet["reasons"]
             .as_array()
@@ -396,6 +405,38 @@ fn claims_are_compared_at_their_own_scope() {
                 .all(|x| x["id"] != id)
         );
     }
+    // The conflict group compares its claims by the same scopes (audit F2: it said
+    // "disagree", setting the $78M final run against the "over $100M" total).
+    let group = v["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "gpt-4-training-cost")
+        .unwrap();
+    assert_eq!(group["verdict"], "agree");
+    let by_scope = group["by_scope"].as_array().unwrap();
+    assert_eq!(by_scope.len(), 2, "{group}");
+    for s in by_scope {
+        assert_eq!(s["verdict"], "agree", "{s}");
+        // Each scope's claims sit beside the figure of that scope.
+        let figure = match s["scope"].as_str().unwrap() {
+            "total-compute" => "total-compute-ownership",
+            other => other,
+        };
+        for id in s["claims"].as_array().unwrap() {
+            claim(layer(&v, figure), id.as_str().unwrap());
+        }
+    }
+    let o = run(&["reconcile", "gpt-4", "--samples", "2000"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("[agree within each scope] gpt-4-training-cost"),
+        "{text}"
+    );
+    assert!(
+        text.contains("compared per scope, never across: total-compute: agree (2 claims); final-run-rental: agree (2 claims)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -212,7 +212,8 @@ pub struct ConflictView {
     pub title: String,
     /// Declared in the claims data (else found).
     pub declared: bool,
-    /// `agree`, `disagree` or `not-comparable` (over non-erroneous claims of one unit).
+    /// `agree`, `disagree` or `not-comparable`: over non-erroneous claims of one scope and
+    /// one unit, never across scopes (`by_scope`).
     pub verdict: GroupVerdict,
     /// Why they differ: `typo`, `scope`, `units`, `date`, `restatement`, `disputed`.
     pub reasons: Vec<&'static str>,
@@ -220,6 +221,23 @@ pub struct ConflictView {
     pub note: String,
     /// The claims.
     pub members: Vec<MemberView>,
+    /// Each scope of the group's claims, compared on its own.
+    pub by_scope: Vec<ScopeView>,
+}
+
+/// The claims of one scope in a conflict group, compared with each other only.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeView {
+    /// The scope (`traincost_claims::scope::scope_of`: the figure the claims sit beside);
+    /// `null` for claims of no stack scope (market figures, prices).
+    pub scope: Option<String>,
+    /// `agree`, `disagree` or `not-comparable` over this scope's claims of one unit.
+    pub verdict: GroupVerdict,
+    /// The claims of this scope (erroneous ones included).
+    pub claims: Vec<String>,
+    /// The usable claims no other claim of this scope shares a unit with: compared with
+    /// nothing.
+    pub alone: Vec<String>,
 }
 
 /// What `reconcile` prints.
@@ -260,6 +278,13 @@ pub struct Reconciliation {
     /// The bottom line, in figures of one stated basis (not in the JSON document).
     #[serde(skip)]
     pub bottom_line: crate::BottomLine,
+}
+
+impl ConflictView {
+    /// True if the group's claims are of several scopes, each compared on its own.
+    pub fn spans_scopes(&self) -> bool {
+        self.by_scope.len() > 1
+    }
 }
 
 impl ClaimView {
@@ -526,7 +551,7 @@ pub fn reconcile(
             title: g.title.clone(),
             declared: g.declared,
             verdict: g.verdict,
-            reasons: reasons(&g.members),
+            reasons: reasons(&g.members, g.spans_scopes()),
             note: g.note.clone(),
             members: g
                 .members
@@ -541,12 +566,26 @@ pub fn reconcile(
                     status: m.status,
                 })
                 .collect(),
+            by_scope: g
+                .by_scope
+                .iter()
+                .map(|s| ScopeView {
+                    scope: s.scope.map(str::to_owned),
+                    verdict: s.verdict,
+                    claims: s.members.iter().map(|m| m.id.clone()).collect(),
+                    alone: s.alone.iter().map(|m| m.id.clone()).collect(),
+                })
+                .collect(),
         });
     }
-    // Groups that disagree or hold an erroneous claim first: they are the story.
+    // Groups that disagree, hold an erroneous claim or span several scopes first: they are
+    // the story.
     conflicts.sort_by_key(|g| {
         let typo = g.members.iter().any(|m| m.status == Status::Erroneous);
-        (g.verdict != GroupVerdict::Disagree && !typo, !g.declared)
+        (
+            g.verdict != GroupVerdict::Disagree && !typo && !g.spans_scopes(),
+            !g.declared,
+        )
     });
 
     Reconciliation {
@@ -632,21 +671,23 @@ fn headline_part(layer: &Figure, stages: &[String]) -> Option<Figure> {
     })
 }
 
-/// Why the members of a conflict group differ, from their records.
-fn reasons(members: &[&Claim]) -> Vec<&'static str> {
+/// Why the members of a conflict group differ, from their records: `scope` when they are of
+/// several scopes (`spans_scopes`) or word what they measure differently.
+fn reasons(members: &[&Claim], spans_scopes: bool) -> Vec<&'static str> {
     let mut out = Vec::new();
     if members.iter().any(|m| m.is_erroneous()) {
         out.push("typo");
     }
     let usable: Vec<&&Claim> = members.iter().filter(|m| !m.is_erroneous()).collect();
-    let scope_of = |c: &Claim| {
+    // What a claim measures, as worded (a restatement's "(as reported by ...)" aside).
+    let measured = |c: &Claim| {
         c.quantity
             .split(" (as ")
             .next()
             .unwrap_or(&c.quantity)
             .to_lowercase()
     };
-    if usable.iter().any(|m| scope_of(m) != scope_of(usable[0])) {
+    if spans_scopes || usable.iter().any(|m| measured(m) != measured(usable[0])) {
         out.push("scope");
     }
     if usable.iter().any(|m| m.unit != usable[0].unit) {

@@ -287,8 +287,11 @@ pub struct CheckSummary {
     pub relations_failed: usize,
     /// Conflict groups.
     pub conflict_groups: usize,
-    /// Conflict groups that disagree.
+    /// Conflict groups that disagree (within a scope: claims of different scopes are never
+    /// compared).
     pub disagreements: usize,
+    /// Conflict groups whose claims are of several scopes, each scope compared on its own.
+    pub spanning_scopes: usize,
 }
 
 impl CheckReport<'_> {
@@ -305,6 +308,7 @@ impl CheckReport<'_> {
                 .iter()
                 .filter(|g| g.verdict == crate::Verdict::Disagree)
                 .count(),
+            spanning_scopes: self.conflicts.iter().filter(|g| g.spans_scopes()).count(),
         }
     }
 }

@@ -2,10 +2,15 @@
 //!
 //! Groups are declared as data (`[[conflict]]` tables listing claim ids) when sources word
 //! the same quantity differently, and found automatically when claims share subject and
-//! quantity. A group *disagrees* when no single number is consistent with all its
-//! (non-erroneous) claims of one unit: exact values must be equal, "about" values are
-//! widened by the group's tolerance, bounds are open-ended, ranges are taken as given.
-//! Conflicts are reported, never failures: the disagreement is the data.
+//! quantity. A group is judged **per scope**: claims are compared only with claims of the
+//! same scope ([`crate::scope::scope_of`], the definition `reconcile` places claims by; claims
+//! of no stack scope, such as market figures, form one scope of their own) and the same unit.
+//! Within a scope, the claims *disagree* when no single number is consistent with all its
+//! (non-erroneous) claims of one unit: exact values must be equal, "about" values are widened
+//! by the group's tolerance, bounds are open-ended, ranges are taken as given. Claims of
+//! different scopes are never compared: "$78M for the final run" and "over $100M in total
+//! compute" do not disagree. Conflicts are reported, never failures: the disagreement is the
+//! data.
 
 use serde::Serialize;
 
@@ -35,16 +40,91 @@ impl ConflictDecl {
     pub const DEFAULT_TOLERANCE: f64 = 0.05;
 }
 
-/// Whether a group's claims agree.
+/// Whether a group's claims (or one scope's) agree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Some number is consistent with every comparable claim.
+    /// Some number is consistent with every comparable claim (of each scope).
     Agree,
-    /// No number is consistent with all claims of some unit.
+    /// No number is consistent with all claims of some scope and unit.
     Disagree,
-    /// Fewer than two usable claims share a unit: nothing to compare.
+    /// Fewer than two usable claims share a scope and a unit: nothing to compare.
     NotComparable,
+}
+
+/// The claims of one scope in a group, compared with each other.
+#[derive(Debug, Clone)]
+pub struct ScopeComparison<'a> {
+    /// The scope ([`crate::scope::scope_of`]); `None` for claims of no stack scope (market
+    /// figures, unit prices, model facts).
+    pub scope: Option<&'a str>,
+    /// The group's members of this scope, in the group's order (erroneous ones included).
+    pub members: Vec<&'a Claim>,
+    /// The verdict over this scope's non-erroneous members of a shared unit.
+    pub verdict: Verdict,
+    /// For each unit with two or more usable claims of this scope: the unit and the interval
+    /// all of them allow (`None` if they disagree).
+    pub by_unit: Vec<(Unit, Option<(f64, f64)>)>,
+    /// Usable (non-erroneous) members no other usable member of this scope shares a unit
+    /// with: they stand alone, compared with nothing.
+    pub alone: Vec<&'a Claim>,
+}
+
+impl<'a> ScopeComparison<'a> {
+    fn assess(scope: Option<&'a str>, members: Vec<&'a Claim>, tolerance: f64) -> Self {
+        let mut units: Vec<&Unit> = Vec::new();
+        for c in members.iter().filter(|c| !c.is_erroneous()) {
+            if !units.contains(&&c.unit) {
+                units.push(&c.unit);
+            }
+        }
+        let mut by_unit = Vec::new();
+        let mut alone = Vec::new();
+        for unit in units {
+            let same: Vec<&'a Claim> = members
+                .iter()
+                .copied()
+                .filter(|c| !c.is_erroneous() && &c.unit == unit)
+                .collect();
+            if same.len() < 2 {
+                alone.extend(same);
+                continue;
+            }
+            let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+            for c in same {
+                let (a, b) = c.value.interval(tolerance);
+                lo = lo.max(a);
+                hi = hi.min(b);
+            }
+            // Exact values equal up to float rounding agree.
+            let agree = lo <= hi || crate::matcher::same_number(lo, hi);
+            by_unit.push((unit.clone(), agree.then_some((lo.min(hi), hi.max(lo)))));
+        }
+        ScopeComparison {
+            scope,
+            verdict: verdict_of(by_unit.iter().map(|(_, i)| i.is_some())),
+            members,
+            by_unit,
+            alone,
+        }
+    }
+
+    /// True if two or more of this scope's claims were compared.
+    pub fn compared(&self) -> bool {
+        !self.by_unit.is_empty()
+    }
+}
+
+/// Agree if every comparison agrees, disagree if one does not, not comparable if none.
+fn verdict_of(agreements: impl Iterator<Item = bool>) -> Verdict {
+    let mut verdict = Verdict::NotComparable;
+    for agree in agreements {
+        if !agree {
+            return Verdict::Disagree;
+        }
+        verdict = Verdict::Agree;
+    }
+    verdict
 }
 
 /// A conflict group with its members and verdict.
@@ -62,11 +142,12 @@ pub struct ConflictGroup<'a> {
     pub note: String,
     /// The claims, in declaration order (erroneous ones included, and marked so).
     pub members: Vec<&'a Claim>,
-    /// The verdict, over non-erroneous members of a shared unit.
+    /// The verdict over every scope: `Disagree` if the claims of some scope disagree, `Agree`
+    /// if some scope's claims were compared and all agree, else `NotComparable`. Never
+    /// `Disagree` because claims of different scopes differ.
     pub verdict: Verdict,
-    /// For each unit with two or more usable claims: the unit and the interval all of them
-    /// allow (`None` if they disagree).
-    pub by_unit: Vec<(Unit, Option<(f64, f64)>)>,
+    /// The members by scope, each scope compared on its own, in order of first member.
+    pub by_scope: Vec<ScopeComparison<'a>>,
 }
 
 impl<'a> ConflictGroup<'a> {
@@ -78,38 +159,30 @@ impl<'a> ConflictGroup<'a> {
         note: String,
         members: Vec<&'a Claim>,
     ) -> ConflictGroup<'a> {
-        let mut units: Vec<Unit> = Vec::new();
-        for c in members.iter().filter(|c| !c.is_erroneous()) {
-            if !units.contains(&c.unit) {
-                units.push(c.unit.clone());
+        let mut scopes: Vec<Option<&'a str>> = Vec::new();
+        for c in &members {
+            let s = crate::scope::scope_of(c);
+            if !scopes.contains(&s) {
+                scopes.push(s);
             }
         }
-        let mut by_unit = Vec::new();
-        for unit in units {
-            let same: Vec<&&Claim> = members
+        let by_scope: Vec<ScopeComparison<'a>> = scopes
+            .into_iter()
+            .map(|s| {
+                let of_scope = members
+                    .iter()
+                    .copied()
+                    .filter(|c| crate::scope::scope_of(c) == s)
+                    .collect();
+                ScopeComparison::assess(s, of_scope, tolerance)
+            })
+            .collect();
+        let verdict = verdict_of(
+            by_scope
                 .iter()
-                .filter(|c| !c.is_erroneous() && c.unit == unit)
-                .collect();
-            if same.len() < 2 {
-                continue;
-            }
-            let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
-            for c in same {
-                let (a, b) = c.value.interval(tolerance);
-                lo = lo.max(a);
-                hi = hi.min(b);
-            }
-            // Exact values equal up to float rounding agree.
-            let agree = lo <= hi || crate::matcher::same_number(lo, hi);
-            by_unit.push((unit, agree.then_some((lo.min(hi), hi.max(lo)))));
-        }
-        let verdict = if by_unit.is_empty() {
-            Verdict::NotComparable
-        } else if by_unit.iter().any(|(_, i)| i.is_none()) {
-            Verdict::Disagree
-        } else {
-            Verdict::Agree
-        };
+                .filter(|s| s.compared())
+                .map(|s| s.verdict != Verdict::Disagree),
+        );
         ConflictGroup {
             id,
             title,
@@ -118,8 +191,18 @@ impl<'a> ConflictGroup<'a> {
             note,
             members,
             verdict,
-            by_unit,
+            by_scope,
         }
+    }
+
+    /// True if the group's members are of more than one scope (each compared on its own).
+    pub fn spans_scopes(&self) -> bool {
+        self.by_scope.len() > 1
+    }
+
+    /// The usable members compared with no other claim: alone in their scope and unit.
+    pub fn alone(&self) -> impl Iterator<Item = &'a Claim> + '_ {
+        self.by_scope.iter().flat_map(|s| s.alone.iter().copied())
     }
 }
 
@@ -299,7 +382,9 @@ mod tests {
         let g = &groups(&s)[0];
         assert_eq!(g.verdict, Verdict::Agree);
         assert_eq!(g.members.len(), 3);
-        assert_eq!(g.by_unit.len(), 1);
+        assert_eq!(g.by_scope.len(), 1);
+        assert_eq!(g.by_scope[0].by_unit.len(), 1);
+        assert_eq!(g.alone().count(), 0);
     }
 
     #[test]
@@ -319,5 +404,144 @@ mod tests {
         assert!(gs[0].declared);
         assert_eq!(gs[0].id, "g");
         assert_eq!(gs[0].tolerance, ConflictDecl::DEFAULT_TOLERANCE);
+    }
+
+    /// (id, value, qualifier, unit, tags, scope).
+    type Scoped<'a> = (&'a str, f64, &'a str, &'a str, &'a str, Option<&'a str>);
+
+    /// A declared group over claims: a `scope` field only when given.
+    fn scoped(claims: &[Scoped<'_>]) -> ClaimSet {
+        let mut src = String::new();
+        for (id, v, q, unit, tags, scope) in claims {
+            let scope = scope.map_or(String::new(), |s| format!("scope = \"{s}\"\n"));
+            src.push_str(&format!(
+                "[[claim]]\nid = \"{id}\"\nsubject = \"S\"\nquantity = \"Q {id}\"\nvalue = {v:?}\nunit = \"{unit}\"\nqualifier = \"{q}\"\nclaimant = \"C\"\nsource_title = \"T\"\nsource_url = \"https://example.com/\"\npublished = \"2024-01\"\nquote = \"it was {v}\"\nnotes = \"n\"\nstatus = \"verified\"\ntags = [{tags}]\n{scope}\n"
+            ));
+        }
+        let ids: Vec<String> = claims.iter().map(|c| format!("\"{}\"", c.0)).collect();
+        src.push_str(&format!(
+            "[[conflict]]\nid = \"g\"\ntitle = \"t\"\nclaims = [{}]\n",
+            ids.join(", ")
+        ));
+        ClaimSet::parse_str("t.toml", &src).unwrap()
+    }
+
+    #[test]
+    fn claims_of_different_scopes_are_never_compared() {
+        // $78M of final-run compute beside "over $100M" of total compute: each scope agrees
+        // with itself, and the group does not disagree across them.
+        let s = scoped(&[
+            (
+                "total-a",
+                100e6,
+                "at least",
+                "USD",
+                "\"final-run\", \"development\"",
+                Some("total-compute"),
+            ),
+            (
+                "total-b",
+                100e6,
+                "at least",
+                "USD",
+                "\"final-run\", \"development\"",
+                Some("total-compute"),
+            ),
+            ("run-a", 78e6, "about", "USD", "\"final-run\"", None),
+            ("run-b", 78.4e6, "about", "USD", "\"final-run\"", None),
+        ]);
+        let g = &groups(&s)[0];
+        assert_eq!(g.verdict, Verdict::Agree);
+        assert!(g.spans_scopes());
+        let scopes: Vec<Option<&str>> = g.by_scope.iter().map(|c| c.scope).collect();
+        assert_eq!(scopes, [Some("total-compute"), Some("final-run-rental")]);
+        assert!(g.by_scope.iter().all(|c| c.verdict == Verdict::Agree));
+        assert_eq!(g.by_scope[0].by_unit[0].1, Some((100e6, f64::INFINITY)));
+        let ids: Vec<&str> = g.by_scope[1].members.iter().map(|c| c.id()).collect();
+        assert_eq!(ids, ["run-a", "run-b"]);
+
+        // The same four claims with one scope (no `scope` field, all tagged final-run) do.
+        let s = scoped(&[
+            ("total-a", 100e6, "at least", "USD", "\"final-run\"", None),
+            ("run-a", 78e6, "about", "USD", "\"final-run\"", None),
+        ]);
+        let g = &groups(&s)[0];
+        assert_eq!(g.verdict, Verdict::Disagree);
+        assert!(!g.spans_scopes());
+    }
+
+    #[test]
+    fn a_scope_that_disagrees_makes_the_group_disagree_and_lone_claims_are_named() {
+        let s = scoped(&[
+            (
+                "fleet-a",
+                1.6e9,
+                "about",
+                "USD",
+                "\"capex\", \"fleet\"",
+                None,
+            ),
+            (
+                "fleet-b",
+                1.0e9,
+                "about",
+                "USD",
+                "\"capex\", \"fleet\"",
+                None,
+            ),
+            (
+                "gpus",
+                1.0e9,
+                "about",
+                "USD",
+                "\"capex\", \"fleet\"",
+                Some("fleet/gpus"),
+            ),
+            (
+                "cluster",
+                385e6,
+                "exact",
+                "CNY",
+                "\"capex\"",
+                Some("training-cluster"),
+            ),
+            ("count", 5e4, "about", "GPUs", "\"fleet\"", None),
+        ]);
+        let g = &groups(&s)[0];
+        assert_eq!(g.verdict, Verdict::Disagree);
+        let fleet = &g.by_scope[0];
+        assert_eq!(fleet.scope, Some("fleet"));
+        assert_eq!(fleet.verdict, Verdict::Disagree);
+        assert_eq!(fleet.members.len(), 3);
+        // Alone: the only claim of its scope, or of its unit within its scope.
+        let alone: Vec<&str> = g.alone().map(|c| c.id()).collect();
+        assert_eq!(alone, ["count", "gpus", "cluster"]);
+        assert!(g.by_scope[1..].iter().all(|c| !c.compared()));
+        assert!(
+            g.by_scope[1..]
+                .iter()
+                .all(|c| c.verdict == Verdict::NotComparable)
+        );
+
+        // Nothing compared anywhere: not comparable, however many scopes.
+        let s = scoped(&[
+            (
+                "gpus",
+                1.0e9,
+                "about",
+                "USD",
+                "\"capex\"",
+                Some("fleet/gpus"),
+            ),
+            (
+                "cluster",
+                385e6,
+                "exact",
+                "CNY",
+                "\"capex\"",
+                Some("training-cluster"),
+            ),
+        ]);
+        assert_eq!(groups(&s)[0].verdict, Verdict::NotComparable);
     }
 }

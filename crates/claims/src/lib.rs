@@ -24,10 +24,10 @@
 //! | `notes` | scope, caveats, cross-references (optional) |
 //! | `verified`, `checked_in` | quote read verbatim? in which copy? (optional) |
 //! | `status` | `verified`, `erroneous`, `disputed`, `unverified` (optional; default from `verified`, or `erroneous` when the notes flag the claim ERRONEOUS or MISTRANSLATION) |
-//! | `tags` | scope [`Tag`]s: `final-run`, `development`, `staff`, `fleet`, `capex`, `opex`, `market`, `price`, `model`, `emissions`, `trend`, `restatement` (optional) |
+//! | `tags` | scope [`Tag`]s: `final-run`, `development`, `staff`, `fleet`, `capex`, `opex`, `market`, `price`, `model`, `emissions`, `trend`, `restatement` (optional); without `scope` they decide the claim's scope ([`scope::scope_of`]), with it they must name the parts it covers ([`scope::tags_contradiction`]) |
 //! | `dollar_year` | the year of the money, for money units (optional; default: nominal) |
 //! | `quote_lacks_number` | why the quote cannot contain the number, when it legitimately cannot (optional) |
-//! | `scope` | the stack figure the number is about, when its tags alone do not say: a layer (`fleet`), a component (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`); compute figures named without a basis are compared on the report's basis (optional) |
+//! | `scope` | the stack figure the number is about, when its tags alone do not say: a layer (`fleet`), a component (`fleet/gpus`) or a total (`total-model-development`, `owner-annual`); compute figures named without a basis are compared on the report's basis; conflict groups compare claims of one scope only (optional) |
 //!
 //! Files may also declare `[[relation]]` tables (see [`relation`]) and `[[conflict]]`
 //! groups (see [`conflict`]).
@@ -66,6 +66,7 @@ mod date;
 mod load;
 pub mod matcher;
 pub mod relation;
+pub mod scope;
 mod unit;
 
 use std::collections::HashMap;
@@ -74,7 +75,7 @@ use std::sync::OnceLock;
 
 pub use check::{CheckReport, CheckSummary, MAX_ID_CHARS, check_url, is_kebab_case};
 pub use claim::{Claim, Origin, Source, Status, Tag, Value, ValueError, format_number};
-pub use conflict::{ConflictDecl, ConflictGroup, Verdict};
+pub use conflict::{ConflictDecl, ConflictGroup, ScopeComparison, Verdict};
 pub use date::{DateError, DatePrecision, PubDate};
 pub use load::{LoadError, Problem};
 pub use relation::{Comparison, Expr, MAX_EXPR_DEPTH, Relation, RelationOutcome};

@@ -1,6 +1,9 @@
 //! The built-in set: loads, passes its own checks, and the checks catch broken data.
 
-use traincost_claims::{ClaimRefError, ClaimSet, Expr, Relation, Status, Tag, Verdict};
+use traincost_claims::conflict::ScopeComparison;
+use traincost_claims::{
+    ClaimRefError, ClaimSet, ConflictGroup, Expr, Relation, Status, Tag, Verdict,
+};
 
 fn data_files() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
@@ -237,8 +240,10 @@ fn conflicts_group_disagreeing_sources() {
             .find(|g| g.id == id)
             .unwrap_or_else(|| panic!("no group {id}"))
     };
+    // Five scopes, five numbers, as its note says: each scope is compared on its own, and
+    // within each the claims agree (the group's tolerance is 10%).
     let fleet = get("deepseek-fleet-cost");
-    assert_eq!(fleet.verdict, Verdict::Disagree);
+    assert_eq!(fleet.verdict, Verdict::Agree);
     for id in [
         "semianalysis-deepseek-hardware-spend",
         "semianalysis-deepseek-server-capex",
@@ -246,6 +251,65 @@ fn conflicts_group_disagreeing_sources() {
     ] {
         assert!(fleet.members.iter().any(|m| m.id == id), "{id}");
     }
+    fn scope<'g, 'a>(g: &'g ConflictGroup<'a>, s: &str) -> &'g ScopeComparison<'a> {
+        g.by_scope
+            .iter()
+            .find(|c| c.scope == Some(s))
+            .unwrap_or_else(|| panic!("{}: no scope {s}", g.id))
+    }
+    let ids = |c: &ScopeComparison<'_>| c.members.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+    let servers = scope(fleet, "fleet");
+    assert_eq!(servers.verdict, Verdict::Agree);
+    assert!(ids(servers).contains(&"luk-deepseek-server-capex-corrected-hoppers".to_owned()));
+    let chips = scope(fleet, "fleet/gpus");
+    assert_eq!(chips.verdict, Verdict::Agree);
+    assert_eq!(
+        ids(chips),
+        [
+            "semianalysis-deepseek-gpu-investment",
+            "amodei-deepseek-hopper-chips-cost",
+            "lambert-deepseek-gpu-capex"
+        ]
+    );
+    // V3's cluster, in yuan, is the only claim of its scope: compared with nothing.
+    let cluster = scope(fleet, "training-cluster");
+    assert_eq!(cluster.verdict, Verdict::NotComparable);
+    assert_eq!(
+        fleet.alone().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["nikkei-solidot-deepseek-h800-value"]
+    );
+
+    // GPT-4: $78M of final-run compute and "over $100M" to train are different scopes, the
+    // ones reconcile places them beside; each pair agrees.
+    let gpt4 = get("gpt-4-training-cost");
+    assert_eq!(gpt4.verdict, Verdict::Agree);
+    assert!(gpt4.spans_scopes());
+    let run = scope(gpt4, "final-run-rental");
+    assert_eq!(
+        ids(run),
+        [
+            "ai-index-2024-gpt-4-compute-cost",
+            "visual-capitalist-gpt-4-training-cost"
+        ]
+    );
+    assert_eq!(run.verdict, Verdict::Agree);
+    let total = scope(gpt4, "total-compute");
+    assert_eq!(
+        ids(total),
+        [
+            "wired-gpt4-training-cost",
+            "reuters-altman-foundation-model-training-cost"
+        ]
+    );
+    assert_eq!(total.verdict, Verdict::Agree);
+    assert_eq!(total.by_unit[0].1, Some((100e6, f64::INFINITY)));
+
+    // Claims of one scope that truly disagree still do: Nvidia's one-day loss is $589B (exact)
+    // to TipRanks and $596B (exact) to IBD, market figures both (no stack scope).
+    let loss = get("nvidia-one-day-loss-2025-01-27");
+    assert!(!loss.spans_scopes());
+    assert_eq!(loss.by_scope[0].scope, None);
+    assert_eq!(loss.by_scope[0].verdict, Verdict::Disagree);
     assert_eq!(
         get("nvidia-one-day-loss-2025-01-27").verdict,
         Verdict::Disagree
@@ -264,6 +328,35 @@ fn conflicts_group_disagreeing_sources() {
     assert_eq!(r1.verdict, Verdict::NotComparable);
     // Conflicts never fail the check.
     assert!(set.check().passed());
+}
+
+/// A claim's tags and its own `scope` say the same parts of the stack: "over $100M to train"
+/// with `scope = "total-compute"` is tagged `final-run` and `development`, not the final run
+/// alone (claims show and check print the tags as the claim's scope).
+#[test]
+fn no_builtin_claim_has_tags_contradicting_its_scope() {
+    let set = ClaimSet::builtin();
+    let bad: Vec<String> = set
+        .iter()
+        .filter_map(|c| {
+            traincost_claims::scope::tags_contradiction(c)
+                .map(|why| format!("{} ({}): {why}", c.id, c.origin))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The check has something to judge: claims with a scope of stack parts, and tags.
+    let judged = set
+        .iter()
+        .filter(|c| {
+            c.scope
+                .as_deref()
+                .and_then(traincost_claims::scope::scope_parts)
+                .is_some()
+        })
+        .count();
+    assert!(judged >= 20, "{judged}");
+    let wired = set.get("wired-gpt4-training-cost").unwrap();
+    assert!(wired.has_tag(Tag::FinalRun) && wired.has_tag(Tag::Development));
 }
 
 #[test]

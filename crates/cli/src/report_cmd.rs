@@ -340,16 +340,12 @@ pub(crate) fn render(model: &Report) -> String {
     if !rec.conflicts.is_empty() {
         o.push_str("<h2 id=\"conflicts\">Where sources disagree, and why</h2>\n<ul>\n");
         for g in &rec.conflicts {
-            let verdict = match g.verdict {
-                traincost_claims::Verdict::Agree => "agree",
-                traincost_claims::Verdict::Disagree => "disagree",
-                traincost_claims::Verdict::NotComparable => "not comparable",
-            };
+            let verdict = crate::reconcile_cmd::render::verdict_word(g);
             let _ = write!(
                 o,
                 "<li><strong>{}</strong> <span class=\"badge {}\">{}</span> why: {}. {}<ul>",
                 escape(&g.title),
-                if verdict == "disagree" {
+                if g.verdict == traincost_claims::Verdict::Disagree {
                     "below"
                 } else {
                     "not-comparable"

@@ -14,7 +14,9 @@
 //! - **Scopes.** A claim's own `scope` names the stack figure it is about (`fleet/gpus`,
 //!   `total-compute`, `owner-annual`); without one, [`SCOPES`] maps its tags to a layer: the
 //!   first row whose tag the claim carries wins. Claims with neither (model facts, unit prices,
-//!   market figures) sit beside no layer. A compute scope named without a basis
+//!   market figures) sit beside no layer. [`scope_of`] is the claims crate's
+//!   (`traincost_claims::scope`), the one definition: conflict groups compare claims of one
+//!   scope by it. A compute scope named without a basis
 //!   (`development-compute`, `total-compute`) is compared on the report's basis ([`resolve`]).
 //! - **Energy and emissions.** A claim in kWh (MWh, GWh) or tCO2e is about the energy or the
 //!   emissions of a scope ([`Footprint::of`]): its `scope` is
@@ -25,8 +27,8 @@
 //!   give) unless the scope says `facility`; the accounting is the scope's, else the one the
 //!   quantity names (`location-based ...`, `market-based ...`), else location-based.
 
+use traincost_claims::Claim;
 use traincost_claims::citation::Dimension;
-use traincost_claims::{Claim, Tag};
 use traincost_core::estimate::{Estimate, Figure};
 use traincost_core::scenario::{Scenario, ScenarioFile, builtin_names};
 use traincost_core::stack::{Accounting, Basis, EnergyForm};
@@ -35,19 +37,7 @@ use traincost_core::stack::{Accounting, Basis, EnergyForm};
 /// High-Flyer is the hedge fund that owns DeepSeek and bought its first GPUs.
 pub const PARENTS: &[(&str, &str)] = &[("DeepSeek", "High-Flyer")];
 
-/// Claim tag to layer id, first match wins: operating cost before capex (a fleet claim tagged
-/// `opex` is a yearly cost), staff before development (the R&D staff share is about people).
-/// Emissions (tCO2eq) have no figure in the stack yet: their scope, `emissions`, lists them
-/// as claims of a scope the scenario does not model instead of leaving them out.
-pub const SCOPES: &[(Tag, &str)] = &[
-    (Tag::Opex, "fleet-annual"),
-    (Tag::Fleet, "fleet"),
-    (Tag::Capex, "fleet"),
-    (Tag::Staff, "staff"),
-    (Tag::Development, "development-compute"),
-    (Tag::FinalRun, "final-run-rental"),
-    (Tag::Emissions, "emissions"),
-];
+pub use traincost_claims::scope::{SCOPES, scope_of};
 
 /// Where a claim's scope sits in an estimate.
 #[derive(Debug, Clone, Copy)]
@@ -344,20 +334,10 @@ fn names_model(name: &str, model: &str) -> bool {
     n == m || n.strip_prefix(&m).is_some_and(|rest| rest.starts_with('-'))
 }
 
-/// The scope a claim is compared with: its own `scope`, else by its tags ([`SCOPES`]).
-pub fn scope_of(claim: &Claim) -> Option<&str> {
-    claim.scope.as_deref().or_else(|| {
-        SCOPES
-            .iter()
-            .find(|(tag, _)| claim.has_tag(*tag))
-            .map(|(_, layer)| *layer)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use traincost_claims::ClaimSet;
+    use traincost_claims::{ClaimSet, Tag};
 
     fn subjects(name: &str) -> Subjects {
         Subjects::of(&Scenario::builtin(name).expect("built-in").file)

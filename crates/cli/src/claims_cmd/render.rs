@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use serde_json::json;
+use traincost_claims::scope::scope_of;
 use traincost_claims::{
     CheckReport, Claim, ClaimSet, ConflictGroup, RelationOutcome, Verdict, format_number,
 };
@@ -205,11 +206,105 @@ fn difference(o: &RelationOutcome<'_>) -> String {
     )
 }
 
-fn verdict_label(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Agree => "agree",
-        Verdict::Disagree => "DISAGREE",
-        Verdict::NotComparable => "not comparable",
+/// The group's verdict for its header: a group of several scopes agrees (or not) within each.
+fn verdict_label(g: &ConflictGroup<'_>) -> &'static str {
+    match (g.verdict, g.spans_scopes()) {
+        (Verdict::Agree, false) => "agree",
+        (Verdict::Agree, true) => "agree within each scope",
+        (Verdict::Disagree, false) => "DISAGREE",
+        (Verdict::Disagree, true) => "DISAGREE within a scope",
+        (Verdict::NotComparable, _) => "not comparable",
+    }
+}
+
+/// A scope's name for people: claims of no stack scope are market figures, prices, facts.
+fn scope_label(scope: Option<&str>) -> &str {
+    scope.unwrap_or("no stack scope")
+}
+
+/// What the claims of one unit allow: `consistent between 74.1M and 81.9M`.
+fn interval_words(interval: Option<(f64, f64)>) -> String {
+    match interval {
+        None => "no single number fits every claim".to_owned(),
+        Some((lo, hi)) if lo == hi => format!("consistent at {}", compact_number(lo)),
+        Some((lo, hi)) if hi == f64::INFINITY => {
+            format!("consistent from {} up", compact_number(lo))
+        }
+        Some((lo, hi)) if lo == f64::NEG_INFINITY => {
+            format!("consistent up to {}", compact_number(hi))
+        }
+        Some((lo, hi)) => format!(
+            "consistent between {} and {}",
+            compact_number(lo),
+            compact_number(hi)
+        ),
+    }
+}
+
+/// The `=>` lines: each scope's comparisons, and the claims that stand alone.
+fn comparison_lines(out: &mut String, g: &ConflictGroup<'_>, width: usize) {
+    let several = g.spans_scopes();
+    if several {
+        let _ = writeln!(
+            out,
+            "  => {} scopes, each compared on its own, never with another:",
+            g.by_scope.len()
+        );
+    }
+    // A group of one scope names its scope only when it has one (not for market figures).
+    let (lead, indent) = if several { ("     ", 7) } else { ("  => ", 5) };
+    let mut line = |text: String| {
+        let _ = writeln!(out, "{lead}{}", wrap(&text, width, indent));
+    };
+    for s in &g.by_scope {
+        let scope = match (several, s.scope) {
+            (true, scope) => Some(scope_label(scope)),
+            (false, scope) => scope,
+        };
+        let head = |unit: Option<&traincost_claims::Unit>| match (scope, unit) {
+            (Some(s), Some(u)) => format!("{s}, {u}: "),
+            (Some(s), None) => format!("{s}: "),
+            (None, Some(u)) => format!("{u}: "),
+            (None, None) => String::new(),
+        };
+        for (unit, interval) in &s.by_unit {
+            let mut text = format!("{}{}", head(Some(unit)), interval_words(*interval));
+            if several {
+                let ids: Vec<&str> = s
+                    .members
+                    .iter()
+                    .filter(|c| !c.is_erroneous() && &c.unit == unit)
+                    .map(|c| c.id.as_str())
+                    .collect();
+                let _ = write!(text, " ({})", ids.join(", "));
+            }
+            line(text);
+        }
+        if s.compared() {
+            // Alone in its unit, beside claims of its scope that were compared.
+            for c in &s.alone {
+                line(format!(
+                    "{}{} stands alone, compared with none",
+                    head(Some(&c.unit)),
+                    c.id
+                ));
+            }
+        } else if several && !s.alone.is_empty() {
+            let ids: Vec<&str> = s.alone.iter().map(|c| c.id.as_str()).collect();
+            line(format!(
+                "{}{} {}, compared with none",
+                head(None),
+                ids.join(", "),
+                if ids.len() == 1 {
+                    "stands alone"
+                } else {
+                    "share no unit"
+                }
+            ));
+        }
+    }
+    if !several && !g.by_scope.iter().any(|s| s.compared()) {
+        line("fewer than two usable claims share a unit: nothing to compare".to_owned());
     }
 }
 
@@ -217,7 +312,7 @@ fn conflict_block(out: &mut String, g: &ConflictGroup<'_>, width: usize) {
     let _ = writeln!(
         out,
         "\n[{}] {} ({}{})",
-        verdict_label(g.verdict),
+        verdict_label(g),
         g.title,
         g.id,
         if g.declared {
@@ -258,26 +353,7 @@ fn conflict_block(out: &mut String, g: &ConflictGroup<'_>, width: usize) {
             );
         }
     }
-    for (unit, interval) in &g.by_unit {
-        let _ = match interval {
-            Some((lo, hi)) if lo == hi => {
-                writeln!(out, "  => {unit}: consistent at {}", compact_number(*lo))
-            }
-            Some((lo, hi)) => writeln!(
-                out,
-                "  => {unit}: consistent between {} and {}",
-                compact_number(*lo),
-                compact_number(*hi)
-            ),
-            None => writeln!(out, "  => {unit}: no single number fits every claim"),
-        };
-    }
-    if g.by_unit.is_empty() {
-        let _ = writeln!(
-            out,
-            "  => fewer than two usable claims share a unit: nothing to compare"
-        );
-    }
+    comparison_lines(out, g, width);
     if !g.note.is_empty() {
         let _ = writeln!(out, "  {}", wrap(&format!("why: {}", g.note), width, 7));
     }
@@ -400,24 +476,50 @@ fn group_json(g: &ConflictGroup<'_>) -> serde_json::Value {
                 "unit": c.unit,
                 "quantity": c.quantity,
                 "tags": c.tags,
+                "scope": scope_of(c),
                 "status": c.status,
                 "notes": c.notes,
             })
         })
         .collect();
     let by_unit: Vec<serde_json::Value> = g
-        .by_unit
+        .by_scope
         .iter()
-        .map(|(u, i)| json!({ "unit": u, "consistent_interval": i.map(|(a, b)| [a, b]) }))
+        .flat_map(|s| {
+            s.by_unit.iter().map(|(u, i)| {
+                json!({
+                    "scope": s.scope,
+                    "unit": u,
+                    "consistent_interval": i.map(|(a, b)| [a, b]),
+                })
+            })
+        })
+        .collect();
+    let ids = |cs: &mut dyn Iterator<Item = &traincost_claims::Claim>| {
+        cs.map(|c| c.id.clone()).collect::<Vec<_>>()
+    };
+    let by_scope: Vec<serde_json::Value> = g
+        .by_scope
+        .iter()
+        .map(|s| {
+            json!({
+                "scope": s.scope,
+                "verdict": s.verdict,
+                "claims": ids(&mut s.members.iter().copied()),
+                "alone": ids(&mut s.alone.iter().copied()),
+            })
+        })
         .collect();
     json!({
         "id": g.id,
         "title": g.title,
         "declared": g.declared,
         "verdict": g.verdict,
+        "spans_scopes": g.spans_scopes(),
         "tolerance": g.tolerance,
         "note": g.note,
         "members": members,
+        "by_scope": by_scope,
         "by_unit": by_unit,
     })
 }
@@ -456,11 +558,13 @@ pub(super) fn check_text(report: &CheckReport<'_>) -> String {
     }
     let _ = writeln!(
         out,
-        "\nConflicts (reported, not failures): {} group{}, {} disagree{}.",
+        "\nConflicts (reported, not failures): {} group{}, {} disagree{}; {} span{} several scopes, each scope compared on its own.",
         s.conflict_groups,
         if s.conflict_groups == 1 { "" } else { "s" },
         s.disagreements,
-        if s.disagreements == 1 { "s" } else { "" }
+        if s.disagreements == 1 { "s" } else { "" },
+        s.spanning_scopes,
+        if s.spanning_scopes == 1 { "s" } else { "" }
     );
     for g in &report.conflicts {
         conflict_block(&mut out, g, width);

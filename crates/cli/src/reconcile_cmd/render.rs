@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use traincost_analysis::reconcile::{ClaimView, LayerView, Reconciliation, Verdict};
+use traincost_analysis::reconcile::{ClaimView, ConflictView, LayerView, Reconciliation, Verdict};
 use traincost_analysis::text::money_short;
 
 use crate::format::{layer_multiple, times};
@@ -178,7 +178,7 @@ pub(crate) fn table(r: &Reconciliation) -> String {
         for g in &r.conflicts {
             let line = format!(
                 "  [{}] {}: {} (why: {})",
-                verdict_word(g.verdict),
+                verdict_word(g),
                 g.id,
                 g.title,
                 if g.reasons.is_empty() {
@@ -188,11 +188,25 @@ pub(crate) fn table(r: &Reconciliation) -> String {
                 }
             );
             let _ = writeln!(out, "{}", crate::term::para(&line, 6));
+            if g.spans_scopes() {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    crate::term::wrap_with(
+                        &scopes_line(g),
+                        crate::term::width(),
+                        "      ",
+                        "      "
+                    )
+                );
+            }
             let typo = g
                 .members
                 .iter()
                 .any(|m| m.status == traincost_claims::Status::Erroneous);
-            if !g.note.is_empty() && (typo || g.verdict == traincost_claims::Verdict::Disagree) {
+            if !g.note.is_empty()
+                && (typo || g.spans_scopes() || g.verdict == traincost_claims::Verdict::Disagree)
+            {
                 let _ = writeln!(
                     out,
                     "{}",
@@ -204,12 +218,37 @@ pub(crate) fn table(r: &Reconciliation) -> String {
     out
 }
 
-fn verdict_word(v: traincost_claims::Verdict) -> &'static str {
-    match v {
-        traincost_claims::Verdict::Agree => "agree",
-        traincost_claims::Verdict::Disagree => "disagree",
-        traincost_claims::Verdict::NotComparable => "not comparable",
+/// A conflict group's verdict: a group of several scopes agrees (or not) within each.
+pub(crate) fn verdict_word(g: &ConflictView) -> &'static str {
+    use traincost_claims::Verdict as V;
+    match (g.verdict, g.spans_scopes()) {
+        (V::Agree, false) => "agree",
+        (V::Agree, true) => "agree within each scope",
+        (V::Disagree, false) => "disagree",
+        (V::Disagree, true) => "disagree within a scope",
+        (V::NotComparable, _) => "not comparable",
     }
+}
+
+/// Each scope of a group and its verdict: `compared per scope: total-compute: agree (2
+/// claims); training-cluster: 1 claim, compared with none`.
+pub(crate) fn scopes_line(g: &ConflictView) -> String {
+    use traincost_claims::Verdict as V;
+    let parts: Vec<String> = g
+        .by_scope
+        .iter()
+        .map(|s| {
+            let scope = s.scope.as_deref().unwrap_or("no stack scope");
+            let n = s.claims.len();
+            let claims = format!("{n} claim{}", if n == 1 { "" } else { "s" });
+            match s.verdict {
+                V::Agree => format!("{scope}: agree ({claims})"),
+                V::Disagree => format!("{scope}: disagree ({claims})"),
+                V::NotComparable => format!("{scope}: {claims}, compared with none"),
+            }
+        })
+        .collect();
+    format!("compared per scope, never across: {}", parts.join("; "))
 }
 
 /// A titled list of claims outside the stack: money claims (and errors) first, the rest counted.
@@ -380,10 +419,15 @@ pub(crate) fn markdown(r: &Reconciliation) -> String {
         for g in &r.conflicts {
             let _ = writeln!(
                 out,
-                "- **{}** (`{}`): {}; why: {}. {}",
+                "- **{}** (`{}`): {}{}; why: {}. {}",
                 md(&g.title),
                 g.id,
-                verdict_word(g.verdict),
+                verdict_word(g),
+                if g.spans_scopes() {
+                    format!(" ({})", md(&scopes_line(g)))
+                } else {
+                    String::new()
+                },
                 if g.reasons.is_empty() {
                     "-".to_owned()
                 } else {
