@@ -240,47 +240,215 @@ fn an_output_in_a_missing_directory_is_a_clear_error_and_writes_nothing() {
     assert!(std::fs::read_to_string(&ok).unwrap().contains("+$284.7K"));
 }
 
+/// `traincost scenarios show NAME` with `from` replaced by `to` (asserting `from` is there),
+/// written to `dir/file`.
+fn edited(dir: &std::path::Path, name: &str, file: &str, from: &str, to: &str) -> String {
+    let text = stdout(&run(&["scenarios", "show", name]));
+    assert!(text.contains(from), "{name} lacks {from:?}");
+    write(dir, file, &text.replacen(from, to, 1))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The central estimate of `id` in `traincost estimate ARGS --format json`.
+fn estimated(args: &[&str], id: &str) -> f64 {
+    let mut all = vec!["estimate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--samples", SAMPLES, "--format", "json"]);
+    let v = run_json(&all);
+    find(&v, "layers", "id", id)["central"].as_f64().unwrap()
+}
+
 #[test]
-fn side_b_that_cannot_be_put_in_side_a_dollars_is_an_error() {
-    // DeepSeek-V3 reported in September 2025 dollars (CPI-U reaches them); GPT-4 deflated with
-    // Epoch's producer price index, which stops at June 2025.
+fn a_copy_on_another_price_index_is_put_on_side_a_index_and_differs_by_nothing() {
+    // The GPT-3 study (Epoch's producer price index) against the same file on CPI-U: on their
+    // own indexes every money row would differ by the gap between the deflators (+14%).
     let dir = temp_dir();
-    let v3 = stdout(&run(&["scenarios", "show", "deepseek-v3"]));
-    let from = "dollars = \"2024\"";
-    assert!(v3.contains(from));
-    let a = write(
+    let from = "index = \"ppi-data-processing\"";
+    let cpi = edited(
         dir.path(),
-        "v3-2025-09.toml",
-        &v3.replacen(from, "report_dollars = \"2025-09\"\ndollars = \"2024\"", 1),
+        "epoch-study-gpt-3-175b",
+        "gpt3-cpi.toml",
+        from,
+        "index = \"cpi-u\"",
     );
-    let gpt4 = stdout(&run(&["scenarios", "show", "gpt-4"]));
-    let from = "dollars = \"2023-03\"";
-    assert!(gpt4.contains(from));
-    let b = write(
-        dir.path(),
-        "gpt4-ppi.toml",
-        &gpt4.replacen(
-            from,
-            "dollars = \"2023-03\"\nindex = \"ppi-data-processing\"",
-            1,
-        ),
-    );
+    let v = json(&["epoch-study-gpt-3-175b", &cpi]);
+    assert_eq!(v["dollar_year"], "2023-12");
+    assert_eq!(v["price_index"], "ppi-data-processing");
+    assert_eq!(v["price_index_from"], "a");
+    assert_eq!(v["a"]["price_index"], "ppi-data-processing");
+    assert_eq!(v["a"]["own_price_index"], "ppi-data-processing");
+    assert!(v["a"].get("converted").is_none(), "{}", v["a"]);
+    assert_eq!(v["b"]["price_index"], "ppi-data-processing");
+    assert_eq!(v["b"]["own_price_index"], "cpi-u");
+    let conv = &v["b"]["converted"];
+    assert_eq!(conv["from"], "cpi-u");
+    assert_eq!(conv["to"], "ppi-data-processing");
+    // The factor is what `estimate --index` does to B's figures: one number, every money input
+    // being in the file's dollars (2020-05).
+    let id = "final-run-ownership";
+    let expected = estimated(&[&cpi, "--index", "ppi-data-processing"], id)
+        / estimated(&[&cpi, "--dollar-year", "2023-12"], id);
+    for end in [0, 1] {
+        let f = conv["factor"][end].as_f64().unwrap();
+        assert!((f / expected - 1.0).abs() < 1e-9, "{f} vs {expected}");
+    }
+    // PPI rose less than CPI-U from May 2020 to December 2023.
+    assert!(expected < 0.95, "{expected}");
+    // One deflator: no difference at all.
+    let rows = v["rows"].as_array().unwrap();
+    assert!(rows.len() > 10);
+    for r in rows {
+        assert_eq!(r["presence"], "both", "{}", r["id"]);
+        for k in ["central", "p5", "p50", "p95"] {
+            let rel = r["relative"][k].as_f64().unwrap_or(0.0);
+            assert!(rel.abs() < 1e-12, "{} {k}: {rel}", r["id"]);
+        }
+    }
+    let note = v["notes"].as_array().unwrap();
+    assert_eq!(note.len(), 1, "{note:?}");
+    let note = note[0].as_str().unwrap();
+    for part in [
+        "side B",
+        "names cpi-u",
+        "converted to 2023-12 dollars with ppi-data-processing (side A's index)",
+        &format!("x{expected:.4}"),
+        "--index cpi-u",
+    ] {
+        assert!(note.contains(part), "{part:?} not in {note}");
+    }
+
+    // The table's header names the dollars and the one index; no row moves.
     let o = run(&[
         "compare",
-        a.to_str().unwrap(),
-        b.to_str().unwrap(),
+        "epoch-study-gpt-3-175b",
+        &cpi,
         "--samples",
         SAMPLES,
     ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("2023-12 USD, both sides converted with ppi-data-processing (A's index)"),
+        "{text}"
+    );
+    assert!(!text.contains("+14.0%") && !text.contains("+$"), "{text}");
+    let md = stdout(&run(&[
+        "compare",
+        "epoch-study-gpt-3-175b",
+        &cpi,
+        "--samples",
+        SAMPLES,
+        "--format",
+        "markdown",
+    ]));
+    assert!(md.contains("(2023-12 USD, ppi-data-processing)"), "{md}");
+    assert!(md.contains("Note: side B"), "{md}");
+}
+
+#[test]
+fn index_puts_both_sides_on_the_index_it_names() {
+    // Epoch's GPT-4 study (PPI) beside the curated GPT-4 (CPI-U), both on CPI-U.
+    let v = json(&["epoch-study-gpt-4", "gpt-4", "--index", "cpi-u"]);
+    assert_eq!(v["price_index"], "cpi-u");
+    assert_eq!(v["price_index_from"], "--index");
+    assert_eq!(v["a"]["own_price_index"], "ppi-data-processing");
+    assert_eq!(v["a"]["converted"]["to"], "cpi-u");
+    assert!(v["b"].get("converted").is_none(), "{}", v["b"]);
+    // Each side is what `estimate` gives on that index, in those dollars.
+    let id = "staff";
+    for (side, name) in [("a", "epoch-study-gpt-4"), ("b", "gpt-4")] {
+        let here = row(&v, id)[side]["central"].as_f64().unwrap();
+        let alone = estimated(&[name, "--index", "cpi-u", "--dollar-year", "2023-12"], id);
+        assert!(
+            (here / alone - 1.0).abs() < 1e-12,
+            "{side}: {here} vs {alone}"
+        );
+    }
+    let o = run(&[
+        "compare",
+        "epoch-study-gpt-4",
+        "gpt-4",
+        "--index",
+        "cpi-u",
+        "--samples",
+        SAMPLES,
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("2023-12 USD, both sides converted with cpi-u (--index)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("side A (epoch-study-gpt-4) names ppi-data-processing"),
+        "{text}"
+    );
+    // Without --index, B is put on A's (PPI).
+    let v = json(&["epoch-study-gpt-4", "gpt-4"]);
+    assert_eq!(v["price_index"], "ppi-data-processing");
+    assert_eq!(v["b"]["converted"]["from"], "cpi-u");
+}
+
+#[test]
+fn a_side_whose_own_index_misses_the_dollars_is_still_put_on_the_other() {
+    // DeepSeek-V3 reported in September 2025 dollars (CPI-U reaches them); GPT-4 deflated with
+    // Epoch's producer price index, which stops at June 2025: it is converted with CPI-U, and
+    // the note says there is no factor from its own index to give.
+    let dir = temp_dir();
+    let a = edited(
+        dir.path(),
+        "deepseek-v3",
+        "v3-2025-09.toml",
+        "dollars = \"2024\"",
+        "report_dollars = \"2025-09\"\ndollars = \"2024\"",
+    );
+    let b = edited(
+        dir.path(),
+        "gpt-4",
+        "gpt4-ppi.toml",
+        "dollars = \"2023-03\"",
+        "dollars = \"2023-03\"\nindex = \"ppi-data-processing\"",
+    );
+    let v = json(&[&a, &b]);
+    assert_eq!(v["dollar_year"], "2025-09");
+    assert_eq!(v["price_index"], "cpi-u");
+    let conv = &v["b"]["converted"];
+    assert_eq!(conv["from"], "ppi-data-processing");
+    assert!(conv["factor"].is_null(), "{conv}");
+    let why = conv["no_factor"].as_str().unwrap();
+    assert!(
+        why.contains("2025-09") && why.contains("2000-12 to 2025-06"),
+        "{why}"
+    );
+}
+
+#[test]
+fn side_b_that_cannot_be_put_in_side_a_dollars_and_index_is_an_error() {
+    // GPT-4's inputs restated in June 2000 dollars: CPI-U has them (the year's average), Epoch's
+    // producer price index starts in December 2000, and side A (the GPT-4 study) uses it.
+    let dir = temp_dir();
+    let b = edited(
+        dir.path(),
+        "gpt-4",
+        "gpt4-2000.toml",
+        "dollars = \"2023-03\"",
+        "dollars = \"2000-06\"",
+    );
+    let o = run(&["compare", "epoch-study-gpt-4", &b, "--samples", SAMPLES]);
     assert_fails_with(
         &o,
         &[
-            "in 2025-09 dollars (side A's; choose others with --dollar-year)",
-            "ppi-data-processing",
+            "side B",
+            "in 2023-12 dollars (side A's; choose others with --dollar-year)",
+            "side A's index, ppi-data-processing; choose another with --index",
             "2000-12 to 2025-06",
         ],
     );
     assert!(stdout(&o).is_empty());
+    // On B's own index it can be compared.
+    let v = json(&["epoch-study-gpt-4", &b, "--index", "cpi-u"]);
+    assert_eq!(v["price_index"], "cpi-u");
 }
 
 /// Builds the `tc-fixture-bad-values` pricing plugin (valid answers unless told otherwise) and

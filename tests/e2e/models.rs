@@ -335,6 +335,77 @@ fn every_format_tells_the_same_rows() {
     assert!(html.contains("epoch-frontier-training-cost-growth"));
 }
 
+/// A Markdown table's rows as cells (header first).
+fn markdown_rows(md: &str) -> Vec<Vec<String>> {
+    md.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("|---"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_row_says_which_price_index_converts_it() {
+    // Built-ins on CPI-U beside Epoch rows on Epoch's PPI: each row names its own.
+    let filter = ["--developer", "openai", "--since", "2023"];
+    let json = models(&filter);
+    assert!(json["index"].is_null());
+    let indexes: Vec<&str> = rows(&json)
+        .iter()
+        .filter_map(|r| r["costed"]["price_index"].as_str())
+        .collect();
+    assert!(indexes.contains(&"cpi-u") && indexes.contains(&"ppi-data-processing"));
+    let markdown = |extra: &[&str]| {
+        let mut args = vec!["models", "--format", "markdown", "--samples", SAMPLES];
+        args.extend_from_slice(&filter);
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let md = markdown(&[]);
+    assert!(
+        md.lines()
+            .next()
+            .unwrap()
+            .contains("each row converted with its own price index (column index)"),
+        "{md}"
+    );
+    let table = markdown_rows(&md);
+    let col = table[0]
+        .iter()
+        .position(|h| h == "index")
+        .expect("an index column");
+    assert_eq!(table.len(), rows(&json).len() + 1);
+    for r in rows(&json) {
+        let title = r["title"].as_str().unwrap();
+        let shown = table[1..]
+            .iter()
+            .find(|cells| cells[0].trim_end_matches(" *") == title)
+            .unwrap_or_else(|| panic!("no row {title}: {md}"));
+        let expected = match r["costed"]["price_index"].as_str() {
+            Some("cpi-u") => "CPI-U",
+            Some("ppi-data-processing") => "PPI",
+            _ => "—",
+        };
+        assert_eq!(shown[col], expected, "{title}");
+    }
+    // One index for every row: the title names it, no column is needed.
+    let md = markdown(&["--index", "cpi-u"]);
+    assert!(
+        md.lines()
+            .next()
+            .unwrap()
+            .contains("every row converted with cpi-u (--index)"),
+        "{md}"
+    );
+    assert!(!markdown_rows(&md)[0].iter().any(|h| h == "index"), "{md}");
+}
+
 #[test]
 fn the_chart_is_written_beside_the_output() {
     let dir = temp_dir();

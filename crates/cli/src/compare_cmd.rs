@@ -6,10 +6,13 @@
 //! compared under two pricing or salary plugins (`compare deepseek-v3 deepseek-v3 --plugin-b
 //! my_pricing.so`). An assumption set is a scenario file: `compare deepseek-v3 mine.toml`.
 //!
-//! Both sides are reported in the same dollars: `--dollar-year`, else side A's report dollars;
-//! a side that cannot be converted to them is an error. Both sides use the same samples and
-//! seed. Differences are B - A, and relative differences (B - A) / |A|. Differences of
-//! percentiles are differences of each side's percentile, not percentiles of a difference.
+//! Both sides are reported in the same dollars (`--dollar-year`, else side A's report dollars)
+//! converted with the same price index (`--index`, else side A's): a side whose scenario names
+//! another index is re-expressed in this one, as `estimate --index` does, and a note gives the
+//! factor, so no difference is only the gap between two deflators. A side that cannot be
+//! converted to them is an error. Both sides use the same samples and seed. Differences are
+//! B - A, and relative differences (B - A) / |A|. Differences of percentiles are differences of
+//! each side's percentile, not percentiles of a difference.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -19,11 +22,13 @@ use anyhow::Context as _;
 use serde::Serialize;
 use traincost_analysis::EstimateReport;
 use traincost_core::estimate::{Estimate, Figure};
+use traincost_core::money::IndexId;
+use traincost_core::scenario::Supplier;
 use traincost_core::stack::Basis;
 use traincost_core::units::DollarDate;
 
 use crate::format::amount;
-use crate::model_load::build_report;
+use crate::model_load::{BuiltModel, build_model};
 use crate::output;
 use crate::plugin_host::PluginRegistry;
 
@@ -41,7 +46,7 @@ pub(crate) enum Format {
 /// Arguments of `traincost compare`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_long_help = "Examples:\n  traincost compare deepseek-v3 deepseek-r1\n  traincost compare deepseek-v3 mine.toml --format markdown\n  traincost compare deepseek-v3 deepseek-v3 --plugin-b ./libmy_pricing.so --label-b \"my prices\"\n\nDifferences are B - A; relative differences are (B - A) / |A|.\nMethod and JSON: docs/SENSITIVITY.md."
+    after_long_help = "Examples:\n  traincost compare deepseek-v3 deepseek-r1\n  traincost compare deepseek-v3 mine.toml --format markdown\n  traincost compare deepseek-v3 deepseek-v3 --plugin-b ./libmy_pricing.so --label-b \"my prices\"\n\nBoth sides are in one dollar year (--dollar-year, else A's) converted with one price index\n(--index, else A's): a side whose scenario names another index is re-expressed in it, and a\nnote gives the factor. Differences are B - A; relative differences are (B - A) / |A|.\nMethod and JSON: docs/SENSITIVITY.md."
 )]
 pub(crate) struct CompareArgs {
     /// Side A: a built-in scenario (`traincost scenarios list`) or a scenario TOML file.
@@ -82,8 +87,14 @@ struct Side {
     scenario: String,
     /// Its title.
     title: String,
-    /// Price index used for its dollar conversions.
+    /// Price index its dollars are converted with here: the comparison's (`price_index`).
     price_index: String,
+    /// The index its scenario names (`index`, else cpi-u).
+    own_price_index: &'static str,
+    /// How its figures were re-expressed from its own index in the comparison's; absent when
+    /// they are the same index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    converted: Option<Conversion>,
     /// The basis this side leads with; each row's id names its own basis.
     basis: Basis,
     /// The bases this side costs compute on.
@@ -91,6 +102,23 @@ struct Side {
     /// Plugin libraries loaded for this side only.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     plugins: Vec<String>,
+}
+
+/// A side re-expressed from its own price index in the comparison's.
+#[derive(Debug, Serialize)]
+struct Conversion {
+    /// Its own index.
+    from: &'static str,
+    /// The comparison's index.
+    to: &'static str,
+    /// Its money figures (central estimates) on `to` divided by the same figures on `from`:
+    /// the lowest and the highest ratio (one number twice when every money input is in the
+    /// same dollars). `null` when its own index cannot give these dollars (`no_factor` says
+    /// why).
+    factor: Option<[f64; 2]>,
+    /// Why there is no factor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    no_factor: Option<String>,
 }
 
 /// Point estimate and percentiles of one figure on one side (the median is shown).
@@ -162,6 +190,10 @@ struct Row {
 struct Comparison {
     schema_version: u32,
     dollar_year: DollarDate,
+    /// The price index both sides' dollars are converted with.
+    price_index: &'static str,
+    /// Who chose it: `a` (side A's scenario) or `--index`.
+    price_index_from: &'static str,
     samples: u64,
     seed: u64,
     a: Side,
@@ -181,15 +213,25 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let config = args
         .run
         .config(crate::run_options::DEFAULT_SAMPLES, Vec::new());
-    // An unknown or unreadable scenario is reported for what it is, before any costing.
+    // An unknown or unreadable scenario is reported for what it is, before any costing. Each
+    // side's own price index, for the note when it is converted with another.
+    let mut own = Vec::new();
     for (side, scenario) in [("A", &args.a), ("B", &args.b)] {
-        crate::scenario_load::load(scenario).map_err(|d| {
+        let loaded = crate::scenario_load::load(scenario).map_err(|d| {
             anyhow::Error::new(d).context(format!(
                 "side {side} (`{}`)",
                 traincost_claims::excerpt(scenario)
             ))
         })?;
+        own.push(loaded.scenario.index());
     }
+    let (own_a, own_b) = (own[0], own[1]);
+    // One index for both sides: --index, else A's. A difference is then never the gap between
+    // two deflators.
+    let (index, index_from) = match args.run.index {
+        Some(i) => (i, "--index"),
+        None => (own_a, "a"),
+    };
     let claims = crate::claims_cmd::load_claims(&args.run.claims)?;
     let registry = |extra: &[PathBuf]| {
         let mut pa = args.run.plugins.clone();
@@ -204,52 +246,90 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let separate_b = !(args.plugin_a.is_empty() && args.plugin_b.is_empty());
     let reg_b_owned = separate_b.then(|| registry(&args.plugin_b));
     let reg_b = reg_b_owned.as_ref().unwrap_or(&reg_a);
+    let supplier_a = crate::plugin_supplier::PluginSupplier(&reg_a);
+    let supplier_b = crate::plugin_supplier::PluginSupplier(reg_b);
 
-    let report_a = build_report(
-        &args.a,
-        args.run.money(),
-        &claims,
-        &crate::plugin_supplier::PluginSupplier(&reg_a),
-        &config,
-        &mut |_| {},
-    )
-    .with_context(|| {
+    let side_a_error = || {
         format!(
             "cannot cost side A (`{}`)",
             traincost_claims::excerpt(&args.a)
         )
-    })?;
-    let dollars = report_a.estimate.dollar_year;
-    let report_b = build_report(
-        &args.b,
+    };
+    let built_a = build_model(
+        &args.a,
         crate::run_options::Money {
-            dollars: Some(dollars),
-            index: args.run.index,
+            dollars: args.run.dollar_year,
+            index: Some(index),
         },
         &claims,
-        &crate::plugin_supplier::PluginSupplier(reg_b),
-        &config,
-        &mut |_| {},
+        &supplier_a,
     )
-    .with_context(|| {
+    .with_context(side_a_error)?;
+    let report_a = built_a
+        .estimate_report(&claims, &config, &mut |_| {})
+        .with_context(side_a_error)?;
+    let dollars = report_a.estimate.dollar_year;
+    let side_b_error = || {
         let whose = if args.run.dollar_year.is_some() {
             "--dollar-year"
         } else {
             "side A's; choose others with --dollar-year"
         };
+        let which = if index_from == "a" {
+            format!(
+                "side A's index, {}; choose another with --index",
+                index.name()
+            )
+        } else {
+            format!("--index {}", index.name())
+        };
         format!(
-            "cannot cost side B (`{}`) in {dollars} dollars ({whose})",
+            "cannot cost side B (`{}`) in {dollars} dollars ({whose}) converted with {which}",
             traincost_claims::excerpt(&args.b)
         )
-    })?;
+    };
+    let money = crate::run_options::Money {
+        dollars: Some(dollars),
+        index: Some(index),
+    };
+    let built_b = build_model(&args.b, money, &claims, &supplier_b).with_context(side_b_error)?;
+    let report_b = built_b
+        .estimate_report(&claims, &config, &mut |_| {})
+        .with_context(side_b_error)?;
     anyhow::ensure!(
         report_b.estimate.dollar_year == dollars,
         "side B came out in {} dollars, side A in {dollars}: they cannot be compared",
         report_b.estimate.dollar_year
     );
+    // A side whose own index is another: its figures on its own index, for the factor.
+    let converted = |name: &str, own: IndexId, built: &BuiltModel, supplier: &dyn Supplier| {
+        (own != index).then(|| {
+            conversion(own, index, built, || {
+                let money = crate::run_options::Money {
+                    dollars: Some(dollars),
+                    index: Some(own),
+                };
+                build_model(name, money, &claims, supplier)
+            })
+        })
+    };
+    let conv_a = converted(&args.a, own_a, &built_a, &supplier_a);
+    let conv_b = converted(&args.b, own_b, &built_b, &supplier_b);
 
-    let mut side_a = side(&report_a, args.label_a.clone(), &args.plugin_a);
-    let mut side_b = side(&report_b, args.label_b.clone(), &args.plugin_b);
+    let mut side_a = side(
+        &report_a,
+        args.label_a.clone(),
+        &args.plugin_a,
+        own_a,
+        conv_a,
+    );
+    let mut side_b = side(
+        &report_b,
+        args.label_b.clone(),
+        &args.plugin_b,
+        own_b,
+        conv_b,
+    );
     if side_a.label == side_b.label {
         side_a.label.push_str(" (A)");
         side_b.label.push_str(" (B)");
@@ -270,16 +350,16 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             side_a.basis, side_b.basis
         ));
     }
-    if side_a.price_index != side_b.price_index {
-        notes.push(format!(
-            "the two scenarios convert dollars with different price indexes ({} for A, {} for \
-             B): both are in {dollars} dollars, each deflated by its own index",
-            side_a.price_index, side_b.price_index
-        ));
+    for (letter, s) in [("A", &side_a), ("B", &side_b)] {
+        if let Some(c) = &s.converted {
+            notes.push(conversion_note(letter, s, c, dollars, index_from));
+        }
     }
     let comparison = Comparison {
         schema_version: 2,
         dollar_year: dollars,
+        price_index: index.name(),
+        price_index_from: index_from,
         samples: config.samples,
         seed: config.seed,
         rows: rows(&report_a.estimate, &report_b.estimate, !args.no_components),
@@ -296,6 +376,20 @@ pub(crate) fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+impl Comparison {
+    /// `both sides converted with cpi-u (A's index)`: the one index, and who chose it.
+    fn index_text(&self) -> String {
+        let whose = if self.price_index_from == "--index" {
+            "--index"
+        } else if self.b.own_price_index == self.a.own_price_index {
+            "both scenarios' index"
+        } else {
+            "A's index"
+        };
+        format!("both sides converted with {} ({whose})", self.price_index)
+    }
+}
+
 impl Side {
     /// `rental and ownership`.
     fn bases_text(&self) -> String {
@@ -304,16 +398,125 @@ impl Side {
     }
 }
 
-fn side(r: &EstimateReport, label: Option<String>, plugins: &[PathBuf]) -> Side {
+fn side(
+    r: &EstimateReport,
+    label: Option<String>,
+    plugins: &[PathBuf],
+    own: IndexId,
+    converted: Option<Conversion>,
+) -> Side {
     Side {
         label: label.unwrap_or_else(|| r.estimate.scenario.clone()),
         scenario: r.estimate.scenario.clone(),
         title: r.title.clone(),
         price_index: r.estimate.price_index.clone(),
+        own_price_index: own.name(),
+        converted,
         basis: r.estimate.basis,
         bases: r.estimate.bases(),
         plugins: plugins.iter().map(|p| p.display().to_string()).collect(),
     }
+}
+
+/// How a side's money figures moved from its own index (`on_own` builds its model with it) to
+/// the comparison's (`built`): the lowest and highest ratio of the
+/// central estimates of its money figures.
+fn conversion(
+    from: IndexId,
+    to: IndexId,
+    built: &BuiltModel,
+    on_own: impl FnOnce() -> anyhow::Result<BuiltModel>,
+) -> Conversion {
+    let no_factor = |why: String| Conversion {
+        from: from.name(),
+        to: to.name(),
+        factor: None,
+        no_factor: Some(why),
+    };
+    // Most often its own index does not reach the dollars; else an input's dollars.
+    if let Err(e) = from.index().value(built.compiled.dollars()) {
+        return no_factor(e.to_string());
+    }
+    let on_own = match on_own() {
+        Ok(m) => m,
+        Err(e) => {
+            let why = e.root_cause().to_string();
+            return no_factor(why.lines().next().unwrap_or_default().to_owned());
+        }
+    };
+    let figures = |m: &BuiltModel| -> Vec<(String, f64)> {
+        let model = &m.compiled.model;
+        model
+            .outputs()
+            .iter()
+            .zip(model.central())
+            .filter(|(o, _)| o.unit.starts_with("USD"))
+            .map(|(o, v)| (o.id.clone(), v))
+            .collect()
+    };
+    let theirs = figures(&on_own);
+    let ratios: Vec<f64> = figures(built)
+        .into_iter()
+        .filter_map(|(id, v)| {
+            let (_, w) = theirs.iter().find(|(i, _)| *i == id)?;
+            let r = v / w;
+            (*w != 0.0 && r.is_finite() && r > 0.0).then_some(r)
+        })
+        .collect();
+    let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Conversion {
+        from: from.name(),
+        to: to.name(),
+        factor: (!ratios.is_empty()).then_some([lo, hi]),
+        no_factor: ratios
+            .is_empty()
+            .then(|| "it has no money figure other than zero".to_owned()),
+    }
+}
+
+/// `x0.8773`, or `x0.8601 to x0.8773` when the money inputs are in dollars of several dates.
+fn factor_text(f: [f64; 2]) -> String {
+    let [lo, hi] = f;
+    if (hi - lo).abs() <= 5e-5 * hi.abs() {
+        format!("x{:.4}", (lo + hi) / 2.0)
+    } else {
+        format!("x{lo:.4} to x{hi:.4} (its money inputs are in dollars of several dates)")
+    }
+}
+
+/// Says that side `letter` is shown on the comparison's index, not its own, and by what factor.
+fn conversion_note(
+    letter: &str,
+    s: &Side,
+    c: &Conversion,
+    dollars: DollarDate,
+    index_from: &str,
+) -> String {
+    let chosen = if index_from == "a" {
+        format!("{} (side A's index)", c.to)
+    } else {
+        format!("{} (--index)", c.to)
+    };
+    let by = match (c.factor, &c.no_factor) {
+        (Some(f), _) => format!(
+            "its money figures are {} what {} gives",
+            factor_text(f),
+            c.from
+        ),
+        (None, Some(why)) => format!("{} gives no figures to set beside them ({why})", c.from),
+        (None, None) => String::new(),
+    };
+    let back = if index_from == "a" && c.factor.is_some() {
+        format!("; --index {} puts both sides on {letter}'s index", c.from)
+    } else {
+        String::new()
+    };
+    format!(
+        "side {letter} ({}) names {} as its price index, but here it is converted to {dollars} \
+         dollars with {chosen}, so that both sides share one deflator: {by}{back}",
+        s.label, c.from
+    )
 }
 
 /// Every figure of an estimate in report order, with its kind.
@@ -531,12 +734,13 @@ fn render_table(c: &Comparison) -> String {
         "{}",
         para(
             &format!(
-                "A: {} ({})  vs  B: {} ({}) — {} USD; {} samples, seed {}",
+                "A: {} ({})  vs  B: {} ({}) — {} USD, {}; {} samples, seed {}",
                 c.a.label,
                 c.a.title,
                 c.b.label,
                 c.b.title,
                 c.dollar_year,
+                c.index_text(),
                 crate::format::count(c.samples),
                 c.seed
             ),
@@ -633,18 +837,20 @@ fn render_table(c: &Comparison) -> String {
 fn render_markdown(c: &Comparison) -> String {
     let cell = |s: &str| s.replace('|', "\\|");
     let mut out = format!(
-        "## {} vs {}: cost by layer ({} USD)\n\n",
+        "## {} vs {}: cost by layer ({} USD, {})\n\n",
         cell(&c.a.title),
         cell(&c.b.title),
-        c.dollar_year
+        c.dollar_year,
+        c.price_index
     );
     if c.a.title == c.b.title {
         out = format!(
-            "## {}: {} vs {} ({} USD)\n\n",
+            "## {}: {} vs {} ({} USD, {})\n\n",
             cell(&c.a.title),
             cell(&c.a.label),
             cell(&c.b.label),
-            c.dollar_year
+            c.dollar_year,
+            c.price_index
         );
     }
     let _ = writeln!(
@@ -696,11 +902,13 @@ fn render_markdown(c: &Comparison) -> String {
     }
     let _ = writeln!(
         out,
-        "\nMedians with 90% intervals from {} Monte Carlo samples (seed {}); rows pair figures \
-         of the same id, so of the same cost basis. Differences are {b}'s median minus {a}'s; \
-         change is relative to {a}.",
+        "\nMedians with 90% intervals from {} Monte Carlo samples (seed {}), in {} US dollars, \
+         {}; rows pair figures of the same id, so of the same cost basis. Differences are \
+         {b}'s median minus {a}'s; change is relative to {a}.",
         crate::format::count(c.samples),
         c.seed,
+        c.dollar_year,
+        c.index_text(),
         a = cell(&c.a.label),
         b = cell(&c.b.label)
     );

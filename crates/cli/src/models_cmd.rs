@@ -481,7 +481,7 @@ pub(crate) fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
     let mut notes = Vec::new();
     if index.is_none() {
         notes.push(format!(
-            "every cost is in {dollars} US dollars, each converted with its scenario's own price index: Epoch AI's rows with the producer price index for data processing and hosting (Epoch's deflator), the built-ins with theirs (CPI-U unless the file says otherwise); --index puts every row on one index"
+            "every cost is in {dollars} US dollars, each converted with its scenario's own price index (column index): Epoch AI's rows with the producer price index for data processing and hosting (PPI, Epoch's deflator), the built-ins with theirs (CPI-U unless the file says otherwise), so two rows on different indexes differ also by the gap between the two deflators, which grows with the time from a model's dollars to these; the trend fits Epoch's rows alone, all on the PPI; --index puts every row on one index"
         ));
     }
     notes.push(
@@ -613,6 +613,25 @@ fn unit_cell(v: Option<f64>) -> String {
     v.map_or("—".to_owned(), money)
 }
 
+/// A price index as a row shows it: `PPI` (Epoch AI's deflator, the producer price index for
+/// data processing and hosting) or `CPI-U`.
+fn index_tag(name: &str) -> &str {
+    match IndexId::from_name(name) {
+        Some(IndexId::PpiDataProcessing) => "PPI",
+        Some(IndexId::CpiU) => "CPI-U",
+        None => name,
+    }
+}
+
+/// What the dollars are converted with: `each row with its own price index (column index)`,
+/// or the one `--index` names.
+fn index_text(d: &Document) -> String {
+    match d.index {
+        Some(i) => format!("every row converted with {i} (--index)"),
+        None => "each row converted with its own price index (column index)".to_owned(),
+    }
+}
+
 /// The growth line for people.
 fn trend_text(t: &Trend) -> String {
     let Some(f) = &t.fit else {
@@ -660,9 +679,10 @@ fn render_text(d: &Document, markdown: bool) -> String {
     use crate::term::{Grid, para};
     let mut out = String::new();
     let title = format!(
-        "{} models — final-run costs in {} USD (medians [90% interval]; {} samples each, seed {})",
+        "{} models — final-run costs in {} USD, {}; medians [90% interval], {} samples each, seed {}",
         d.rows.len(),
         d.dollar_year,
+        index_text(d),
         crate::format::count(d.samples),
         d.seed
     );
@@ -671,9 +691,13 @@ fn render_text(d: &Document, markdown: bool) -> String {
     } else {
         let _ = writeln!(out, "{}\n", para(&title, 2));
     }
-    let mut g = Grid::new(vec![
-        "model",
-        "source",
+    // Rows on their own indexes say which; with --index the title names the one.
+    let mixed = d.index.is_none();
+    let mut header = vec!["model", "source"];
+    if mixed {
+        header.push("index");
+    }
+    header.extend([
         "developer",
         "published",
         "hardware",
@@ -682,9 +706,10 @@ fn render_text(d: &Document, markdown: bool) -> String {
         "final run, ownership",
         "rental $/GPU-hour",
         "rental $/1e18 FLOP",
-    ])
-    .markdown(markdown)
-    .right_align(&[5, 6, 7, 8, 9]);
+    ]);
+    let first_number = header.len() - 5;
+    let numbers: Vec<usize> = (first_number..header.len()).collect();
+    let mut g = Grid::new(header).markdown(markdown).right_align(&numbers);
     for r in &d.rows {
         let c = r.costed.as_ref();
         let rental = rental_cell(r);
@@ -701,9 +726,11 @@ fn render_text(d: &Document, markdown: bool) -> String {
         } else {
             r.title.clone()
         };
-        g.row(vec![
-            name,
-            r.source.as_str().to_owned(),
+        let mut cells = vec![name, r.source.as_str().to_owned()];
+        if mixed {
+            cells.push(c.map_or("—", |c| index_tag(&c.price_index)).to_owned());
+        }
+        cells.extend([
             short(r.developer.as_deref().unwrap_or(""), 40),
             r.publication_date.clone().unwrap_or_default(),
             r.hardware.clone().unwrap_or_default(),
@@ -713,6 +740,7 @@ fn render_text(d: &Document, markdown: bool) -> String {
             unit_cell(r.rental_unit.per_gpu_hour),
             unit_cell(r.rental_unit.per_1e18_flop),
         ]);
+        g.row(cells);
     }
     let _ = writeln!(out, "{}\n", g.render());
     let mut lines = vec![
@@ -818,8 +846,9 @@ fn render_html(d: &Document, wide: &str, narrow: &str) -> String {
     let _ = writeln!(o, "<h1>{}</h1>", escape(&title));
     let _ = writeln!(
         o,
-        "<p class=\"lede\">The final run of every built-in scenario and of every model of Epoch AI's cost table, in {} US dollars: medians with 90% intervals.</p>",
-        escape(&d.dollar_year.to_string())
+        "<p class=\"lede\">The final run of every built-in scenario and of every model of Epoch AI's cost table, in {} US dollars, {}: medians with 90% intervals.</p>",
+        escape(&d.dollar_year.to_string()),
+        escape(&index_text(d).replace("(column index)", "(marked on each row)"))
     );
     let _ = writeln!(
         o,
@@ -847,9 +876,16 @@ fn render_html(d: &Document, wide: &str, narrow: &str) -> String {
         } else {
             ""
         };
+        let index = match c.filter(|_| d.index.is_none()) {
+            Some(c) => format!(
+                " <span class=\"badge\" title=\"price index\">{}</span>",
+                escape(index_tag(&c.price_index))
+            ),
+            None => String::new(),
+        };
         let _ = writeln!(
             o,
-            "<tr class=\"model\"><td data-label=\"model\"><code>{}</code>{source}{frontier}</td><td data-label=\"developer\">{}</td><td data-label=\"published\">{}</td><td data-label=\"hardware\">{}</td><td data-label=\"compute\" class=\"num\">{}</td><td data-label=\"rental\" class=\"num\">{}</td><td data-label=\"ownership\" class=\"num\">{}</td><td data-label=\"$/GPU-hour\" class=\"num\">{}</td><td data-label=\"$/1e18 FLOP\" class=\"num\">{}</td></tr>",
+            "<tr class=\"model\"><td data-label=\"model\"><code>{}</code>{source}{frontier}{index}</td><td data-label=\"developer\">{}</td><td data-label=\"published\">{}</td><td data-label=\"hardware\">{}</td><td data-label=\"compute\" class=\"num\">{}</td><td data-label=\"rental\" class=\"num\">{}</td><td data-label=\"ownership\" class=\"num\">{}</td><td data-label=\"$/GPU-hour\" class=\"num\">{}</td><td data-label=\"$/1e18 FLOP\" class=\"num\">{}</td></tr>",
             escape(&r.title),
             escape(&short(r.developer.as_deref().unwrap_or(""), 60)),
             escape(r.publication_date.as_deref().unwrap_or("")),
