@@ -52,6 +52,24 @@ pub enum Verdict {
     NotComparable,
 }
 
+impl Verdict {
+    /// The verdict in words, for a group that spans several scopes or not: `agree`,
+    /// `agree within each scope`, `disagree`, `disagree within a scope`, `not comparable`.
+    pub fn words(self, spans_scopes: bool) -> &'static str {
+        match (self, spans_scopes) {
+            (Verdict::Agree, false) => "agree",
+            (Verdict::Agree, true) => "agree within each scope",
+            (Verdict::Disagree, false) => "disagree",
+            (Verdict::Disagree, true) => "disagree within a scope",
+            (Verdict::NotComparable, _) => "not comparable",
+        }
+    }
+}
+
+/// How a scope of claims of no stack figure (market figures, unit prices, model facts) is named
+/// for people.
+pub const NO_STACK_SCOPE: &str = "no stack scope";
+
 /// The claims of one scope in a group, compared with each other.
 #[derive(Debug, Clone)]
 pub struct ScopeComparison<'a> {

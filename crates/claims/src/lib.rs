@@ -75,7 +75,7 @@ use std::sync::OnceLock;
 
 pub use check::{CheckReport, CheckSummary, MAX_ID_CHARS, check_url, is_kebab_case};
 pub use claim::{Claim, Origin, Source, Status, Tag, Value, ValueError, format_number};
-pub use conflict::{ConflictDecl, ConflictGroup, ScopeComparison, Verdict};
+pub use conflict::{ConflictDecl, ConflictGroup, NO_STACK_SCOPE, ScopeComparison, Verdict};
 pub use date::{DateError, DatePrecision, PubDate};
 pub use load::{LoadError, Problem};
 pub use relation::{Comparison, Expr, MAX_EXPR_DEPTH, Relation, RelationOutcome};

@@ -206,20 +206,19 @@ fn difference(o: &RelationOutcome<'_>) -> String {
     )
 }
 
-/// The group's verdict for its header: a group of several scopes agrees (or not) within each.
-fn verdict_label(g: &ConflictGroup<'_>) -> &'static str {
-    match (g.verdict, g.spans_scopes()) {
-        (Verdict::Agree, false) => "agree",
-        (Verdict::Agree, true) => "agree within each scope",
-        (Verdict::Disagree, false) => "DISAGREE",
-        (Verdict::Disagree, true) => "DISAGREE within a scope",
-        (Verdict::NotComparable, _) => "not comparable",
+/// The group's verdict for its header, a disagreement in capitals.
+fn verdict_label(g: &ConflictGroup<'_>) -> String {
+    let words = g.verdict.words(g.spans_scopes());
+    if g.verdict == Verdict::Disagree {
+        words.replacen("disagree", "DISAGREE", 1)
+    } else {
+        words.to_owned()
     }
 }
 
 /// A scope's name for people: claims of no stack scope are market figures, prices, facts.
 fn scope_label(scope: Option<&str>) -> &str {
-    scope.unwrap_or("no stack scope")
+    scope.unwrap_or(traincost_claims::NO_STACK_SCOPE)
 }
 
 /// What the claims of one unit allow: `consistent between 74.1M and 81.9M`.

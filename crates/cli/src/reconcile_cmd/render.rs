@@ -220,14 +220,7 @@ pub(crate) fn table(r: &Reconciliation) -> String {
 
 /// A conflict group's verdict: a group of several scopes agrees (or not) within each.
 pub(crate) fn verdict_word(g: &ConflictView) -> &'static str {
-    use traincost_claims::Verdict as V;
-    match (g.verdict, g.spans_scopes()) {
-        (V::Agree, false) => "agree",
-        (V::Agree, true) => "agree within each scope",
-        (V::Disagree, false) => "disagree",
-        (V::Disagree, true) => "disagree within a scope",
-        (V::NotComparable, _) => "not comparable",
-    }
+    g.verdict.words(g.spans_scopes())
 }
 
 /// Each scope of a group and its verdict: `compared per scope: total-compute: agree (2
@@ -238,7 +231,10 @@ pub(crate) fn scopes_line(g: &ConflictView) -> String {
         .by_scope
         .iter()
         .map(|s| {
-            let scope = s.scope.as_deref().unwrap_or("no stack scope");
+            let scope = s
+                .scope
+                .as_deref()
+                .unwrap_or(traincost_claims::NO_STACK_SCOPE);
             let n = s.claims.len();
             let claims = format!("{n} claim{}", if n == 1 { "" } else { "s" });
             match s.verdict {
